@@ -1,0 +1,135 @@
+"""A booted guest under `make qemu`, driven through its serial console with pexpect.
+
+Every run is bounded in time, writes its own capture (pcap/<name>.pcap), uses a host
+port picked free at run time, boots with SNAPSHOT=1 so the disk image is not changed,
+and ends by `poweroff` (or is killed if that fails)."""
+import contextlib, os, re, socket, subprocess, time
+
+import pexpect
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROMPT = r"\$ $"
+
+
+class TestFailure(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Guest:
+    def __init__(self, name, cpus=3, net="user", tap="tap0", netns=None, boot_timeout=60):
+        self.name = name
+        self.fwdport = free_port()
+        self.pcap = os.path.join("pcap", name + ".pcap")
+        if os.path.exists(os.path.join(ROOT, self.pcap)):
+            os.unlink(os.path.join(ROOT, self.pcap))
+        cmd = "make -s qemu CPUS=%d FWDPORT=%d PCAP=%s SNAPSHOT=1 NET=%s TAP=%s" % (
+            cpus, self.fwdport, self.pcap, net, tap)
+        if netns:
+            cmd = "ip netns exec %s %s" % (netns, cmd)
+        self.cmd = cmd
+        self.log = []
+        self.t0 = time.monotonic()
+        self.c = pexpect.spawn("/bin/bash", ["-c", cmd], cwd=ROOT, encoding="utf-8",
+                               codec_errors="replace", timeout=boot_timeout, maxread=65536)
+        self.c.logfile_read = _Collect(self.log)
+        try:
+            self.c.expect(PROMPT, timeout=boot_timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            self.close()
+            err = TestFailure("no shell prompt within %d s of `%s`" % (boot_timeout, cmd))
+            err.guest = self
+            raise err
+        self.boot_seconds = time.monotonic() - self.t0
+
+    def console(self):
+        return "".join(self.log)
+
+    def tail(self, n=1500):
+        return self.console()[-n:]
+
+    def run(self, line, timeout=60, expect=None):
+        """Type a command line, wait for the next prompt, return what it printed."""
+        start = len(self.console())
+        self.c.sendline(line)
+        try:
+            if expect:
+                self.c.expect(expect, timeout=timeout)
+            self.c.expect(PROMPT, timeout=timeout)
+        except pexpect.TIMEOUT:
+            raise TestFailure("`%s` did not finish within %d s" % (line, timeout))
+        except pexpect.EOF:
+            raise TestFailure("QEMU exited during `%s`" % line)
+        out = self.console()[start:]
+        # drop the echoed command line and the final prompt
+        out = out.split("\n", 1)[1] if "\n" in out else ""
+        return re.sub(r"\$ $", "", out).replace("\r", "")
+
+    def wait_for(self, pattern, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            m = re.search(pattern, self.console())
+            if m or time.monotonic() > deadline:
+                return m
+            try:
+                self.c.expect([pattern, pexpect.TIMEOUT], timeout=0.5)
+            except pexpect.EOF:
+                return re.search(pattern, self.console())
+
+    def poweroff(self, timeout=20):
+        self.c.sendline("poweroff")
+        try:
+            self.c.expect(pexpect.EOF, timeout=timeout)
+        except pexpect.TIMEOUT:
+            self.close()
+            raise TestFailure("poweroff did not end QEMU within %d s" % timeout)
+        self.c.close()
+
+    def close(self):
+        if self.c.isalive():
+            self.c.terminate(force=True)
+
+
+class _Collect:
+    def __init__(self, sink):
+        self.sink = sink
+
+    def write(self, s):
+        self.sink.append(s)
+
+    def flush(self):
+        pass
+
+
+def sh(cmd, check=True, timeout=60):
+    r = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise TestFailure("`%s` failed (%d): %s" % (cmd, r.returncode, (r.stdout + r.stderr).strip()[-500:]))
+    return r.stdout
+
+
+def expect_in(needle, haystack, what):
+    if not re.search(needle, haystack):
+        raise TestFailure("%s: expected /%s/ in %r" % (what, needle, haystack[-800:]))
+
+
+@contextlib.contextmanager
+def booted(name, **kw):
+    """Boot a guest for one test; on failure attach it to the error (for its console
+    tail and capture) and kill QEMU."""
+    g = Guest(name, **kw)
+    try:
+        yield g
+    except Exception as e:
+        e.guest = g
+        g.close()
+        raise

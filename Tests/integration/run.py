@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Runs the QEMU integration tests: every test_* function of every test_*.py here.
+
+  python3 Tests/integration/run.py [substring]   run the tests whose name contains it
+
+A failing test prints its reason, the guest console's tail and its capture's path.
+The last line is the summary `integration: N passed, N failed, N skipped`."""
+import importlib.util, glob, os, sys, time, traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import guest  # noqa: E402
+
+os.chdir(guest.ROOT)
+want = sys.argv[1] if len(sys.argv) > 1 else ""
+passed = failed = skipped = 0
+for path in sorted(glob.glob(os.path.join(HERE, "test_*.py"))):
+    spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for name in [n for n in dir(mod) if n.startswith("test_")]:
+        fn = getattr(mod, name)
+        if want not in name and want not in mod.__name__:
+            continue
+        t0 = time.monotonic()
+        try:
+            note = fn()
+            passed += 1
+            print("PASS %s (%.1f s)%s" % (name, time.monotonic() - t0, " " + note if note else ""), flush=True)
+        except guest.Skip as e:
+            skipped += 1
+            print("SKIP %s: %s" % (name, e), flush=True)
+        except Exception as e:  # a test failed: say why, with the guest's side of it
+            failed += 1
+            print("FAIL %s (%.1f s): %s" % (name, time.monotonic() - t0, e), flush=True)
+            g = getattr(e, "guest", None)
+            if g is not None:
+                print("  capture: %s\n  console tail:\n    %s" % (
+                    g.pcap, g.tail().replace("\n", "\n    ")), flush=True)
+            if not isinstance(e, guest.TestFailure):
+                traceback.print_exc()
+print("integration: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+sys.exit(1 if failed else 0)

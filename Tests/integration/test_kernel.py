@@ -1,0 +1,57 @@
+"""The kernel issue: boot to the shell, a scripted shell session, kerneltests at
+CPUS=3 and CPUS=1, poweroff."""
+import re
+from guest import booted, expect_in, TestFailure
+
+
+def test_boot_to_prompt_and_poweroff():
+    with booted("boot") as g:
+        expect_in(r"xv6-net kernel is booting", g.console(), "boot banner")
+        out = g.run("ls")
+        for prog in ["cat", "echo", "grep", "kill", "ln", "ls", "mkdir", "rm", "wc",
+                     "zombie", "poweroff", "kerneltests", "sh", "init"]:
+            expect_in(r"(?m)^%s\s" % prog, out, "ls lists %s" % prog)
+        g.poweroff()
+        return "prompt after %.2f s" % g.boot_seconds
+
+
+def test_shell_session():
+    with booted("shell") as g:
+        expect_in(r"^1 1 3\s*$", g.run("echo hi | grep hi | wc").strip(), "pipeline")
+        g.run("echo hello world > greeting")
+        expect_in(r"^hello world$", g.run("cat greeting").strip(), "redirect out")
+        expect_in(r"^1 2 12 *$", g.run("wc < greeting").strip(), "redirect in")
+        expect_in(r"(?m)^a\n^b", g.run("echo a; echo b"), "sequence with ;")
+        expect_in(r"^2 2 4", g.run("(echo a; echo b) | wc").strip(), "parentheses")
+        g.run("mkdir dir")
+        g.run("ln greeting dir/link")
+        expect_in(r"hello world", g.run("cat dir/link"), "hard link")
+        g.run("rm greeting")
+        expect_in(r"hello world", g.run("cat dir/link"), "link survives rm")
+        expect_in(r"cannot open|failed", g.run("cat greeting"), "removed file is gone")
+        expect_in(r"exec nosuchprogram failed", g.run("nosuchprogram"), "missing program")
+        out = g.run("cd dir; ls")
+        expect_in(r"(?m)^link\s", out, "cd then ls")
+        g.run("cd /")
+        g.run("echo background &", timeout=10)
+        expect_in(r"background", g.run("echo done"), "& runs in background")
+        expect_in(r"^xv6-net", g.run("grep xv6-net README.md").strip(), "grep a file")
+        g.poweroff()
+
+
+def _kerneltests(cpus):
+    with booted("kerneltests-cpus%d" % cpus, cpus=cpus) as g:
+        out = g.run("kerneltests", timeout=600)
+        if "ALL TESTS PASSED" not in out:
+            raise TestFailure("kerneltests (CPUS=%d) did not pass:\n%s" % (cpus, out[-2000:]))
+        g.poweroff()
+        n = len(re.findall(r"(?m)^test .*: OK", out))
+        return "%d tests" % n
+
+
+def test_kerneltests_cpus3():
+    return _kerneltests(3)
+
+
+def test_kerneltests_cpus1():
+    return _kerneltests(1)

@@ -1,0 +1,96 @@
+"""The network driver issue: DHCP at boot on QEMU's user network (checked in the
+capture with tshark), and on a tap device in a network namespace against dnsmasq,
+a DHCP server no one here wrote, with the host side pinging the guest."""
+import os, re, subprocess, time
+from guest import booted, expect_in, sh, Skip, TestFailure, ROOT
+
+LEASE = r"net0: ([0-9a-f:]{17}) (\d+\.\d+\.\d+\.\d+)/(\d+) gw (\S+) dns (\S+) \(lease after (\d+) ms\)"
+
+
+def _dhcp_kinds(pcap):
+    out = sh("tshark -r %s -Y dhcp -T fields -e dhcp.option.dhcp" % pcap)
+    return [k for k in out.split() if k]
+
+
+def _malformed(pcap):
+    out = sh("tshark -r %s -Y '_ws.malformed || _ws.expert.severity == error' -T fields -e frame.number" % pcap)
+    return out.split()
+
+
+def test_dhcp_lease_on_user_network():
+    with booted("dhcp-user") as g:
+        m = g.wait_for(LEASE, timeout=15)
+        if not m:
+            raise TestFailure("no lease line within 15 s of the prompt")
+        mac, addr, prefix, gw, dns, ms = m.groups()
+        if (addr, prefix, gw, dns) != ("10.0.2.15", "24", "10.0.2.2", "10.0.2.3"):
+            raise TestFailure("unexpected lease: %s" % m.group(0))
+        if mac != "52:54:00:12:34:56":
+            raise TestFailure("MAC from config space is %s" % mac)
+        g.poweroff()
+    pcap = os.path.join(ROOT, g.pcap)
+    kinds = _dhcp_kinds(pcap)
+    # DISCOVER(1) OFFER(2) REQUEST(3) ACK(5), in that order
+    order = [k for k in kinds if k in ("1", "2", "3", "5")]
+    if order[:4] != ["1", "2", "3", "5"]:
+        raise TestFailure("capture %s: DHCP messages %s, not DISCOVER OFFER REQUEST ACK" % (g.pcap, kinds))
+    bad = _malformed(pcap)
+    if bad:
+        raise TestFailure("capture %s: malformed or bad-checksum frames %s" % (g.pcap, bad[:10]))
+    return "lease after %s ms" % ms
+
+
+NS = "xv6net-dhcp%d" % os.getpid()
+
+
+def _netns_available():
+    if os.geteuid() != 0:
+        raise Skip("needs root to create a network namespace and a tap device (run as root)")
+    if subprocess.run("command -v dnsmasq || test -x /usr/sbin/dnsmasq", shell=True,
+                      capture_output=True).returncode != 0:
+        raise Skip("dnsmasq is not installed (make test installs dnsmasq-base)")
+
+
+def test_dhcp_from_dnsmasq_on_tap():
+    _netns_available()
+    leases = "/tmp/%s.leases" % NS
+    try:
+        sh("ip netns add %s" % NS)
+        sh("ip netns exec %s ip link set lo up" % NS)
+        sh("ip netns exec %s ip tuntap add dev tap0 mode tap" % NS)
+        sh("ip netns exec %s ip addr add 192.168.77.1/24 dev tap0" % NS)
+        sh("ip netns exec %s ip link set tap0 up" % NS)
+        dnsmasq = subprocess.Popen(
+            ["ip", "netns", "exec", NS, "dnsmasq", "--no-daemon", "--conf-file=/dev/null",
+             "--port=0", "--no-ping", "--interface=tap0", "--bind-interfaces",
+             "--dhcp-range=192.168.77.50,192.168.77.99,255.255.255.0,1h",
+             "--dhcp-option=option:router,192.168.77.1",
+             "--dhcp-option=option:dns-server,192.168.77.1",
+             "--dhcp-leasefile=" + leases, "--pid-file="],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            with booted("dhcp-dnsmasq", net="tap", netns=NS) as g:
+                m = g.wait_for(LEASE, timeout=15)
+                if not m:
+                    raise TestFailure("no lease from dnsmasq within 15 s")
+                mac, addr, prefix, gw, dns, ms = m.groups()
+                n = int(addr.split(".")[-1])
+                if not (addr.startswith("192.168.77.") and 50 <= n <= 99 and prefix == "24"
+                        and gw == "192.168.77.1" and dns == "192.168.77.1"):
+                    raise TestFailure("lease %s is not what dnsmasq hands out" % m.group(0))
+                ping = subprocess.run(["ip", "netns", "exec", NS, "ping", "-c", "3", "-W", "2", addr],
+                                      capture_output=True, text=True, timeout=30)
+                if ping.returncode != 0 or not re.search(r"3 received", ping.stdout):
+                    raise TestFailure("the host side could not ping the guest at %s: %s" % (addr, ping.stdout[-300:]))
+                g.poweroff()
+            lease_file = open(leases).read() if os.path.exists(leases) else ""
+            if addr not in lease_file:
+                raise TestFailure("dnsmasq's lease file does not hold %s: %r" % (addr, lease_file))
+            return "dnsmasq leased %s in %s ms; ping ok" % (addr, ms)
+        finally:
+            dnsmasq.terminate()
+            dnsmasq.wait(timeout=10)
+    finally:
+        subprocess.run("ip netns del %s" % NS, shell=True)
+        if os.path.exists(leases):
+            os.unlink(leases)

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what `make qemu` / `make test` / `make bench` need and is missing, saying
+# what it does. Debian packages come through apt; lwIP's source is fetched by
+# tools/fetch-lwip.sh when the kernel build needs it. Quiet when all is present.
+#   usage: tools/setup.sh qemu|test|bench
+set -euo pipefail
+
+mode=${1:-qemu}
+# command-that-must-exist:debian-package
+need=(qemu-system-riscv64:qemu-system-misc)
+case "$mode" in
+  qemu) ;;
+  test) need+=(tshark:tshark dnsmasq:dnsmasq-base curl:curl socat:socat ip:iproute2 ping:iputils-ping) ;;
+  bench) need+=(tshark:tshark curl:curl socat:socat ab:apache2-utils wrk:wrk taskset:util-linux) ;;
+  *) echo "setup: unknown mode '$mode' (qemu, test or bench)" >&2; exit 2 ;;
+esac
+
+missing=()
+for pair in "${need[@]}"; do
+  cmd=${pair%%:*} pkg=${pair#*:}
+  command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} through apt (first use only)"
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: need root to install packages; run: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "setup: installed ${missing[*]}"
+fi
+
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
+  # The integration tests drive the guest's console with pexpect.
+  if ! python3 -c 'import pexpect' 2>/dev/null; then
+    echo "setup: installing the Python package pexpect (first use only)"
+    python3 -m pip install -q pexpect
+  fi
+fi
