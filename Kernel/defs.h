@@ -68,6 +68,8 @@ uint64          kfreepages(void);             // pages currently free
 void*           kmalloc(uint64 size);         // any size; 16-byte aligned
 void*           kmalloc_aligned(uint64 size, uint64 align);
 void            kmfree(void*);
+uint64          kmalloc_inuse(void);          // bytes handed out by kmalloc
+void            kalloc_selftest(void);        // only with -DKALLOC_SELFTEST
 
 // log.c
 void            initlog(int, struct superblock*);
@@ -86,6 +88,7 @@ int             printf(const char*, ...) __attribute__ ((format (printf, 1, 2)))
 void            panic(const char*) __attribute__((noreturn));
 void            printfinit(void);
 int             snprintf(char*, int, const char*, ...);
+extern volatile int panicked;                 // set by panic(): other harts freeze
 
 // proc.c
 int             cpuid(void);
@@ -112,6 +115,11 @@ int             either_copyout(int user_dst, uint64 dst, void *src, uint64 len);
 int             either_copyin(void *dst, int user_src, uint64 src, uint64 len);
 void            procdump(void);
 int             nproc_used(void);
+uint64          kstack_maxuse(void);          // deepest kernel-stack use, bytes
+
+// sysfile.c: descriptor helpers the socket calls share
+int             argfd(int n, int *pfd, struct file **pf);
+int             fdalloc(struct file *f);
 
 // swtch.S
 void            swtch(struct context*, struct context*);
@@ -181,6 +189,9 @@ uint64          walkaddr(pagetable_t, uint64);
 int             copyout(pagetable_t, uint64, char *, uint64);
 int             copyin(pagetable_t, char *, uint64, uint64);
 int             copyinstr(pagetable_t, char *, uint64, uint64);
+uint64          vmfault(pagetable_t, uint64 va, int write); // map a lazy page; pa or 0
+#define SBRK_EAGER 1   // sys_sbrk(n, type): map the new pages now
+#define SBRK_LAZY  2   // ... or only grow p->sz; pages appear when touched
 
 // plic.c
 void            plicinit(void);
@@ -200,6 +211,12 @@ void            netinit(void);
 void            net_intr(void);
 void            net_timer(void);
 extern int      net_irq;
+extern struct spinlock netlock;  // guards lwIP and the virtio-net driver (rules in net.c)
+void            net_lock(void);
+void            net_unlock(void);
+void            net_sleep(void *chan);   // sleep(chan, &netlock)
+struct netinfo;                          // CShims/include/lwip_glue.h
+int             netinfo(struct netinfo*);
 
 // sysnet.c / socket layer (sockets issue)
 int             sockread(struct socket*, uint64, int);

@@ -1,0 +1,9 @@
+// kstat.h: selectors for the kstat(what) system call, which reports kernel
+// statistics for tests. Included by the kernel and by user programs.
+#pragma once
+
+#define KSTAT_FREEPAGES  0   // physical pages free
+#define KSTAT_NPROC      1   // process slots in use
+#define KSTAT_KMALLOC    2   // bytes handed out by kmalloc
+#define KSTAT_TICKS      3   // timer ticks since boot (TICK_HZ a second)
+#define KSTAT_KSTACK     4   // deepest kernel-stack use seen, in bytes

@@ -1,0 +1,48 @@
+// main.c: where every hart arrives in supervisor mode (from start.c). Hart 0
+// initialises the kernel; the others wait for it, then set up their own paging,
+// trap vector and interrupt routing. All of them end in the scheduler.
+#include "types.h"
+#include "param.h"
+#include "memlayout.h"
+#include "riscv.h"
+#include "defs.h"
+
+static volatile int started = 0;
+
+void
+main(void)
+{
+  if(cpuid() == 0){
+    consoleinit();
+    printfinit();
+    printf("\nxv6-net kernel is booting\n\n");
+    kinit();         // physical pages and kmalloc
+#ifdef KALLOC_SELFTEST
+    kalloc_selftest();
+#endif
+    kvminit();       // kernel page table
+    kvminithart();   // paging on
+    procinit();      // process table
+    trapinit();
+    trapinithart();  // kernel trap vector
+    plicinit();      // interrupt controller
+    plicinithart();
+    binit();         // buffer cache
+    iinit();         // inode table
+    fileinit();      // file table
+    disk_init();     // virtio-blk (Swift)
+    netinit();       // virtio-net and lwIP
+    userinit();      // first process: execs /init
+    __sync_synchronize();
+    started = 1;
+  } else {
+    while(started == 0)
+      ;
+    __sync_synchronize();
+    printf("hart %d starting\n", cpuid());
+    kvminithart();
+    trapinithart();
+    plicinithart();
+  }
+  scheduler();
+}

@@ -1,0 +1,133 @@
+// sysproc.c: system calls about processes, time and the machine.
+#include "types.h"
+#include "riscv.h"
+#include "defs.h"
+#include "param.h"
+#include "memlayout.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "kstat.h"
+
+uint64
+sys_exit(void)
+{
+  int n;
+
+  argint(0, &n);
+  kexit(n);
+}
+
+uint64
+sys_getpid(void)
+{
+  return myproc()->pid;
+}
+
+uint64
+sys_fork(void)
+{
+  return kfork();
+}
+
+uint64
+sys_wait(void)
+{
+  uint64 addr;
+
+  argaddr(0, &addr);
+  return kwait(addr);
+}
+
+// sbrk(n, type): grow or shrink memory by n bytes; returns the old end, or -1.
+// SBRK_LAZY growth only moves p->sz: pages are mapped when first touched
+// (vmfault). Any other type, and any shrinking, takes effect at once.
+uint64
+sys_sbrk(void)
+{
+  int n, type;
+  struct proc *p = myproc();
+  uint64 addr = p->sz;
+
+  argint(0, &n);
+  argint(1, &type);
+  if(type == SBRK_LAZY && n > 0){
+    if(addr + n > TRAPFRAME)
+      return -1;
+    p->sz += n;
+  } else if(growproc(n) < 0){
+    return -1;
+  }
+  return addr;
+}
+
+// pause(n) (xv6's sleep): wait n ticks. Returns 0, or -1 if killed meanwhile.
+uint64
+sys_pause(void)
+{
+  int n;
+
+  argint(0, &n);
+  if(n < 0)
+    n = 0;
+  acquire(&tickslock);
+  uint start = ticks;
+  while(ticks - start < (uint)n){
+    if(killed(myproc())){
+      release(&tickslock);
+      return -1;
+    }
+    sleep(&ticks, &tickslock);
+  }
+  release(&tickslock);
+  return 0;
+}
+
+uint64
+sys_kill(void)
+{
+  int pid;
+
+  argint(0, &pid);
+  return kkill(pid);
+}
+
+// Ticks since boot.
+uint64
+sys_uptime(void)
+{
+  acquire(&tickslock);
+  uint t = ticks;
+  release(&tickslock);
+  return t;
+}
+
+// Power the machine off through the virt test finisher. QEMU exits at the store;
+// if there is no finisher, return -1.
+uint64
+sys_poweroff(void)
+{
+  *(volatile uint32*)TESTFINISHER = TESTFINISHER_POWEROFF;
+  return -1;
+}
+
+// kstat(what): a kernel statistic (selectors in kstat.h), or -1.
+uint64
+sys_kstat(void)
+{
+  int what;
+
+  argint(0, &what);
+  switch(what){
+  case KSTAT_FREEPAGES:
+    return kfreepages();
+  case KSTAT_NPROC:
+    return nproc_used();
+  case KSTAT_KMALLOC:
+    return kmalloc_inuse();
+  case KSTAT_KSTACK:
+    return kstack_maxuse();
+  case KSTAT_TICKS:
+    return sys_uptime();
+  }
+  return -1;
+}

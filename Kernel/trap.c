@@ -1,0 +1,200 @@
+// trap.c: traps — system calls, exceptions and interrupts — from user space
+// (usertrap, entered through trampoline.S) and from the kernel (kerneltrap,
+// through kernelvec.S), and the way back to user space (usertrapret).
+//
+// Timer: hart 0 counts ticks (TICK_HZ a second) and drives the network timers;
+// every hart yields on each tick, which makes scheduling preemptive.
+#include "types.h"
+#include "param.h"
+#include "memlayout.h"
+#include "riscv.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "defs.h"
+
+struct spinlock tickslock;
+uint ticks;   // guarded by tickslock
+
+extern char trampoline[], uservec[], userret[];
+void kernelvec(void);
+
+#define SCAUSE_INTR         (1UL << 63)
+#define SCAUSE_SOFT         (SCAUSE_INTR | 1)
+#define SCAUSE_TIMER        (SCAUSE_INTR | 5)
+#define SCAUSE_EXTERNAL     (SCAUSE_INTR | 9)
+#define SCAUSE_ECALL_U      8
+#define SCAUSE_LOAD_PF      13
+#define SCAUSE_STORE_PF     15
+#define TICK_INTERVAL       (MTIME_HZ / TICK_HZ)
+
+enum { INTR_NONE, INTR_DEVICE, INTR_TIMER };
+
+// PLIC irqs of the disk and the network device, set by disk_init() and netinit();
+// 0 or -1 means none. Weak, so the drivers may define them instead.
+__attribute__((weak)) int disk_irq;
+__attribute__((weak)) int net_irq;
+
+void
+trapinit(void)
+{
+  initlock(&tickslock, "time");
+}
+
+// Kernel traps on this hart go to kernelvec.
+void
+trapinithart(void)
+{
+  w_stvec((uint64)kernelvec);
+}
+
+uint64
+uptime_ms(void)
+{
+  return r_time() / (MTIME_HZ / 1000);
+}
+
+static void
+clockintr(void)
+{
+  if(cpuid() == 0){
+    acquire(&tickslock);
+    ticks++;
+    wakeup(&ticks);
+    release(&tickslock);
+    net_timer();
+  }
+}
+
+// An external interrupt through the PLIC.
+static void
+external_intr(void)
+{
+  int irq = plic_claim();
+
+  if(irq == UART0_IRQ)
+    uartintr();
+  else if(irq != 0 && irq == disk_irq)
+    disk_intr();
+  else if(irq != 0 && irq == net_irq)
+    net_intr();
+  else if(irq != 0)
+    printf("devintr: unexpected irq %d\n", irq);
+  if(irq)
+    plic_complete(irq);
+}
+
+// Handle an interrupt if that is what scause says; returns which kind.
+static int
+devintr(void)
+{
+  uint64 scause = r_scause();
+
+  if(scause == SCAUSE_EXTERNAL){
+    external_intr();
+    return INTR_DEVICE;
+  }
+  if(scause == SCAUSE_TIMER || scause == SCAUSE_SOFT){
+    if(panicked)
+      for(;;)   // another hart panicked: stop here
+        ;
+    if(scause == SCAUSE_TIMER)
+      csr_write(0x14d, r_time() + TICK_INTERVAL);   // stimecmp: next tick
+    else
+      w_sip(r_sip() & ~2);   // timervec's tick: acknowledge SSIP
+    clockintr();
+    return INTR_TIMER;
+  }
+  return INTR_NONE;
+}
+
+// A trap from user space, arriving from uservec in trampoline.S.
+void
+usertrap(void)
+{
+  if((r_sstatus() & SSTATUS_SPP) != 0)
+    panic("usertrap: not from user mode");
+  w_stvec((uint64)kernelvec);   // we are in the kernel now
+
+  struct proc *p = myproc();
+  p->trapframe->epc = r_sepc();
+  uint64 scause = r_scause();
+  int which = INTR_NONE;
+
+  if(scause == SCAUSE_ECALL_U){
+    if(killed(p))
+      kexit(-1);
+    p->trapframe->epc += 4;   // return after the ecall
+    intr_on();                // sepc, scause, sstatus are saved: allow interrupts
+    syscall();
+  } else if((which = devintr()) != INTR_NONE){
+    // handled
+  } else if((scause == SCAUSE_LOAD_PF || scause == SCAUSE_STORE_PF) &&
+            vmfault(p->pagetable, r_stval(), scause == SCAUSE_STORE_PF) != 0){
+    // a lazily allocated page, now mapped
+  } else {
+    printf("usertrap: pid %d (%s) killed: scause 0x%lx sepc 0x%lx stval 0x%lx\n",
+           p->pid, p->name, scause, r_sepc(), r_stval());
+    setkilled(p);
+  }
+
+  if(killed(p))
+    kexit(-1);
+  if(which == INTR_TIMER)
+    yield();
+  usertrapret();
+}
+
+// Return to user space through userret in trampoline.S.
+void
+usertrapret(void)
+{
+  struct proc *p = myproc();
+
+  // from here until sret, a trap would go to the kernel's vector in user mode.
+  intr_off();
+  w_stvec(TRAMPOLINE + (uservec - trampoline));
+
+  // what uservec needs on the next trap.
+  p->trapframe->kernel_satp = r_satp();
+  p->trapframe->kernel_sp = p->kstack + KSTACKPAGES * PGSIZE;
+  p->trapframe->kernel_trap = (uint64)usertrap;
+  p->trapframe->kernel_hartid = r_tp();
+
+  // sret: to user mode (SPP = 0), interrupts on there (SPIE = 1), at epc.
+  uint64 x = r_sstatus();
+  x &= ~SSTATUS_SPP;
+  x |= SSTATUS_SPIE;
+  w_sstatus(x);
+  w_sepc(p->trapframe->epc);
+
+  uint64 satp = MAKE_SATP(p->pagetable);
+  void (*enter)(uint64) = (void (*)(uint64))(TRAMPOLINE + (userret - trampoline));
+  enter(satp);
+}
+
+// A trap in supervisor mode, through kernelvec: only interrupts are expected.
+void
+kerneltrap(void)
+{
+  uint64 sepc = r_sepc();
+  uint64 sstatus = r_sstatus();
+  uint64 scause = r_scause();
+
+  if((sstatus & SSTATUS_SPP) == 0)
+    panic("kerneltrap: not from supervisor mode");
+  if(intr_get())
+    panic("kerneltrap: interrupts enabled");
+
+  int which = devintr();
+  if(which == INTR_NONE){
+    printf("kerneltrap: scause 0x%lx sepc 0x%lx stval 0x%lx\n",
+           scause, sepc, r_stval());
+    panic("kerneltrap");
+  }
+  if(which == INTR_TIMER && myproc() != 0)
+    yield();
+
+  // yield() may have run other code that took traps: restore ours for sret.
+  w_sepc(sepc);
+  w_sstatus(sstatus);
+}

@@ -1,0 +1,132 @@
+// uart.c: the 16550a serial port QEMU's virt machine puts at UART0 (irq 10),
+// which is the console (-nographic connects it to the terminal).
+// Output from processes goes through a transmit buffer drained by the
+// "transmit holding register empty" interrupt; kernel printf writes synchronously.
+#include "types.h"
+#include "param.h"
+#include "memlayout.h"
+#include "riscv.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "defs.h"
+
+// 16550 registers, byte offsets from UART0 (see the 16550 data sheet).
+enum {
+  RHR = 0,              // receive holding register (read)
+  THR = 0,              // transmit holding register (write)
+  DLL = 0,              // divisor latch, low byte (when LCR_DLAB)
+  DLM = 1,              // divisor latch, high byte (when LCR_DLAB)
+  IER = 1,              // interrupt enable
+  FCR = 2,              // FIFO control (write)
+  ISR = 2,              // interrupt status (read)
+  LCR = 3,              // line control
+  LSR = 5,              // line status
+};
+#define IER_RX        (1 << 0)
+#define IER_TX        (1 << 1)
+#define FCR_ENABLE    (1 << 0)
+#define FCR_CLEAR     (3 << 1)   // clear both FIFOs
+#define LCR_8BITS     3
+#define LCR_DLAB      (1 << 7)
+#define LSR_RX_READY  (1 << 0)
+#define LSR_TX_IDLE   (1 << 5)   // THR can take another byte
+
+static inline uchar
+uart_rd(int reg)
+{
+  return *(volatile uchar*)(UART0 + reg);
+}
+
+static inline void
+uart_wr(int reg, uchar v)
+{
+  *(volatile uchar*)(UART0 + reg) = v;
+}
+
+#define TXBUF 256
+static struct spinlock tx_lock;
+static char tx_buf[TXBUF];   // guarded by tx_lock
+static uint64 tx_w;          // next slot to fill: tx_buf[tx_w % TXBUF]
+static uint64 tx_r;          // next byte to send
+
+
+static void uartstart(void);
+
+void
+uartinit(void)
+{
+  uart_wr(IER, 0);
+  uart_wr(LCR, LCR_DLAB);   // 38.4K baud: divisor 3 (QEMU ignores it anyway)
+  uart_wr(DLL, 3);
+  uart_wr(DLM, 0);
+  uart_wr(LCR, LCR_8BITS);  // 8 data bits, no parity; DLAB off
+  uart_wr(FCR, FCR_ENABLE | FCR_CLEAR);
+  uart_wr(IER, IER_RX | IER_TX);
+  initlock(&tx_lock, "uart");
+}
+
+// Queue c for output, sleeping while the buffer is full. Process context only.
+void
+uartputc(int c)
+{
+  acquire(&tx_lock);
+  if(panicked)
+    for(;;)
+      ;
+  while(tx_w == tx_r + TXBUF)
+    sleep(&tx_r, &tx_lock);
+  tx_buf[tx_w++ % TXBUF] = c;
+  uartstart();
+  release(&tx_lock);
+}
+
+// Write c now, spinning until the UART takes it. For printf and echo; usable
+// with interrupts off and from interrupt handlers.
+void
+uartputc_sync(int c)
+{
+  push_off();
+  if(panicked)
+    for(;;)
+      ;
+  while((uart_rd(LSR) & LSR_TX_IDLE) == 0)
+    ;
+  uart_wr(THR, c);
+  pop_off();
+}
+
+// Move bytes from the buffer to the UART while it is idle. Caller holds tx_lock.
+static void
+uartstart(void)
+{
+  while(tx_r != tx_w){
+    if((uart_rd(LSR) & LSR_TX_IDLE) == 0)
+      return;   // the TX interrupt calls again when THR drains
+    uart_wr(THR, tx_buf[tx_r++ % TXBUF]);
+    wakeup(&tx_r);
+  }
+}
+
+// A received byte, or -1 if none waits.
+int
+uartgetc(void)
+{
+  if(uart_rd(LSR) & LSR_RX_READY)
+    return uart_rd(RHR);
+  return -1;
+}
+
+// The UART interrupted: input arrived, the transmitter drained, or both.
+void
+uartintr(void)
+{
+  int c;
+
+  (void)uart_rd(ISR);   // reading ISR acknowledges a TX-empty interrupt
+  while((c = uartgetc()) >= 0)
+    consoleintr(c);
+
+  acquire(&tx_lock);
+  uartstart();
+  release(&tx_lock);
+}

@@ -1,0 +1,406 @@
+// vm.c: Sv39 page tables. The kernel's table maps devices and RAM at their
+// physical addresses, plus the trampoline and the per-process kernel stacks at
+// the top. Each process has its own table for user memory (from 0 up to p->sz),
+// the trapframe and the trampoline.
+//
+// Heap pages that sbrk grew lazily have no PTE until first touched; vmfault()
+// fills them in, for page faults (trap.c) and for copyin/copyout alike.
+#include "param.h"
+#include "types.h"
+#include "memlayout.h"
+#include "elf.h"
+#include "riscv.h"
+#include "defs.h"
+#include "spinlock.h"
+#include "proc.h"
+
+pagetable_t kernel_pagetable;
+
+extern char etext[];       // kernel.ld: end of kernel code
+extern char trampoline[];  // trampoline.S
+
+static pagetable_t
+kvmmake(void)
+{
+  pagetable_t kpt = (pagetable_t)kalloc();
+
+  memset(kpt, 0, PGSIZE);
+  kvmmap(kpt, TESTFINISHER, TESTFINISHER, PGSIZE, PTE_R | PTE_W);
+  kvmmap(kpt, UART0, UART0, PGSIZE, PTE_R | PTE_W);
+  kvmmap(kpt, VIRTIO_MMIO_BASE, VIRTIO_MMIO_BASE,
+         VIRTIO_MMIO_SLOTS * VIRTIO_MMIO_STRIDE, PTE_R | PTE_W);
+  kvmmap(kpt, PLIC, PLIC, 0x400000, PTE_R | PTE_W);
+  kvmmap(kpt, KERNBASE, KERNBASE, (uint64)etext - KERNBASE, PTE_R | PTE_X);
+  kvmmap(kpt, (uint64)etext, (uint64)etext, PHYSTOP - (uint64)etext, PTE_R | PTE_W);
+  kvmmap(kpt, TRAMPOLINE, (uint64)trampoline, PGSIZE, PTE_R | PTE_X);
+  proc_mapstacks(kpt);
+  return kpt;
+}
+
+void
+kvminit(void)
+{
+  kernel_pagetable = kvmmake();
+}
+
+// Turn paging on for this hart, with the kernel's table.
+void
+kvminithart(void)
+{
+  sfence_vma();   // earlier page-table stores are complete
+  w_satp(MAKE_SATP(kernel_pagetable));
+  sfence_vma();   // no stale translations remain
+}
+
+// The PTE for va, creating page-table pages on the way if alloc.
+// Returns 0 if va is out of range, or the path is missing and !alloc, or
+// memory ran out.
+pte_t *
+walk(pagetable_t pagetable, uint64 va, int alloc)
+{
+  if(va >= MAXVA)
+    return 0;
+  for(int level = 2; level > 0; level--){
+    pte_t *pte = &pagetable[PX(level, va)];
+    if(*pte & PTE_V){
+      pagetable = (pagetable_t)PTE2PA(*pte);
+    } else {
+      if(!alloc || (pagetable = (pagetable_t)kalloc()) == 0)
+        return 0;
+      memset(pagetable, 0, PGSIZE);
+      *pte = PA2PTE(pagetable) | PTE_V;
+    }
+  }
+  return &pagetable[PX(0, va)];
+}
+
+// Physical address of a user page, or 0 if not mapped for user access.
+uint64
+walkaddr(pagetable_t pagetable, uint64 va)
+{
+  pte_t *pte = walk(pagetable, va, 0);
+
+  if(pte == 0 || (*pte & PTE_V) == 0 || (*pte & PTE_U) == 0)
+    return 0;
+  return PTE2PA(*pte);
+}
+
+// Map at boot; failing here is a kernel bug.
+void
+kvmmap(pagetable_t kpt, uint64 va, uint64 pa, uint64 sz, int perm)
+{
+  if(mappages(kpt, va, sz, pa, perm) != 0)
+    panic("kvmmap");
+}
+
+// Map [va, va+size) to physical pa onward. va and size need not be aligned.
+// Returns -1 if a page-table page could not be allocated.
+int
+mappages(pagetable_t pagetable, uint64 va, uint64 size, uint64 pa, int perm)
+{
+  if(size == 0)
+    panic("mappages: size");
+  uint64 a = PGROUNDDOWN(va);
+  uint64 last = PGROUNDDOWN(va + size - 1);
+  for(;; a += PGSIZE, pa += PGSIZE){
+    pte_t *pte = walk(pagetable, a, 1);
+    if(pte == 0)
+      return -1;
+    if(*pte & PTE_V)
+      panic("mappages: remap");
+    *pte = PA2PTE(pa) | perm | PTE_V;
+    if(a == last)
+      break;
+  }
+  return 0;
+}
+
+// walk() found no last-level table for a: none of the 2 MiB it would cover is
+// mapped. Returns the last page of that span, for a loop that adds PGSIZE next.
+static uint64
+skip_table(uint64 a)
+{
+  uint64 span = 1UL << PXSHIFT(1);
+  return (a & ~(span - 1)) + span - PGSIZE;
+}
+
+// Remove npages of mappings from va (page aligned), freeing the memory if
+// do_free. Pages never touched (lazy sbrk) have no mapping and are skipped.
+void
+uvmunmap(pagetable_t pagetable, uint64 va, uint64 npages, int do_free)
+{
+  if((va % PGSIZE) != 0)
+    panic("uvmunmap: not aligned");
+  for(uint64 a = va; a < va + npages * PGSIZE; a += PGSIZE){
+    pte_t *pte = walk(pagetable, a, 0);
+    if(pte == 0){
+      a = skip_table(a);
+      continue;
+    }
+    if((*pte & PTE_V) == 0)
+      continue;
+    if(PTE_FLAGS(*pte) == PTE_V)
+      panic("uvmunmap: not a leaf");
+    if(do_free)
+      kfree((void*)PTE2PA(*pte));
+    *pte = 0;
+  }
+}
+
+// An empty user page table, or 0.
+pagetable_t
+uvmcreate(void)
+{
+  pagetable_t pt = (pagetable_t)kalloc();
+
+  if(pt)
+    memset(pt, 0, PGSIZE);
+  return pt;
+}
+
+// Grow a process from oldsz to newsz with zeroed pages mapped user-readable
+// plus xperm. Returns the new size, or 0 (with nothing changed) on failure.
+uint64
+uvmalloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz, int xperm)
+{
+  if(newsz < oldsz)
+    return oldsz;
+  if(newsz > TRAPFRAME)
+    return 0;
+  uint64 need = (PGROUNDUP(newsz) - PGROUNDUP(oldsz)) / PGSIZE;
+  if(need > kfreepages())
+    return 0;   // fail fast instead of allocating everything and undoing it
+  for(uint64 a = PGROUNDUP(oldsz); a < newsz; a += PGSIZE){
+    char *mem = kalloc();
+    if(mem == 0){
+      uvmdealloc(pagetable, a, oldsz);
+      return 0;
+    }
+    memset(mem, 0, PGSIZE);
+    if(mappages(pagetable, a, PGSIZE, (uint64)mem, PTE_R | PTE_U | xperm) != 0){
+      kfree(mem);
+      uvmdealloc(pagetable, a, oldsz);
+      return 0;
+    }
+  }
+  return newsz;
+}
+
+static int
+table_empty(pagetable_t t)
+{
+  for(int i = 0; i < 512; i++)
+    if(t[i] & PTE_V)
+      return 0;
+  return 1;
+}
+
+// After a shrink: free the page-table pages that no longer map anything in
+// [from, to), so a big lazy heap that was touched sparsely leaves nothing behind.
+static void
+prune_tables(pagetable_t root, uint64 from, uint64 to)
+{
+  uint64 span1 = 1UL << PXSHIFT(1), span2 = 1UL << PXSHIFT(2);
+
+  for(uint64 a = from & ~(span2 - 1); a < to && a < MAXVA; a += span2){
+    pte_t *e2 = &root[PX(2, a)];
+    if((*e2 & PTE_V) == 0)
+      continue;
+    pagetable_t mid = (pagetable_t)PTE2PA(*e2);
+    for(uint64 b = a > from ? a : from & ~(span1 - 1); b < a + span2 && b < to; b += span1){
+      pte_t *e1 = &mid[PX(1, b)];
+      if((*e1 & PTE_V) && table_empty((pagetable_t)PTE2PA(*e1))){
+        kfree((void*)PTE2PA(*e1));
+        *e1 = 0;
+      }
+    }
+    if(table_empty(mid)){
+      kfree(mid);
+      *e2 = 0;
+    }
+  }
+}
+
+// Shrink a process from oldsz to newsz, freeing pages. Returns the new size.
+uint64
+uvmdealloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz)
+{
+  if(newsz >= oldsz)
+    return oldsz;
+  if(PGROUNDUP(newsz) < PGROUNDUP(oldsz)){
+    uint64 n = (PGROUNDUP(oldsz) - PGROUNDUP(newsz)) / PGSIZE;
+    uvmunmap(pagetable, PGROUNDUP(newsz), n, 1);
+    prune_tables(pagetable, PGROUNDUP(newsz), PGROUNDUP(oldsz));
+  }
+  return newsz;
+}
+
+// Free page-table pages. All leaf mappings must already be gone.
+static void
+freewalk(pagetable_t pagetable)
+{
+  for(int i = 0; i < 512; i++){
+    pte_t pte = pagetable[i];
+    if((pte & PTE_V) && (pte & (PTE_R | PTE_W | PTE_X)) == 0){
+      freewalk((pagetable_t)PTE2PA(pte));
+      pagetable[i] = 0;
+    } else if(pte & PTE_V){
+      panic("freewalk: leaf");
+    }
+  }
+  kfree(pagetable);
+}
+
+// Free user memory [0, sz), then the page table itself.
+void
+uvmfree(pagetable_t pagetable, uint64 sz)
+{
+  if(sz > 0)
+    uvmunmap(pagetable, 0, PGROUNDUP(sz) / PGSIZE, 1);
+  freewalk(pagetable);
+}
+
+// Copy a parent's memory [0, sz) into a child's table (fork). Pages the parent
+// never touched stay lazy in the child. Returns -1 (child unchanged) on failure.
+int
+uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
+{
+  for(uint64 a = 0; a < sz; a += PGSIZE){
+    pte_t *pte = walk(old, a, 0);
+    if(pte == 0){
+      a = skip_table(a);
+      continue;
+    }
+    if((*pte & PTE_V) == 0)
+      continue;
+    char *mem = kalloc();
+    if(mem == 0)
+      goto fail;
+    memmove(mem, (char*)PTE2PA(*pte), PGSIZE);
+    if(mappages(new, a, PGSIZE, (uint64)mem, PTE_FLAGS(*pte)) != 0){
+      kfree(mem);
+      goto fail;
+    }
+  }
+  return 0;
+
+fail:
+  uvmunmap(new, 0, PGROUNDUP(sz) / PGSIZE, 1);
+  return -1;
+}
+
+// Make a page inaccessible to user mode (exec's stack guard page).
+void
+uvmclear(pagetable_t pagetable, uint64 va)
+{
+  pte_t *pte = walk(pagetable, va, 0);
+
+  if(pte == 0)
+    panic("uvmclear");
+  *pte &= ~PTE_U;
+}
+
+// A lazily allocated page at va was touched: map a zeroed page if va lies in the
+// current process's memory and has no mapping yet. Returns its physical address,
+// or 0 if va is not a lazy page (bad address) or memory ran out.
+uint64
+vmfault(pagetable_t pagetable, uint64 va, int write)
+{
+  struct proc *p = myproc();
+
+  (void)write;   // lazy pages are always writable
+  if(p == 0 || pagetable != p->pagetable || va >= p->sz || va >= MAXVA)
+    return 0;
+  va = PGROUNDDOWN(va);
+  pte_t *pte = walk(pagetable, va, 0);
+  if(pte && (*pte & PTE_V))
+    return 0;   // mapped (e.g. the stack guard page): not ours to fix
+  char *mem = kalloc();
+  if(mem == 0)
+    return 0;
+  memset(mem, 0, PGSIZE);
+  if(mappages(pagetable, va, PGSIZE, (uint64)mem, PTE_R | PTE_W | PTE_U) != 0){
+    kfree(mem);
+    return 0;
+  }
+  return (uint64)mem;
+}
+
+// The physical page behind user address va for a copy, materialising a lazy
+// page; 0 if the user may not access it (or write it, if write).
+static uint64
+user_page(pagetable_t pagetable, uint64 va, int write)
+{
+  if(va >= MAXVA)
+    return 0;
+  pte_t *pte = walk(pagetable, va, 0);
+  if(pte == 0 || (*pte & PTE_V) == 0)
+    return vmfault(pagetable, va, write);
+  if((*pte & PTE_U) == 0 || (write && (*pte & PTE_W) == 0))
+    return 0;
+  return PTE2PA(*pte);
+}
+
+// Copy len bytes from kernel src to user dstva. Returns 0, or -1 on a bad address.
+int
+copyout(pagetable_t pagetable, uint64 dstva, char *src, uint64 len)
+{
+  while(len > 0){
+    uint64 va0 = PGROUNDDOWN(dstva);
+    uint64 pa0 = user_page(pagetable, va0, 1);
+    if(pa0 == 0)
+      return -1;
+    uint64 n = PGSIZE - (dstva - va0);
+    if(n > len)
+      n = len;
+    memmove((void*)(pa0 + (dstva - va0)), src, n);
+    len -= n;
+    src += n;
+    dstva = va0 + PGSIZE;
+  }
+  return 0;
+}
+
+// Copy len bytes from user srcva to kernel dst. Returns 0, or -1 on a bad address.
+int
+copyin(pagetable_t pagetable, char *dst, uint64 srcva, uint64 len)
+{
+  while(len > 0){
+    uint64 va0 = PGROUNDDOWN(srcva);
+    uint64 pa0 = user_page(pagetable, va0, 0);
+    if(pa0 == 0)
+      return -1;
+    uint64 n = PGSIZE - (srcva - va0);
+    if(n > len)
+      n = len;
+    memmove(dst, (void*)(pa0 + (srcva - va0)), n);
+    len -= n;
+    dst += n;
+    srcva = va0 + PGSIZE;
+  }
+  return 0;
+}
+
+// Copy a NUL-terminated string of at most max bytes (NUL included) from user
+// srcva to dst. Returns 0, or -1 on a bad address or a missing NUL.
+int
+copyinstr(pagetable_t pagetable, char *dst, uint64 srcva, uint64 max)
+{
+  while(max > 0){
+    uint64 va0 = PGROUNDDOWN(srcva);
+    uint64 pa0 = user_page(pagetable, va0, 0);
+    if(pa0 == 0)
+      return -1;
+    uint64 n = PGSIZE - (srcva - va0);
+    if(n > max)
+      n = max;
+    char *p = (char*)(pa0 + (srcva - va0));
+    for(; n > 0; n--, max--, p++, dst++){
+      *dst = *p;
+      if(*p == 0)
+        return 0;
+    }
+    srcva = va0 + PGSIZE;
+  }
+  return -1;
+}
