@@ -1,0 +1,257 @@
+// Write-ahead log: makes each file system operation atomic across crashes.
+//
+// A system call brackets its disk updates with begin_op()/end_op() and goes
+// through log_write() instead of bwrite(). log_write only records the block
+// number and pins the cached buffer; nothing reaches the disk until commit.
+// Commit copies every recorded block into the log area, writes the header
+// (the commit point), copies the blocks to their home locations, and then
+// clears the header. After a crash, recovery at boot re-installs a committed
+// log, or ignores an uncommitted one.
+//
+// Several system calls may share one commit ("group commit"): a commit runs
+// only when no operation is outstanding. begin_op admits an operation only if
+// the log has room for MAXOPBLOCKS more blocks per outstanding operation.
+//
+// On-disk log area (sb.logstart .. sb.logstart + sb.nlog - 1):
+//   [ header block | logged block 0 | logged block 1 | ... ]
+
+#include "types.h"
+#include "riscv.h"
+#include "defs.h"
+#include "param.h"
+#include "spinlock.h"
+#include "sleeplock.h"
+#include "fs.h"
+#include "buf.h"
+
+// The header, on disk and in memory: which home blocks the log holds.
+struct logheader {
+  int n;
+  int block[LOGBLOCKS];
+};
+
+struct log {
+  struct spinlock lock;  // guards outstanding, committing and lh
+  int start;             // block number of the header
+  int dev;
+  int outstanding;       // operations between begin_op and end_op
+  int committing;        // commit() is running; new operations wait
+  uint fsize;            // file system size, to vet block numbers in the log
+  struct logheader lh;
+};
+struct log log;
+
+// Commit writes the log area through this private buffer, so it never needs
+// a free buffer-cache slot while the log's own blocks pin the cache.
+// Only the committing process (or recovery) uses it.
+static struct buf logbuf;
+
+static void recover_from_log(void);
+static void commit(void);
+
+void
+initlog(int dev, struct superblock *sb)
+{
+  if(sizeof(struct logheader) > BSIZE)
+    panic("initlog: header does not fit a block");
+  if(sb->nlog < LOGBLOCKS + 1)
+    panic("initlog: log area on disk smaller than LOGBLOCKS+1");
+
+  initlock(&log.lock, "log");
+  initsleeplock(&logbuf.lock, "logbuf");
+  log.start = sb->logstart;
+  log.dev = dev;
+  log.fsize = sb->size;
+  recover_from_log();
+}
+
+// Write logbuf's data to block blockno of the log device.
+static void
+logbuf_write(uint blockno)
+{
+  logbuf.dev = log.dev;
+  logbuf.blockno = blockno;
+  disk_rw(&logbuf, 1);
+}
+
+// Read the on-disk header into log.lh. A header that cannot be right
+// (a crash never writes one) is treated as an empty log.
+static void
+read_head(void)
+{
+  struct buf *b;
+  struct logheader *hd;
+  int i;
+
+  b = bread(log.dev, log.start);
+  hd = (struct logheader *) b->data;
+  log.lh.n = hd->n;
+  if(log.lh.n < 0 || log.lh.n > LOGBLOCKS){
+    printf("log: bad header (n=%d), ignoring the log\n", log.lh.n);
+    log.lh.n = 0;
+  }
+  for(i = 0; i < log.lh.n; i++)
+    log.lh.block[i] = hd->block[i];
+  brelse(b);
+}
+
+// Write the in-memory header to disk. With n > 0 this is the moment the
+// transaction commits; with n == 0 it erases the transaction.
+static void
+write_head(void)
+{
+  struct logheader *hd;
+  int i;
+
+  acquiresleep(&logbuf.lock);
+  memset(logbuf.data, 0, BSIZE);
+  hd = (struct logheader *) logbuf.data;
+  hd->n = log.lh.n;
+  for(i = 0; i < log.lh.n; i++)
+    hd->block[i] = log.lh.block[i];
+  logbuf_write(log.start);
+  releasesleep(&logbuf.lock);
+}
+
+// Copy the cached (pinned) blocks into the log area.
+static void
+write_log(void)
+{
+  struct buf *home;
+  int i;
+
+  acquiresleep(&logbuf.lock);
+  for(i = 0; i < log.lh.n; i++){
+    home = bread(log.dev, log.lh.block[i]);
+    memmove(logbuf.data, home->data, BSIZE);
+    brelse(home);
+    logbuf_write(log.start + 1 + i);
+  }
+  releasesleep(&logbuf.lock);
+}
+
+// Copy committed blocks to their home locations. At commit the data is in
+// the pinned cache buffers; at recovery it must be read from the log area.
+static void
+install_trans(int recovering)
+{
+  struct buf *home;
+  int i;
+  uint bno;
+
+  for(i = 0; i < log.lh.n; i++){
+    bno = log.lh.block[i];
+    if(recovering && (bno < 2 || bno >= log.fsize)){
+      printf("log: skipping bad block number %d\n", bno);
+      continue;
+    }
+    home = bread(log.dev, bno);
+    if(recovering){
+      acquiresleep(&logbuf.lock);
+      logbuf.dev = log.dev;
+      logbuf.blockno = log.start + 1 + i;
+      disk_rw(&logbuf, 0);
+      memmove(home->data, logbuf.data, BSIZE);
+      releasesleep(&logbuf.lock);
+    }
+    bwrite(home);
+    if(!recovering)
+      bunpin(home);
+    brelse(home);
+  }
+}
+
+static void
+recover_from_log(void)
+{
+  read_head();
+  install_trans(1);
+  log.lh.n = 0;
+  write_head();
+}
+
+// Start a file system operation: wait until no commit is running and the
+// log has room for this operation's worst case.
+void
+begin_op(void)
+{
+  acquire(&log.lock);
+  for(;;){
+    if(log.committing){
+      sleep(&log, &log.lock);
+    } else if(log.lh.n + (log.outstanding + 1) * MAXOPBLOCKS > LOGBLOCKS){
+      sleep(&log, &log.lock);  // wait for the current group to commit
+    } else {
+      log.outstanding++;
+      release(&log.lock);
+      return;
+    }
+  }
+}
+
+// Finish a file system operation; the last one out commits the group.
+void
+end_op(void)
+{
+  int do_commit = 0;
+
+  acquire(&log.lock);
+  if(log.committing)
+    panic("end_op: commit in progress");
+  log.outstanding--;
+  if(log.outstanding == 0){
+    do_commit = 1;
+    log.committing = 1;
+  } else {
+    // begin_op may be waiting for the room this operation reserved.
+    wakeup(&log);
+  }
+  release(&log.lock);
+
+  if(do_commit){
+    // commit() sleeps on disk I/O, so it runs without log.lock;
+    // committing keeps new operations out meanwhile.
+    commit();
+    acquire(&log.lock);
+    log.committing = 0;
+    wakeup(&log);
+    release(&log.lock);
+  }
+}
+
+static void
+commit(void)
+{
+  if(log.lh.n == 0)
+    return;
+  write_log();
+  write_head();       // the commit point
+  install_trans(0);
+  log.lh.n = 0;
+  write_head();       // the transaction is installed: erase it
+}
+
+// Record that b (locked, modified) belongs to the current transaction.
+// Replaces bwrite(): the block goes to disk at commit. Writing the same block
+// twice in one transaction uses one log slot ("absorption").
+void
+log_write(struct buf *b)
+{
+  int i;
+
+  acquire(&log.lock);
+  if(log.outstanding < 1)
+    panic("log_write: outside of a transaction");
+  for(i = 0; i < log.lh.n; i++){
+    if(log.lh.block[i] == b->blockno)
+      break;
+  }
+  if(i == log.lh.n){
+    if(log.lh.n >= LOGBLOCKS)
+      panic("log_write: transaction too big");
+    log.lh.block[i] = b->blockno;
+    log.lh.n++;
+    bpin(b);  // stays cached until install_trans
+  }
+  release(&log.lock);
+}

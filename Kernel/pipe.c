@@ -1,0 +1,157 @@
+// Pipes: a 512-byte ring buffer between a read end and a write end.
+// Readers sleep while the ring is empty and a writer remains; writers sleep
+// while it is full and a reader remains. A killed process stops waiting and
+// gets -1.
+
+#include "types.h"
+#include "riscv.h"
+#include "defs.h"
+#include "param.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "fs.h"
+#include "sleeplock.h"
+#include "file.h"
+
+#define PIPESIZE 512
+
+struct pipe {
+  struct spinlock lock;  // guards everything below
+  char data[PIPESIZE];
+  uint nread;            // bytes read so far (free-running counter)
+  uint nwrite;           // bytes written so far; nwrite - nread is in the ring
+  int readopen;          // read end still open
+  int writeopen;         // write end still open
+};
+
+// Create a pipe and two files for its ends. 0 on success, -1 if a file
+// or the memory could not be had (nothing is left allocated then).
+int
+pipealloc(struct file **f0, struct file **f1)
+{
+  struct pipe *pi = 0;
+
+  *f0 = *f1 = 0;
+  if((*f0 = filealloc()) == 0 || (*f1 = filealloc()) == 0)
+    goto bad;
+  if((pi = (struct pipe *) kalloc()) == 0)
+    goto bad;
+  initlock(&pi->lock, "pipe");
+  pi->nread = pi->nwrite = 0;
+  pi->readopen = pi->writeopen = 1;
+
+  (*f0)->type = FD_PIPE;
+  (*f0)->readable = 1;
+  (*f0)->writable = 0;
+  (*f0)->nonblock = 0;
+  (*f0)->pipe = pi;
+  (*f1)->type = FD_PIPE;
+  (*f1)->readable = 0;
+  (*f1)->writable = 1;
+  (*f1)->nonblock = 0;
+  (*f1)->pipe = pi;
+  return 0;
+
+bad:
+  // The files are still FD_NONE, so closing them releases only the slots.
+  if(*f0)
+    fileclose(*f0);
+  if(*f1)
+    fileclose(*f1);
+  return -1;
+}
+
+// Close one end; the pipe is freed when both are closed.
+void
+pipeclose(struct pipe *pi, int writable)
+{
+  acquire(&pi->lock);
+  if(writable){
+    pi->writeopen = 0;
+    wakeup(&pi->nread);   // readers see end of file
+  } else {
+    pi->readopen = 0;
+    wakeup(&pi->nwrite);  // writers see a broken pipe
+  }
+  if(pi->readopen == 0 && pi->writeopen == 0){
+    release(&pi->lock);
+    kfree((char *) pi);
+  } else {
+    release(&pi->lock);
+  }
+}
+
+// Write n bytes from user address addr. Returns the bytes written, which is
+// less than n only if the user buffer went bad part way; -1 if the read end
+// is closed, the process is killed or nothing could be copied.
+int
+pipewrite(struct pipe *pi, uint64 addr, int n)
+{
+  struct proc *pr = myproc();
+  int i = 0;
+  uint m, at;
+
+  acquire(&pi->lock);
+  while(i < n){
+    if(pi->readopen == 0 || killed(pr)){
+      release(&pi->lock);
+      return -1;
+    }
+    if(pi->nwrite - pi->nread == PIPESIZE){
+      wakeup(&pi->nread);
+      sleep(&pi->nwrite, &pi->lock);
+      continue;
+    }
+    // Copy as much as fits before the free space ends or the ring wraps.
+    at = pi->nwrite % PIPESIZE;
+    m = PIPESIZE - (pi->nwrite - pi->nread);
+    if(m > PIPESIZE - at)
+      m = PIPESIZE - at;
+    if(m > n - i)
+      m = n - i;
+    if(copyin(pr->pagetable, &pi->data[at], addr + i, m) == -1)
+      break;
+    pi->nwrite += m;
+    i += m;
+  }
+  wakeup(&pi->nread);
+  release(&pi->lock);
+  return i > 0 ? i : -1;
+}
+
+// Read up to n bytes into user address addr, waiting for at least one byte
+// unless the write end is closed (then 0: end of file).
+int
+piperead(struct pipe *pi, uint64 addr, int n)
+{
+  struct proc *pr = myproc();
+  int i = 0;
+  uint m, at;
+
+  acquire(&pi->lock);
+  while(pi->nread == pi->nwrite && pi->writeopen){
+    if(killed(pr)){
+      release(&pi->lock);
+      return -1;
+    }
+    sleep(&pi->nread, &pi->lock);
+  }
+  while(i < n && pi->nread != pi->nwrite){
+    at = pi->nread % PIPESIZE;
+    m = pi->nwrite - pi->nread;
+    if(m > PIPESIZE - at)
+      m = PIPESIZE - at;
+    if(m > n - i)
+      m = n - i;
+    if(copyout(pr->pagetable, addr + i, &pi->data[at], m) == -1){
+      if(i == 0)
+        i = -1;
+      break;
+    }
+    pi->nread += m;
+    i += m;
+  }
+  wakeup(&pi->nwrite);
+  release(&pi->lock);
+  return i;
+}
