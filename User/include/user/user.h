@@ -1,0 +1,73 @@
+// The user-space interface: system calls (User/lib/usys.S) and the small C library
+// (User/lib/ulib.c, printf.c, umalloc.c). The declarations match xv6-riscv's
+// user/user.h, so its programs build unchanged; older xv6 names (sleep) and a few
+// additions (poweroff, kstat, vprintf, snprintf, strncmp, strncpy) follow.
+// Like xv6's, this header expects kernel/types.h to be included first.
+#pragma once
+#include <stdarg.h>
+
+struct stat;
+
+// sys_sbrk's second argument: map the pages now, or only when first touched.
+#ifndef SBRK_EAGER
+#define SBRK_EAGER 1
+#endif
+#ifndef SBRK_LAZY
+#define SBRK_LAZY 2
+#endif
+#define SBRK_ERROR ((char *)-1)
+
+// system calls
+int fork(void);
+int exit(int) __attribute__((noreturn));
+int wait(int*);
+int pipe(int*);
+int write(int, const void*, int);
+int read(int, void*, int);
+int close(int);
+int kill(int);
+int exec(const char*, char**);
+int open(const char*, int);
+int mknod(const char*, short, short);
+int unlink(const char*);
+int fstat(int fd, struct stat*);
+int link(const char*, const char*);
+int mkdir(const char*);
+int chdir(const char*);
+int dup(int);
+int getpid(void);
+char* sys_sbrk(int, int);
+int pause(int);
+int sleep(int);          // older xv6 name of pause (same system call)
+int uptime(void);
+int poweroff(void);      // power the machine off; returns only on failure
+long kstat(int);         // kernel statistics, selectors in kernel/kstat.h
+
+// (the socket calls, numbers 30 and up, are declared in a later section)
+
+// ulib.c
+int stat(const char*, struct stat*);
+char* strcpy(char*, const char*);
+void* memmove(void*, const void*, int);
+char* strchr(const char*, char c);
+int strcmp(const char*, const char*);
+char* gets(char*, int max);
+uint strlen(const char*);
+void* memset(void*, int, uint);
+int atoi(const char*);
+int memcmp(const void*, const void*, uint);
+void* memcpy(void*, const void*, uint);
+char* sbrk(int);
+char* sbrklazy(int);
+int strncmp(const char*, const char*, uint);
+char* strncpy(char*, const char*, int);
+
+// printf.c
+void fprintf(int, const char*, ...) __attribute__((format(printf, 2, 3)));
+void printf(const char*, ...) __attribute__((format(printf, 1, 2)));
+void vprintf(int, const char*, va_list);
+int snprintf(char*, int, const char*, ...) __attribute__((format(printf, 3, 4)));
+
+// umalloc.c
+void* malloc(uint);
+void free(void*);

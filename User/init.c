@@ -1,0 +1,49 @@
+// init: the first user program. Opens the console as file descriptors 0, 1
+// and 2, then keeps a shell running, reaping orphaned children as they exit.
+#include "kernel/types.h"
+#include "kernel/stat.h"
+#include "kernel/fcntl.h"
+#include "kernel/file.h"
+#include "user/user.h"
+
+static char *shargv[] = { "sh", 0 };
+
+static void
+openconsole(void)
+{
+  if(open("console", O_RDWR) < 0){
+    mknod("console", CONSOLE, 0);
+    if(open("console", O_RDWR) < 0)
+      exit(1);   // nothing to report to
+  }
+  dup(0);  // stdout
+  dup(0);  // stderr
+}
+
+int
+main(void)
+{
+  int pid, w;
+
+  openconsole();
+  for(;;){
+    printf("init: starting sh\n");
+    pid = fork();
+    if(pid < 0){
+      printf("init: fork failed\n");
+      exit(1);
+    }
+    if(pid == 0){
+      exec("sh", shargv);
+      printf("init: exec sh failed\n");
+      exit(1);
+    }
+    // wait for the shell; any other child is an orphan handed to us
+    while((w = wait(0)) != pid){
+      if(w < 0){
+        printf("init: wait returned an error\n");
+        exit(1);
+      }
+    }
+  }
+}

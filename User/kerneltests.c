@@ -1,0 +1,1190 @@
+// kerneltests: a stress test of the kernel from user space. Each test runs in a
+// child process, so a test that crashes is reported and the rest still run.
+// Prints "test NAME: OK" per test and finally "ALL TESTS PASSED" or
+// "SOME TESTS FAILED: n". `kerneltests NAME...` runs only the named tests.
+// Files are created in /ktdir, which is removed at the end.
+#include "kernel/types.h"
+#include "kernel/stat.h"
+#include "kernel/fcntl.h"
+#include "kernel/param.h"
+#include "kernel/fs.h"
+#include "kernel/riscv.h"
+#include "kernel/memlayout.h"
+#include "kernel/elf.h"
+#include "kernel/kstat.h"
+#include "user/user.h"
+
+#define KERNADDR   0x80000000UL          // kernel memory, never user-accessible
+#define ALLONES    0xffffffffffffffffUL
+#define KB 1024
+#define MB (1024*1024)
+
+static char *testname;                  // the test running in this process
+static char buf[16*KB];                 // scratch shared by the tests
+
+// Report a failure of the current test and end its process.
+__attribute__((noreturn, format(printf, 1, 2))) static void
+fail(const char *fmt, ...)
+{
+  va_list ap;
+
+  printf("  %s: ", testname);
+  va_start(ap, fmt);
+  vprintf(1, fmt, ap);
+  va_end(ap);
+  printf("\n");
+  exit(1);
+}
+
+#define CHECK(cond, ...) do { if(!(cond)) fail(__VA_ARGS__); } while(0)
+
+// Run f in a child process; return its exit status (-1 and beyond: killed).
+static int
+inchild(void (*f)(void))
+{
+  int pid, st = 0;
+
+  if((pid = fork()) < 0)
+    fail("fork failed");
+  if(pid == 0){
+    f();
+    exit(0);
+  }
+  if(wait(&st) != pid)
+    fail("wait did not return the child");
+  return st;
+}
+
+// Fork a child that runs f and must be killed by the kernel for a bad access.
+static void
+expectkilled(void (*f)(void), const char *what)
+{
+  int st = inchild(f);
+
+  CHECK(st != 0, "%s: the child survived", what);
+}
+
+// A 32-bit pattern word for position i of stream seed, cheap to check.
+static uint
+pattern(uint seed, uint i)
+{
+  return (i * 2654435761U) ^ (seed * 40503U) ^ (i >> 7);
+}
+
+static void
+fillpat(char *p, int n, uint seed, uint off)
+{
+  int i;
+
+  for(i = 0; i < n; i += 4)
+    *(uint*)(p + i) = pattern(seed, (off + i) / 4);
+}
+
+static int
+checkpat(char *p, int n, uint seed, uint off)
+{
+  int i;
+
+  for(i = 0; i < n; i += 4)
+    if(*(uint*)(p + i) != pattern(seed, (off + i) / 4))
+      return off + i;
+  return -1;
+}
+
+// Write a file of size bytes filled with the pattern of seed.
+static void
+writefile(const char *name, int size, uint seed, int chunk)
+{
+  int fd, off, n;
+
+  fd = open(name, O_CREATE|O_WRONLY|O_TRUNC);
+  CHECK(fd >= 0, "create %s failed", name);
+  for(off = 0; off < size; off += n){
+    n = size - off < chunk ? size - off : chunk;
+    fillpat(buf, n, seed, off);
+    CHECK(write(fd, buf, n) == n, "write %s at %d failed", name, off);
+  }
+  close(fd);
+}
+
+// Check that a file holds exactly size bytes of the pattern of seed.
+static void
+checkfile(const char *name, int size, uint seed, int chunk)
+{
+  int fd, off, n, bad;
+  struct stat st;
+
+  fd = open(name, O_RDONLY);
+  CHECK(fd >= 0, "open %s failed", name);
+  CHECK(fstat(fd, &st) == 0 && st.size == size, "%s: size %d, want %d",
+        name, (int)st.size, size);
+  for(off = 0; off < size; off += n){
+    n = read(fd, buf, chunk);
+    CHECK(n > 0, "read %s at %d returned %d", name, off, n);
+    CHECK(n % 4 == 0 || off + n == size, "odd read size %d", n);
+    CHECK((bad = checkpat(buf, n, seed, off)) < 0, "%s: wrong data at %d", name, bad);
+  }
+  CHECK(read(fd, buf, chunk) == 0, "%s: no end of file", name);
+  close(fd);
+}
+
+// ---------------------------------------------------------------- processes
+
+// fork, exit statuses and wait; wait without children.
+static void
+t_forkwait(void)
+{
+  int i, pid, st, seen = 0;
+  int pids[5];
+
+  for(i = 0; i < 5; i++){
+    if((pids[i] = fork()) == 0)
+      exit(10 + i);
+    CHECK(pids[i] > 0, "fork failed");
+  }
+  for(i = 0; i < 5; i++){
+    st = -100;
+    pid = wait(&st);
+    CHECK(pid > 0, "wait failed");
+    CHECK(st >= 10 && st < 15 && pids[st - 10] == pid, "pid %d exit status %d", pid, st);
+    seen |= 1 << (st - 10);
+  }
+  CHECK(seen == 0x1f, "statuses missing: %x", seen);
+  CHECK(wait(0) == -1, "wait without children did not fail");
+  // a child that returns from main... is exercised by exec'ing echo below
+  pid = getpid();
+  if(fork() == 0){
+    CHECK(getpid() != pid, "child has the parent's pid");
+    exit(0);
+  }
+  wait(0);
+}
+
+// exec with arguments: run echo with its output in a file, and read it back.
+static void
+t_exec(void)
+{
+  char *argv[] = { "echo", "hello", "exec", 0 };
+  int pid, fd, st, n;
+
+  unlink("ktexec.out");
+  if((pid = fork()) == 0){
+    close(1);
+    if(open("ktexec.out", O_CREATE|O_WRONLY) != 1)
+      exit(2);
+    exec("/echo", argv);
+    exit(3);
+  }
+  CHECK(wait(&st) == pid && st == 0, "echo exit status %d", st);
+  fd = open("ktexec.out", O_RDONLY);
+  CHECK(fd >= 0, "no output file");
+  n = read(fd, buf, sizeof(buf));
+  close(fd);
+  unlink("ktexec.out");
+  CHECK(n == 11 && memcmp(buf, "hello exec\n", 11) == 0, "echo wrote %d bytes", n);
+  CHECK(exec("/no-such-program", argv) == -1, "exec of a missing file");
+  CHECK(exec("/", argv) == -1, "exec of a directory");
+}
+
+// Fork until the process table is full: fork must fail with -1, not crash;
+// then every child is reaped and fork works again.
+static void
+t_forkfull(void)
+{
+  int p[2], n, pid;
+  char c;
+
+  CHECK(pipe(p) == 0, "pipe failed");
+  for(n = 0; n < 4 * NPROC; n++){
+    pid = fork();
+    if(pid < 0)
+      break;
+    if(pid == 0){
+      close(p[1]);
+      read(p[0], &c, 1);   // returns 0 once the parent closes its end
+      exit(0);
+    }
+  }
+  close(p[0]);
+  close(p[1]);
+  CHECK(pid < 0, "fork never failed after %d children", n);
+  CHECK(n > 5, "only %d forks succeeded", n);
+  for(; n > 0; n--)
+    CHECK(wait(0) > 0, "a child was lost (%d left)", n);
+  CHECK(wait(0) == -1, "an extra child");
+  if((pid = fork()) == 0)
+    exit(0);
+  CHECK(pid > 0 && wait(0) == pid, "fork after the table emptied");
+}
+
+static void
+spin(void)
+{
+  volatile int x = 0;
+
+  for(;;)
+    x++;
+}
+
+static void
+sleepy(void)
+{
+  pause(100000);
+}
+
+// kill ends a spinning child and a sleeping child; kill of no process fails.
+static void
+t_kill(void)
+{
+  int pid, st;
+
+  if((pid = fork()) == 0)
+    spin();
+  pause(2);
+  CHECK(kill(pid) == 0, "kill failed");
+  CHECK(wait(&st) == pid && st != 0, "killed spinner exit status %d", st);
+  if((pid = fork()) == 0)
+    sleepy();
+  pause(2);
+  CHECK(kill(pid) == 0, "kill failed");
+  CHECK(wait(&st) == pid && st != 0, "killed sleeper exit status %d", st);
+  CHECK(kill(-1) == -1 && kill(0x7fffffff) == -1, "kill of no process succeeded");
+}
+
+// A few small calls: getpid, uptime advances with pause, kstat is sane.
+static void
+t_misc(void)
+{
+  int t0, t1, pid, st;
+
+  CHECK(getpid() > 0, "getpid");
+  t0 = uptime();
+  CHECK(pause(3) == 0, "pause failed");
+  t1 = uptime();
+  CHECK(t1 >= t0 + 3 && t1 < t0 + 300, "uptime went from %d to %d", t0, t1);
+  CHECK(kstat(KSTAT_FREEPAGES) > 100, "kstat free pages %ld", kstat(KSTAT_FREEPAGES));
+  CHECK(kstat(KSTAT_NPROC) >= 3, "kstat processes %ld", kstat(KSTAT_NPROC));
+  // pause with a negative count must not sleep for ever
+  if((pid = fork()) == 0){
+    pause(-5);
+    exit(0);
+  }
+  pause(10);
+  kill(pid);
+  CHECK(wait(&st) == pid && st == 0, "pause(-5) did not return");
+}
+
+// ---------------------------------------------------------------- pipes
+
+static uchar
+pipebyte(uint i)
+{
+  return (i * 131 + (i >> 9)) & 0xff;
+}
+
+// A large transfer in odd chunk sizes arrives intact and in order.
+static void
+t_pipedata(void)
+{
+  int p[2], pid, n, i, got, want = 512 * KB, chunk;
+
+  CHECK(pipe(p) == 0, "pipe failed");
+  if((pid = fork()) == 0){
+    close(p[0]);
+    for(got = 0, chunk = 1; got < want; got += n, chunk = chunk * 7 % 4093 + 1){
+      n = want - got < chunk ? want - got : chunk;
+      for(i = 0; i < n; i++)
+        buf[i] = pipebyte(got + i);
+      if(write(p[1], buf, n) != n)
+        exit(1);
+    }
+    exit(0);
+  }
+  close(p[1]);
+  for(got = 0; (n = read(p[0], buf, 3000)) > 0; got += n){
+    for(i = 0; i < n; i++)
+      CHECK((uchar)buf[i] == pipebyte(got + i), "wrong byte at %d", got + i);
+  }
+  close(p[0]);
+  CHECK(got == want, "got %d bytes of %d", got, want);
+  CHECK(wait(&n) == pid && n == 0, "writer failed");
+}
+
+// Closing the write ends gives end of file; writing with no reader fails.
+static void
+t_pipeends(void)
+{
+  int p[2], pid, st;
+  char c;
+
+  CHECK(pipe(p) == 0, "pipe failed");
+  CHECK(write(p[1], "ab", 2) == 2, "write failed");
+  close(p[1]);
+  CHECK(read(p[0], buf, 10) == 2, "read of buffered bytes");
+  CHECK(read(p[0], buf, 10) == 0, "no end of file");
+  close(p[0]);
+
+  CHECK(pipe(p) == 0, "pipe failed");
+  close(p[0]);
+  CHECK(write(p[1], "x", 1) == -1, "write with no reader succeeded");
+  close(p[1]);
+
+  // a reader blocked in read wakes with end of file when the writer exits
+  CHECK(pipe(p) == 0, "pipe failed");
+  if((pid = fork()) == 0){
+    close(p[0]);
+    pause(3);
+    exit(0);
+  }
+  close(p[1]);
+  CHECK(read(p[0], &c, 1) == 0, "blocked reader got no end of file");
+  close(p[0]);
+  CHECK(wait(&st) == pid, "wait");
+
+  // a writer blocked on a full pipe fails when the reader goes away
+  CHECK(pipe(p) == 0, "pipe failed");
+  if((pid = fork()) == 0){
+    close(p[0]);
+    for(;;)
+      if(write(p[1], buf, 1000) < 0)
+        exit(5);
+  }
+  close(p[1]);
+  pause(3);
+  close(p[0]);
+  CHECK(wait(&st) == pid && st == 5, "blocked writer exit status %d", st);
+}
+// ---------------------------------------------------------------- file system
+
+// Create, write, read back, stat, O_TRUNC, and open flags.
+static void
+t_files(void)
+{
+  int fd;
+  struct stat st;
+
+  writefile("ktf", 5000, 1, 700);
+  checkfile("ktf", 5000, 1, 1024);
+  CHECK(stat("ktf", &st) == 0 && st.type == T_FILE && st.nlink == 1, "stat");
+
+  fd = open("ktf", O_WRONLY|O_TRUNC);
+  CHECK(fd >= 0, "open O_TRUNC failed");
+  CHECK(fstat(fd, &st) == 0 && st.size == 0, "not truncated: size %d", (int)st.size);
+  CHECK(write(fd, "0123456789", 10) == 10, "write after truncate");
+  CHECK(read(fd, buf, 1) == -1, "read from a write-only descriptor");
+  close(fd);
+  fd = open("ktf", O_RDONLY);
+  CHECK(write(fd, "x", 1) == -1, "write to a read-only descriptor");
+  CHECK(read(fd, buf, 100) == 10 && memcmp(buf, "0123456789", 10) == 0, "data after truncate");
+  close(fd);
+
+  CHECK(open("ktnone", O_RDONLY) == -1, "opened a missing file");
+  CHECK(open(".", O_WRONLY) == -1 && open(".", O_RDWR) == -1, "opened a directory for writing");
+  CHECK(unlink("ktf") == 0, "unlink failed");
+  CHECK(open("ktf", O_RDONLY) == -1, "file still there after unlink");
+  CHECK(unlink("ktf") == -1, "second unlink succeeded");
+}
+
+// Unlink while open: the data stays reachable through the descriptor.
+static void
+t_unlinkopen(void)
+{
+  int fd, fd2;
+
+  writefile("ktu", 3000, 2, 3000);
+  fd = open("ktu", O_RDWR);
+  CHECK(fd >= 0, "open failed");
+  CHECK(unlink("ktu") == 0, "unlink of an open file failed");
+  CHECK(open("ktu", O_RDONLY) == -1, "name still there");
+  fd2 = open("ktu", O_CREATE|O_RDWR);   // a new file with the same name
+  CHECK(fd2 >= 0, "re-create failed");
+  CHECK(write(fd2, "new", 3) == 3, "write new file");
+  CHECK(read(fd, buf, 3000) == 3000 && checkpat(buf, 3000, 2, 0) < 0, "old data lost");
+  CHECK(write(fd, "more", 4) == 4, "write to the unlinked file");
+  close(fd);
+  close(fd2);
+  CHECK(unlink("ktu") == 0, "unlink of the new file");
+}
+
+// A file of several MiB uses the doubly-indirect block; check every byte.
+static void
+t_bigfile(void)
+{
+  int size = 4 * MB + 3 * KB + 100;     // past NDIRECT + NINDIRECT blocks
+
+  CHECK(size / BSIZE > NDIRECT + NINDIRECT, "not big enough");
+  writefile("ktbig", size, 3, 8 * KB);
+  checkfile("ktbig", size, 3, 16 * KB);
+  CHECK(unlink("ktbig") == 0, "unlink failed");
+}
+
+// Several processes each write their own file at once.
+static void
+t_concfiles(void)
+{
+  int i, pid, st;
+  char name[8];
+
+  for(i = 0; i < 4; i++){
+    if((pid = fork()) == 0){
+      snprintf(name, sizeof(name), "ktc%d", i);
+      writefile(name, 48 * KB + i * 100, 10 + i, 1000 + i * 300);
+      exit(0);
+    }
+    CHECK(pid > 0, "fork failed");
+  }
+  for(i = 0; i < 4; i++)
+    CHECK(wait(&st) > 0 && st == 0, "a writer failed");
+  for(i = 0; i < 4; i++){
+    snprintf(name, sizeof(name), "ktc%d", i);
+    checkfile(name, 48 * KB + i * 100, 10 + i, 4 * KB);
+    CHECK(unlink(name) == 0, "unlink %s", name);
+  }
+}
+
+// Several processes append records through one shared descriptor: no record
+// may be lost or overwritten.
+static void
+t_sharedfd(void)
+{
+  int fd, i, j, n, st, count[4] = {0};
+  struct stat sst;
+
+  fd = open("ktshared", O_CREATE|O_RDWR|O_TRUNC);
+  CHECK(fd >= 0, "create failed");
+  for(i = 0; i < 4; i++){
+    if(fork() == 0){
+      memset(buf, 'a' + i, 200);
+      for(j = 0; j < 100; j++)
+        if(write(fd, buf, 200) != 200)
+          exit(1);
+      exit(0);
+    }
+  }
+  for(i = 0; i < 4; i++)
+    CHECK(wait(&st) > 0 && st == 0, "a writer failed");
+  close(fd);
+  CHECK(stat("ktshared", &sst) == 0 && sst.size == 4 * 100 * 200, "size %d", (int)sst.size);
+  fd = open("ktshared", O_RDONLY);
+  while((n = read(fd, buf, sizeof(buf))) > 0)
+    for(j = 0; j < n; j++){
+      CHECK(buf[j] >= 'a' && buf[j] < 'a' + 4, "stray byte %d", buf[j]);
+      count[buf[j] - 'a']++;
+    }
+  close(fd);
+  for(i = 0; i < 4; i++)
+    CHECK(count[i] == 100 * 200, "writer %d has %d bytes", i, count[i]);
+  unlink("ktshared");
+}
+
+// Processes race to create and unlink the same names; the kernel must stay
+// consistent (afterwards every name can be created and removed once).
+static void
+t_createrace(void)
+{
+  int i, j, fd, st;
+  char name[8];
+
+  for(i = 0; i < 3; i++){
+    if(fork() == 0){
+      for(j = 0; j < 30; j++){
+        snprintf(name, sizeof(name), "ktr%d", (j + i) % 5);
+        if((fd = open(name, O_CREATE|O_RDWR)) >= 0){
+          write(fd, name, 4);
+          close(fd);
+        }
+        unlink(name);
+        if(j % 7 == i)
+          mkdir(name);   // a directory with the same name, sometimes
+      }
+      exit(0);
+    }
+  }
+  for(i = 0; i < 3; i++)
+    CHECK(wait(&st) > 0 && st == 0, "a racer failed");
+  for(i = 0; i < 5; i++){
+    snprintf(name, sizeof(name), "ktr%d", i);
+    unlink(name);
+    CHECK(open(name, O_RDONLY) == -1, "%s left over", name);
+    CHECK((fd = open(name, O_CREATE|O_RDWR)) >= 0, "create %s", name);
+    close(fd);
+    CHECK(unlink(name) == 0, "unlink %s", name);
+  }
+}
+
+// mkdir/unlink edge cases, ".", "..", and rules about directories.
+static void
+t_dirs(void)
+{
+  int fd;
+
+  CHECK(mkdir("ktd") == 0, "mkdir failed");
+  CHECK(mkdir("ktd") == -1, "mkdir of an existing directory succeeded");
+  CHECK(mkdir("") == -1 && mkdir("/") == -1, "mkdir of \"\" or /");
+  CHECK(mkdir("ktnone/sub") == -1, "mkdir in a missing directory");
+  fd = open("ktd/f", O_CREATE|O_RDWR);
+  CHECK(fd >= 0, "create in the directory failed");
+  close(fd);
+  CHECK(mkdir("ktd/f/x") == -1, "mkdir below a file");
+  CHECK(open("ktd/f/x", O_CREATE|O_RDWR) == -1, "create below a file");
+  CHECK(unlink("ktd") == -1, "unlink of a non-empty directory succeeded");
+  CHECK(unlink(".") == -1 && unlink("..") == -1, "unlink of . or ..");
+  CHECK(unlink("ktd/.") == -1 && unlink("ktd/..") == -1, "unlink of ktd/. or ktd/..");
+  CHECK(unlink("/") == -1, "unlink of /");
+  CHECK(chdir("ktd/f") == -1, "chdir to a file");
+  CHECK(chdir("ktnone") == -1, "chdir to a missing directory");
+  CHECK(chdir("ktd") == 0 && open("f", O_RDONLY) >= 0, "chdir into ktd");
+  CHECK(chdir("..") == 0 && open("ktd/f", O_RDONLY) >= 0, "chdir ..");
+  CHECK(link("ktd", "ktd2") == -1, "link to a directory succeeded");
+  CHECK(unlink("ktd/f") == 0, "unlink ktd/f");
+  CHECK(unlink("ktd") == 0, "unlink of the empty directory failed");
+  CHECK(open("ktd", O_RDONLY) == -1, "directory still there");
+}
+
+// Names of exactly DIRSIZ characters work; longer ones are handled
+// consistently; an over-long path fails cleanly.
+static void
+t_names(void)
+{
+  char name[DIRSIZ+1], longp[MAXPATH+40];
+  int fd;
+
+  memset(name, 'n', DIRSIZ);
+  name[DIRSIZ] = 0;
+  fd = open(name, O_CREATE|O_RDWR);
+  CHECK(fd >= 0, "create of a %d-character name failed", DIRSIZ);
+  CHECK(write(fd, "x", 1) == 1, "write");
+  close(fd);
+  CHECK(open(name, O_RDONLY) >= 0, "open of the long name");
+  CHECK(unlink(name) == 0, "unlink of the long name");
+
+  memset(longp, 'p', DIRSIZ + 6);       // longer than DIRSIZ
+  longp[DIRSIZ + 6] = 0;
+  fd = open(longp, O_CREATE|O_RDWR);
+  if(fd >= 0){
+    close(fd);
+    CHECK(open(longp, O_RDONLY) >= 0, "created name cannot be opened");
+    CHECK(unlink(longp) == 0, "created name cannot be unlinked");
+  }
+
+  memset(longp, 'a', sizeof(longp) - 1); // no room for it in MAXPATH
+  longp[sizeof(longp) - 1] = 0;
+  CHECK(open(longp, O_CREATE|O_RDWR) == -1, "a path longer than MAXPATH was accepted");
+  CHECK(mkdir(longp) == -1 && chdir(longp) == -1, "long path for mkdir/chdir");
+}
+// A chain of nested directories, reached both step by step and by one path.
+static void
+t_deep(void)
+{
+  enum { DEPTH = 25 };
+  char path[MAXPATH];
+  int i, fd;
+
+  for(i = 0; i < DEPTH; i++){
+    CHECK(mkdir("kd") == 0, "mkdir at depth %d", i);
+    CHECK(chdir("kd") == 0, "chdir at depth %d", i);
+  }
+  fd = open("bottom", O_CREATE|O_RDWR);
+  CHECK(fd >= 0 && write(fd, "deep", 4) == 4, "file at the bottom");
+  close(fd);
+  for(i = 0; i < DEPTH; i++)
+    CHECK(chdir("..") == 0, "chdir .. at depth %d", DEPTH - i);
+  path[0] = 0;
+  for(i = 0; i < DEPTH; i++)
+    strcpy(path + 3 * i, "kd/");
+  strcpy(path + 3 * DEPTH, "bottom");
+  fd = open(path, O_RDONLY);
+  CHECK(fd >= 0 && read(fd, buf, 10) == 4, "open by the full path");
+  close(fd);
+  CHECK(unlink(path) == 0, "unlink by the full path");
+  for(i = DEPTH; i > 0; i--){
+    path[3 * i - 1] = 0;        // cut "/..." after the i-th kd
+    CHECK(unlink(path) == 0, "rmdir at depth %d", i);
+  }
+  CHECK(open("kd", O_RDONLY) == -1, "kd left over");
+}
+
+// Links: within and across directories; counts; failures.
+static void
+t_links(void)
+{
+  struct stat a, b;
+  int fd;
+
+  CHECK(mkdir("kta") == 0 && mkdir("ktb") == 0, "mkdir");
+  writefile("kta/f", 2000, 4, 2000);
+  CHECK(link("kta/f", "ktb/g") == 0, "link across directories failed");
+  CHECK(stat("kta/f", &a) == 0 && stat("ktb/g", &b) == 0, "stat");
+  CHECK(a.ino == b.ino && a.nlink == 2, "ino %d/%d nlink %d", a.ino, b.ino, a.nlink);
+  CHECK(link("kta/f", "ktb/g") == -1, "link over an existing name");
+  CHECK(link("kta/none", "ktb/h") == -1, "link of a missing file");
+  CHECK(link("kta/f", "ktnone/h") == -1, "link into a missing directory");
+  CHECK(unlink("kta/f") == 0, "unlink the first name");
+  checkfile("ktb/g", 2000, 4, 4096);
+  CHECK(stat("ktb/g", &b) == 0 && b.nlink == 1, "nlink %d after unlink", b.nlink);
+  fd = open("ktb/g", O_RDONLY);           // removing an open file is allowed
+  CHECK(unlink("ktb/g") == 0, "unlink of an open file");
+  CHECK(read(fd, buf, 2000) == 2000 && checkpat(buf, 2000, 4, 0) < 0, "data of the removed file");
+  close(fd);
+  CHECK(unlink("kta") == 0 && unlink("ktb") == 0, "rmdir");
+}
+
+// Descriptors run out per process with -1, and dup obeys the same limit.
+static void
+t_fdlimit(void)
+{
+  int fds[NOFILE+4], n, i;
+
+  for(n = 0; n < NOFILE + 4; n++)
+    if((fds[n] = open("/", O_RDONLY)) < 0)
+      break;
+  CHECK(n < NOFILE + 4 && n > 0, "opened %d descriptors", n);
+  CHECK(dup(fds[0]) == -1, "dup with a full table");
+  CHECK(pipe(fds + n) == -1, "pipe with a full table");
+  for(i = 0; i < n; i++)
+    close(fds[i]);
+  CHECK(close(fds[0]) == -1, "close of a closed descriptor");
+  CHECK(close(-1) == -1 && close(NOFILE) == -1 && close(1000000) == -1, "close of bad numbers");
+  CHECK(dup(-1) == -1 && dup(NOFILE) == -1, "dup of bad numbers");
+  CHECK(read(-1, buf, 1) == -1 && write(NOFILE, buf, 1) == -1, "read/write on bad numbers");
+}
+// ---------------------------------------------------------------- memory
+
+// sbrk grows and shrinks; memory is usable and returns to the kernel.
+static void
+t_sbrk(void)
+{
+  char *a, *b, *p;
+  int i;
+  long free0;
+
+  a = sbrk(0);
+  for(i = 0; i < 3000; i++){             // many small steps
+    b = sbrk(1);
+    CHECK(b == a + i, "sbrk(1) returned %p, want %p", b, a + i);
+    *b = i;
+  }
+  CHECK(sbrk(-3000) == a + 3000 && sbrk(0) == a, "shrink after small steps");
+
+  free0 = kstat(KSTAT_FREEPAGES);
+  b = sbrk(2 * MB);
+  CHECK(b == a, "sbrk(2 MiB) returned %p", b);
+  for(p = a; p < a + 2 * MB; p += PGSIZE)
+    *(int*)p = (int)(uint64)p;
+  for(p = a; p < a + 2 * MB; p += PGSIZE)
+    CHECK(*(int*)p == (int)(uint64)p, "memory changed at %p", p);
+  CHECK(kstat(KSTAT_FREEPAGES) <= free0 - 2 * MB / PGSIZE, "free pages did not drop");
+  CHECK(sbrk(-2 * MB) == a + 2 * MB && sbrk(0) == a, "shrink by 2 MiB");
+  // (page-table pages may stay behind)
+  CHECK(kstat(KSTAT_FREEPAGES) >= free0 - 4, "pages not freed: %ld < %ld", kstat(KSTAT_FREEPAGES), free0);
+
+  CHECK(sbrk(-0x7fffffff) == SBRK_ERROR, "sbrk(-huge) succeeded");
+  CHECK(sbrk(0) == a, "size changed by the failed sbrk");
+  CHECK(sbrk(0x7fffffff) == SBRK_ERROR, "sbrk(2 GiB) succeeded");
+  CHECK(sbrk(0) == a, "size changed by the failed sbrk");
+}
+
+static char *freed;
+
+static void
+readfreed(void)
+{
+  volatile char c = *freed;
+
+  (void)c;
+  printf("  read of freed memory did not fault\n");
+}
+
+static void
+readkernel(void)
+{
+  volatile char c = *(volatile char*)KERNADDR;
+
+  (void)c;
+}
+
+static void
+writetext(void)
+{
+  *(volatile int*)t_sbrk = 0;   // code pages are not writable
+}
+
+static void
+badinstr(void)
+{
+  asm volatile(".word 0");      // an illegal instruction
+}
+
+static int
+recurse(int n)
+{
+  volatile char pad[1024];
+
+  pad[0] = n;
+  return n == 0 ? 0 : recurse(n - 1) + pad[0];
+}
+
+static void
+overflow(void)
+{
+  recurse(200);                 // far past the one-page stack, into the guard page
+}
+
+// Bad accesses end the process, never the kernel.
+static void
+t_faults(void)
+{
+  char *a = sbrk(0);
+
+  sbrk(3 * PGSIZE);
+  a[0] = a[2 * PGSIZE] = 1;
+  sbrk(-3 * PGSIZE);
+  freed = a + PGSIZE;
+  expectkilled(readfreed, "read of freed memory");
+  expectkilled(readkernel, "read of kernel memory");
+  expectkilled(writetext, "write to program text");
+  expectkilled(badinstr, "illegal instruction");
+  expectkilled(overflow, "stack overflow");
+}
+
+// Lazy sbrk: pages appear when touched; fork and system calls see them.
+static void
+t_lazy(void)
+{
+  enum { SZ = 16 * MB };
+  char *a, *p;
+  long free0, used;
+  int pid, st, fd;
+
+  free0 = kstat(KSTAT_FREEPAGES);
+  a = sbrklazy(SZ);
+  CHECK(a != SBRK_ERROR, "sbrklazy failed");
+  CHECK(free0 - kstat(KSTAT_FREEPAGES) < 64, "lazy sbrk allocated eagerly");
+  for(p = a; p < a + SZ; p += 64 * PGSIZE)
+    *p = 7;
+  used = free0 - kstat(KSTAT_FREEPAGES);
+  CHECK(used >= SZ / (64 * PGSIZE) && used < SZ / (64 * PGSIZE) + 64, "touched pages cost %ld", used);
+  CHECK(a[PGSIZE] == 0 && a[SZ - 1] == 0, "untouched lazy memory is not zero");
+  if((pid = fork()) == 0){
+    if(a[0] != 7 || a[64 * PGSIZE] != 7 || a[5 * PGSIZE] != 0)
+      exit(1);
+    a[3 * PGSIZE] = 1;
+    exit(0);
+  }
+  CHECK(wait(&st) == pid && st == 0, "child's view of lazy memory (status %d)", st);
+  // a system call writes into and reads from untouched lazy pages
+  writefile("ktlazy", 5000, 5, 5000);
+  fd = open("ktlazy", O_RDONLY);
+  CHECK(read(fd, a + 9 * PGSIZE + 100, 5000) == 5000, "read into lazy memory");
+  close(fd);
+  CHECK(checkpat(a + 9 * PGSIZE + 100, 4, 5, 0) < 0, "data read into lazy memory");
+  fd = open("ktlazy", O_WRONLY|O_TRUNC);
+  CHECK(write(fd, a + 11 * PGSIZE, 3 * PGSIZE) == 3 * PGSIZE, "write from lazy memory");
+  close(fd);
+  unlink("ktlazy");
+  CHECK(sbrk(-SZ) == a + SZ, "shrink of lazy memory");
+  CHECK(kstat(KSTAT_FREEPAGES) >= free0 - 12, "lazy pages not freed: %ld < %ld", kstat(KSTAT_FREEPAGES), free0);
+}
+
+// Grow until the kernel refuses; report the amount through a pipe.
+static void
+hog(int fd)
+{
+  long n = 0;
+
+  while(sbrk(64 * KB) != SBRK_ERROR)
+    n += 64 * KB;
+  sbrk(0)[-1] = 1;                      // the memory got is usable
+  write(fd, &n, sizeof(n));
+}
+
+// Running out of memory: sbrk fails with -1, the kernel keeps working while
+// memory is short, and every page comes back afterwards.
+static void
+t_oom(void)
+{
+  int p[2], q[2], pid, st, fd;
+  long free0, got = 0, free1;
+  char c;
+
+  free0 = kstat(KSTAT_FREEPAGES);
+  CHECK(pipe(p) == 0 && pipe(q) == 0, "pipe");
+  if((pid = fork()) == 0){
+    hog(p[1]);
+    read(q[0], &c, 1);                  // hold the memory until told
+    exit(0);
+  }
+  CHECK(read(p[0], &got, sizeof(got)) == sizeof(got), "the hog died");
+  CHECK(got > 16 * MB, "only %ld bytes before sbrk failed", got);
+  // with memory exhausted, calls fail cleanly or succeed; nothing panics
+  if((st = fork()) == 0)
+    exit(0);
+  if(st > 0)
+    wait(0);
+  fd = open("ktoom", O_CREATE|O_RDWR);
+  if(fd >= 0){
+    write(fd, buf, 4 * KB);
+    close(fd);
+    unlink("ktoom");
+  }
+  write(q[1], "x", 1);
+  CHECK(wait(&st) == pid && st == 0, "hog exit status %d", st);
+  close(p[0]); close(p[1]); close(q[0]); close(q[1]);
+  free1 = kstat(KSTAT_FREEPAGES);
+  CHECK(free1 >= free0 - 2, "pages lost: %ld before, %ld after", free0, free1);
+}
+
+static void
+lazyhog(void)
+{
+  char *a = sbrklazy(0x7ff00000);      // ~2 GiB of address space
+  char *p;
+
+  if(a == SBRK_ERROR)
+    a = sbrklazy(512 * MB);
+  if(a == SBRK_ERROR)
+    exit(0);                            // refusing is also fine
+  for(p = a; ; p += PGSIZE)
+    *p = 1;                             // eventually the kernel must kill us
+}
+
+// Touching lazy pages until memory runs out kills the process, not the kernel.
+static void
+t_lazyoom(void)
+{
+  long free0 = kstat(KSTAT_FREEPAGES), free1;
+  int st;
+
+  st = inchild(lazyhog);
+  free1 = kstat(KSTAT_FREEPAGES);
+  CHECK(st != 0 || free1 >= free0 - 2, "lazy hog exit status %d", st);
+  CHECK(free1 >= free0 - 2, "pages lost: %ld before, %ld after", free0, free1);
+}
+// ---------------------------------------------------------------- bad arguments
+
+// Addresses no system call may use: null, all ones, the kernel, the trampoline
+// and trapframe (mapped, but not for the user), and a hole above the heap.
+static uint64 badaddrs[6];
+#define NBAD (sizeof(badaddrs) / sizeof(badaddrs[0]))
+
+static void
+setbadaddrs(void)
+{
+  badaddrs[0] = 0;
+  badaddrs[1] = ALLONES;
+  badaddrs[2] = KERNADDR;
+  badaddrs[3] = TRAMPOLINE;
+  badaddrs[4] = TRAPFRAME;
+  badaddrs[5] = (uint64)sbrk(0) + 64 * PGSIZE;   // unmapped user address
+}
+
+// Pointers into memory the kernel must not write (address 0 is program text:
+// readable, so it is a valid source but not a valid destination).
+static void
+t_badread(void)
+{
+  int i, fd, p[2];
+
+  setbadaddrs();
+  writefile("ktbad", 100, 6, 100);
+  fd = open("ktbad", O_RDONLY);
+  CHECK(pipe(p) == 0, "pipe");
+  for(i = 0; i < NBAD; i++){
+    CHECK(read(fd, (void*)badaddrs[i], 10) == -1, "file read into %p", (void*)badaddrs[i]);
+    write(p[1], "abc", 3);
+    CHECK(read(p[0], (void*)badaddrs[i], 3) == -1, "pipe read into %p", (void*)badaddrs[i]);
+    read(p[0], buf, 3);                 // drain whatever is left
+    CHECK(pipe((int*)badaddrs[i]) == -1, "pipe(%p)", (void*)badaddrs[i]);
+    CHECK(fstat(fd, (struct stat*)badaddrs[i]) == -1, "fstat into %p", (void*)badaddrs[i]);
+  }
+  CHECK(read(fd, buf, -1) == -1 && read(fd, buf, -4096) == -1, "negative read length");
+  CHECK(read(p[0], buf, -1) == -1, "negative pipe read length");
+  close(fd);
+  close(p[0]);
+  close(p[1]);
+  unlink("ktbad");
+}
+
+static void
+t_badwrite(void)
+{
+  int i, fd, p[2];
+
+  setbadaddrs();
+  fd = open("ktbadw", O_CREATE|O_RDWR);
+  CHECK(fd >= 0 && pipe(p) == 0, "open/pipe");
+  for(i = 1; i < NBAD; i++){            // (address 0 is readable text)
+    CHECK(write(fd, (void*)badaddrs[i], 10) == -1, "file write from %p", (void*)badaddrs[i]);
+    CHECK(write(p[1], (void*)badaddrs[i], 10) == -1, "pipe write from %p", (void*)badaddrs[i]);
+    CHECK(write(1, (void*)badaddrs[i], 10) <= 0, "console write from %p", (void*)badaddrs[i]);
+  }
+  CHECK(write(fd, buf, -1) == -1 && write(p[1], buf, -100) == -1, "negative write length");
+  // a huge length from a small buffer runs into unmapped memory: no panic
+  write(fd, buf, 0x7fffffff);
+  close(fd);
+  close(p[0]);
+  close(p[1]);
+  unlink("ktbadw");
+}
+
+// Path arguments: bad pointers and strings that run off the end of memory.
+static void
+t_badpath(void)
+{
+  int i;
+  char *end, *s;
+
+  setbadaddrs();
+  for(i = 1; i < NBAD; i++){
+    s = (char*)badaddrs[i];
+    CHECK(open(s, O_RDONLY) == -1 && open(s, O_CREATE|O_RDWR) == -1, "open(%p)", s);
+    CHECK(mkdir(s) == -1 && chdir(s) == -1 && unlink(s) == -1, "mkdir/chdir/unlink(%p)", s);
+    CHECK(link(s, "ktl") == -1 && link("/echo", s) == -1, "link with %p", s);
+    CHECK(mknod(s, 1, 0) == -1, "mknod(%p)", s);
+    CHECK(exec(s, (char*[]){ "x", 0 }) == -1, "exec(%p)", s);
+  }
+  // an unterminated name at the very end of the heap
+  end = sbrk(PGSIZE);
+  CHECK(end != SBRK_ERROR, "sbrk");
+  end += PGSIZE;
+  s = end - 8;
+  memset(s, 'z', 8);
+  CHECK(open(s, O_CREATE|O_RDWR) == -1, "open of an unterminated name");
+  CHECK(mkdir(s) == -1 && unlink(s) == -1 && chdir(s) == -1, "unterminated name");
+  CHECK(link("/echo", s) == -1, "link to an unterminated name");
+  CHECK(exec(s, (char*[]){ "x", 0 }) == -1, "exec of an unterminated name");
+  unlink("ktl");
+}
+
+// exec's argument vector: bad pointers, too many and too long arguments.
+static void
+t_badexec(void)
+{
+  char *argv[MAXARG+8], *big;
+  int i;
+
+  setbadaddrs();
+  for(i = 1; i < NBAD; i++){
+    CHECK(exec("/echo", (char**)badaddrs[i]) == -1, "exec with argv %p", (void*)badaddrs[i]);
+    argv[0] = "echo";
+    argv[1] = (char*)badaddrs[i];
+    argv[2] = 0;
+    CHECK(exec("/echo", argv) == -1, "exec with argv[1] = %p", argv[1]);
+  }
+  for(i = 0; i < MAXARG + 7; i++)
+    argv[i] = "many";
+  argv[MAXARG + 7] = 0;
+  CHECK(exec("/echo", argv) == -1, "exec with %d arguments", MAXARG + 7);
+  // arguments that cannot fit on the user stack
+  big = sbrk(2 * KB);
+  memset(big, 'b', 2 * KB - 1);
+  big[2 * KB - 1] = 0;
+  for(i = 0; i < 10; i++)
+    argv[i] = big;
+  argv[10] = 0;
+  CHECK(exec("/echo", argv) == -1, "exec with 20 KiB of arguments");
+}
+
+// Write an executable with the given header and one program header.
+static void
+writeelf(const char *name, struct elfhdr *eh, struct proghdr *ph)
+{
+  int fd = open(name, O_CREATE|O_WRONLY|O_TRUNC);
+
+  CHECK(fd >= 0, "create %s", name);
+  write(fd, eh, sizeof(*eh));
+  write(fd, ph, sizeof(*ph));
+  write(fd, buf, 4096);
+  close(fd);
+}
+
+// Broken executables are refused with -1.
+static void
+t_badelf(void)
+{
+  struct elfhdr eh;
+  struct proghdr ph;
+  char *argv[] = { "ktelf", 0 };
+  int i;
+  uint64 cases[][4] = {        // vaddr, filesz, memsz, offset
+    { 0, 100, 50, 64 + 56 },           // memsz < filesz
+    { ALLONES - 4095, 0, 8192, 0 },     // vaddr + memsz wraps
+    { 100, 10, 10, 0 },                // vaddr not page-aligned
+    { TRAPFRAME, 0, PGSIZE, 0 },       // over the trapframe
+    { 0, 1 << 30, 1 << 30, 0 },        // file smaller than filesz
+    { KERNADDR, 0, PGSIZE, 0 },        // fine address, but then...
+  };
+
+  memset(buf, 0, 4096);
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++){
+    memset(&eh, 0, sizeof(eh));
+    memset(&ph, 0, sizeof(ph));
+    eh.magic = ELF_MAGIC;
+    eh.phoff = sizeof(eh);
+    eh.phnum = 1;
+    eh.phentsize = sizeof(ph);
+    eh.entry = i == 5 ? ALLONES : 0;    // ...an entry outside the program
+    ph.type = ELF_PROG_LOAD;
+    ph.flags = ELF_PROG_FLAG_READ | ELF_PROG_FLAG_EXEC;
+    ph.vaddr = cases[i][0];
+    ph.filesz = cases[i][1];
+    ph.memsz = cases[i][2];
+    ph.off = cases[i][3];
+    writeelf("ktelf", &eh, &ph);
+    if(i == 5){
+      // either exec refuses, or the process dies at its first instruction
+      if(fork() == 0){
+        exec("ktelf", argv);
+        exit(0);
+      }
+      wait(0);
+      continue;
+    }
+    CHECK(exec("ktelf", argv) == -1, "exec of bad ELF case %d", i);
+  }
+  eh.magic = 0x12345678;
+  writeelf("ktelf", &eh, &ph);
+  CHECK(exec("ktelf", argv) == -1, "exec without the ELF magic");
+  eh.magic = ELF_MAGIC;
+  eh.phoff = 1 << 30;
+  writeelf("ktelf", &eh, &ph);
+  CHECK(exec("ktelf", argv) == -1, "exec with program headers past the end");
+  unlink("ktelf");
+}
+
+// wait with a bad status pointer fails, and the child can still be reaped.
+static void
+t_badwait(void)
+{
+  int i, pid;
+
+  setbadaddrs();
+  for(i = 1; i < NBAD; i++){
+    if((pid = fork()) == 0)
+      exit(3);
+    CHECK(pid > 0, "fork");
+    CHECK(wait((int*)badaddrs[i]) == -1, "wait(%p) succeeded", (void*)badaddrs[i]);
+    // the child is either still waiting to be reaped or already gone
+    CHECK(wait(0) == pid || wait(0) == -1, "child lost after the failed wait");
+  }
+}
+// ---------------------------------------------------------------- the runner
+
+struct test {
+  char *name;
+  void (*f)(void);
+} tests[] = {
+  { "forkwait", t_forkwait },
+  { "exec", t_exec },
+  { "forkfull", t_forkfull },
+  { "kill", t_kill },
+  { "misc", t_misc },
+  { "pipedata", t_pipedata },
+  { "pipeends", t_pipeends },
+  { "files", t_files },
+  { "unlinkopen", t_unlinkopen },
+  { "bigfile", t_bigfile },
+  { "concfiles", t_concfiles },
+  { "sharedfd", t_sharedfd },
+  { "createrace", t_createrace },
+  { "dirs", t_dirs },
+  { "names", t_names },
+  { "deep", t_deep },
+  { "links", t_links },
+  { "fdlimit", t_fdlimit },
+  { "sbrk", t_sbrk },
+  { "faults", t_faults },
+  { "lazy", t_lazy },
+  { "oom", t_oom },
+  { "lazyoom", t_lazyoom },
+  { "badread", t_badread },
+  { "badwrite", t_badwrite },
+  { "badpath", t_badpath },
+  { "badexec", t_badexec },
+  { "badelf", t_badelf },
+  { "badwait", t_badwait },
+  { 0, 0 },
+};
+
+#define PASSED 77   // exit status of a test process that finished its test
+
+// Run one test in its own process; 1 if it passed.
+static int
+runtest(struct test *t)
+{
+  int pid, st = -1, t0 = uptime();
+
+  testname = t->name;
+  if((pid = fork()) < 0){
+    printf("test %s: FAILED (cannot fork)\n", t->name);
+    return 0;
+  }
+  if(pid == 0){
+    t->f();
+    exit(PASSED);
+  }
+  wait(&st);
+  if(st != PASSED){
+    printf("test %s: FAILED (exit status %d)\n", t->name, st);
+    return 0;
+  }
+  printf("test %s: OK (%d ticks)\n", t->name, uptime() - t0);
+  return 1;
+}
+
+// Runs last: nothing leaked across the whole run.
+static int
+checkleaks(long free0)
+{
+  long free1 = kstat(KSTAT_FREEPAGES);
+
+  if(free1 < free0 - 8){
+    printf("test leaks: FAILED (%ld free pages before, %ld after)\n", free0, free1);
+    return 0;
+  }
+  printf("test leaks: OK\n");
+  printf("kernel stack high-water mark: %ld of %d bytes\n", kstat(KSTAT_KSTACK),
+         KSTACKPAGES * PGSIZE);
+  return 1;
+}
+
+static int
+wanted(char *name, int argc, char **argv)
+{
+  int i;
+
+  if(argc < 2)
+    return 1;
+  for(i = 1; i < argc; i++)
+    if(strcmp(argv[i], name) == 0)
+      return 1;
+  return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+  struct test *t;
+  int failed = 0;
+  long free0;
+
+  mkdir("/ktdir");
+  if(chdir("/ktdir") < 0){
+    printf("kerneltests: cannot use /ktdir\n");
+    exit(1);
+  }
+  free0 = kstat(KSTAT_FREEPAGES);
+  for(t = tests; t->name; t++)
+    if(wanted(t->name, argc, argv) && !runtest(t))
+      failed++;
+  if(argc < 2 && !checkleaks(free0))
+    failed++;
+  chdir("/");
+  if(unlink("/ktdir") < 0)
+    printf("kerneltests: /ktdir is not empty\n");
+  if(failed)
+    printf("SOME TESTS FAILED: %d\n", failed);
+  else
+    printf("ALL TESTS PASSED\n");
+  return failed != 0;
+}

@@ -1,0 +1,39 @@
+# System-call stubs: each loads its number (kernel/syscall.h) into a7 and traps
+# with ecall; the kernel leaves the result in a0, where the C caller finds it.
+#include "kernel/syscall.h"
+
+.macro SYSCALL name, num
+  .text
+  .globl \name
+  .type \name, @function
+\name:
+  li a7, \num
+  ecall
+  ret
+  .size \name, . - \name
+.endm
+
+SYSCALL fork, SYS_fork
+SYSCALL exit, SYS_exit
+SYSCALL wait, SYS_wait
+SYSCALL pipe, SYS_pipe
+SYSCALL read, SYS_read
+SYSCALL kill, SYS_kill
+SYSCALL exec, SYS_exec
+SYSCALL fstat, SYS_fstat
+SYSCALL chdir, SYS_chdir
+SYSCALL dup, SYS_dup
+SYSCALL getpid, SYS_getpid
+SYSCALL sys_sbrk, SYS_sbrk
+SYSCALL pause, SYS_pause
+SYSCALL sleep, SYS_pause
+SYSCALL uptime, SYS_uptime
+SYSCALL open, SYS_open
+SYSCALL write, SYS_write
+SYSCALL mknod, SYS_mknod
+SYSCALL unlink, SYS_unlink
+SYSCALL link, SYS_link
+SYSCALL mkdir, SYS_mkdir
+SYSCALL close, SYS_close
+SYSCALL poweroff, SYS_poweroff
+SYSCALL kstat, SYS_kstat
