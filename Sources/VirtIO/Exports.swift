@@ -1,0 +1,48 @@
+// The VirtIO module's functions that the kernel's C code calls
+// (declared for C in CShims/include/virtio_exports.h). Kernel/disk.c is
+// their only caller.
+import CShims
+
+/// The one block device; set once by virtio_blk_init on the boot hart,
+/// before interrupts are on, and never changed after.
+nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
+
+/// Find the virtio-blk device, bring it up, return its PLIC irq or -1.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+@c public func virtio_blk_init() -> Int32 {
+  guard let found = probeMMIO(.block) else {
+    print("virtio-blk: no block device in the virtio-mmio slots")
+    return -1
+  }
+  do throws(VirtioError) {
+    let blk = try VirtioBlk.start(transport: found.transport, dma: PageDMA())
+    blockDevice = blk
+    print("virtio-blk: \(blk.capacity / 2) KiB, irq \(found.irq)")
+    return found.irq
+  } catch {
+    print("virtio-blk: \(error.message)")
+    return -1
+  }
+}
+
+/// Read (write == 0) or write len bytes at sector; sleeps until done.
+/// Returns 0, or -1 if the device or the request was bad.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+@c public func virtio_blk_rw(
+  _ sector: UInt64, _ data: UnsafeMutableRawPointer?, _ len: UInt32, _ write: Int32
+) -> Int32 {
+  guard let blk = blockDevice, let data else { return -1 }
+  do throws(VirtioError) {
+    try blk.readWrite(
+      sector: sector, data: PageDMA().physicalAddress(of: data), length: len, write: write != 0)
+    return 0
+  } catch {
+    print("virtio-blk: \(error.message)")
+    return -1
+  }
+}
+
+// swift-format-ignore: AlwaysUseLowerCamelCase
+@c public func virtio_blk_intr() {
+  blockDevice?.handleInterrupt()
+}

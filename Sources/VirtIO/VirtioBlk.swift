@@ -1,0 +1,177 @@
+// The virtio block device (virtio v1.1 §5.2), as QEMU creates it with
+//   -drive file=build/fs.img,if=none,format=raw,id=x0
+//   -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
+// One request queue. Each request is a chain of three descriptors: a
+// 16-byte header the device reads, the data (read by the device for a
+// write, written by it for a read) and a one-byte status it writes.
+// Several requests may be in flight; each waiter sleeps until the
+// interrupt handler marks its request done.
+import CShims
+
+/// Request types and status values (§5.2.6 Device Operation).
+enum BlkRequestType: UInt32 {
+  case read = 0  // VIRTIO_BLK_T_IN
+  case write = 1  // VIRTIO_BLK_T_OUT
+}
+
+let blkStatusOK: UInt8 = 0
+let blkSectorSize: UInt32 = 512
+/// Bytes of DMA memory per request: the header (16) and the status byte.
+let blkCellSize: UInt64 = 32
+
+/// What the waiter and the interrupt handler share about one request.
+struct BlkRequestSlot {
+  var waiting = false
+  var done = false
+  var status: UInt8 = 0xff
+}
+
+public final class VirtioBlk<T: VirtioTransport> {
+  public let transport: T
+  /// Size of the disk in 512-byte sectors (config offset 0).
+  public let capacity: UInt64
+
+  // lock guards all below: the queue, the request slots and the request
+  // cells. The only lock this driver takes; it is taken by the process
+  // path and by the interrupt handler.
+  let lock: KernelLock
+  let queue: Virtqueue
+  /// DMA memory for the header and status of the request whose chain
+  /// starts at descriptor id h: bytes h*32 ..< h*32+17.
+  let cells: DMARegion
+  /// One slot per possible head id, plus one more whose address is the
+  /// channel for "descriptors were freed".
+  let slots: UnsafeMutablePointer<BlkRequestSlot>
+
+  /// Bring the device up: handshake, one request queue, DMA memory for
+  /// request headers. (A static function: Embedded Swift allows no generic
+  /// initialisers on classes.)
+  public static func start<D: DMAAllocator>(
+    transport: T, dma: D, queueSize: UInt16 = 64
+  ) throws(VirtioError) -> VirtioBlk {
+    // The block features we could use (read-only, flush, ...) are not
+    // needed by the file system: accept VIRTIO_F_VERSION_1 only.
+    _ = try transport.beginInitialization(.block, accepting: 0)
+    let queue: Virtqueue
+    do throws(VirtioError) {
+      queue = try transport.setUpQueue(0, preferredSize: queueSize, dma: dma)
+    } catch {
+      transport.fail()
+      throw error
+    }
+    let pages = (Int(queue.size) * Int(blkCellSize) + dmaPageSize - 1) / dmaPageSize
+    guard let cells = dma.allocate(pages: pages) else {
+      queue.releaseMemory(to: dma)
+      transport.fail()
+      throw .noMemory
+    }
+    let blk = VirtioBlk(transport: transport, queue: queue, cells: cells)
+    transport.finishInitialization()
+    return blk
+  }
+
+  init(transport: T, queue: Virtqueue, cells: DMARegion) {
+    self.transport = transport
+    self.queue = queue
+    self.cells = cells
+    self.capacity = transport.readConfig64(at: 0)
+    self.lock = KernelLock(name: "virtio_blk")
+    slots = .allocate(capacity: Int(queue.size) + 1)
+    slots.initialize(repeating: BlkRequestSlot(), count: Int(queue.size) + 1)
+  }
+
+  /// Read or write `length` bytes at `sector` from or to device-visible
+  /// address `data`; sleeps until the device is done.
+  public func readWrite(
+    sector: UInt64, data: UInt64, length: UInt32, write: Bool
+  ) throws(VirtioError) {
+    try lock.withLock { () throws(VirtioError) in
+      var head: UInt16
+      while true {
+        do throws(VirtioError) {
+          head = try submitLocked(sector: sector, data: data, length: length, write: write)
+          break
+        } catch .queueFull {
+          lock.sleep(on: freedChannel)
+        }
+      }
+      while !slots[Int(head)].done {
+        lock.sleep(on: channel(head))
+      }
+      guard collectLocked(head) == blkStatusOK else { throw .ioError }
+    }
+  }
+
+  /// The interrupt handler: acknowledge, then finish every completed request.
+  public func handleInterrupt() {
+    lock.withLock {
+      // Acknowledge before draining: a completion that lands meanwhile
+      // raises a new interrupt instead of being lost.
+      transport.acknowledgeInterrupt(transport.interruptStatus())
+      drainUsedLocked()
+    }
+  }
+
+  /// Build and publish one request; returns its head id. Caller holds lock.
+  func submitLocked(
+    sector: UInt64, data: UInt64, length: UInt32, write: Bool
+  ) throws(VirtioError) -> UInt16 {
+    let sectors = UInt64(length / blkSectorSize)
+    guard length > 0, length % blkSectorSize == 0, sector < capacity,
+      sectors <= capacity - sector
+    else { throw .badRequest }
+    guard queue.freeCount >= 3, let head = queue.nextHead else { throw .queueFull }
+
+    let cell = UInt64(UInt(bitPattern: cells.address)) + blkCellSize * UInt64(head)
+    mmio_write32(cell, write ? BlkRequestType.write.rawValue : BlkRequestType.read.rawValue)
+    mmio_write32(cell + 4, 0)
+    mmio_write64(cell + 8, sector)
+    mmio_write8(cell + 16, 0xff)  // a device that never writes status is not "OK"
+
+    let cellPhysical = cells.physical + blkCellSize * UInt64(head)
+    let got = try queue.addChain(count: 3, writableFrom: write ? 2 : 1) { i in
+      switch i {
+      case 0: return Segment(address: cellPhysical, length: 16)
+      case 1: return Segment(address: data, length: length)
+      default: return Segment(address: cellPhysical + 16, length: 1)
+      }
+    }
+    if got != head { kpanic("virtio-blk: chain head is not the queue's next head") }
+    slots[Int(head)] = BlkRequestSlot(waiting: true, done: false, status: 0xff)
+    queue.publish(head)
+    if queue.needsNotification() {
+      transport.notify(queue: queue.index)
+    }
+    return head
+  }
+
+  /// Mark done every request the device has returned. Caller holds lock.
+  func drainUsedLocked() {
+    while true {
+      do throws(VirtioError) {
+        guard let used = try queue.popUsed() else { return }
+        let cell = UInt64(UInt(bitPattern: cells.address)) + blkCellSize * UInt64(used.head)
+        slots[Int(used.head)].status = mmio_read8(cell + 16)
+        slots[Int(used.head)].done = true
+        wakeup(channel(used.head))
+      } catch .deviceBroken {
+        print("virtio-blk: device used index ran ahead; ignoring it")
+        return
+      } catch {
+        print("virtio-blk: ignored a used element with an id we did not give out")
+      }
+    }
+  }
+
+  /// Take a finished request's status and free its descriptors. Caller holds lock.
+  func collectLocked(_ head: UInt16) -> UInt8 {
+    let status = slots[Int(head)].status
+    slots[Int(head)] = BlkRequestSlot()
+    queue.freeChain(head)
+    wakeup(freedChannel)
+    return status
+  }
+
+  func channel(_ head: UInt16) -> UnsafeRawPointer { UnsafeRawPointer(slots + Int(head)) }
+  var freedChannel: UnsafeRawPointer { UnsafeRawPointer(slots + Int(queue.size)) }
+}

@@ -1,0 +1,162 @@
+// The virtio-blk driver against a fake disk that serves requests from the
+// queue memory the driver gave it. Blocking calls complete through the host
+// shim's sleep hook, which plays the device and its interrupt.
+import CShims
+import Testing
+
+@testable import VirtIO
+
+/// What the sleep hook runs; set per test (the suite is serialised).
+nonisolated(unsafe) var onSleep: (() -> Void)?
+
+private let sleepHook: @convention(c) () -> Void = { onSleep?() }
+
+/// A started driver over a fake disk whose device answers whenever the driver sleeps.
+func makeBlk(sectors: Int = 64, queueSize: UInt16 = 64) throws
+  -> (VirtioBlk<FakeTransport>, FakeBlkDisk)
+{
+  let t = FakeTransport()
+  let disk = FakeBlkDisk(transport: t, sectors: sectors)
+  let blk = try VirtioBlk.start(transport: t, dma: TestDMA(), queueSize: queueSize)
+  onSleep = {
+    disk.serveAll()
+    blk.handleInterrupt()
+  }
+  kshim_host_set_sleep_hook(sleepHook)
+  return (blk, disk)
+}
+
+func address(_ p: UnsafeMutableRawBufferPointer) -> UInt64 {
+  UInt64(UInt(bitPattern: p.baseAddress!))
+}
+
+@Suite(.serialized) struct VirtioBlkTests {
+  @Test func capacityComesFromConfigSpace() throws {
+    let (blk, _) = try makeBlk(sectors: 2048)
+    #expect(blk.capacity == 2048)
+  }
+
+  @Test func writeThenReadSectorDataLands() throws {
+    let (blk, disk) = try makeBlk()
+    var out = [UInt8](repeating: 0, count: 1024)
+    for i in out.indices { out[i] = UInt8(truncatingIfNeeded: i * 7 + 3) }
+    try out.withUnsafeMutableBytes { p in
+      try blk.readWrite(sector: 10, data: address(p), length: 1024, write: true)
+    }
+    #expect(Array(disk.sectors[5120..<6144]) == out)
+    #expect(disk.sectors[5119] == 0 && disk.sectors[6144] == 0)
+
+    var back = [UInt8](repeating: 0, count: 1024)
+    try back.withUnsafeMutableBytes { p in
+      try blk.readWrite(sector: 10, data: address(p), length: 1024, write: false)
+    }
+    #expect(back == out)
+    #expect(blk.queue.freeCount == blk.queue.size, "every descriptor came back")
+  }
+
+  @Test func readRequestIsThreeDescriptorsHeaderDataStatus() throws {
+    let (blk, disk) = try makeBlk()
+    var buf = [UInt8](repeating: 0, count: 512)
+    let head = try buf.withUnsafeMutableBytes { p in
+      try blk.lock.withLock { () throws(VirtioError) in
+        try blk.submitLocked(sector: 3, data: address(p), length: 512, write: false)
+      }
+    }
+    let chain = try #require(disk.device.nextChain())
+    #expect(chain.head == head)
+    let d = chain.descriptors
+    #expect(d.map(\.length) == [16, 512, 1])
+    #expect(d[0].flags == DescriptorFlag.next, "header: device-readable")
+    #expect(
+      d[1].flags == DescriptorFlag.next | DescriptorFlag.write, "data: device-writable for a read")
+    #expect(d[2].flags == DescriptorFlag.write, "status: device-writable, last")
+    let header = memory(d[0].address)
+    #expect(header.load(as: UInt32.self) == 0)  // VIRTIO_BLK_T_IN
+    #expect(header.load(fromByteOffset: 8, as: UInt64.self) == 3)
+    #expect(disk.transport.notifications == [0])
+  }
+
+  @Test func writeRequestDataIsDeviceReadable() throws {
+    let (blk, disk) = try makeBlk()
+    var buf = [UInt8](repeating: 1, count: 512)
+    _ = try buf.withUnsafeMutableBytes { p in
+      try blk.lock.withLock { () throws(VirtioError) in
+        try blk.submitLocked(sector: 0, data: address(p), length: 512, write: true)
+      }
+    }
+    let d = try #require(disk.device.nextChain()).descriptors
+    #expect(d[1].flags == DescriptorFlag.next)
+    #expect(memory(d[0].address).load(as: UInt32.self) == 1)  // VIRTIO_BLK_T_OUT
+  }
+
+  @Test func severalRequestsInFlightCompleteOutOfOrder() throws {
+    let (blk, disk) = try makeBlk()
+    for s in 0..<4 { disk.sectors[s * 512] = UInt8(s + 1) }
+    var bufs = [[UInt8]](repeating: [UInt8](repeating: 0, count: 512), count: 4)
+    var heads: [UInt16] = []
+    for s in 0..<4 {
+      let h = try bufs[s].withUnsafeMutableBytes { p in
+        try blk.lock.withLock { () throws(VirtioError) in
+          try blk.submitLocked(sector: UInt64(s), data: address(p), length: 512, write: false)
+        }
+      }
+      heads.append(h)
+    }
+    #expect(blk.queue.inFlight == 4)
+    disk.serveAll(reversed: true)
+    blk.handleInterrupt()
+    #expect(disk.transport.interruptBits == 0, "interrupt acknowledged")
+    for (s, h) in heads.enumerated() {
+      #expect(blk.slots[Int(h)].done)
+      #expect(blk.lock.withLock { blk.collectLocked(h) } == 0)
+      #expect(bufs[s][0] == UInt8(s + 1))
+    }
+    #expect(blk.queue.freeCount == blk.queue.size)
+  }
+
+  @Test func manyRequestsThroughATinyQueueWrapTheIndices() throws {
+    let (blk, disk) = try makeBlk(sectors: 8, queueSize: 4)
+    var buf = [UInt8](repeating: 0, count: 512)
+    for i in 0..<70_000 {
+      buf[0] = UInt8(truncatingIfNeeded: i)
+      try buf.withUnsafeMutableBytes { p in
+        try blk.readWrite(sector: UInt64(i % 8), data: address(p), length: 512, write: true)
+      }
+    }
+    #expect(disk.served == 70_000)
+    #expect(disk.device.availIdx == UInt16(70_000 & 0xffff))
+    #expect(disk.sectors[(69_999 % 8) * 512] == UInt8(truncatingIfNeeded: 69_999))
+  }
+
+  @Test func requestsBeyondTheDiskOrNotWholeSectorsAreRefused() throws {
+    let (blk, disk) = try makeBlk(sectors: 8)
+    var buf = [UInt8](repeating: 0, count: 1024)
+    buf.withUnsafeMutableBytes { p in
+      #expect(throws: VirtioError.badRequest) {
+        try blk.readWrite(sector: 7, data: address(p), length: 1024, write: false)
+      }
+      #expect(throws: VirtioError.badRequest) {
+        try blk.readWrite(sector: 0, data: address(p), length: 100, write: false)
+      }
+    }
+    #expect(disk.served == 0)
+  }
+
+  @Test func deviceErrorStatusIsReported() throws {
+    let (blk, disk) = try makeBlk()
+    onSleep = {
+      while let c = disk.device.nextChain() {
+        memory(c.descriptors[2].address).storeBytes(of: 1 as UInt8, as: UInt8.self)  // IOERR
+        disk.device.complete(id: UInt32(c.head), length: 1)
+      }
+      blk.handleInterrupt()
+    }
+    var buf = [UInt8](repeating: 0, count: 512)
+    buf.withUnsafeMutableBytes { p in
+      #expect(throws: VirtioError.ioError) {
+        try blk.readWrite(sector: 0, data: address(p), length: 512, write: false)
+      }
+    }
+    #expect(blk.queue.freeCount == blk.queue.size)
+  }
+}
