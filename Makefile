@@ -38,7 +38,7 @@ CFLAGS := $(RVFLAGS) -ffreestanding -fno-builtin -nostdlib -nostdinc \
           -isystem $(RESDIR)/include -Wall -Werror -O2 -fno-omit-frame-pointer \
           -ggdb -gdwarf-4 -fno-common -fno-pie -MD -MP
 KCFLAGS := $(CFLAGS) -I Kernel -I CShims/include
-UCFLAGS := $(CFLAGS) -I User/include
+UCFLAGS := $(CFLAGS) -I User/include -Wno-nonportable-include-path
 LDFLAGS := -z max-page-size=4096
 
 .PHONY: all qemu qemu-gdb test test-unit test-integration clean setup-qemu setup-test bench
@@ -47,29 +47,95 @@ all: $(BUILD)/kernel $(BUILD)/fs.img
 # ---------------------------------------------------------------- kernel (C, asm)
 KERNEL_C := $(wildcard Kernel/*.c)
 KERNEL_S := $(filter-out Kernel/entry.S,$(wildcard Kernel/*.S))
-KERNEL_OBJS := $(BUILD)/kernel/entry.o \
-               $(patsubst Kernel/%.S,$(BUILD)/kernel/%.o,$(KERNEL_S)) \
-               $(patsubst Kernel/%.c,$(BUILD)/kernel/%.o,$(KERNEL_C))
+KERNEL_OBJS := $(BUILD)/obj/kernel/entry.o \
+               $(patsubst Kernel/%.S,$(BUILD)/obj/kernel/%.o,$(KERNEL_S)) \
+               $(patsubst Kernel/%.c,$(BUILD)/obj/kernel/%.o,$(KERNEL_C))
 
-$(BUILD)/kernel/%.o: Kernel/%.c
+$(BUILD)/obj/kernel/%.o: Kernel/%.c
 	@mkdir -p $(@D)
 	$(CLANG) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.o: Kernel/%.S
+$(BUILD)/obj/kernel/%.o: Kernel/%.S
 	@mkdir -p $(@D)
 	$(CLANG) $(KCFLAGS) -c $< -o $@
 
 # --- swift: begin
-# Swift modules that run in the kernel, in dependency order, and the CShims C files.
+# Swift modules that run in the kernel, in dependency order: each module may
+# import the ones listed before it. Each is one Embedded Swift object,
+# compiled whole-module from Sources/<Module>/*.swift; SWIFT_FLAGS_<Module>
+# adds flags for one module (e.g. -Xcc -I for the C headers it imports).
 SWIFT_MODULES := VirtIO
 SWIFT_KERNEL_OBJS := $(patsubst %,$(BUILD)/swift/%.o,$(SWIFT_MODULES))
+# CShims' kernel variant: the kernel services Swift calls (kshim.c); the lwIP
+# port files there are built in the lwip section.
 CSHIMS_KERNEL_C := $(filter-out CShims/kernel/lwip_%.c,$(wildcard CShims/kernel/*.c))
 CSHIMS_KERNEL_OBJS := $(patsubst CShims/kernel/%.c,$(BUILD)/cshims/%.o,$(CSHIMS_KERNEL_C))
+
+# The ABI must match the C code's (rv64imac, lp64 soft-float) or ld.lld refuses.
+# Extern: @_extern(c) declarations of C functions no header gives Swift.
+SWIFT_KFLAGS := -target riscv64-none-none-eabi -enable-experimental-feature Embedded \
+    -enable-experimental-feature Extern \
+    -wmo -parse-as-library -Osize -Xfrontend -disable-stack-protector \
+    -Xfrontend -function-sections -Xcc -march=rv64imac -Xcc -mabi=lp64 \
+    -I CShims/include -I $(BUILD)/swift -module-cache-path $(BUILD)/swift/module-cache
+SWIFT_CSHIMS_HDRS := CShims/include/module.modulemap $(wildcard CShims/include/*.h)
+
+# $(1): the module; $(2): the modules before it, whose .swiftmodule it imports.
+define swift_module_rule
+$(BUILD)/swift/$(1).o $(BUILD)/swift/$(1).swiftmodule &: $(wildcard Sources/$(1)/*.swift) \
+    $(SWIFT_CSHIMS_HDRS) $(patsubst %,$(BUILD)/swift/%.swiftmodule,$(2))
+	@mkdir -p $(BUILD)/swift
+	$(SWIFTC) $(SWIFT_KFLAGS) $$(SWIFT_FLAGS_$(1)) -module-name $(1) \
+	    -emit-module -emit-module-path $(BUILD)/swift/$(1).swiftmodule \
+	    -c $(wildcard Sources/$(1)/*.swift) -o $(BUILD)/swift/$(1).o
+endef
+swift_modules_before :=
+$(foreach m,$(SWIFT_MODULES),$(eval $(call swift_module_rule,$(m),$(swift_modules_before)))$(eval swift_modules_before += $(m)))
+
+$(BUILD)/cshims/%.o: CShims/kernel/%.c
+	@mkdir -p $(@D)
+	$(CLANG) $(KCFLAGS) -c $< -o $@
 # --- swift: end
 
 # --- lwip: begin
+# lwIP 2.1.3 from Debian's source package, fetched and verified by
+# tools/fetch-lwip.sh into .deps/ (kept by `make clean`). Only what the kernel
+# uses: the core, IPv4 and Ethernet; no IPv6, no thread APIs, no apps.
 LWIP_DIR := .deps/lwip-2.1.3
-LWIP_OBJS :=
+LWIP_STAMP := $(LWIP_DIR)/.verified-sha256
+LWIP_INCS := -I lwipopts -I lwipopts/libc -I $(LWIP_DIR)/src/include
+LWIP_CORE := def dns inet_chksum init ip mem memp netif pbuf raw stats sys \
+             tcp tcp_in tcp_out timeouts udp
+LWIP_IPV4 := dhcp etharp icmp ip4 ip4_addr ip4_frag
+LWIP_SRCS := $(patsubst %,$(LWIP_DIR)/src/core/%.c,$(LWIP_CORE)) \
+             $(patsubst %,$(LWIP_DIR)/src/core/ipv4/%.c,$(LWIP_IPV4)) \
+             $(LWIP_DIR)/src/netif/ethernet.c
+# lwIP's own files: kernel flags, but its warnings are upstream's, not errors.
+LWIP_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(LWIP_INCS)
+# The port and netif glue (CShims/kernel/lwip_*.c): ours, so -Werror stays.
+LWIP_GLUE_C := $(wildcard CShims/kernel/lwip_*.c)
+LWIP_OBJS := $(patsubst $(LWIP_DIR)/src/%.c,$(BUILD)/lwip/%.o,$(LWIP_SRCS)) \
+             $(patsubst CShims/kernel/%.c,$(BUILD)/lwip/glue/%.o,$(LWIP_GLUE_C))
+
+$(LWIP_STAMP):
+	tools/fetch-lwip.sh
+
+# The sources appear when the stamp does; their objects wait for it.
+$(LWIP_SRCS): | $(LWIP_STAMP)
+
+$(BUILD)/lwip/%.o: $(LWIP_DIR)/src/%.c lwipopts/lwipopts.h lwipopts/arch/cc.h | $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(LWIP_CFLAGS) -c $< -o $@
+
+$(BUILD)/lwip/glue/%.o: CShims/kernel/%.c | $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(KCFLAGS) $(LWIP_INCS) -c $< -o $@
+
+# Kernel/net.c calls lwIP directly.
+$(BUILD)/obj/kernel/net.o: KCFLAGS += $(LWIP_INCS)
+$(BUILD)/obj/kernel/net.o: | $(LWIP_STAMP)
+
+-include $(wildcard $(BUILD)/lwip/*/*.d $(BUILD)/lwip/*/*/*.d)
 # --- lwip: end
 
 $(BUILD)/kernel: $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS) Kernel/kernel.ld
@@ -79,23 +145,23 @@ $(BUILD)/kernel: $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWI
 
 # ---------------------------------------------------------------- user space
 ULIB_SRC := $(wildcard User/lib/*.c) $(wildcard User/lib/*.S)
-ULIB_OBJS := $(patsubst User/lib/%,$(BUILD)/user/lib/%.o,$(basename $(ULIB_SRC)))
+ULIB_OBJS := $(patsubst User/lib/%,$(BUILD)/obj/user/lib/%.o,$(basename $(ULIB_SRC)))
 UPROG_NAMES := $(basename $(notdir $(wildcard User/*.c)))
 UPROGS := $(patsubst %,$(BUILD)/user/_%,$(UPROG_NAMES))
 
-$(BUILD)/user/lib/%.o: User/lib/%.c
+$(BUILD)/obj/user/lib/%.o: User/lib/%.c
 	@mkdir -p $(@D)
 	$(CLANG) $(UCFLAGS) -c $< -o $@
 
-$(BUILD)/user/lib/%.o: User/lib/%.S
+$(BUILD)/obj/user/lib/%.o: User/lib/%.S
 	@mkdir -p $(@D)
 	$(CLANG) $(UCFLAGS) -I Kernel -c $< -o $@
 
-$(BUILD)/user/%.o: User/%.c
+$(BUILD)/obj/user/%.o: User/%.c
 	@mkdir -p $(@D)
 	$(CLANG) $(UCFLAGS) -c $< -o $@
 
-$(BUILD)/user/_%: $(BUILD)/user/%.o $(ULIB_OBJS) User/user.ld
+$(BUILD)/user/_%: $(BUILD)/obj/user/%.o $(ULIB_OBJS) User/user.ld
 	$(LD) $(LDFLAGS) -T User/user.ld -o $@ $< $(ULIB_OBJS)
 
 # ---------------------------------------------------------------- file system image
@@ -115,7 +181,7 @@ FS_ARGS := README.md $(UPROGS) $(foreach f,$(WWW_FILES),$(f)=$(f)) www/big.bin=$
 $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 	$(BUILD)/mkfs $@ $(FS_ARGS)
 
--include $(BUILD)/kernel/*.d $(BUILD)/user/*.d $(BUILD)/user/lib/*.d $(BUILD)/cshims/*.d
+-include $(BUILD)/obj/kernel/*.d $(BUILD)/obj/user/*.d $(BUILD)/obj/user/lib/*.d $(BUILD)/cshims/*.d
 
 # ---------------------------------------------------------------- running it
 QEMU := qemu-system-riscv64

@@ -30,12 +30,16 @@ def test_shell_session():
         expect_in(r"hello world", g.run("cat dir/link"), "link survives rm")
         expect_in(r"cannot open|failed", g.run("cat greeting"), "removed file is gone")
         expect_in(r"exec nosuchprogram failed", g.run("nosuchprogram"), "missing program")
-        out = g.run("cd dir; ls")
+        g.run("cd dir")
+        out = g.run("ls")
         expect_in(r"(?m)^link\s", out, "cd then ls")
         g.run("cd /")
-        g.run("echo background &", timeout=10)
-        expect_in(r"background", g.run("echo done"), "& runs in background")
-        expect_in(r"^xv6-net", g.run("grep xv6-net README.md").strip(), "grep a file")
+        # the prompt may come before or after the background job's output
+        g.c.sendline("echo background &")
+        if not g.wait_for(r"background\r?\n", timeout=10):
+            raise TestFailure("`echo background &` printed nothing")
+        expect_in(r"done", g.run("echo done"), "shell still answers after &")
+        expect_in(r"(?m)^xv6-net is an xv6-style", g.run("grep xv6-net README.md"), "grep a file")
         g.poweroff()
 
 

@@ -1,0 +1,216 @@
+// net.c: network bring-up, the network lock, and lwIP's clock.
+//
+// QEMU: -netdev user,id=net0,... -device virtio-net-device,netdev=net0
+// The Swift virtio-net driver moves frames; CShims/kernel/lwip_netif.c turns
+// them into lwIP pbufs; lwIP (NO_SYS, raw API) runs the protocols. netinit()
+// starts DHCP and returns at once: the lease arrives while the shell starts,
+// and the status callback prints it.
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "spinlock.h"
+#include "defs.h"
+
+#include "lwip/init.h"
+#include "lwip/netif.h"
+#include "lwip/dhcp.h"
+#include "lwip/dns.h"
+#include "lwip/timeouts.h"
+#include "lwip/stats.h"
+#include "lwip/memp.h"
+#include "netif/ethernet.h"
+#include "lwip_glue.h"
+
+// The network lock guards ALL lwIP state (pcbs, pbufs, pools, timeouts, the
+// netif) and the virtio-net driver (its rings, buffers and counters).
+// Rules:
+//  - lwIP and the driver are entered only with it held: the receive interrupt
+//    (net_intr), the timer (net_timer), system calls (via net_lock()).
+//  - Take it with acquire(): interrupts stay off on this hart while it is held,
+//    so the receive interrupt or the tick can never spin on it here. (The
+//    tick only tries it: net_timer skips a tick rather than spin.)
+//  - Never hold it across a sleep, except through sleep(chan, &netlock)
+//    (net_sleep), which releases it while asleep.
+//  - Lock order: netlock before any proc lock (wakeup() from lwIP callbacks
+//    takes p->lock inside it); never take netlock while holding a proc lock.
+struct spinlock netlock;
+
+int net_irq = -1;           // PLIC irq of the virtio-net device, or -1
+
+static struct netif en0;    // the one interface, "en0"
+static uint8 mac[6];        // en0's state: low_level_init reads it
+static int net_up;          // 1 once lwIP is initialised (the timer checks it)
+static uint32 lease_addr;   // address of the last lease printed, 0 if none
+static uint64 lease_ms;     // uptime_ms() at that lease
+
+static int
+prefixlen(uint32 mask_be)
+{
+  uint32 m = lwip_ntohl(mask_be);
+  int n = 0;
+
+  while(m & 0x80000000u){
+    n++;
+    m <<= 1;
+  }
+  return n;
+}
+
+static void
+print_ip(const char *before, uint32 a)
+{
+  // network order: the first octet is the lowest byte
+  printf("%s%d.%d.%d.%d", before, (int)(a & 0xff), (int)((a >> 8) & 0xff),
+         (int)((a >> 16) & 0xff), (int)(a >> 24));
+}
+
+// netif status callback: runs on netif_set_up and whenever the address changes
+// (DHCP sets mask and gateway before the address). Prints one line per lease.
+static void
+net_status(struct netif *netif)
+{
+  uint32 a = ip4_addr_get_u32(netif_ip4_addr(netif));
+  const ip_addr_t *dns = dns_getserver(0);
+
+  if(a == 0 || !netif_is_up(netif)){
+    if(lease_addr != 0)
+      printf("net0: address released\n");
+    lease_addr = 0;
+    return;
+  }
+  if(a == lease_addr)
+    return;
+  lease_addr = a;
+  lease_ms = uptime_ms();
+  printf("net0: %02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+         mac[3], mac[4], mac[5]);
+  print_ip(" ", a);
+  printf("/%d", prefixlen(ip4_addr_get_u32(netif_ip4_netmask(netif))));
+  print_ip(" gw ", ip4_addr_get_u32(netif_ip4_gw(netif)));
+  print_ip(" dns ", dns ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0);
+  printf(" (lease after %d ms)\n", (int)lease_ms);
+}
+
+// Called once from main() on hart 0, after the PLIC and the allocator.
+void
+netinit(void)
+{
+  ip4_addr_t any;
+  int irq;
+
+  initlock(&netlock, "net");
+  acquire(&netlock);
+  irq = virtio_net_init(mac);
+  if(irq < 0){
+    release(&netlock);
+    printf("net: no virtio-net device\n");
+    return;
+  }
+  net_irq = irq;
+  lwip_port_seed(mac, sizeof(mac));
+  lwip_init();
+  ip4_addr_set_zero(&any);
+  if(netif_add(&en0, &any, &any, &any, mac, ethernetif_init, ethernet_input) == 0)
+    panic("netinit: netif_add");
+  netif_set_status_callback(&en0, net_status);
+  netif_set_default(&en0);
+  netif_set_up(&en0);
+  netif_set_link_up(&en0);
+  if(dhcp_start(&en0) != ERR_OK)
+    printf("net: dhcp_start failed\n");
+  net_up = 1;
+  release(&netlock);
+  plic_enable(irq);
+}
+
+// PLIC interrupt of the virtio-net device.
+void
+net_intr(void)
+{
+  acquire(&netlock);
+  virtio_net_intr();
+  release(&netlock);
+}
+
+// acquire() that gives up instead of spinning: 1 with netlock held, 0 if busy.
+// Same protocol as spinlock.c (interrupts off first, then the atomic swap), so
+// release() undoes it. This hart cannot already hold netlock here: holding it
+// keeps interrupts off, and only interrupt handlers call this.
+static int
+net_tryacquire(void)
+{
+  push_off();
+  if(__sync_lock_test_and_set(&netlock.locked, 1) != 0){
+    pop_off();
+    return 0;
+  }
+  __sync_synchronize();
+  netlock.cpu = mycpu();
+  return 1;
+}
+
+// Every tick, from the timer interrupt on one hart: run lwIP timeouts that are
+// due. With nothing due sys_check_timeouts is a clock read and one compare.
+// If another hart is inside lwIP, skip this tick rather than spin in an
+// interrupt handler (under TCG the holder's vCPU may not even be running);
+// lwIP's timers are coarse (250 ms and up), so a tick late does not matter.
+void
+net_timer(void)
+{
+  if(!net_up || !net_tryacquire())
+    return;
+  sys_check_timeouts();
+  release(&netlock);
+}
+
+// For code outside this file (the socket layer) that enters lwIP.
+void
+net_lock(void)
+{
+  acquire(&netlock);
+}
+
+void
+net_unlock(void)
+{
+  release(&netlock);
+}
+
+// Sleep on chan with netlock held; netlock is released while asleep and held
+// again on return.
+void
+net_sleep(void *chan)
+{
+  sleep(chan, &netlock);
+}
+
+// Addresses and counters for ifconfig. 0, or -1 if there is no device.
+int
+netinfo(struct netinfo *out)
+{
+  const ip_addr_t *dns;
+
+  memset(out, 0, sizeof(*out));
+  if(!net_up)
+    return -1;
+  acquire(&netlock);
+  memmove(out->mac, mac, sizeof(mac));
+  out->up = netif_is_up(&en0) ? 1 : 0;
+  out->leased = dhcp_supplied_address(&en0) ? 1 : 0;
+  out->addr = ip4_addr_get_u32(netif_ip4_addr(&en0));
+  out->netmask = ip4_addr_get_u32(netif_ip4_netmask(&en0));
+  out->gateway = ip4_addr_get_u32(netif_ip4_gw(&en0));
+  dns = dns_getserver(0);
+  out->dns = dns ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0;
+  out->mtu = en0.mtu;
+  out->lease_ms = lease_ms;
+  virtio_net_get_stats(&out->link);
+  lwip_glue_get_stats(&out->glue);
+  out->pbuf_pool_used = lwip_stats.memp[MEMP_PBUF_POOL]->used;
+  out->pbuf_pool_size = lwip_stats.memp[MEMP_PBUF_POOL]->avail;
+  out->tcp_pcbs_used = lwip_stats.memp[MEMP_TCP_PCB]->used;
+  out->udp_pcbs_used = lwip_stats.memp[MEMP_UDP_PCB]->used;
+  out->heap_used = lwip_stats.mem.used;
+  release(&netlock);
+  return 0;
+}

@@ -1,0 +1,128 @@
+// lwipopts.h: lwIP 2.1.3 configuration for the kernel.
+//
+// lwIP runs without an OS layer (NO_SYS) and is entered only with the kernel's
+// network lock held (Kernel/net.c): from the virtio-net receive interrupt, the
+// timer tick (sys_check_timeouts) and system calls. Only the raw (callback) API
+// is built; the socket layer above it is the kernel's own.
+//
+// One option per line. Every value that differs from lwIP's default (src/include/
+// lwip/opt.h) says why; a few defaults are spelled out because code here relies
+// on them. Dependent values are derived, not written twice.
+#pragma once
+
+// ---- system ----------------------------------------------------------------
+// No threads, mailboxes or semaphores: the kernel calls lwIP directly under its lock.
+#define NO_SYS                          1
+// The network lock already serialises every entry into lwIP, interrupts included,
+// so lwIP's own critical sections (SYS_ARCH_PROTECT) would only cost time.
+#define SYS_LIGHTWEIGHT_PROT            0
+// lwIP's timeouts (sys_timeout / sys_check_timeouts) drive DHCP, ARP and TCP.
+#define LWIP_TIMERS                     1
+// The thread-based APIs need an OS layer; the kernel has its own sockets.
+#define LWIP_NETCONN                    0
+#define LWIP_SOCKET                     0
+// Not built, so nothing must want them.
+#define LWIP_NETIF_API                  0
+
+// ---- memory ----------------------------------------------------------------
+// All memory is static (in .bss): no allocator below lwIP, and a leak shows up
+// in LWIP_STATS rather than as a slowly shrinking kernel heap.
+#define MEM_LIBC_MALLOC                 0
+#define MEMP_MEM_MALLOC                 0
+// rv64: pointers and u64 are 8-byte aligned; a misaligned access traps on hardware.
+#define MEM_ALIGNMENT                   8
+// The heap holds PBUF_RAM pbufs: copied tcp_write data (up to TCP_SND_BUF per
+// connection), UDP and ICMP replies. 1 MiB covers ~40 connections with full send
+// buffers; the default (1600 bytes) would not hold one.
+#define MEM_SIZE                        (1024 * 1024)
+// Receive pool: every received frame takes one pool pbuf (PBUF_POOL_BUFSIZE below
+// fits a whole 1514-byte frame). Enough for several full receive windows queued
+// out of order plus a burst from the device. Default 16.
+#define PBUF_POOL_SIZE                  256
+// Default, spelled out: TCP_MSS + 40 (IP+TCP) + 14 (Ethernet) rounded up to
+// MEM_ALIGNMENT = 1520 bytes, so a maximum-size frame is one pbuf, never a chain.
+#define PBUF_POOL_BUFSIZE               LWIP_MEM_ALIGN_SIZE(TCP_MSS + 40 + PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN)
+// PBUF_REF/ROM headers (tcp_write without copy, fragments). Default 16.
+#define MEMP_NUM_PBUF                   64
+// Ping and other raw ICMP users. Default 4.
+#define MEMP_NUM_RAW_PCB                8
+// DHCP and DNS take one each; the rest are user UDP sockets. Default 4.
+#define MEMP_NUM_UDP_PCB                16
+// Active TCP connections, TIME_WAIT included (an HTTP benchmark leaves many
+// behind). Default 5.
+#define MEMP_NUM_TCP_PCB                64
+// Listening sockets. Default 8.
+#define MEMP_NUM_TCP_PCB_LISTEN         16
+// Queued TCP segments over all connections: the unsent/unacked queues of several
+// busy connections (TCP_SND_QUEUELEN each) plus out-of-order segments. lwIP
+// requires at least TCP_SND_QUEUELEN. Default 16.
+#define MEMP_NUM_TCP_SEG                (8 * TCP_SND_QUEUELEN)
+// Default 30 packets waiting for ARP resolution; kept.
+#define MEMP_NUM_ARP_QUEUE              30
+
+// ---- protocols ---------------------------------------------------------------
+#define LWIP_IPV4                       1
+// IPv4 only: QEMU's user network and the test beds are IPv4, and the kernel's
+// address type stays a plain 32-bit ip4_addr_t.
+#define LWIP_IPV6                       0
+#define LWIP_ARP                        1
+#define LWIP_ETHERNET                   1
+#define LWIP_ICMP                       1
+// Raw PCBs let a user-level ping send and receive ICMP. Default 0.
+#define LWIP_RAW                        1
+#define LWIP_UDP                        1
+#define LWIP_TCP                        1
+// The kernel leases its address at boot. Default 0.
+#define LWIP_DHCP                       1
+// DHCP's ARP probe of the offered address (RFC 2131 3.1.5) waits about a second
+// for an answer that never comes on QEMU's user network or a test bed's private
+// tap, where the server owns the whole range; off, the lease is ready ~20 ms after
+// boot. Default (LWIP_DHCP && LWIP_ARP) = 1.
+#define DHCP_DOES_ARP_CHECK             0
+// Name lookups for wttr and friends, using the server DHCP hands out. Default 0.
+#define LWIP_DNS                        1
+// The lease line is printed from the netif status callback. Default 0.
+#define LWIP_NETIF_STATUS_CALLBACK      1
+// Only one real interface and no loopback netif (the default, spelled out):
+// loopback would need netif_poll() calls that NO_SYS leaves to the port.
+#define LWIP_HAVE_LOOPIF                0
+#define LWIP_NETIF_LOOPBACK             0
+
+// ---- TCP -----------------------------------------------------------------------
+// Full Ethernet segments: 1500 - 20 (IP) - 20 (TCP). Default 536.
+#define TCP_MSS                         1460
+// 16 segments in flight each way keeps the link busy through QEMU's latency; still
+// under 64 KiB, so no window scaling is needed. Defaults 4*MSS and 2*MSS.
+#define TCP_WND                         (16 * TCP_MSS)
+#define TCP_SND_BUF                     (16 * TCP_MSS)
+// Derived from TCP_SND_BUF as lwIP's default does (4 pbufs per segment at most).
+#define TCP_SND_QUEUELEN                ((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
+// Let the socket layer limit pending connections per listener. Default 0.
+#define TCP_LISTEN_BACKLOG              1
+// A restarted server can bind its port while old connections sit in TIME_WAIT.
+// Default 0.
+#define SO_REUSE                        1
+
+// ---- checksums -------------------------------------------------------------------
+// virtio-net offloads are not negotiated, so lwIP computes and checks every
+// checksum (all defaults, spelled out because the captures are checked for them).
+#define CHECKSUM_GEN_IP                 1
+#define CHECKSUM_GEN_UDP                1
+#define CHECKSUM_GEN_TCP                1
+#define CHECKSUM_GEN_ICMP               1
+#define CHECKSUM_CHECK_IP               1
+#define CHECKSUM_CHECK_UDP              1
+#define CHECKSUM_CHECK_TCP              1
+#define CHECKSUM_CHECK_ICMP             1
+// Sum tcp_write data while copying it instead of in a second pass. Default 0.
+#define LWIP_CHECKSUM_ON_COPY           1
+// Algorithm 3 sums 32 bits at a time (default 2: 16 bits); the emulated CPU
+// pays per instruction.
+#define LWIP_CHKSUM_ALGORITHM           3
+
+// ---- statistics and debugging ------------------------------------------------------
+// Counters for pbufs, pools and the heap let tests check that nothing leaks
+// (default 1, spelled out because tests rely on it).
+#define LWIP_STATS                      1
+// No printing of the whole table: the kernel reads the counters itself.
+#define LWIP_STATS_DISPLAY              0
