@@ -16,6 +16,7 @@ struct socket;
 // bio.c
 void            binit(void);
 struct buf*     bread(uint, uint);
+struct buf*     bread_zero(uint, uint);   // a block about to be overwritten: no disk read
 void            brelse(struct buf*);
 void            bwrite(struct buf*);
 void            bpin(struct buf*);

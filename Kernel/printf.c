@@ -103,6 +103,53 @@ parse_spec(const char **fmt, va_list *ap, struct spec *sp)
   return lng;
 }
 
+// One conversion c, its argument taken from *ap.
+static void
+convert(struct sink *o, char c, int lng, va_list *ap, struct spec *sp)
+{
+  uint64 u;
+
+  switch(c){
+  case 'd':
+  case 'i':
+    u = lng ? va_arg(*ap, long) : (long)va_arg(*ap, int);
+    emit_num(o, u, 10, 1, 0, sp);
+    break;
+  case 'u':
+  case 'x':
+  case 'X':
+    u = lng ? va_arg(*ap, uint64) : va_arg(*ap, uint);
+    emit_num(o, u, c == 'u' ? 10 : 16, 0, c == 'X', sp);
+    break;
+  case 'p':
+    o->put(o, '0');
+    o->put(o, 'x');
+    sp->width = 16;
+    sp->pad = '0';
+    emit_num(o, va_arg(*ap, uint64), 16, 0, 0, sp);
+    break;
+  case 's': {
+    const char *s = va_arg(*ap, const char*);
+    if(s == 0)
+      s = "(null)";
+    emit_padded(o, s, strlen(s), sp);
+    break;
+  }
+  case 'c': {
+    char ch = va_arg(*ap, int);
+    emit_padded(o, &ch, 1, sp);
+    break;
+  }
+  case '%':
+    o->put(o, '%');
+    break;
+  default:
+    // unknown conversion: show it, so the mistake is visible.
+    o->put(o, '%');
+    o->put(o, c);
+  }
+}
+
 static void
 vformat(struct sink *o, const char *fmt, va_list ap)
 {
@@ -115,42 +162,9 @@ vformat(struct sink *o, const char *fmt, va_list ap)
     }
     fmt++;
     int lng = parse_spec(&fmt, &ap, &sp);
-    char c = *fmt;
-    if(c == 0)
+    if(*fmt == 0)
       break;
-    uint64 uval = 0;
-    if(c == 'd' || c == 'i')
-      uval = lng ? va_arg(ap, long) : (long)va_arg(ap, int);
-    else if(c == 'u' || c == 'x' || c == 'X')
-      uval = lng ? va_arg(ap, uint64) : va_arg(ap, uint);
-
-    if(c == 'd' || c == 'i'){
-      emit_num(o, uval, 10, 1, 0, &sp);
-    } else if(c == 'u'){
-      emit_num(o, uval, 10, 0, 0, &sp);
-    } else if(c == 'x' || c == 'X'){
-      emit_num(o, uval, 16, 0, c == 'X', &sp);
-    } else if(c == 'p'){
-      o->put(o, '0');
-      o->put(o, 'x');
-      sp.width = 16;
-      sp.pad = '0';
-      emit_num(o, va_arg(ap, uint64), 16, 0, 0, &sp);
-    } else if(c == 's'){
-      const char *s = va_arg(ap, const char*);
-      if(s == 0)
-        s = "(null)";
-      emit_padded(o, s, strlen(s), &sp);
-    } else if(c == 'c'){
-      char ch = va_arg(ap, int);
-      emit_padded(o, &ch, 1, &sp);
-    } else if(c == '%'){
-      o->put(o, '%');
-    } else {
-      // unknown conversion: show it, so the mistake is visible.
-      o->put(o, '%');
-      o->put(o, c);
-    }
+    convert(o, *fmt, lng, &ap, &sp);
   }
 }
 

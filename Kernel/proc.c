@@ -374,6 +374,10 @@ scheduler(void)
     intr_off();
     int found = 0;
     for(struct proc *p = proc; p < &proc[NPROC]; p++){
+      // peek without the lock first: idle harts scanning the table would
+      // otherwise contend for every p->lock. Checked again under the lock.
+      if(*(volatile enum procstate*)&p->state != RUNNABLE)
+        continue;
       acquire(&p->lock);
       if(p->state == RUNNABLE){
         p->state = RUNNING;
@@ -451,12 +455,13 @@ sleep(void *chan, struct spinlock *lk)
 {
   struct proc *p = myproc();
 
-  // with p->lock held no wakeup(chan) can run before we are SLEEPING,
-  // since wakeup takes p->lock too; so lk can be released now.
+  // SLEEPING is set before lk is released: a waker must take lk first, so it
+  // then sees SLEEPING (wakeup may skip other states without taking p->lock),
+  // and it cannot make us RUNNABLE before sched() since that needs p->lock.
   acquire(&p->lock);
-  release(lk);
   p->chan = chan;
   p->state = SLEEPING;
+  release(lk);
   sched();
   p->chan = 0;
   release(&p->lock);
@@ -470,8 +475,8 @@ wakeup(void *chan)
   struct proc *self = myproc();
 
   for(struct proc *p = proc; p < &proc[NPROC]; p++){
-    if(p == self)
-      continue;
+    if(p == self || *(volatile enum procstate*)&p->state != SLEEPING)
+      continue;   // unlocked peek, safe because of the order in sleep()
     acquire(&p->lock);
     if(p->state == SLEEPING && p->chan == chan)
       p->state = RUNNABLE;

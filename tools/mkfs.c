@@ -293,7 +293,8 @@ dir_add(struct dir *d, const char *name, uint inum)
       die("out of host memory");
   }
   memset(&d->ents[d->n], 0, sizeof(struct dirent));
-  strncpy(d->ents[d->n].name, name, DIRSIZ);
+  // a name of exactly DIRSIZ bytes has no NUL on disk, as in xv6
+  memcpy(d->ents[d->n].name, name, strnlen(name, DIRSIZ));
   d->ents[d->n].inum = inum;
   d->n++;
 }
