@@ -64,7 +64,7 @@ $(BUILD)/obj/kernel/%.o: Kernel/%.S
 # import the ones listed before it. Each is one Embedded Swift object,
 # compiled whole-module from Sources/<Module>/*.swift; SWIFT_FLAGS_<Module>
 # adds flags for one module (e.g. -Xcc -I for the C headers it imports).
-SWIFT_MODULES := VirtIO
+SWIFT_MODULES := VirtIO Sockets
 SWIFT_KERNEL_OBJS := $(patsubst %,$(BUILD)/swift/%.o,$(SWIFT_MODULES))
 # CShims' kernel variant: the kernel services Swift calls (kshim.c); the lwIP
 # port files there are built in the lwip section.
@@ -162,6 +162,7 @@ $(BUILD)/obj/user/%.o: User/%.c
 	$(CLANG) $(UCFLAGS) -c $< -o $@
 
 $(BUILD)/user/_%: $(BUILD)/obj/user/%.o $(ULIB_OBJS) User/user.ld
+	@mkdir -p $(@D)
 	$(LD) $(LDFLAGS) -T User/user.ld -o $@ $< $(ULIB_OBJS)
 
 # ---------------------------------------------------------------- file system image

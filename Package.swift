@@ -22,6 +22,25 @@ let package = Package(
       dependencies: ["CShims"],
       path: "Sources/VirtIO"
     ),
+    .target(
+      name: "Sockets",
+      dependencies: ["CShims"],
+      path: "Sources/Sockets"
+    ),
+    // lwIP under the socket layer on the host: Debian's liblwip-dev and the
+    // shim (CShims/kernel/lwip_sock.c) built against it.
+    .target(
+      name: "SocketsHost",
+      dependencies: ["CShims"],
+      path: "Tests/SocketsHost",
+      cSettings: [.unsafeFlags(["-I/usr/include/lwip"])],
+      linkerSettings: [.linkedLibrary("lwip")]
+    ),
+    .testTarget(
+      name: "SocketsTests",
+      dependencies: ["Sockets", "SocketsHost", "CShims"],
+      path: "Tests/SocketsTests"
+    ),
     .testTarget(
       name: "VirtIOTests",
       dependencies: ["VirtIO", "CShims"],

@@ -83,6 +83,9 @@ fileclose(struct file *f)
     iput(ff.ip);
     end_op();
     break;
+  case FD_SOCK:
+    sockclose(ff.sock);
+    break;
   default:
     break;
   }
@@ -143,6 +146,8 @@ fileread(struct file *f, uint64 addr, int n)
       f->off += r;
     iunlock(f->ip);
     return r;
+  case FD_SOCK:
+    return sockread(f->sock, addr, n);
   default:
     return -1;
   }
@@ -216,6 +221,8 @@ filewrite(struct file *f, uint64 addr, int n)
     return d->write(1, addr, n);
   case FD_INODE:
     return inode_write(f, addr, n);
+  case FD_SOCK:
+    return sockwrite(f->sock, addr, n);
   default:
     return -1;
   }

@@ -104,6 +104,20 @@ extern uint64 sys_unlink(void);
 extern uint64 sys_link(void);
 extern uint64 sys_mkdir(void);
 extern uint64 sys_close(void);
+extern uint64 sys_socket(void);
+extern uint64 sys_bind(void);
+extern uint64 sys_listen(void);
+extern uint64 sys_accept(void);
+extern uint64 sys_connect(void);
+extern uint64 sys_sendto(void);
+extern uint64 sys_recvfrom(void);
+extern uint64 sys_shutdown(void);
+extern uint64 sys_getsockname(void);
+extern uint64 sys_getpeername(void);
+extern uint64 sys_setsockopt(void);
+extern uint64 sys_getsockopt(void);
+extern uint64 sys_netinfo(void);
+extern uint64 sys_fcntl(void);
 
 // Indexed by the numbers in syscall.h; a missing (0) entry is an unknown call.
 static uint64 (*syscalls[64])(void) = {
@@ -130,7 +144,20 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_close]    = sys_close,
   [SYS_poweroff] = sys_poweroff,
   [SYS_kstat]    = sys_kstat,
-  // network calls (SYS_socket .. SYS_fcntl, 30..43) are added here.
+  [SYS_socket] = sys_socket,
+  [SYS_bind] = sys_bind,
+  [SYS_listen] = sys_listen,
+  [SYS_accept] = sys_accept,
+  [SYS_connect] = sys_connect,
+  [SYS_sendto] = sys_sendto,
+  [SYS_recvfrom] = sys_recvfrom,
+  [SYS_shutdown] = sys_shutdown,
+  [SYS_getsockname] = sys_getsockname,
+  [SYS_getpeername] = sys_getpeername,
+  [SYS_setsockopt] = sys_setsockopt,
+  [SYS_getsockopt] = sys_getsockopt,
+  [SYS_netinfo] = sys_netinfo,
+  [SYS_fcntl] = sys_fcntl,
 };
 
 void

@@ -20,6 +20,10 @@ for pair in "${need[@]}"; do
   cmd=${pair%%:*} pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
 done
+# The host unit tests of the socket layer link Debian's build of lwIP.
+if [ "$mode" = test ] && ! dpkg -s liblwip-dev >/dev/null 2>&1; then
+  missing+=(liblwip-dev)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} through apt (first use only)"

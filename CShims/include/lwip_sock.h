@@ -1,0 +1,156 @@
+// lwip_sock.h: the socket layer's view of lwIP's raw TCP and UDP API
+// (CShims/kernel/lwip_sock.c), and the kernel services it needs
+// (Kernel/sysnet.c in the kernel, a host file in tests).
+//
+// lwIP's types stay behind this header: pcbs and pbufs are opaque pointers,
+// addresses are 32-bit values in network byte order (as lwIP stores them:
+// the first octet in the lowest byte) and ports are in host byte order. So the
+// Swift code (Sources/Sockets) is the same whatever lwIP build is underneath.
+//
+// Every lsock_tcp_*, lsock_udp_* and lsock_pbuf_* call must be made with the
+// network lock held (lsock_lock); lwIP calls the upcalls with it held too.
+#pragma once
+#include <stdint.h>
+
+struct tcp_pcb;
+struct udp_pcb;
+struct pbuf;
+
+// lwIP's err_t values the socket layer tells apart (lwip/err.h).
+#define LSOCK_OK          0
+#define LSOCK_ERR_MEM    -1
+#define LSOCK_ERR_BUF    -2
+#define LSOCK_ERR_TIMEOUT -3
+#define LSOCK_ERR_RTE    -4
+#define LSOCK_ERR_INPROGRESS -5
+#define LSOCK_ERR_VAL    -6
+#define LSOCK_ERR_WOULDBLOCK -7
+#define LSOCK_ERR_USE    -8
+#define LSOCK_ERR_ALREADY -9
+#define LSOCK_ERR_ISCONN -10
+#define LSOCK_ERR_CONN   -11
+#define LSOCK_ERR_IF     -12
+#define LSOCK_ERR_ABRT   -13
+#define LSOCK_ERR_RST    -14
+#define LSOCK_ERR_CLSD   -15
+#define LSOCK_ERR_ARG    -16
+// Not an lwIP code: a user address could not be copied.
+#define LSOCK_EFAULT     -100
+
+// ---- upcalls: lwIP events, delivered to the socket layer ----------------------
+// id is the socket's number (never 0) given to lsock_*_attach.
+struct lsock_upcalls {
+  // Data (p) or the peer's FIN (p == 0). Returns 0 if the pbuf was taken,
+  // LSOCK_ERR_MEM to make lwIP keep it and offer it again later.
+  int32_t (*tcp_recv)(uint32_t id, struct pbuf *p);
+  // len bytes were acknowledged: send buffer space is free again.
+  void (*tcp_sent)(uint32_t id, uint32_t len);
+  // The pcb is gone (already freed by lwIP): err says why.
+  void (*tcp_err)(uint32_t id, int32_t err);
+  // An active open completed.
+  void (*tcp_connected)(uint32_t id);
+  // A listener got an established connection: returns the id of the socket
+  // that now owns newpcb, or 0 to refuse it (lwIP then resets it).
+  uint32_t (*tcp_accept)(uint32_t listener, struct tcp_pcb *newpcb);
+  // Periodic, about once a second, while lsock_tcp_poll is on. Returns
+  // LSOCK_ERR_ABRT if it aborted the pcb, else LSOCK_OK.
+  int32_t (*tcp_poll)(uint32_t id);
+  // A datagram from addr:port; the upcall owns p (must free or keep it).
+  void (*udp_recv)(uint32_t id, struct pbuf *p, uint32_t addr, uint16_t port);
+};
+void lsock_set_upcalls(const struct lsock_upcalls *u);
+
+// ---- TCP ------------------------------------------------------------------------
+struct tcp_pcb *lsock_tcp_new(void);              // 0 if the pool is empty
+void lsock_tcp_attach(struct tcp_pcb *pcb, uint32_t id);
+// Forget the pcb: no more upcalls; lwIP's defaults take over (it closes what is
+// left itself). Call before tcp_abort and after a successful close.
+void lsock_tcp_detach(struct tcp_pcb *pcb);
+int32_t lsock_tcp_bind(struct tcp_pcb *pcb, uint32_t addr, uint16_t port);
+// On success returns the (new) listening pcb, attached to id; pcb is freed.
+// On failure returns 0 with *err set, and pcb is still the caller's.
+struct tcp_pcb *lsock_tcp_listen(struct tcp_pcb *pcb, uint32_t id, uint8_t backlog,
+                                 int32_t *err);
+int32_t lsock_tcp_connect(struct tcp_pcb *pcb, uint32_t addr, uint16_t port);
+uint32_t lsock_tcp_sndbuf(struct tcp_pcb *pcb);   // 0 also when the queue is full
+// Queue up to len bytes from user address src; *queued says how many were.
+// Returns LSOCK_OK, LSOCK_ERR_MEM (no room now) or LSOCK_EFAULT.
+int32_t lsock_tcp_write_user(struct tcp_pcb *pcb, uint64_t src, uint32_t len,
+                             int more, uint32_t *queued);
+int32_t lsock_tcp_output(struct tcp_pcb *pcb);
+void lsock_tcp_recved(struct tcp_pcb *pcb, uint32_t len);
+int32_t lsock_tcp_close(struct tcp_pcb *pcb);
+int32_t lsock_tcp_shutdown_tx(struct tcp_pcb *pcb);
+void lsock_tcp_abort(struct tcp_pcb *pcb);
+void lsock_tcp_set_nodelay(struct tcp_pcb *pcb, int on);
+void lsock_tcp_set_reuseaddr(struct tcp_pcb *pcb, int on);
+void lsock_tcp_poll(struct tcp_pcb *pcb, int on);
+void lsock_tcp_local(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port);
+void lsock_tcp_remote(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port);
+int32_t lsock_tcp_state(struct tcp_pcb *pcb);     // lwIP's enum tcp_state
+
+// ---- UDP ------------------------------------------------------------------------
+struct udp_pcb *lsock_udp_new(uint32_t id);       // attached to id; 0 if none left
+void lsock_udp_remove(struct udp_pcb *pcb);
+int32_t lsock_udp_bind(struct udp_pcb *pcb, uint32_t addr, uint16_t port);
+int32_t lsock_udp_connect(struct udp_pcb *pcb, uint32_t addr, uint16_t port);
+void lsock_udp_disconnect(struct udp_pcb *pcb);
+void lsock_udp_set_reuseaddr(struct udp_pcb *pcb, int on);
+// Send len bytes from user address src as one datagram, to addr:port if
+// to_addr, else to the connected peer.
+int32_t lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len,
+                            int to_addr, uint32_t addr, uint16_t port);
+void lsock_udp_local(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port);
+void lsock_udp_remote(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port);
+
+// ---- pbufs ----------------------------------------------------------------------
+uint32_t lsock_pbuf_len(struct pbuf *p);          // total bytes in the chain
+// Append tail to head's chain (head takes tail's reference). 0 if the chain
+// would pass 65535 bytes (pbuf lengths are 16-bit): then nothing changed.
+int lsock_pbuf_cat(struct pbuf *head, struct pbuf *tail);
+// Copy n bytes from offset off of the chain to user address dst. 0 or LSOCK_EFAULT.
+int32_t lsock_pbuf_copyout(struct pbuf *p, uint32_t off, uint64_t dst, uint32_t n);
+// Drop n bytes from the front; returns what is left (0 when all is gone).
+struct pbuf *lsock_pbuf_consume(struct pbuf *p, uint32_t n);
+void lsock_pbuf_free(struct pbuf *p);
+
+// lwIP's memory in use, for leak checks (netinfo's NETINFO_MEM).
+struct lsock_memstats {
+  uint32_t heap_used;                  // bytes of lwIP's heap (PBUF_RAM, copies)
+  uint32_t pbuf_pool_used;             // receive pool pbufs
+  uint32_t tcp_pcb_used, tcp_listen_used, tcp_seg_used, udp_pcb_used, pbuf_ref_used;
+  uint32_t sockets_used;               // socket table slots (filled by the Swift side)
+};
+void lsock_memstats(struct lsock_memstats *out);
+
+// One socket as `netstat` shows it (Sources/Sockets fills it: sock_info).
+struct sock_info {
+  int32_t kind;                        // SOCK_STREAM (1) or SOCK_DGRAM (2); 0: free slot
+  int32_t state;                       // SOCKINFO_* below
+  int32_t tcp_state;                   // lwIP's enum tcp_state, -1 without a pcb
+  uint32_t laddr, raddr;               // network byte order
+  uint16_t lport, rport;               // host byte order
+  uint32_t rx_queued;                  // bytes (TCP) or datagrams (UDP) unread
+  uint32_t accept_queued;              // listeners: connections not yet accepted
+  uint64_t drops;                      // UDP datagrams dropped (queue full)
+};
+#define SOCKINFO_IDLE       0
+#define SOCKINFO_LISTENING  1
+#define SOCKINFO_CONNECTING 2
+#define SOCKINFO_CONNECTED  3
+#define SOCKINFO_FAILED     4
+#define SOCKINFO_CLOSING    5          // closed by its owner, lwIP finishing
+
+// ---- kernel services (Kernel/sysnet.c; a host file for tests) ----------------------
+void lsock_lock(void);                 // the network lock (Kernel/net.c)
+void lsock_unlock(void);
+// Sleep on chan, releasing the network lock while asleep (held on return).
+void lsock_sleep(const void *chan);
+void lsock_wakeup(const void *chan);
+// A channel woken every clock tick: deadlines are checked by sleeping on it.
+const void *lsock_tick_chan(void);
+int lsock_killed(void);                // the calling process has been killed
+uint64_t lsock_now_ms(void);           // milliseconds since boot
+// Copies between the calling process's memory and the kernel: 0 or -1.
+int lsock_copyin(void *dst, uint64_t usrc, uint64_t n);
+int lsock_copyout(uint64_t udst, const void *src, uint64_t n);

@@ -1,0 +1,69 @@
+// socket.h: the kernel's side of the BSD socket calls (Kernel/sysnet.c) and
+// the Swift socket layer's entry points (Sources/Sockets/Exports.swift).
+// Constants and errno values are Linux's, as in User/include/user/socket.h.
+#pragma once
+
+// address family, types, flags
+#define AF_INET        2
+#define SOCK_STREAM    1
+#define SOCK_DGRAM     2
+#define SOCK_NONBLOCK  0x800      // same bit as O_NONBLOCK, as in Linux
+#define SOCK_CLOEXEC   0x80000    // accepted and ignored (exec keeps files)
+#define O_NONBLOCK     0x800
+#define IPPROTO_TCP    6
+#define IPPROTO_UDP    17
+#define F_GETFD        1
+#define F_SETFD        2
+#define F_GETFL        3
+#define F_SETFL        4
+#define SOL_SOCKET     1
+#define SO_RCVTIMEO    20
+#define SO_SNDTIMEO    21
+
+// errno values the C side returns itself (the rest come from Swift)
+#define EBADF          9
+#define EFAULT         14
+#define EINVAL         22
+#define ENFILE         23
+#define EMFILE         24
+#define ENOTSOCK       88
+#define EPROTONOSUPPORT 93
+#define EAFNOSUPPORT   97
+
+// The user's struct sockaddr_in: 16 bytes, port and address in network order.
+struct ksockaddr_in {
+  uint16 family;
+  uint16 port;
+  uint32 addr;
+  uint8  zero[8];
+};
+
+// A socket is the Swift layer's object; C only passes its address around.
+struct socket;
+struct sock_info;
+struct lsock_memstats;
+
+// Sources/Sockets/Exports.swift. All return 0 (or a count) or -errno, and
+// block per the socket's mode; ports are in host order, addresses in network order.
+int  sock_create(int type, int nonblock, struct socket **out);
+int  sock_bind(struct socket*, uint32 addr, uint16 port);
+int  sock_listen(struct socket*, int backlog);
+int  sock_accept(struct socket*, struct socket **out, uint32 *addr, uint16 *port);
+int  sock_connect(struct socket*, uint32 addr, uint16 port);
+int  sock_send(struct socket*, uint64 src, uint32 len, int flags,
+               int hasaddr, uint32 addr, uint16 port);
+int  sock_recv(struct socket*, uint64 dst, uint32 len, int flags,
+               uint32 *addr, uint16 *port);
+int  sock_shutdown(struct socket*, int how);
+int  sock_getname(struct socket*, int peer, uint32 *addr, uint16 *port);
+int  sock_setopt(struct socket*, int level, int name, long value);
+int  sock_getopt(struct socket*, int level, int name, long *value);
+void sock_setnonblock(struct socket*, int on);
+void sock_release(struct socket*);
+int  sock_info(int index, struct sock_info *out);
+void sock_memstats(struct lsock_memstats *out);
+
+// netinfo(what, buf, index): what a user program can learn about the network.
+#define NETINFO_IF    0   // struct netinfo (CShims/include/lwip_glue.h)
+#define NETINFO_MEM   1   // struct lsock_memstats (CShims/include/lwip_sock.h)
+#define NETINFO_SOCK  2   // struct sock_info of table slot index: 1 used, 0 free

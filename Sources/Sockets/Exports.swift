@@ -1,0 +1,336 @@
+// Exports: the socket layer's C entry points, called by Kernel/sysnet.c (and
+// declared for it in Kernel/socket.h). This is the one place where a
+// SocketError becomes a number: every function returns 0 or a count on
+// success and -errno on failure. A socket travels through C as an opaque
+// handle (`struct socket *`): the address of its Socket object, which lives
+// as long as the kernel (the table is never freed).
+import CShims
+
+// Socket types, option levels and names, as in Linux's headers (and User/include/user/socket.h).
+let sockStream: Int32 = 1
+let sockDgram: Int32 = 2
+let solSocket: Int32 = 1
+let soReuseAddr: Int32 = 2
+let soType: Int32 = 3
+let soError: Int32 = 4
+let soSndBuf: Int32 = 7
+let soRcvBuf: Int32 = 8
+let soKeepAlive: Int32 = 9
+let soRcvTimeo: Int32 = 20
+let soSndTimeo: Int32 = 21
+let ipprotoTCP: Int32 = 6
+let tcpNoDelay: Int32 = 1
+let msgPeek: Int32 = 0x2
+let msgDontWait: Int32 = 0x40
+
+public typealias Handle = UnsafeMutableRawPointer
+
+func socket(_ h: Handle) -> Socket {
+  Unmanaged<Socket>.fromOpaque(h).takeUnretainedValue()
+}
+
+func handle(_ s: Socket) -> Handle {
+  Unmanaged.passUnretained(s).toOpaque()
+}
+
+/// Run op under the network lock; its result, or -errno.
+func call(_ op: () throws(SocketError) -> Int32) -> Int32 {
+  lsock_lock()
+  defer { lsock_unlock() }
+  do {
+    return try op()
+  } catch {
+    return -error.rawValue
+  }
+}
+
+/// socket(AF_INET, type, 0): a new socket in *out.
+@_cdecl("sock_create")
+public func sock_create(_ type: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>)
+  -> Int32
+{
+  call { () throws(SocketError) -> Int32 in
+    guard type == sockStream || type == sockDgram else { throw .wrongProtocolType }
+    guard let s = sockets.allocate(type == sockStream ? .tcp : .udp) else {
+      throw .tableFull
+    }
+    do throws(SocketError) {
+      if type == sockStream { try s.tcpOpen() } else { try s.udpOpen() }
+    } catch {
+      s.reset()
+      throw error
+    }
+    s.nonblocking = nonblock != 0
+    out.pointee = handle(s)
+    return 0
+  }
+}
+
+@_cdecl("sock_bind")
+public func sock_bind(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
+  let s = socket(h)
+  return call { () throws(SocketError) -> Int32 in
+    if s.kind == .tcp { try s.tcpBind(addr, port) } else { try s.udpBind(addr, port) }
+    return 0
+  }
+}
+
+@_cdecl("sock_listen")
+public func sock_listen(_ h: Handle, _ backlog: Int32) -> Int32 {
+  let s = socket(h)
+  return call { () throws(SocketError) -> Int32 in
+    guard s.kind == .tcp else { throw .notSupported }
+    try s.tcpListen(backlog)
+    return 0
+  }
+}
+
+/// The next connection in *out, its peer in *addr / *port.
+@_cdecl("sock_accept")
+public func sock_accept(
+  _ h: Handle, _ out: UnsafeMutablePointer<Handle?>,
+  _ addr: UnsafeMutablePointer<UInt32>, _ port: UnsafeMutablePointer<UInt16>
+) -> Int32 {
+  let s = socket(h)
+  return call { () throws(SocketError) -> Int32 in
+    guard s.kind == .tcp else { throw .notSupported }
+    let c = try s.tcpAccept()
+    addr.pointee = c.remoteAddr
+    port.pointee = c.remotePort
+    out.pointee = handle(c)
+    return 0
+  }
+}
+
+@_cdecl("sock_connect")
+public func sock_connect(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
+  let s = socket(h)
+  return call { () throws(SocketError) -> Int32 in
+    if s.kind == .tcp { try s.tcpConnect(addr, port) } else { try s.udpConnect(addr, port) }
+    return 0
+  }
+}
+
+/// Send len bytes from user address src; to addr:port if hasAddr (UDP).
+@_cdecl("sock_send")
+public func sock_send(
+  _ h: Handle, _ src: UInt64, _ len: UInt32, _ flags: Int32,
+  _ hasAddr: Int32, _ addr: UInt32, _ port: UInt16
+) -> Int32 {
+  let s = socket(h)
+  let n = min(len, UInt32(Int32.max))
+  return call { () throws(SocketError) -> Int32 in
+    let dontWait = flags & msgDontWait != 0
+    if s.kind == .tcp {
+      // an address on a connected stream socket is ignored, as in BSD
+      return Int32(try s.tcpSend(src, n, dontWait: dontWait))
+    }
+    let to: (addr: UInt32, port: UInt16)? = hasAddr != 0 ? (addr, port) : nil
+    return Int32(try s.udpSend(src, n, to: to))
+  }
+}
+
+/// Receive up to len bytes to user address dst; the sender in *addr / *port.
+@_cdecl("sock_recv")
+public func sock_recv(
+  _ h: Handle, _ dst: UInt64, _ len: UInt32, _ flags: Int32,
+  _ addr: UnsafeMutablePointer<UInt32>?, _ port: UnsafeMutablePointer<UInt16>?
+) -> Int32 {
+  let s = socket(h)
+  let n = min(len, UInt32(Int32.max))
+  return call { () throws(SocketError) -> Int32 in
+    let peek = flags & msgPeek != 0
+    let dontWait = flags & msgDontWait != 0
+    if s.kind == .tcp {
+      let got = try s.tcpReceive(dst, n, peek: peek, dontWait: dontWait)
+      addr?.pointee = s.remoteAddr
+      port?.pointee = s.remotePort
+      return Int32(got)
+    }
+    let r = try s.udpReceive(dst, n, peek: peek, dontWait: dontWait)
+    addr?.pointee = r.addr
+    port?.pointee = r.port
+    return Int32(r.count)
+  }
+}
+
+/// how: 0 read, 1 write, 2 both (SHUT_RD, SHUT_WR, SHUT_RDWR).
+@_cdecl("sock_shutdown")
+public func sock_shutdown(_ h: Handle, _ how: Int32) -> Int32 {
+  let s = socket(h)
+  return call { () throws(SocketError) -> Int32 in
+    guard how >= 0 && how <= 2 else { throw .invalid }
+    let read = how != 1
+    let write = how != 0
+    if s.kind == .tcp {
+      try s.tcpShutdown(read: read, write: write)
+    } else {
+      if s.state != .connected { throw .notConnected }
+      if read {
+        s.readShut = true
+        s.dropDatagrams()
+      }
+      if write { s.writeShut = true }
+      s.wake()
+    }
+    return 0
+  }
+}
+
+/// The local (peer == 0) or remote address.
+@_cdecl("sock_getname")
+public func sock_getname(
+  _ h: Handle, _ peer: Int32,
+  _ addr: UnsafeMutablePointer<UInt32>, _ port: UnsafeMutablePointer<UInt16>
+) -> Int32 {
+  let s = socket(h)
+  return call { () throws(SocketError) -> Int32 in
+    if let pcb = s.tcp, s.state != .listening {
+      s.rememberAddresses(pcb)
+    } else if let pcb = s.tcp {
+      lsock_tcp_local(pcb, &s.localAddr, &s.localPort)
+    } else {
+      s.udpRememberAddresses()
+    }
+    if peer != 0 {
+      guard s.state == .connected else { throw .notConnected }
+      addr.pointee = s.remoteAddr
+      port.pointee = s.remotePort
+    } else {
+      addr.pointee = s.localAddr
+      port.pointee = s.localPort
+    }
+    return 0
+  }
+}
+
+/// Set an option; timeouts are in milliseconds (sysnet.c converts timevals).
+@_cdecl("sock_setopt")
+public func sock_setopt(_ h: Handle, _ level: Int32, _ name: Int32, _ value: Int64) -> Int32 {
+  let s = socket(h)
+  return call { () throws(SocketError) -> Int32 in
+    switch (level, name) {
+    case (solSocket, soReuseAddr):
+      s.reuseAddress = value != 0
+      if let pcb = s.tcp { lsock_tcp_set_reuseaddr(pcb, value != 0 ? 1 : 0) }
+      if let pcb = s.udp { lsock_udp_set_reuseaddr(pcb, value != 0 ? 1 : 0) }
+    case (solSocket, soRcvTimeo), (solSocket, soSndTimeo):
+      guard value >= 0 else { throw .invalid }
+      if name == soRcvTimeo {
+        s.recvTimeoutMs = UInt64(value)
+      } else {
+        s.sendTimeoutMs = UInt64(value)
+      }
+    case (solSocket, soKeepAlive):
+      break  // accepted; lwIP's keepalive is not built in
+    case (ipprotoTCP, tcpNoDelay):
+      guard s.kind == .tcp else { throw .noProtocolOption }
+      s.noDelay = value != 0
+      if let pcb = s.tcp, s.state != .listening { lsock_tcp_set_nodelay(pcb, value != 0 ? 1 : 0) }
+    default:
+      throw .noProtocolOption
+    }
+    return 0
+  }
+}
+
+@_cdecl("sock_getopt")
+public func sock_getopt(
+  _ h: Handle, _ level: Int32, _ name: Int32, _ value: UnsafeMutablePointer<Int64>
+) -> Int32 {
+  let s = socket(h)
+  return call { () throws(SocketError) -> Int32 in
+    switch (level, name) {
+    case (solSocket, soReuseAddr): value.pointee = s.reuseAddress ? 1 : 0
+    case (solSocket, soType): value.pointee = Int64(s.kind == .tcp ? sockStream : sockDgram)
+    case (solSocket, soError): value.pointee = Int64(s.takeError()?.rawValue ?? 0)
+    case (solSocket, soRcvTimeo): value.pointee = Int64(s.recvTimeoutMs)
+    case (solSocket, soSndTimeo): value.pointee = Int64(s.sendTimeoutMs)
+    case (solSocket, soKeepAlive): value.pointee = 0
+    case (solSocket, soSndBuf), (solSocket, soRcvBuf): value.pointee = 16 * 1460
+    case (ipprotoTCP, tcpNoDelay):
+      guard s.kind == .tcp else { throw .noProtocolOption }
+      value.pointee = s.noDelay ? 1 : 0
+    default:
+      throw .noProtocolOption
+    }
+    return 0
+  }
+}
+
+@_cdecl("sock_setnonblock")
+public func sock_setnonblock(_ h: Handle, _ on: Int32) {
+  let s = socket(h)
+  _ = call { () throws(SocketError) -> Int32 in
+    s.nonblocking = on != 0
+    return 0
+  }
+}
+
+/// The last descriptor of the socket was closed.
+@_cdecl("sock_release")
+public func sock_release(_ h: Handle) {
+  let s = socket(h)
+  _ = call { () throws(SocketError) -> Int32 in
+    if s.kind == .tcp { s.tcpRelease() } else if s.kind == .udp { s.udpRelease() }
+    s.wake()
+    return 0
+  }
+}
+
+/// Slot index of the table, for netstat: 1 if in use, 0 if free, -EINVAL past the end.
+@_cdecl("sock_info")
+public func sock_info(_ index: Int32, _ out: UnsafeMutablePointer<sock_info>) -> Int32 {
+  call { () throws(SocketError) -> Int32 in
+    guard index >= 0 && Int(index) < maxSockets else { throw .invalid }
+    let s = sockets.slots[Int(index)]
+    var i = CShims.sock_info()
+    if s.kind == .free {
+      out.pointee = i
+      return 0
+    }
+    i.kind = s.kind == .tcp ? sockStream : sockDgram
+    i.state = s.infoState
+    i.tcp_state = -1
+    if let pcb = s.tcp {
+      i.tcp_state = lsock_tcp_state(pcb)
+      if s.state == .listening {
+        lsock_tcp_local(pcb, &s.localAddr, &s.localPort)
+      } else {
+        s.rememberAddresses(pcb)
+      }
+    }
+    i.laddr = s.localAddr
+    i.lport = s.localPort
+    i.raddr = s.remoteAddr
+    i.rport = s.remotePort
+    i.rx_queued = s.kind == .tcp ? (s.rx.map { lsock_pbuf_len($0) } ?? 0) : UInt32(s.dgramCount)
+    i.accept_queued = UInt32(s.acceptCount)
+    i.drops = s.drops
+    out.pointee = i
+    return 1
+  }
+}
+
+/// lwIP's memory in use and the sockets in use, for leak checks.
+@_cdecl("sock_memstats")
+public func sock_memstats(_ out: UnsafeMutablePointer<lsock_memstats>) {
+  _ = call { () throws(SocketError) -> Int32 in
+    lsock_memstats(out)
+    out.pointee.sockets_used = UInt32(sockets.inUse)
+    return 0
+  }
+}
+
+extension Socket {
+  var infoState: Int32 {
+    if released { return SOCKINFO_CLOSING }
+    switch state {
+    case .idle: return SOCKINFO_IDLE
+    case .listening: return SOCKINFO_LISTENING
+    case .connecting: return SOCKINFO_CONNECTING
+    case .connected: return SOCKINFO_CONNECTED
+    case .failed: return SOCKINFO_FAILED
+    }
+  }
+}

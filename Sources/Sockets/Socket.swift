@@ -1,0 +1,216 @@
+// Socket objects and the fixed table that holds them.
+//
+// Locking: every field of every Socket, and the table, is guarded by the
+// network lock (lsock_lock, Kernel/net.c), which also guards all of lwIP. The
+// system-call side takes it through withNetLock { }; lwIP's callbacks
+// (Upcalls.swift) already run with it held. Lock order: the network lock
+// before any process lock (wakeup takes p->lock inside it); the file table's
+// lock is never held while calling in here.
+//
+// All sockets are allocated once, when the table is first used: lwIP's
+// callbacks (interrupt context) only ever take a free slot, never memory.
+import CShims
+
+/// How many sockets exist at once, over all processes.
+let maxSockets = 128
+/// Datagrams a UDP socket holds before it drops (and counts) new ones.
+let udpQueueLimit = 32
+/// How long a closed TCP socket may wait for lwIP to accept its FIN.
+let closeGraceMs: UInt64 = 10_000
+
+enum SocketKind { case free, tcp, udp }
+
+enum SocketState {
+  case idle  // created (maybe bound); UDP sockets stay here or .connected
+  case listening
+  case connecting
+  case connected  // established; the pcb may be gone since (reset, closed)
+  case failed  // a connect was refused or timed out; the pcb is gone
+}
+
+/// One UDP datagram waiting to be read, with its sender.
+struct Datagram {
+  var pbuf: OpaquePointer? = nil
+  var addr: UInt32 = 0
+  var port: UInt16 = 0
+}
+
+final class Socket {
+  let id: UInt32  // index + 1; lwIP's callback argument
+  var kind = SocketKind.free
+  var state = SocketState.idle
+  var tcp: OpaquePointer? = nil  // struct tcp_pcb *, nil once lwIP freed it
+  var udp: OpaquePointer? = nil  // struct udp_pcb *
+  var bound = false
+  var released = false  // the file is closed; lwIP still finishing
+
+  // options
+  var nonblocking = false
+  var reuseAddress = false
+  var noDelay = false
+  var recvTimeoutMs: UInt64 = 0  // 0: wait forever
+  var sendTimeoutMs: UInt64 = 0
+  var pendingError: SocketError? = nil  // asynchronous error, reported once
+
+  // addresses, remembered for when the pcb is gone (network-order addr)
+  var localAddr: UInt32 = 0
+  var localPort: UInt16 = 0
+  var remoteAddr: UInt32 = 0
+  var remotePort: UInt16 = 0
+
+  // TCP receive side: one pbuf chain, the window reopened as it is read
+  var rx: OpaquePointer? = nil
+  var rxFin = false  // the peer sent FIN
+  var readShut = false
+  var writeShut = false
+
+  // listening: connections lwIP established, waiting for accept
+  var backlog = 0
+  var acceptQueue: Socket? = nil
+  var acceptCount = 0
+  var nextInQueue: Socket? = nil
+
+  // UDP receive side: a bounded ring of datagrams
+  var dgrams: [Datagram]
+  var dgramHead = 0
+  var dgramCount = 0
+  var drops: UInt64 = 0
+
+  var timedWaiters = 0  // sleepers with a deadline (on the tick channel)
+  var closeDeadline: UInt64 = 0
+
+  init(id: UInt32) {
+    self.id = id
+    dgrams = [Datagram](repeating: Datagram(), count: udpQueueLimit)
+  }
+
+  /// The sleep/wakeup channel of this socket: its address.
+  var channel: UnsafeRawPointer {
+    UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
+  }
+
+  /// Wake everyone blocked on this socket.
+  func wake() {
+    lsock_wakeup(channel)
+    if timedWaiters > 0 {
+      lsock_wakeup(lsock_tick_chan())
+    }
+  }
+
+  /// Back to a free slot. Everything lwIP-side must already be let go.
+  func reset() {
+    kind = .free
+    state = .idle
+    tcp = nil
+    udp = nil
+    bound = false
+    released = false
+    nonblocking = false
+    reuseAddress = false
+    noDelay = false
+    recvTimeoutMs = 0
+    sendTimeoutMs = 0
+    pendingError = nil
+    localAddr = 0
+    localPort = 0
+    remoteAddr = 0
+    remotePort = 0
+    rx = nil
+    rxFin = false
+    readShut = false
+    writeShut = false
+    backlog = 0
+    acceptQueue = nil
+    acceptCount = 0
+    nextInQueue = nil
+    dgramHead = 0
+    dgramCount = 0
+    drops = 0
+    closeDeadline = 0
+  }
+
+  /// Take the pending asynchronous error (SO_ERROR semantics: reported once).
+  func takeError() -> SocketError? {
+    let e = pendingError
+    pendingError = nil
+    return e
+  }
+}
+
+/// The table of all sockets. Created on first use, from a system call.
+/// Unchecked Sendable: the network lock guards it, not the compiler.
+final class SocketTable: @unchecked Sendable {
+  let slots: [Socket]
+
+  init() {
+    var a = [Socket]()
+    a.reserveCapacity(maxSockets)
+    for i in 0..<maxSockets {
+      a.append(Socket(id: UInt32(i + 1)))
+    }
+    slots = a
+    installUpcalls()
+  }
+
+  /// A free socket of the given kind, or nil if all are in use.
+  func allocate(_ kind: SocketKind) -> Socket? {
+    for s in slots where s.kind == .free {
+      s.reset()
+      s.kind = kind
+      return s
+    }
+    return nil
+  }
+
+  /// The socket with lwIP callback id `id`, if it is in use.
+  subscript(id: UInt32) -> Socket? {
+    guard id >= 1 && Int(id) <= slots.count else { return nil }
+    let s = slots[Int(id) - 1]
+    return s.kind == .free ? nil : s
+  }
+
+  var inUse: Int {
+    var n = 0
+    for s in slots where s.kind != .free { n += 1 }
+    return n
+  }
+}
+
+/// The one socket table (lazily created under the network lock).
+let sockets = SocketTable()
+
+/// Run body with the network lock held.
+@inline(__always)
+func withNetLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+  lsock_lock()
+  defer { lsock_unlock() }
+  return try body()
+}
+
+/// A deadline timeoutMs from now, or 0 (none) for a timeout of 0.
+func deadline(after timeoutMs: UInt64) -> UInt64 {
+  timeoutMs == 0 ? 0 : lsock_now_ms() + timeoutMs
+}
+
+/// Sleep once on s (network lock held) until something happens to it.
+/// Returns nil after a wakeup (callers re-check their condition in a loop),
+/// .wouldBlock once the deadline (0: none) has passed, .interrupted if the
+/// process has been killed.
+func block(on s: Socket, until deadline: UInt64) -> SocketError? {
+  if lsock_killed() != 0 {
+    return .interrupted
+  }
+  if deadline != 0 {
+    if lsock_now_ms() >= deadline {
+      return .wouldBlock
+    }
+    // the tick channel wakes us every tick to look at the clock; the socket's
+    // events wake it too while timedWaiters > 0
+    s.timedWaiters += 1
+    lsock_sleep(lsock_tick_chan())
+    s.timedWaiters -= 1
+  } else {
+    lsock_sleep(s.channel)
+  }
+  return lsock_killed() != 0 ? .interrupted : nil
+}

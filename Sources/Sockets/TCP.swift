@@ -1,0 +1,257 @@
+// TCP sockets: the blocking rules of BSD sockets over lwIP's raw TCP API.
+// Every method runs with the network lock held (see Socket.swift).
+import CShims
+
+extension Socket {
+  func rememberAddresses(_ pcb: OpaquePointer) {
+    lsock_tcp_local(pcb, &localAddr, &localPort)
+    lsock_tcp_remote(pcb, &remoteAddr, &remotePort)
+  }
+
+  /// Free the receive queue, giving its bytes back to the window so that a
+  /// close does not turn into a reset.
+  func dropReceived() {
+    if let p = rx {
+      if let pcb = tcp { lsock_tcp_recved(pcb, lsock_pbuf_len(p)) }
+      lsock_pbuf_free(p)
+      rx = nil
+    }
+  }
+
+  func tcpOpen() throws(SocketError) {
+    guard let pcb = lsock_tcp_new() else { throw .noBuffers }
+    lsock_tcp_attach(pcb, id)
+    tcp = pcb
+  }
+
+  func tcpBind(_ addr: UInt32, _ port: UInt16) throws(SocketError) {
+    guard let pcb = tcp, state == .idle, !bound else { throw .invalid }
+    lsock_tcp_set_reuseaddr(pcb, reuseAddress ? 1 : 0)
+    let err = lsock_tcp_bind(pcb, addr, port)
+    if err != LSOCK_OK { throw SocketError(lwip: err) }
+    bound = true
+    rememberAddresses(pcb)
+  }
+
+  func tcpListen(_ n: Int32) throws(SocketError) {
+    let wanted = Int(max(1, min(n, 128)))
+    if state == .listening {
+      backlog = wanted
+      return
+    }
+    guard state == .idle, let pcb = tcp else { throw .invalid }
+    if !bound { try tcpBind(0, 0) }
+    var err: Int32 = 0
+    guard let lpcb = lsock_tcp_listen(pcb, id, UInt8(min(wanted, 255)), &err) else {
+      throw err == LSOCK_ERR_USE ? .addressInUse : .noBuffers
+    }
+    tcp = lpcb
+    backlog = wanted
+    state = .listening
+  }
+
+  /// The oldest established connection, waiting for one unless non-blocking.
+  func tcpAccept() throws(SocketError) -> Socket {
+    guard state == .listening else { throw .invalid }
+    let until = deadline(after: recvTimeoutMs)
+    while true {
+      if let s = acceptQueue {
+        acceptQueue = s.nextInQueue
+        s.nextInQueue = nil
+        acceptCount -= 1
+        return s
+      }
+      if nonblocking { throw .wouldBlock }
+      if let e = block(on: self, until: until) { throw e }
+    }
+  }
+
+  func tcpConnect(_ addr: UInt32, _ port: UInt16) throws(SocketError) {
+    switch state {
+    case .listening: throw .invalid
+    case .connected: throw .alreadyConnected
+    case .failed:
+      // the outcome of an earlier non-blocking connect, reported once
+      throw takeError() ?? .invalid
+    case .connecting:
+      if nonblocking { throw .alreadyInProgress }
+    case .idle:
+      guard let pcb = tcp else { throw .invalid }
+      lsock_tcp_set_reuseaddr(pcb, reuseAddress ? 1 : 0)
+      let err = lsock_tcp_connect(pcb, addr, port)
+      if err != LSOCK_OK { throw SocketError(lwip: err) }
+      bound = true
+      state = .connecting
+      rememberAddresses(pcb)
+      if nonblocking { throw .inProgress }
+    }
+    try waitConnected()
+  }
+
+  private func waitConnected() throws(SocketError) {
+    let until = deadline(after: sendTimeoutMs)
+    while true {
+      if state == .connected { return }
+      if state == .failed { throw takeError() ?? .connectionRefused }
+      if let e = block(on: self, until: until) {
+        if e == .interrupted { throw e }
+        // timed out: forget the half-open connection
+        if let pcb = tcp {
+          lsock_tcp_detach(pcb)
+          lsock_tcp_abort(pcb)
+          tcp = nil
+        }
+        state = .failed
+        throw .timedOut
+      }
+    }
+  }
+
+  /// Read up to len bytes to user address dst: 0 at the peer's FIN.
+  func tcpReceive(_ dst: UInt64, _ len: UInt32, peek: Bool, dontWait: Bool)
+    throws(SocketError) -> UInt32
+  {
+    let until = deadline(after: recvTimeoutMs)
+    while true {
+      if let p = rx {
+        let n = min(len, lsock_pbuf_len(p))
+        if lsock_pbuf_copyout(p, 0, dst, n) != LSOCK_OK { throw .fault }
+        if !peek {
+          rx = lsock_pbuf_consume(p, n)
+          // the program took n bytes: let the sender send that many more
+          if let pcb = tcp { lsock_tcp_recved(pcb, n) }
+        }
+        return n
+      }
+      if len == 0 || readShut { return 0 }
+      if let e = takeError() { throw e }
+      if rxFin || (state == .connected && tcp == nil) { return 0 }
+      switch state {
+      case .connected, .connecting: break
+      case .failed: return 0
+      default: throw .notConnected
+      }
+      if nonblocking || dontWait { throw .wouldBlock }
+      if let e = block(on: self, until: until) { throw e }
+    }
+  }
+
+  /// Queue all len bytes from user address src, waiting for send buffer space
+  /// (unless non-blocking); returns how many were queued.
+  func tcpSend(_ src: UInt64, _ len: UInt32, dontWait: Bool) throws(SocketError) -> UInt32 {
+    switch state {
+    case .connected: break
+    case .connecting: throw (nonblocking || dontWait) ? .wouldBlock : .notConnected
+    default: throw .notConnected
+    }
+    let until = deadline(after: sendTimeoutMs)
+    var done: UInt32 = 0
+    while done < len {
+      if writeShut {
+        if done > 0 { break }
+        throw .brokenPipe
+      }
+      guard let pcb = tcp else {
+        if done > 0 { break }
+        throw takeError() ?? .brokenPipe
+      }
+      var queued: UInt32 = 0
+      let err = lsock_tcp_write_user(pcb, src + UInt64(done), len - done, 0, &queued)
+      done += queued
+      if err == LSOCK_OK { break }
+      if err == LSOCK_EFAULT {
+        if done > 0 { break }
+        throw .fault
+      }
+      if err != LSOCK_ERR_MEM { throw SocketError(lwip: err) }
+      // the send buffer is full: push out what is queued, then wait for acks
+      _ = lsock_tcp_output(pcb)
+      if nonblocking || dontWait {
+        if done > 0 { break }
+        throw .wouldBlock
+      }
+      if let e = block(on: self, until: until) {
+        if done > 0 { break }
+        throw e
+      }
+    }
+    if let pcb = tcp { _ = lsock_tcp_output(pcb) }
+    return done
+  }
+
+  func tcpShutdown(read: Bool, write: Bool) throws(SocketError) {
+    guard state == .connected || state == .connecting else { throw .notConnected }
+    if read {
+      readShut = true
+      dropReceived()
+      wake()
+    }
+    if write && !writeShut, let pcb = tcp {
+      if rxFin {
+        // the peer is done too: a full close, and the pcb is lwIP's
+        lsock_tcp_detach(pcb)
+        let err = lsock_tcp_close(pcb)
+        if err != LSOCK_OK {
+          lsock_tcp_attach(pcb, id)
+          throw SocketError(lwip: err)
+        }
+        tcp = nil
+      } else {
+        let err = lsock_tcp_shutdown_tx(pcb)
+        if err != LSOCK_OK { throw SocketError(lwip: err) }
+      }
+      writeShut = true
+      wake()
+    }
+  }
+
+  /// Try to close pcb for a released socket: true (and the slot freed) once
+  /// lwIP took the FIN; else the poll upcall tries again later.
+  func retryClose(_ pcb: OpaquePointer) -> Bool {
+    // detach first: closing a pcb that never connected frees it at once
+    lsock_tcp_detach(pcb)
+    if lsock_tcp_close(pcb) == LSOCK_OK {
+      tcp = nil
+      dropReceived()
+      reset()
+      return true
+    }
+    lsock_tcp_attach(pcb, id)
+    lsock_tcp_poll(pcb, 1)
+    return false
+  }
+
+  /// The owner closed its last descriptor: FIN (or reset) and let go.
+  func tcpRelease() {
+    released = true
+    if state == .listening {
+      // connections nobody accepted are reset
+      while let c = acceptQueue {
+        acceptQueue = c.nextInQueue
+        if let cp = c.tcp {
+          lsock_tcp_detach(cp)
+          lsock_tcp_abort(cp)
+          c.tcp = nil
+        }
+        c.dropReceived()
+        c.reset()
+      }
+      if let pcb = tcp {
+        lsock_tcp_detach(pcb)
+        _ = lsock_tcp_close(pcb)  // never fails for a listener
+      }
+      tcp = nil
+      reset()
+      return
+    }
+    guard let pcb = tcp else {
+      dropReceived()
+      reset()
+      return
+    }
+    // unread data goes back to the window first, so lwIP sends FIN, not RST
+    dropReceived()
+    closeDeadline = lsock_now_ms() + closeGraceMs
+    _ = retryClose(pcb)
+  }
+}

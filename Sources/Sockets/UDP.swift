@@ -1,0 +1,106 @@
+// UDP sockets over lwIP's raw UDP API: datagrams wait in a bounded ring
+// (Socket.dgrams); sending never blocks. Network lock held throughout.
+import CShims
+
+/// The largest UDP payload in one IPv4 datagram.
+let maxDatagram: UInt32 = 65_507
+
+extension Socket {
+  func udpOpen() throws(SocketError) {
+    guard let pcb = lsock_udp_new(id) else { throw .noBuffers }
+    udp = pcb
+  }
+
+  func udpRememberAddresses() {
+    guard let pcb = udp else { return }
+    lsock_udp_local(pcb, &localAddr, &localPort)
+  }
+
+  func udpBind(_ addr: UInt32, _ port: UInt16) throws(SocketError) {
+    guard let pcb = udp, !bound else { throw .invalid }
+    lsock_udp_set_reuseaddr(pcb, reuseAddress ? 1 : 0)
+    let err = lsock_udp_bind(pcb, addr, port)
+    if err != LSOCK_OK { throw SocketError(lwip: err) }
+    bound = true
+    udpRememberAddresses()
+  }
+
+  /// Fix the peer (send without an address, receive only from it); the
+  /// address 0.0.0.0 port 0 dissolves the association.
+  func udpConnect(_ addr: UInt32, _ port: UInt16) throws(SocketError) {
+    guard let pcb = udp else { throw .invalid }
+    if addr == 0 && port == 0 {
+      lsock_udp_disconnect(pcb)
+      state = .idle
+      remoteAddr = 0
+      remotePort = 0
+      return
+    }
+    let err = lsock_udp_connect(pcb, addr, port)
+    if err != LSOCK_OK { throw SocketError(lwip: err) }
+    bound = true
+    state = .connected
+    remoteAddr = addr
+    remotePort = port
+    udpRememberAddresses()
+  }
+
+  func udpSend(_ src: UInt64, _ len: UInt32, to: (addr: UInt32, port: UInt16)?)
+    throws(SocketError) -> UInt32
+  {
+    guard let pcb = udp else { throw .invalid }
+    if writeShut { throw .brokenPipe }
+    if to == nil && state != .connected { throw .destinationRequired }
+    if len > maxDatagram { throw .messageTooLong }
+    let err = lsock_udp_send_user(
+      pcb, src, len, to == nil ? 0 : 1, to?.addr ?? 0, to?.port ?? 0)
+    if err != LSOCK_OK { throw SocketError(lwip: err) }
+    bound = true
+    udpRememberAddresses()
+    return len
+  }
+
+  /// One datagram (truncated to len; the rest is lost, as in BSD) and its sender.
+  func udpReceive(_ dst: UInt64, _ len: UInt32, peek: Bool, dontWait: Bool)
+    throws(SocketError) -> (count: UInt32, addr: UInt32, port: UInt16)
+  {
+    let until = deadline(after: recvTimeoutMs)
+    while dgramCount == 0 {
+      if readShut { return (0, 0, 0) }
+      if nonblocking || dontWait { throw .wouldBlock }
+      if let e = block(on: self, until: until) { throw e }
+    }
+    let d = dgrams[dgramHead]
+    guard let p = d.pbuf else { kpanic("udp: empty datagram slot") }
+    let n = min(len, lsock_pbuf_len(p))
+    if lsock_pbuf_copyout(p, 0, dst, n) != LSOCK_OK { throw .fault }
+    if !peek {
+      dgrams[dgramHead] = Datagram()
+      dgramHead = (dgramHead + 1) % udpQueueLimit
+      dgramCount -= 1
+      lsock_pbuf_free(p)
+    }
+    return (n, d.addr, d.port)
+  }
+
+  func dropDatagrams() {
+    while dgramCount > 0 {
+      if let p = dgrams[dgramHead].pbuf { lsock_pbuf_free(p) }
+      dgrams[dgramHead] = Datagram()
+      dgramHead = (dgramHead + 1) % udpQueueLimit
+      dgramCount -= 1
+    }
+  }
+
+  func udpRelease() {
+    if let pcb = udp { lsock_udp_remove(pcb) }
+    udp = nil
+    dropDatagrams()
+    reset()
+  }
+}
+
+/// A broken invariant of this module: stop the kernel.
+func kpanic(_ message: StaticString) -> Never {
+  kshim_panic(UnsafeRawPointer(message.utf8Start).assumingMemoryBound(to: CChar.self))
+}

@@ -1,0 +1,19 @@
+// sockets_host.h: lwIP for the socket layer's host tests (Tests/SocketsTests).
+//
+// Debian's liblwip-dev (lwIP 2.1.3, NO_SYS=0 with core locking) runs under
+// the socket layer as the kernel's build does: the network lock is lwIP's core
+// lock, and the tcpip thread plays the interrupt side (timers, input).
+#pragma once
+#include <stdint.h>
+
+// Start lwIP once (the tcpip thread) and one interface, 10.0.0.1/24. Traffic
+// to 10.0.0.1 goes through lwIP's loopback; other addresses on 10.0.0.0/24
+// are routed to it and dropped (a silent peer).
+void sockets_host_init(void);
+
+// Make lsock_killed() report that the calling process was killed (1) or not (0).
+void sockets_host_set_killed(int on);
+
+// 10.0.0.1 in network byte order, as the socket layer takes addresses.
+#define SOCKETS_HOST_ADDR 0x0100000aU
+#define SOCKETS_HOST_SILENT 0x0200000aU   // 10.0.0.2: nobody answers

@@ -1,0 +1,245 @@
+// socket.c: the user side of BSD sockets. Thin wrappers over the system
+// calls in usys_net.S (which return -errno) that set errno and return -1,
+// plus address conversion and error messages.
+#include "kernel/types.h"
+#include "user/user.h"
+#include "user/socket.h"
+#include <stdarg.h>
+
+int errno;
+
+int __sys_socket(int, int, int);
+int __sys_bind(int, const void*, int);
+int __sys_listen(int, int);
+int __sys_accept(int, void*, socklen_t*);
+int __sys_connect(int, const void*, int);
+int __sys_sendto(int, const void*, int, int, const void*, int);
+int __sys_recvfrom(int, void*, int, int, void*, socklen_t*);
+int __sys_shutdown(int, int);
+int __sys_getsockname(int, void*, socklen_t*);
+int __sys_getpeername(int, void*, socklen_t*);
+int __sys_setsockopt(int, int, int, const void*, int);
+int __sys_getsockopt(int, int, int, void*, socklen_t*);
+int __sys_netinfo(int, void*, int);
+int __sys_fcntl(int, int, int);
+
+// A system call's result: itself, or -1 with errno set.
+static int
+ret(int r)
+{
+  if(r < 0){
+    errno = -r;
+    return -1;
+  }
+  return r;
+}
+
+int socket(int d, int t, int p) { return ret(__sys_socket(d, t, p)); }
+int bind(int fd, const struct sockaddr *a, socklen_t n) { return ret(__sys_bind(fd, a, n)); }
+int listen(int fd, int backlog) { return ret(__sys_listen(fd, backlog)); }
+int accept(int fd, struct sockaddr *a, socklen_t *n) { return ret(__sys_accept(fd, a, n)); }
+int connect(int fd, const struct sockaddr *a, socklen_t n) { return ret(__sys_connect(fd, a, n)); }
+int shutdown(int fd, int how) { return ret(__sys_shutdown(fd, how)); }
+int netinfo(int what, void *buf, int index) { return ret(__sys_netinfo(what, buf, index)); }
+
+int
+send(int fd, const void *buf, int len, int flags)
+{
+  return ret(__sys_sendto(fd, buf, len, flags, 0, 0));
+}
+
+int
+recv(int fd, void *buf, int len, int flags)
+{
+  return ret(__sys_recvfrom(fd, buf, len, flags, 0, 0));
+}
+
+int
+sendto(int fd, const void *buf, int len, int flags, const struct sockaddr *to,
+       socklen_t tolen)
+{
+  return ret(__sys_sendto(fd, buf, len, flags, to, tolen));
+}
+
+int
+recvfrom(int fd, void *buf, int len, int flags, struct sockaddr *from,
+         socklen_t *fromlen)
+{
+  return ret(__sys_recvfrom(fd, buf, len, flags, from, fromlen));
+}
+
+int
+getsockname(int fd, struct sockaddr *a, socklen_t *n)
+{
+  return ret(__sys_getsockname(fd, a, n));
+}
+
+int
+getpeername(int fd, struct sockaddr *a, socklen_t *n)
+{
+  return ret(__sys_getpeername(fd, a, n));
+}
+
+int
+setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+  return ret(__sys_setsockopt(fd, level, name, val, len));
+}
+
+int
+getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+  return ret(__sys_getsockopt(fd, level, name, val, len));
+}
+
+int
+fcntl(int fd, int cmd, ...)
+{
+  va_list ap;
+  int arg;
+
+  va_start(ap, cmd);
+  arg = (cmd == F_SETFL || cmd == F_SETFD) ? va_arg(ap, int) : 0;
+  va_end(ap);
+  return ret(__sys_fcntl(fd, cmd, arg));
+}
+
+// ---- addresses ---------------------------------------------------------------
+
+// Parse a dotted quad "a.b.c.d" (each 0..255) into network order.
+int
+inet_pton(int af, const char *s, void *dst)
+{
+  uint32_t a = 0;
+  int part, digits;
+
+  if(af != AF_INET){
+    errno = EAFNOSUPPORT;
+    return -1;
+  }
+  for(int i = 0; i < 4; i++){
+    part = 0;
+    digits = 0;
+    while(*s >= '0' && *s <= '9'){
+      part = part * 10 + (*s++ - '0');
+      if(++digits > 3 || part > 255)
+        return 0;
+    }
+    if(digits == 0)
+      return 0;
+    a |= (uint32_t)part << (8 * i);  // first octet in the lowest byte
+    if(i < 3 && *s++ != '.')
+      return 0;
+  }
+  if(*s != 0)
+    return 0;
+  memmove(dst, &a, sizeof(a));
+  return 1;
+}
+
+const char*
+inet_ntop(int af, const void *src, char *dst, socklen_t size)
+{
+  const unsigned char *b = src;
+
+  if(af != AF_INET){
+    errno = EAFNOSUPPORT;
+    return 0;
+  }
+  if(snprintf(dst, size, "%d.%d.%d.%d", b[0], b[1], b[2], b[3]) >= (int)size){
+    errno = ENOSPC;
+    return 0;
+  }
+  return dst;
+}
+
+in_addr_t
+inet_addr(const char *s)
+{
+  in_addr_t a;
+
+  return inet_pton(AF_INET, s, &a) == 1 ? a : INADDR_NONE;
+}
+
+int
+inet_aton(const char *s, struct in_addr *out)
+{
+  return inet_pton(AF_INET, s, &out->s_addr) == 1;
+}
+
+char*
+inet_ntoa(struct in_addr a)
+{
+  static char buf[INET_ADDRSTRLEN];
+
+  inet_ntop(AF_INET, &a, buf, sizeof(buf));
+  return buf;
+}
+
+// ---- errors ---------------------------------------------------------------------
+
+static const struct {
+  int err;
+  const char *msg;
+} messages[] = {
+  {EPERM, "Operation not permitted"},
+  {ENOENT, "No such file or directory"},
+  {EINTR, "Interrupted system call"},
+  {EIO, "Input/output error"},
+  {EBADF, "Bad file descriptor"},
+  {EAGAIN, "Resource temporarily unavailable"},
+  {ENOMEM, "Cannot allocate memory"},
+  {EACCES, "Permission denied"},
+  {EFAULT, "Bad address"},
+  {EEXIST, "File exists"},
+  {EINVAL, "Invalid argument"},
+  {ENFILE, "Too many open files in system"},
+  {EMFILE, "Too many open files"},
+  {ENOSPC, "No space left on device"},
+  {EPIPE, "Broken pipe"},
+  {ENOSYS, "Function not implemented"},
+  {ENOTSOCK, "Socket operation on non-socket"},
+  {EDESTADDRREQ, "Destination address required"},
+  {EMSGSIZE, "Message too long"},
+  {EPROTOTYPE, "Protocol wrong type for socket"},
+  {ENOPROTOOPT, "Protocol not available"},
+  {EPROTONOSUPPORT, "Protocol not supported"},
+  {EOPNOTSUPP, "Operation not supported"},
+  {EAFNOSUPPORT, "Address family not supported by protocol"},
+  {EADDRINUSE, "Address already in use"},
+  {EADDRNOTAVAIL, "Cannot assign requested address"},
+  {ENETUNREACH, "Network is unreachable"},
+  {ECONNABORTED, "Software caused connection abort"},
+  {ECONNRESET, "Connection reset by peer"},
+  {ENOBUFS, "No buffer space available"},
+  {EISCONN, "Transport endpoint is already connected"},
+  {ENOTCONN, "Transport endpoint is not connected"},
+  {ETIMEDOUT, "Connection timed out"},
+  {ECONNREFUSED, "Connection refused"},
+  {EHOSTUNREACH, "No route to host"},
+  {EALREADY, "Operation already in progress"},
+  {EINPROGRESS, "Operation now in progress"},
+};
+
+char*
+strerror(int err)
+{
+  static char unknown[32];
+
+  if(err < 0)
+    err = -err;  // a raw system-call result works too
+  for(int i = 0; i < (int)(sizeof(messages) / sizeof(messages[0])); i++)
+    if(messages[i].err == err)
+      return (char*)messages[i].msg;
+  snprintf(unknown, sizeof(unknown), "Unknown error %d", err);
+  return unknown;
+}
+
+void
+perror(const char *what)
+{
+  if(what && *what)
+    fprintf(2, "%s: %s\n", what, strerror(errno));
+  else
+    fprintf(2, "%s\n", strerror(errno));
+}
