@@ -40,6 +40,7 @@ static const char blanks[] = " \t\r\n\v";
 
 static struct node *parselist(void);
 __attribute__((noreturn)) static void run(struct node *n);
+static int builtin(struct node *n);
 
 static struct node*
 mknode(int kind, struct node *left, struct node *right)
@@ -160,6 +161,12 @@ parsecmd(void)
   return n;
 }
 
+static int
+isempty(struct node *n)
+{
+  return n->kind == EXEC && n->argc == 0;
+}
+
 // pipeline := command [ '|' pipeline ]
 static struct node*
 parsepipe(void)
@@ -173,6 +180,10 @@ parsepipe(void)
   pos++;
   if((rest = parsepipe()) == 0)
     return 0;
+  if(isempty(n) || isempty(rest)){
+    err = "empty command in a pipeline";
+    return 0;
+  }
   return mknode(PIPE, n, rest);
 }
 
@@ -306,9 +317,11 @@ run(struct node *n)
     wait(&st);
     exit(st);
   case LIST:
-    if(fork1() == 0)
-      run(n->left);
-    wait(0);
+    if(!builtin(n->left)){        // (cd d; ls) changes this subshell's directory
+      if(fork1() == 0)
+        run(n->left);
+      wait(0);
+    }
     run(n->right);
   case BACK:
     if(fork1() == 0)
@@ -318,7 +331,7 @@ run(struct node *n)
   exit(1);
 }
 
-// cd and exit must run in the shell itself; 1 if the line was one of them.
+// cd and exit must run in the shell itself; 1 if n was one of them.
 static int
 builtin(struct node *n)
 {
@@ -332,6 +345,23 @@ builtin(struct node *n)
   if(strcmp(n->argv[0], "exit") == 0)
     exit(n->argc > 1 ? atoi(n->argv[1]) : 0);
   return 0;
+}
+
+// Run a parsed line. The parts of a top-level list run one after another from
+// the shell itself, so that `mkdir d; cd d` changes the shell's directory.
+static void
+runline(struct node *n)
+{
+  if(n->kind == LIST){
+    runline(n->left);
+    runline(n->right);
+    return;
+  }
+  if(builtin(n))
+    return;
+  if(fork1() == 0)
+    run(n);
+  wait(0);
 }
 
 int
@@ -353,11 +383,8 @@ main(void)
     gets(line, sizeof(line));
     if(line[0] == 0)
       break;             // end of input
-    if((n = parseline(line)) == 0 || builtin(n))
-      continue;
-    if(fork1() == 0)
-      run(n);
-    wait(0);
+    if((n = parseline(line)) != 0)
+      runline(n);
   }
   return 0;
 }

@@ -98,13 +98,46 @@ intarg(struct sink *o, va_list *ap, int size, char conv, int width, int zero, in
   number(o, u, conv == 'u' ? 10 : 16, 0, width, zero, left);
 }
 
+// Emit one conversion c with its width and flags; size counts 'l's.
+static void
+convert(struct sink *o, char c, va_list *ap, int width, int zero, int left, int size)
+{
+  const char *s;
+
+  switch(c){
+  case 'd': case 'i': case 'u': case 'x':
+    intarg(o, ap, size, c, width, zero, left);
+    break;
+  case 'p':
+    emit(o, '0');
+    emit(o, 'x');
+    number(o, (uint64)va_arg(*ap, void*), 16, 0, 16, 1, 0);
+    break;
+  case 's':
+    if((s = va_arg(*ap, const char*)) == 0)
+      s = "(null)";
+    field(o, s, strlen(s), width, left);
+    break;
+  case 'c':
+    emit(o, (char)va_arg(*ap, int));
+    break;
+  case '%':
+    emit(o, '%');
+    break;
+  default:
+    // unknown conversion: show it, so the mistake is visible
+    emit(o, '%');
+    emit(o, c);
+    break;
+  }
+}
+
 // ap is passed by pointer (to a va_copy) so the helpers can consume arguments.
 static void
 format(struct sink *o, const char *fmt, va_list *ap)
 {
   int width, zero, left, size;
   char c;
-  const char *s;
 
   for(; (c = *fmt) != 0; fmt++){
     if(c != '%'){
@@ -120,34 +153,9 @@ format(struct sink *o, const char *fmt, va_list *ap)
       width = width*10 + (c - '0');
     for(; c == 'l'; c = *++fmt)
       size++;
-    switch(c){
-    case 0:
+    if(c == 0)
       return;
-    case 'd': case 'i': case 'u': case 'x':
-      intarg(o, ap, size, c, width, zero, left);
-      break;
-    case 'p':
-      emit(o, '0');
-      emit(o, 'x');
-      number(o, (uint64)va_arg(*ap, void*), 16, 0, 16, 1, 0);
-      break;
-    case 's':
-      if((s = va_arg(*ap, const char*)) == 0)
-        s = "(null)";
-      field(o, s, strlen(s), width, left);
-      break;
-    case 'c':
-      emit(o, (char)va_arg(*ap, int));
-      break;
-    case '%':
-      emit(o, '%');
-      break;
-    default:
-      // unknown conversion: show it, so the mistake is visible
-      emit(o, '%');
-      emit(o, c);
-      break;
-    }
+    convert(o, c, ap, width, zero, left, size);
   }
 }
 
