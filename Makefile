@@ -40,6 +40,11 @@ CFLAGS := $(RVFLAGS) -ffreestanding -fno-builtin -nostdlib -nostdinc \
 KCFLAGS := $(CFLAGS) -I Kernel -I CShims/include
 UCFLAGS := $(CFLAGS) -I User/include -Wno-nonportable-include-path
 LDFLAGS := -z max-page-size=4096
+# `make V=1` shows every command; by default each step prints one short line.
+Q := $(if $(filter 1,$(V)),,@)
+
+# Keep object files of user programs (make would delete them as intermediates).
+.SECONDARY:
 
 .PHONY: all qemu qemu-gdb test test-unit test-integration clean setup-qemu setup-test bench
 all: $(BUILD)/kernel $(BUILD)/fs.img
@@ -53,11 +58,13 @@ KERNEL_OBJS := $(BUILD)/obj/kernel/entry.o \
 
 $(BUILD)/obj/kernel/%.o: Kernel/%.c
 	@mkdir -p $(@D)
-	$(CLANG) $(KCFLAGS) -c $< -o $@
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(KCFLAGS) -c $< -o $@
 
 $(BUILD)/obj/kernel/%.o: Kernel/%.S
 	@mkdir -p $(@D)
-	$(CLANG) $(KCFLAGS) -c $< -o $@
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(KCFLAGS) -c $< -o $@
 
 # --- swift: begin
 # Swift modules that run in the kernel, in dependency order: each module may
@@ -85,7 +92,8 @@ define swift_module_rule
 $(BUILD)/swift/$(1).o $(BUILD)/swift/$(1).swiftmodule &: $(wildcard Sources/$(1)/*.swift) \
     $(SWIFT_CSHIMS_HDRS) $(patsubst %,$(BUILD)/swift/%.swiftmodule,$(2))
 	@mkdir -p $(BUILD)/swift
-	$(SWIFTC) $(SWIFT_KFLAGS) $$(SWIFT_FLAGS_$(1)) -module-name $(1) \
+	@echo "  SWIFT  $(1)"
+	$(Q)$(SWIFTC) $(SWIFT_KFLAGS) $$(SWIFT_FLAGS_$(1)) -module-name $(1) \
 	    -emit-module -emit-module-path $(BUILD)/swift/$(1).swiftmodule \
 	    -c $(wildcard Sources/$(1)/*.swift) -o $(BUILD)/swift/$(1).o
 endef
@@ -94,7 +102,8 @@ $(foreach m,$(SWIFT_MODULES),$(eval $(call swift_module_rule,$(m),$(swift_module
 
 $(BUILD)/cshims/%.o: CShims/kernel/%.c
 	@mkdir -p $(@D)
-	$(CLANG) $(KCFLAGS) -c $< -o $@
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(KCFLAGS) -c $< -o $@
 # --- swift: end
 
 # --- lwip: begin
@@ -125,11 +134,13 @@ $(LWIP_SRCS): | $(LWIP_STAMP)
 
 $(BUILD)/lwip/%.o: $(LWIP_DIR)/src/%.c lwipopts/lwipopts.h lwipopts/arch/cc.h | $(LWIP_STAMP)
 	@mkdir -p $(@D)
-	$(CLANG) $(LWIP_CFLAGS) -c $< -o $@
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(LWIP_CFLAGS) -c $< -o $@
 
 $(BUILD)/lwip/glue/%.o: CShims/kernel/%.c | $(LWIP_STAMP)
 	@mkdir -p $(@D)
-	$(CLANG) $(KCFLAGS) $(LWIP_INCS) -c $< -o $@
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(KCFLAGS) $(LWIP_INCS) -c $< -o $@
 
 # Kernel/net.c calls lwIP directly.
 $(BUILD)/obj/kernel/net.o: KCFLAGS += $(LWIP_INCS)
@@ -139,9 +150,10 @@ $(BUILD)/obj/kernel/net.o: | $(LWIP_STAMP)
 # --- lwip: end
 
 $(BUILD)/kernel: $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS) Kernel/kernel.ld
-	$(LD) $(LDFLAGS) -T Kernel/kernel.ld --gc-sections -o $@ \
+	@echo "  LD     $@"
+	$(Q)$(LD) $(LDFLAGS) -T Kernel/kernel.ld --gc-sections -o $@ \
 	    $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS)
-	$(OBJDUMP) -S $@ > $(BUILD)/kernel.asm 2>/dev/null || true
+	$(Q)$(OBJDUMP) -S $@ > $(BUILD)/kernel.asm 2>/dev/null || true
 
 # ---------------------------------------------------------------- user space
 ULIB_SRC := $(wildcard User/lib/*.c) $(wildcard User/lib/*.S)
@@ -151,36 +163,43 @@ UPROGS := $(patsubst %,$(BUILD)/user/_%,$(UPROG_NAMES))
 
 $(BUILD)/obj/user/lib/%.o: User/lib/%.c
 	@mkdir -p $(@D)
-	$(CLANG) $(UCFLAGS) -c $< -o $@
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(UCFLAGS) -c $< -o $@
 
 $(BUILD)/obj/user/lib/%.o: User/lib/%.S
 	@mkdir -p $(@D)
-	$(CLANG) $(UCFLAGS) -I Kernel -c $< -o $@
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(UCFLAGS) -I Kernel -c $< -o $@
 
 $(BUILD)/obj/user/%.o: User/%.c
 	@mkdir -p $(@D)
-	$(CLANG) $(UCFLAGS) -c $< -o $@
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(UCFLAGS) -c $< -o $@
 
 $(BUILD)/user/_%: $(BUILD)/obj/user/%.o $(ULIB_OBJS) User/user.ld
 	@mkdir -p $(@D)
-	$(LD) $(LDFLAGS) -T User/user.ld -o $@ $< $(ULIB_OBJS)
+	@echo "  LD     $@"
+	$(Q)$(LD) $(LDFLAGS) -T User/user.ld -o $@ $< $(ULIB_OBJS)
 
 # ---------------------------------------------------------------- file system image
 $(BUILD)/mkfs: tools/mkfs.c Kernel/fs.h Kernel/param.h
 	@mkdir -p $(@D)
-	$(HOSTCC) -Werror -Wall -O2 -I Kernel -o $@ tools/mkfs.c
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) -Werror -Wall -O2 -I Kernel -o $@ tools/mkfs.c
 
 # The web site httpd serves: the committed pages plus generated binary files.
 WWW_FILES := $(wildcard www/*)
 $(BUILD)/www/big.bin: tools/genfile.py
 	@mkdir -p $(@D)
-	python3 tools/genfile.py $@ 1048576
+	@echo "  GEN    $@"
+	$(Q)python3 tools/genfile.py $@ 1048576
 
 FS_CONTENTS := README.md $(UPROGS) $(WWW_FILES) $(BUILD)/www/big.bin
 FS_ARGS := README.md $(UPROGS) $(foreach f,$(WWW_FILES),$(f)=$(f)) www/big.bin=$(BUILD)/www/big.bin
 
 $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
-	$(BUILD)/mkfs $@ $(FS_ARGS)
+	@echo "  MKFS   $@"
+	$(Q)$(BUILD)/mkfs $@ $(FS_ARGS)
 
 -include $(BUILD)/obj/kernel/*.d $(BUILD)/obj/user/*.d $(BUILD)/obj/user/lib/*.d $(BUILD)/cshims/*.d
 
