@@ -7,9 +7,11 @@
 #define AF_INET        2
 #define SOCK_STREAM    1
 #define SOCK_DGRAM     2
+#define SOCK_RAW       3          // IPPROTO_ICMP only (ping)
 #define SOCK_NONBLOCK  0x800      // same bit as O_NONBLOCK, as in Linux
 #define SOCK_CLOEXEC   0x80000    // accepted and ignored (exec keeps files)
 #define O_NONBLOCK     0x800
+#define IPPROTO_ICMP   1
 #define IPPROTO_TCP    6
 #define IPPROTO_UDP    17
 #define F_GETFD        1
@@ -46,6 +48,7 @@ struct lsock_memstats;
 // Sources/Sockets/Exports.swift. All return 0 (or a count) or -errno, and
 // block per the socket's mode; ports are in host order, addresses in network order.
 int  sock_create(int type, int nonblock, struct socket **out);
+int  sock_create_raw(int protocol, int nonblock, struct socket **out);
 int  sock_bind(struct socket*, uint32 addr, uint16 port);
 int  sock_listen(struct socket*, int backlog);
 int  sock_accept(struct socket*, struct socket **out, uint32 *addr, uint16 *port);
@@ -67,3 +70,4 @@ void sock_memstats(struct lsock_memstats *out);
 #define NETINFO_IF    0   // struct netinfo (CShims/include/lwip_glue.h)
 #define NETINFO_MEM   1   // struct lsock_memstats (CShims/include/lwip_sock.h)
 #define NETINFO_SOCK  2   // struct sock_info of table slot index: 1 used, 0 free
+#define NETINFO_CLOCK 3   // uint64: microseconds since boot (ping's RTT)

@@ -12,6 +12,7 @@
 // wakeup, killed); ftable.lock is never held together with netlock.
 #include "types.h"
 #include "riscv.h"
+#include "memlayout.h"
 #include "defs.h"
 #include "param.h"
 #include "spinlock.h"
@@ -22,6 +23,9 @@
 #include "socket.h"
 #include "lwip_glue.h"
 #include "lwip_sock.h"
+
+// Raw sockets (ping). These belong in Kernel/socket.h; kept here until its
+// owner moves them (the values are Linux's, as in User/include/user/socket.h).
 
 // ---- services for the Swift layer and lwip_sock.c (CShims/include/lwip_sock.h)
 
@@ -179,11 +183,12 @@ fdfree(void)
 
 // ---- system calls ----------------------------------------------------------------
 
-// socket(domain, type, protocol)
+// socket(domain, type, protocol). SOCK_RAW takes IPPROTO_ICMP only; as on
+// a teaching kernel there are no users, anyone may open one.
 uint64
 sys_socket(void)
 {
-  int domain, type, protocol, base, r;
+  int domain, type, protocol, base, nonblock, r;
   struct socket *s;
 
   argint(0, &domain);
@@ -192,15 +197,20 @@ sys_socket(void)
   if(domain != AF_INET)
     return -EAFNOSUPPORT;
   base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if(protocol != 0 &&
+  nonblock = (type & SOCK_NONBLOCK) != 0;
+  if(base != SOCK_RAW && protocol != 0 &&
      !(base == SOCK_STREAM && protocol == IPPROTO_TCP) &&
      !(base == SOCK_DGRAM && protocol == IPPROTO_UDP))
     return -EPROTONOSUPPORT;
   if(!fdfree())
     return -EMFILE;
-  if((r = sock_create(base, (type & SOCK_NONBLOCK) != 0, &s)) < 0)
+  if(base == SOCK_RAW)
+    r = sock_create_raw(protocol, nonblock, &s);
+  else
+    r = sock_create(base, nonblock, &s);
+  if(r < 0)
     return r;
-  return sockfile(s, (type & SOCK_NONBLOCK) != 0);
+  return sockfile(s, nonblock);
 }
 
 // bind(fd, addr, addrlen)
@@ -480,7 +490,7 @@ sys_netinfo(void)
   struct netinfo ni;
   struct lsock_memstats ms;
   struct sock_info si;
-  uint64 ubuf;
+  uint64 ubuf, us;
   int what, index, r;
 
   argint(0, &what);
@@ -504,6 +514,12 @@ sys_netinfo(void)
     if(copyout(p->pagetable, ubuf, (char*)&si, sizeof(si)) < 0)
       return -EFAULT;
     return r;
+  case NETINFO_CLOCK:
+    // the time CSR, finer than the tick: network tools time round trips
+    us = r_time() / (MTIME_HZ / 1000000);
+    if(copyout(p->pagetable, ubuf, (char*)&us, sizeof(us)) < 0)
+      return -EFAULT;
+    return 0;
   }
   return -EINVAL;
 }

@@ -1,4 +1,4 @@
-// lwip_sock.h: the socket layer's view of lwIP's raw TCP and UDP API
+// lwip_sock.h: the socket layer's view of lwIP's raw TCP, UDP and raw-IP API
 // (CShims/kernel/lwip_sock.c), and the kernel services it needs
 // (Kernel/sysnet.c in the kernel, a host file in tests).
 //
@@ -14,6 +14,7 @@
 
 struct tcp_pcb;
 struct udp_pcb;
+struct raw_pcb;
 struct pbuf;
 
 // lwIP's err_t values the socket layer tells apart (lwip/err.h).
@@ -57,6 +58,10 @@ struct lsock_upcalls {
   int32_t (*tcp_poll)(uint32_t id);
   // A datagram from addr:port; the upcall owns p (must free or keep it).
   void (*udp_recv)(uint32_t id, struct pbuf *p, uint32_t addr, uint16_t port);
+  // An IPv4 packet of the raw socket's protocol from addr. p starts at the IP
+  // header and is only lent: lwIP goes on with it (ICMP still answers echo
+  // requests), so the upcall copies what it keeps (lsock_pbuf_clone).
+  void (*raw_recv)(uint32_t id, struct pbuf *p, uint32_t addr);
 };
 void lsock_set_upcalls(const struct lsock_upcalls *u);
 
@@ -103,6 +108,19 @@ int32_t lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len,
 void lsock_udp_local(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port);
 void lsock_udp_remote(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port);
 
+// ---- raw IP (SOCK_RAW: ICMP) ------------------------------------------------------
+// The kernel writes the IP header on send; receive gets whole IPv4 packets.
+struct raw_pcb *lsock_raw_new(uint32_t id, uint8_t proto); // attached; 0 if none left
+void lsock_raw_remove(struct raw_pcb *pcb);
+int32_t lsock_raw_bind(struct raw_pcb *pcb, uint32_t addr);
+// Receive only from addr; addr 0 dissolves the association.
+int32_t lsock_raw_connect(struct raw_pcb *pcb, uint32_t addr);
+// Send len bytes from user address src as the payload of one IPv4 packet to
+// addr if to_addr, else to the connected address.
+int32_t lsock_raw_send_user(struct raw_pcb *pcb, uint64_t src, uint32_t len,
+                            int to_addr, uint32_t addr);
+void lsock_raw_addrs(struct raw_pcb *pcb, uint32_t *local, uint32_t *remote);
+
 // ---- pbufs ----------------------------------------------------------------------
 uint32_t lsock_pbuf_len(struct pbuf *p);          // total bytes in the chain
 // Append tail to head's chain (head takes tail's reference). 0 if the chain
@@ -113,26 +131,29 @@ int32_t lsock_pbuf_copyout(struct pbuf *p, uint32_t off, uint64_t dst, uint32_t 
 // Drop n bytes from the front; returns what is left (0 when all is gone).
 struct pbuf *lsock_pbuf_consume(struct pbuf *p, uint32_t n);
 void lsock_pbuf_free(struct pbuf *p);
+// A private copy of the whole chain in one piece (lwIP's heap), or 0 if full.
+struct pbuf *lsock_pbuf_clone(struct pbuf *p);
 
 // lwIP's memory in use, for leak checks (netinfo's NETINFO_MEM).
 struct lsock_memstats {
   uint32_t heap_used;                  // bytes of lwIP's heap (PBUF_RAM, copies)
   uint32_t pbuf_pool_used;             // receive pool pbufs
   uint32_t tcp_pcb_used, tcp_listen_used, tcp_seg_used, udp_pcb_used, pbuf_ref_used;
+  uint32_t raw_pcb_used;
   uint32_t sockets_used;               // socket table slots (filled by the Swift side)
 };
 void lsock_memstats(struct lsock_memstats *out);
 
 // One socket as `netstat` shows it (Sources/Sockets fills it: sock_info).
 struct sock_info {
-  int32_t kind;                        // SOCK_STREAM (1) or SOCK_DGRAM (2); 0: free slot
+  int32_t kind;                        // SOCK_STREAM (1), SOCK_DGRAM (2), SOCK_RAW (3); 0: free
   int32_t state;                       // SOCKINFO_* below
   int32_t tcp_state;                   // lwIP's enum tcp_state, -1 without a pcb
   uint32_t laddr, raddr;               // network byte order
   uint16_t lport, rport;               // host byte order
-  uint32_t rx_queued;                  // bytes (TCP) or datagrams (UDP) unread
+  uint32_t rx_queued;                  // bytes (TCP) or datagrams (UDP, raw) unread
   uint32_t accept_queued;              // listeners: connections not yet accepted
-  uint64_t drops;                      // UDP datagrams dropped (queue full)
+  uint64_t drops;                      // UDP / raw datagrams dropped (queue full)
 };
 #define SOCKINFO_IDLE       0
 #define SOCKINFO_LISTENING  1

@@ -1,4 +1,4 @@
-// lwip_sock.c: thin wrappers around lwIP's raw TCP and UDP API for the Swift
+// lwip_sock.c: thin wrappers around lwIP's raw TCP, UDP and raw-IP API for the Swift
 // socket layer (Sources/Sockets), declared in CShims/include/lwip_sock.h.
 //
 // lwIP calls the static callbacks here, which pass each event on to the socket
@@ -8,6 +8,7 @@
 #include "lwip/opt.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
+#include "lwip/raw.h"
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "lwip/memp.h"
@@ -111,6 +112,16 @@ udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p,
     return;
   }
   up->udp_recv(idof(arg), p, ip_addr_get_ip4_u32(addr), port);
+}
+
+// A raw socket's packet: lent to the upcall, never eaten, so lwIP's own
+// protocol handling (ICMP answering echo requests) still sees it.
+static u8_t
+raw_recv_cb(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
+{
+  if(idof(arg) && up)
+    up->raw_recv(idof(arg), p, ip_addr_get_ip4_u32(addr));
+  return 0;
 }
 
 // ---- TCP ------------------------------------------------------------------------
@@ -399,6 +410,79 @@ lsock_udp_remote(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port)
   *port = pcb->remote_port;
 }
 
+// ---- raw IP ---------------------------------------------------------------------
+
+struct raw_pcb*
+lsock_raw_new(uint32_t id, uint8_t proto)
+{
+  struct raw_pcb *pcb = raw_new_ip_type(IPADDR_TYPE_V4, proto);
+
+  if(pcb)
+    raw_recv(pcb, raw_recv_cb, argof(id));
+  return pcb;
+}
+
+void
+lsock_raw_remove(struct raw_pcb *pcb)
+{
+  raw_remove(pcb);
+}
+
+int32_t
+lsock_raw_bind(struct raw_pcb *pcb, uint32_t addr)
+{
+  ip_addr_t a;
+
+  ip_addr_set_ip4_u32_val(a, addr);
+  return raw_bind(pcb, &a);
+}
+
+int32_t
+lsock_raw_connect(struct raw_pcb *pcb, uint32_t addr)
+{
+  ip_addr_t a;
+
+  if(addr == 0){
+    raw_disconnect(pcb);
+    return ERR_OK;
+  }
+  ip_addr_set_ip4_u32_val(a, addr);
+  return raw_connect(pcb, &a);
+}
+
+int32_t
+lsock_raw_send_user(struct raw_pcb *pcb, uint64_t src, uint32_t len, int to_addr,
+                    uint32_t addr)
+{
+  struct pbuf *p;
+  ip_addr_t a;
+  err_t err;
+
+  // PBUF_IP leaves room in front for the IP header raw_sendto writes
+  p = pbuf_alloc(PBUF_IP, (u16_t)len, PBUF_RAM);
+  if(p == 0)
+    return LSOCK_ERR_MEM;
+  if(len > 0 && lsock_copyin(p->payload, src, len) < 0){
+    pbuf_free(p);
+    return LSOCK_EFAULT;
+  }
+  if(to_addr){
+    ip_addr_set_ip4_u32_val(a, addr);
+    err = raw_sendto(pcb, p, &a);
+  } else {
+    err = raw_send(pcb, p);
+  }
+  pbuf_free(p);
+  return err;
+}
+
+void
+lsock_raw_addrs(struct raw_pcb *pcb, uint32_t *local, uint32_t *remote)
+{
+  *local = ip_addr_get_ip4_u32(&pcb->local_ip);
+  *remote = ip_addr_get_ip4_u32(&pcb->remote_ip);
+}
+
 // ---- pbufs ----------------------------------------------------------------------
 
 uint32_t
@@ -458,6 +542,12 @@ lsock_pbuf_free(struct pbuf *p)
   pbuf_free(p);
 }
 
+struct pbuf*
+lsock_pbuf_clone(struct pbuf *p)
+{
+  return pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+}
+
 void
 lsock_memstats(struct lsock_memstats *out)
 {
@@ -472,5 +562,6 @@ lsock_memstats(struct lsock_memstats *out)
   out->tcp_listen_used = lwip_stats.memp[MEMP_TCP_PCB_LISTEN]->used;
   out->tcp_seg_used = lwip_stats.memp[MEMP_TCP_SEG]->used;
   out->udp_pcb_used = lwip_stats.memp[MEMP_UDP_PCB]->used;
+  out->raw_pcb_used = lwip_stats.memp[MEMP_RAW_PCB]->used;
 #endif
 }

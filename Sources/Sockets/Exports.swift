@@ -1,14 +1,15 @@
 // Exports: the socket layer's C entry points, called by Kernel/sysnet.c (and
-// declared for it in Kernel/socket.h). This is the one place where a
-// SocketError becomes a number: every function returns 0 or a count on
-// success and -errno on failure. A socket travels through C as an opaque
-// handle (`struct socket *`): the address of its Socket object, which lives
-// as long as the kernel (the table is never freed).
+// declared for it in Kernel/socket.h; sock_create_raw in sysnet.c for now).
+// This is the one place where a SocketError becomes a number: every function
+// returns 0 or a count on success and -errno on failure. A socket travels
+// through C as an opaque handle (`struct socket *`): the address of its Socket
+// object, which lives as long as the kernel (the table is never freed).
 import CShims
 
 // Socket types, option levels and names, as in Linux's headers (and User/include/user/socket.h).
 let sockStream: Int32 = 1
 let sockDgram: Int32 = 2
+let sockRaw: Int32 = 3
 let solSocket: Int32 = 1
 let soReuseAddr: Int32 = 2
 let soType: Int32 = 3
@@ -66,11 +67,35 @@ public func sock_create(_ type: Int32, _ nonblock: Int32, _ out: UnsafeMutablePo
   }
 }
 
+/// socket(AF_INET, SOCK_RAW, proto): a new raw socket in *out (ICMP only).
+@_cdecl("sock_create_raw")
+public func sock_create_raw(
+  _ proto: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>
+) -> Int32 {
+  call { () throws(SocketError) -> Int32 in
+    guard proto == ipprotoICMP else { throw .protocolNotSupported }
+    guard let s = sockets.allocate(.raw) else { throw .tableFull }
+    do throws(SocketError) {
+      try s.rawOpen(proto)
+    } catch {
+      s.reset()
+      throw error
+    }
+    s.nonblocking = nonblock != 0
+    out.pointee = handle(s)
+    return 0
+  }
+}
+
 @_cdecl("sock_bind")
 public func sock_bind(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
   let s = socket(h)
   return call { () throws(SocketError) -> Int32 in
-    if s.kind == .tcp { try s.tcpBind(addr, port) } else { try s.udpBind(addr, port) }
+    switch s.kind {
+    case .tcp: try s.tcpBind(addr, port)
+    case .raw: try s.rawBind(addr)
+    default: try s.udpBind(addr, port)
+    }
     return 0
   }
 }
@@ -106,12 +131,16 @@ public func sock_accept(
 public func sock_connect(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
   let s = socket(h)
   return call { () throws(SocketError) -> Int32 in
-    if s.kind == .tcp { try s.tcpConnect(addr, port) } else { try s.udpConnect(addr, port) }
+    switch s.kind {
+    case .tcp: try s.tcpConnect(addr, port)
+    case .raw: try s.rawConnect(addr)
+    default: try s.udpConnect(addr, port)
+    }
     return 0
   }
 }
 
-/// Send len bytes from user address src; to addr:port if hasAddr (UDP).
+/// Send len bytes from user address src; to addr:port if hasAddr (UDP, raw).
 @_cdecl("sock_send")
 public func sock_send(
   _ h: Handle, _ src: UInt64, _ len: UInt32, _ flags: Int32,
@@ -124,6 +153,9 @@ public func sock_send(
     if s.kind == .tcp {
       // an address on a connected stream socket is ignored, as in BSD
       return Int32(try s.tcpSend(src, n, dontWait: dontWait))
+    }
+    if s.kind == .raw {
+      return Int32(try s.rawSend(src, n, to: hasAddr != 0 ? addr : nil))
     }
     let to: (addr: UInt32, port: UInt16)? = hasAddr != 0 ? (addr, port) : nil
     return Int32(try s.udpSend(src, n, to: to))
@@ -147,7 +179,7 @@ public func sock_recv(
       port?.pointee = s.remotePort
       return Int32(got)
     }
-    let r = try s.udpReceive(dst, n, peek: peek, dontWait: dontWait)
+    let r = try s.datagramReceive(dst, n, peek: peek, dontWait: dontWait)
     addr?.pointee = r.addr
     port?.pointee = r.port
     return Int32(r.count)
@@ -189,6 +221,8 @@ public func sock_getname(
       s.rememberAddresses(pcb)
     } else if let pcb = s.tcp {
       lsock_tcp_local(pcb, &s.localAddr, &s.localPort)
+    } else if s.kind == .raw {
+      s.rawRememberAddresses()
     } else {
       s.udpRememberAddresses()
     }
@@ -242,7 +276,7 @@ public func sock_getopt(
   return call { () throws(SocketError) -> Int32 in
     switch (level, name) {
     case (solSocket, soReuseAddr): value.pointee = s.reuseAddress ? 1 : 0
-    case (solSocket, soType): value.pointee = Int64(s.kind == .tcp ? sockStream : sockDgram)
+    case (solSocket, soType): value.pointee = Int64(s.typeNumber)
     case (solSocket, soError): value.pointee = Int64(s.takeError()?.rawValue ?? 0)
     case (solSocket, soRcvTimeo): value.pointee = Int64(s.recvTimeoutMs)
     case (solSocket, soSndTimeo): value.pointee = Int64(s.sendTimeoutMs)
@@ -272,7 +306,12 @@ public func sock_setnonblock(_ h: Handle, _ on: Int32) {
 public func sock_release(_ h: Handle) {
   let s = socket(h)
   _ = call { () throws(SocketError) -> Int32 in
-    if s.kind == .tcp { s.tcpRelease() } else if s.kind == .udp { s.udpRelease() }
+    switch s.kind {
+    case .tcp: s.tcpRelease()
+    case .udp: s.udpRelease()
+    case .raw: s.rawRelease()
+    case .free: break
+    }
     s.wake()
     return 0
   }
@@ -289,7 +328,7 @@ public func sock_info(_ index: Int32, _ out: UnsafeMutablePointer<sock_info>) ->
       out.pointee = i
       return 0
     }
-    i.kind = s.kind == .tcp ? sockStream : sockDgram
+    i.kind = s.typeNumber
     i.state = s.infoState
     i.tcp_state = -1
     if let pcb = s.tcp {
@@ -323,6 +362,16 @@ public func sock_memstats(_ out: UnsafeMutablePointer<lsock_memstats>) {
 }
 
 extension Socket {
+  /// SOCK_STREAM, SOCK_DGRAM or SOCK_RAW; 0 for a free slot.
+  var typeNumber: Int32 {
+    switch kind {
+    case .tcp: return sockStream
+    case .udp: return sockDgram
+    case .raw: return sockRaw
+    case .free: return 0
+    }
+  }
+
   var infoState: Int32 {
     if released { return SOCKINFO_CLOSING }
     switch state {

@@ -13,22 +13,22 @@ import CShims
 
 /// How many sockets exist at once, over all processes.
 let maxSockets = 128
-/// Datagrams a UDP socket holds before it drops (and counts) new ones.
+/// Datagrams a UDP or raw socket holds before it drops (and counts) new ones.
 let udpQueueLimit = 32
 /// How long a closed TCP socket may wait for lwIP to accept its FIN.
 let closeGraceMs: UInt64 = 10_000
 
-enum SocketKind { case free, tcp, udp }
+enum SocketKind { case free, tcp, udp, raw }
 
 enum SocketState {
-  case idle  // created (maybe bound); UDP sockets stay here or .connected
+  case idle  // created (maybe bound); UDP and raw sockets stay here or .connected
   case listening
   case connecting
   case connected  // established; the pcb may be gone since (reset, closed)
   case failed  // a connect was refused or timed out; the pcb is gone
 }
 
-/// One UDP datagram waiting to be read, with its sender.
+/// One UDP datagram (or raw IP packet, port 0) waiting to be read, with its sender.
 struct Datagram {
   var pbuf: OpaquePointer? = nil
   var addr: UInt32 = 0
@@ -41,6 +41,7 @@ final class Socket {
   var state = SocketState.idle
   var tcp: OpaquePointer? = nil  // struct tcp_pcb *, nil once lwIP freed it
   var udp: OpaquePointer? = nil  // struct udp_pcb *
+  var raw: OpaquePointer? = nil  // struct raw_pcb * (SOCK_RAW)
   var bound = false
   var released = false  // the file is closed; lwIP still finishing
 
@@ -70,7 +71,7 @@ final class Socket {
   var acceptCount = 0
   var nextInQueue: Socket? = nil
 
-  // UDP receive side: a bounded ring of datagrams
+  // UDP and raw receive side: a bounded ring of datagrams
   var dgrams: [Datagram]
   var dgramHead = 0
   var dgramCount = 0
@@ -103,6 +104,7 @@ final class Socket {
     state = .idle
     tcp = nil
     udp = nil
+    raw = nil
     bound = false
     released = false
     nonblocking = false

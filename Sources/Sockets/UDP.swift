@@ -60,8 +60,9 @@ extension Socket {
     return len
   }
 
-  /// One datagram (truncated to len; the rest is lost, as in BSD) and its sender.
-  func udpReceive(_ dst: UInt64, _ len: UInt32, peek: Bool, dontWait: Bool)
+  /// One datagram (truncated to len; the rest is lost, as in BSD) and its
+  /// sender. UDP and raw sockets share the queue and this call.
+  func datagramReceive(_ dst: UInt64, _ len: UInt32, peek: Bool, dontWait: Bool)
     throws(SocketError) -> (count: UInt32, addr: UInt32, port: UInt16)
   {
     let until = deadline(after: recvTimeoutMs)

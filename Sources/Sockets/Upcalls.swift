@@ -14,7 +14,8 @@ func installUpcalls() {
       tcp_connected: { id in tcpConnected(id) },
       tcp_accept: { id, pcb in tcpAccepted(id, pcb) },
       tcp_poll: { id in tcpPoll(id) },
-      udp_recv: { id, p, addr, port in udpReceived(id, p, addr, port) }))
+      udp_recv: { id, p, addr, port in udpReceived(id, p, addr, port) },
+      raw_recv: { id, p, addr in rawReceived(id, p, addr) }))
   lsock_set_upcalls(u)
 }
 

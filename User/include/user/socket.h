@@ -1,4 +1,4 @@
-// socket.h: BSD-style sockets for user programs (IPv4, TCP and UDP).
+// socket.h: BSD-style sockets for user programs (IPv4: TCP, UDP and raw ICMP).
 //
 // The calls are system calls 30..43 (User/lib/usys_net.S) behind the C
 // wrappers in User/lib/socket.c: on failure they return -1 and leave the
@@ -47,9 +47,12 @@ struct timeval {
 #define PF_INET         AF_INET
 #define SOCK_STREAM     1
 #define SOCK_DGRAM      2
+#define SOCK_RAW        3         // with IPPROTO_ICMP: send ICMP messages, receive
+                                  // whole IPv4 packets (IP header first)
 #define SOCK_NONBLOCK   0x800
 #define SOCK_CLOEXEC    0x80000
 #define IPPROTO_IP      0
+#define IPPROTO_ICMP    1
 #define IPPROTO_TCP     6
 #define IPPROTO_UDP     17
 
@@ -92,6 +95,7 @@ struct timeval {
 #define NETINFO_IF      0         // struct netinfo (lwip_glue.h)
 #define NETINFO_MEM     1         // struct lsock_memstats (lwip_sock.h)
 #define NETINFO_SOCK    2         // struct sock_info of slot index (lwip_sock.h)
+#define NETINFO_CLOCK   3         // uint64: microseconds since boot
 
 // errno values (Linux's numbers)
 #define EPERM           1
