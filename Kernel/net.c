@@ -159,6 +159,7 @@ net_timer(void)
 {
   if(!net_up || !net_tryacquire())
     return;
+  lwip_persist_sweep();   // before lwIP's slow timer can assert (lwip_seqguard.c)
   sys_check_timeouts();
   release(&netlock);
 }

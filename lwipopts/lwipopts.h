@@ -126,3 +126,13 @@
 #define LWIP_STATS                      1
 // No printing of the whole table: the kernel reads the counters itself.
 #define LWIP_STATS_DISPLAY              0
+
+// ---- guards against lwIP 2.1.3 assertions a peer can trigger ------------------------
+// CShims/kernel/lwip_seqguard.c drops a segment half the sequence space away
+// from rcv_nxt before tcp_receive() would assert "insane offset!" on it (found
+// by tools/fuzz). Its companion lwip_persist_sweep() runs from net_timer().
+struct tcp_pcb;
+struct tcp_hdr;
+signed char lwip_seqguard(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+        lwip_seqguard((struct tcp_pcb *)(pcb), (hdr))

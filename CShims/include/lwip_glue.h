@@ -70,3 +70,12 @@ struct netinfo {
   uint64_t heap_used;
 };
 int netinfo(struct netinfo *out);  // 0, or -1 if there is no network device
+
+// lwip_synguard.c: makes room in a listener's backlog full of half-open
+// connections before a new SYN reaches lwIP (net_rx_frame calls it).
+void lwip_synguard(const uint8_t *frame, uint32_t len);
+uint64_t lwip_synguard_evictions(void);   // half-open connections aborted so far
+
+// lwip_seqguard.c: stop persist timers with nothing left to probe (lwIP 2.1.3
+// asserts on them otherwise). Called by net_timer() with the network lock held.
+void lwip_persist_sweep(void);

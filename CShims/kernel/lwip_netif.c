@@ -94,6 +94,7 @@ net_rx_frame(const void *frame, uint32_t len)
     return;
   }
   LINK_STATS_INC(link.recv);
+  lwip_synguard(frame, len);   // a SYN flood must not lock listeners out
   if(netif->input(p, netif) != ERR_OK)
     pbuf_free(p);   // input did not take ownership
 }
