@@ -38,6 +38,10 @@ static struct {
   uint e;  // end of the line being edited
 } cons;
 
+// One write() reaches the screen whole: processes on other harts writing at
+// the same time wait (a sleeplock, since uartputc may sleep on a full buffer).
+static struct sleeplock writelock;
+
 // write(): user bytes to the UART, in chunks copied out of user space.
 static int
 consolewrite(int user_src, uint64 src, int n)
@@ -45,14 +49,18 @@ consolewrite(int user_src, uint64 src, int n)
   char chunk[64];
   int done = 0;
 
+  acquiresleep(&writelock);
   while(done < n){
     int m = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
     if(either_copyin(chunk, user_src, src + done, m) == -1)
-      return done > 0 ? done : -1;   // a bad buffer is an error, not "0 written"
+      break;
     for(int i = 0; i < m; i++)
       uartputc(chunk[i]);
     done += m;
   }
+  releasesleep(&writelock);
+  if(done == 0 && n > 0)
+    return -1;   // a bad buffer is an error, not "0 written"
   return done;
 }
 
@@ -144,6 +152,7 @@ void
 consoleinit(void)
 {
   initlock(&cons.lock, "cons");
+  initsleeplock(&writelock, "conswrite");
   uartinit();
   devsw[CONSOLE].read = consoleread;
   devsw[CONSOLE].write = consolewrite;

@@ -7,6 +7,7 @@
 #include "user/user.h"
 
 static char *shargv[] = { "sh", 0 };
+static char *httpdargv[] = { "httpd", "-q", 0 };
 
 static void
 openconsole(void)
@@ -26,6 +27,15 @@ main(void)
   int pid, w;
 
   openconsole();
+  // The web server runs from boot, so `curl localhost:FWDPORT` works at once.
+  // init says so itself, before the first prompt.
+  if((pid = fork()) == 0){
+    exec("httpd", httpdargv);
+    printf("init: exec httpd failed\n");
+    exit(1);
+  }
+  if(pid > 0)
+    printf("init: started httpd (pid %d) on port 80; stop it with kill %d\n", pid, pid);
   for(;;){
     printf("init: starting sh\n");
     pid = fork();

@@ -85,6 +85,27 @@ class Guest:
             except pexpect.EOF:
                 return re.search(pattern, self.console())
 
+    BOOT_HTTPD = r"init: started httpd \(pid (\d+)\)"
+
+    def start_httpd(self):
+        """httpd from boot (init starts it) or `httpd &` now. Clients should
+        retry: it need not be listening yet when this returns."""
+        if re.search(self.BOOT_HTTPD, self.console()):
+            return
+        # not run(): httpd's first line may come after the prompt and hide it
+        self.c.sendline("httpd &")
+        if not self.wait_for(r"httpd: pid \d+ serving /www on port 80", timeout=20):
+            raise TestFailure("httpd did not report that it is listening")
+        self.run("echo started")
+
+    def stop_boot_httpd(self):
+        """Free guest port 80 for another program: kill the httpd init started."""
+        m = re.search(self.BOOT_HTTPD, self.console())
+        if m and not getattr(self, "_boot_httpd_stopped", False):
+            self.run("kill %s" % m.group(1))
+            self._boot_httpd_stopped = True
+            time.sleep(0.5)
+
     def poweroff(self, timeout=20):
         self.c.sendline("poweroff")
         try:

@@ -111,6 +111,7 @@ def test_sockets_guest_client_and_udp():
 def test_sockets_guest_server():
     with booted("sockets-server") as g:
         g.wait_for(r"lease after", timeout=15)
+        g.stop_boot_httpd()
         g.c.sendline("socktest server 80 2")
         g.c.expect("listening on 80", timeout=20)
         blob = os.urandom(256 * 1024)

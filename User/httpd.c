@@ -1,0 +1,612 @@
+// httpd: a small web server for the files under a root directory.
+//
+//   httpd [-q] [-p port] [-r root]   defaults: port 80, root /www
+//
+// -q: no start-up line (init starts httpd at boot and says so itself, before
+// the shell's first prompt).
+// GET and HEAD, HTTP/1.0 and 1.1 with keep-alive, Content-Length and a
+// Content-Type guessed from the file name; a directory serves its index.html.
+// Each connection gets its own process, so a slow client stalls no one else;
+// receive timeouts drop idle and slowloris clients. One access-log line per
+// request goes to the console:
+//   httpd: 10.0.2.2 "GET / HTTP/1.1" 200 512
+// Paths never leave the root: after percent-decoding, "." and ".." segments,
+// empty segments ("//"), encoded slashes and NULs are refused with 400.
+#include "kernel/types.h"
+#include "kernel/stat.h"
+#include "kernel/fcntl.h"
+#include "kernel/param.h"
+#include "user/user.h"
+#include "user/socket.h"
+#include "user/netdb.h"
+
+#define LINEMAX    2048     // request line (longer: 414)
+#define HEADMAX    8192     // all header lines together (more: 431)
+#define NHEADERS   64       // header lines (more: 431)
+#define IDLE_MS    10000    // wait for a request (keep-alive included)
+#define HEAD_TICKS (20 * 100) // the whole request head must arrive within 20 s
+#define LOGREQ     120      // request-line characters shown in the log
+
+struct request {
+  char method[16];
+  char *target;             // points into reqline
+  int minor;                // HTTP/1.<minor>
+  int keepalive;
+  int hashost;
+  int hasbody;              // the client sent a body: close afterwards
+  char log[LOGREQ + 1];     // the request line as the log shows it
+};
+
+static const char *root = "/www";
+static int port = 80;
+
+// The connection this process serves, with its input buffer.
+static int cfd;
+static char peer[INET_ADDRSTRLEN];
+static char inbuf[4096];
+static int inpos, inlen;
+static uint deadline;       // uptime() by which the current head must be in; 0: unset
+
+static char reqline[LINEMAX + 1];
+static char hdrline[HEADMAX + 1];
+static char path[MAXPATH + 16];
+static char filebuf[16384];
+
+static const struct {
+  const char *ext;
+  const char *type;
+} types[] = {
+  {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
+  {".txt", "text/plain; charset=utf-8"}, {".md", "text/plain; charset=utf-8"},
+  {".c", "text/plain; charset=utf-8"}, {".css", "text/css"},
+  {".js", "application/javascript"}, {".json", "application/json"},
+  {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},
+  {".gif", "image/gif"}, {".svg", "image/svg+xml"}, {".ico", "image/x-icon"},
+  {".pdf", "application/pdf"}, {".bin", "application/octet-stream"},
+};
+
+static const char*
+content_type(const char *name)
+{
+  int i, n = strlen(name), e;
+
+  for(i = 0; i < (int)(sizeof(types) / sizeof(types[0])); i++){
+    e = strlen(types[i].ext);
+    if(n >= e && strcmp(name + n - e, types[i].ext) == 0)
+      return types[i].type;
+  }
+  return "application/octet-stream";
+}
+
+static const char*
+reason(int status)
+{
+  switch(status){
+  case 200: return "OK";
+  case 301: return "Moved Permanently";
+  case 400: return "Bad Request";
+  case 404: return "Not Found";
+  case 405: return "Method Not Allowed";
+  case 408: return "Request Timeout";
+  case 414: return "URI Too Long";
+  case 431: return "Request Header Fields Too Large";
+  case 500: return "Internal Server Error";
+  case 503: return "Service Unavailable";
+  }
+  return "Error";
+}
+
+// ---- input ---------------------------------------------------------------------
+
+// Next byte of the request, or -1 if the client closed, failed or was too slow.
+static int
+getbyte(void)
+{
+  int n;
+
+  if(inpos == inlen){
+    if(deadline != 0 && (int)(uptime() - deadline) > 0)
+      return -1;              // dribbling a request for too long (slowloris)
+    n = recv(cfd, inbuf, sizeof(inbuf), 0);
+    if(n <= 0)
+      return -1;              // closed, reset, or idle past SO_RCVTIMEO
+    if(deadline == 0)
+      deadline = uptime() + HEAD_TICKS;  // the clock starts at the first byte
+    inpos = 0;
+    inlen = n;
+  }
+  return (uchar)inbuf[inpos++];
+}
+
+// Read a line ending in LF (a CR before it is dropped) into buf. Returns its
+// length, -1 if the connection is gone, -2 if it is longer than max.
+static int
+readline(char *buf, int max)
+{
+  int n = 0, c;
+
+  while((c = getbyte()) >= 0){
+    if(c == '\n'){
+      if(n > 0 && buf[n-1] == '\r')
+        n--;
+      buf[n] = 0;
+      return n;
+    }
+    if(n == max)
+      return -2;
+    buf[n++] = c;
+  }
+  return -1;
+}
+
+// ---- output --------------------------------------------------------------------
+
+static int
+sendall(const char *buf, int n)
+{
+  int w;
+
+  while(n > 0){
+    if((w = send(cfd, buf, n, 0)) <= 0)
+      return -1;
+    buf += w;
+    n -= w;
+  }
+  return 0;
+}
+
+static void
+logline(struct request *r, int status, long bytes)
+{
+  printf("httpd: %s \"%s\" %d %d\n", peer, r->log, status, (int)bytes);
+}
+
+// Send the status line and headers. extra is more header text (each line
+// ending in CRLF) or "".
+static int
+send_head(struct request *r, int status, const char *type, long length, const char *extra)
+{
+  static char head[512];
+  int n;
+
+  n = snprintf(head, sizeof(head),
+               "HTTP/1.1 %d %s\r\nServer: xv6-httpd\r\nContent-Type: %s\r\n"
+               "Content-Length: %d\r\nConnection: %s\r\n%s\r\n",
+               status, reason(status), type, (int)length,
+               r->keepalive ? "keep-alive" : "close", extra);
+  return sendall(head, n < (int)sizeof(head) ? n : (int)sizeof(head) - 1);
+}
+
+// An error (or redirect) response with a small HTML body. After a request
+// that could not be parsed the connection closes: its framing is unknown.
+static void
+send_error(struct request *r, int status, const char *extra)
+{
+  static char body[160];
+  int n;
+
+  if(status != 301 && status != 404)
+    r->keepalive = 0;
+  n = snprintf(body, sizeof(body), "<html><body><h1>%d %s</h1></body></html>\n",
+               status, reason(status));
+  logline(r, status, n);
+  if(send_head(r, status, "text/html; charset=utf-8", n, extra) < 0)
+    r->keepalive = 0;
+  else if(strcmp(r->method, "HEAD") != 0 && sendall(body, n) < 0)
+    r->keepalive = 0;
+}
+
+// ---- requests ------------------------------------------------------------------
+
+static int
+istoken(int c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static int
+lower(int c)
+{
+  return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
+}
+
+// Does header line h have name (any case)? Returns its value, or 0.
+static const char*
+hvalue(const char *h, const char *name)
+{
+  for(; *name; h++, name++)
+    if(lower(*h) != lower(*name))
+      return 0;
+  if(*h++ != ':')
+    return 0;
+  while(*h == ' ' || *h == '\t')
+    h++;
+  return h;
+}
+
+// Does a comma-separated header value contain word (any case)?
+static int
+hasword(const char *v, const char *word)
+{
+  int n = strlen(word), i;
+
+  for(; *v; v++){
+    for(i = 0; i < n && lower(v[i]) == lower(word[i]); i++)
+      ;
+    if(i == n)
+      return 1;
+  }
+  return 0;
+}
+
+// Copy the request line for the log, with control characters replaced.
+static void
+setlog(struct request *r, const char *line)
+{
+  int i;
+
+  for(i = 0; i < LOGREQ && line[i]; i++)
+    r->log[i] = (line[i] < 0x20 || line[i] >= 0x7f || line[i] == '"') ? '?' : line[i];
+  r->log[i] = 0;
+}
+
+// "METHOD SP target SP HTTP/1.x". Returns 0, or 400.
+static int
+parse_reqline(struct request *r, char *line)
+{
+  char *sp1, *sp2;
+  int i;
+
+  for(i = 0; istoken(line[i]); i++)
+    if(i >= (int)sizeof(r->method) - 1)
+      return 400;
+  if(i == 0 || line[i] != ' ')
+    return 400;
+  memmove(r->method, line, i);
+  r->method[i] = 0;
+  sp1 = line + i;
+  if((sp2 = strchr(sp1 + 1, ' ')) == 0 || sp2 == sp1 + 1)
+    return 400;
+  *sp2 = 0;
+  r->target = sp1 + 1;
+  if(strcmp(sp2 + 1, "HTTP/1.1") == 0)
+    r->minor = 1;
+  else if(strcmp(sp2 + 1, "HTTP/1.0") == 0)
+    r->minor = 0;
+  else
+    return 400;
+  r->keepalive = r->minor == 1;
+  return 0;
+}
+
+// One header line: check its form and note what matters here. 0 or 400.
+static int
+parse_header(struct request *r, const char *h)
+{
+  const char *v;
+  int i;
+
+  for(i = 0; istoken(h[i]); i++)
+    ;
+  if(i == 0 || h[i] != ':')
+    return 400;               // no name, or space before the colon
+  if(hvalue(h, "host"))
+    r->hashost = 1;
+  else if((v = hvalue(h, "connection")) != 0){
+    if(hasword(v, "close"))
+      r->keepalive = 0;
+    else if(hasword(v, "keep-alive"))
+      r->keepalive = 1;
+  } else if((v = hvalue(h, "content-length")) != 0){
+    if(*v < '0' || *v > '9')
+      return 400;
+    if(atoi(v) > 0)
+      r->hasbody = 1;
+  } else if(hvalue(h, "transfer-encoding")){
+    r->hasbody = 1;
+  }
+  return 0;
+}
+
+// Read one request's line and headers. Returns 0 for a request to answer,
+// an error status to send, or -1 if the connection ended (or idled out).
+static int
+read_request(struct request *r)
+{
+  int n, used = 0, count = 0, status;
+
+  memset(r, 0, sizeof(*r));
+  strcpy(r->method, "-");
+  strcpy(r->log, "-");
+  deadline = 0;
+  do
+    n = readline(reqline, LINEMAX);   // a client may send CRLFs before a request
+  while(n == 0);
+  if(n == -1)
+    return -1;
+  if(n == -2){
+    reqline[LOGREQ] = 0;
+    setlog(r, reqline);
+    return 414;
+  }
+  setlog(r, reqline);
+  if((status = parse_reqline(r, reqline)) != 0)
+    return status;
+  while((n = readline(hdrline, HEADMAX - used)) != 0){
+    if(n == -1)
+      return -1;
+    if(n == -2 || ++count > NHEADERS)
+      return 431;
+    used += n;
+    if((status = parse_header(r, hdrline)) != 0)
+      return status;
+  }
+  if(r->minor == 1 && !r->hashost)
+    return 400;               // RFC 9112: a 1.1 request must name the host
+  if(strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+    return 405;
+  if(r->hasbody)
+    r->keepalive = 0;         // the body is not read: don't parse it as a request
+  return 0;
+}
+
+static int
+hexval(int c)
+{
+  if(c >= '0' && c <= '9') return c - '0';
+  c = lower(c);
+  if(c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Percent-decode the target's path into out (size max) and check that it
+// stays inside the root. Returns 0, or an error status.
+static int
+decode_path(const char *t, char *out, int max)
+{
+  int n = 0, c, hi, lo;
+  char *seg;
+
+  if(t[0] != '/')
+    return 400;               // not origin-form ("http://..." or "*")
+  for(; *t && *t != '?' && *t != '#'; t++){
+    c = (uchar)*t;
+    if(c == '%'){
+      if((hi = hexval(t[1])) < 0 || (lo = hexval(t[2])) < 0)
+        return 400;
+      c = hi * 16 + lo;
+      t += 2;
+      if(c == '/' || c == '\\')
+        return 400;           // an encoded slash would hide a segment
+    }
+    if(c < 0x20 || c == 0x7f)
+      return 400;             // NUL and control characters
+    if(n + 1 >= max)
+      return 414;
+    out[n++] = c;
+  }
+  out[n] = 0;
+  // every segment between slashes: not empty (but the last), not . or ..
+  for(seg = out + 1; ; seg = strchr(seg, '/') + 1){
+    if(seg[0] == '/' || (seg[0] == '.' && (seg[1] == '/' || seg[1] == 0)) ||
+       (seg[0] == '.' && seg[1] == '.' && (seg[2] == '/' || seg[2] == 0)))
+      return 400;
+    if(strchr(seg, '/') == 0)
+      break;
+  }
+  return 0;
+}
+
+// ---- answering -----------------------------------------------------------------
+
+// Send the file fd of size bytes (headers first; the body unless HEAD).
+static int
+send_file(struct request *r, int fd, const char *name, long size)
+{
+  long left = size;
+  int n;
+
+  logline(r, 200, size);
+  if(send_head(r, 200, content_type(name), size, "") < 0)
+    return -1;
+  if(strcmp(r->method, "HEAD") == 0)
+    return 0;
+  while(left > 0){
+    n = read(fd, filebuf, left < (long)sizeof(filebuf) ? left : (long)sizeof(filebuf));
+    if(n <= 0)
+      return -1;              // the file shrank: the client sees a short body
+    if(sendall(filebuf, n) < 0)
+      return -1;
+    left -= n;
+  }
+  return 0;
+}
+
+// Answer a well-formed GET or HEAD. Returns 0 to go on with the connection.
+static int
+answer(struct request *r)
+{
+  static char decoded[MAXPATH];
+  static char loc[MAXPATH + 64];
+  struct stat st;
+  int status, fd, n;
+
+  if((status = decode_path(r->target, decoded, sizeof(decoded))) != 0){
+    send_error(r, status, "");
+    return -1;
+  }
+  n = snprintf(path, sizeof(path), "%s%s", root, decoded);
+  if(n >= MAXPATH){
+    send_error(r, 414, "");
+    return -1;
+  }
+  if(stat(path, &st) < 0){
+    send_error(r, 404, "");
+    return r->keepalive ? 0 : -1;
+  }
+  if(st.type == T_DIR){
+    if(path[n-1] != '/'){
+      // send the browser to "dir/" so the page's relative links work
+      snprintf(loc, sizeof(loc), "Location: %s/\r\n", decoded);
+      send_error(r, 301, loc);
+      return r->keepalive ? 0 : -1;
+    }
+    if(n + 10 >= MAXPATH || (strcpy(path + n, "index.html"), stat(path, &st)) < 0){
+      send_error(r, 404, "");
+      return r->keepalive ? 0 : -1;
+    }
+  }
+  if(st.type != T_FILE || (fd = open(path, O_RDONLY)) < 0){
+    send_error(r, 404, "");   // devices are not served
+    return r->keepalive ? 0 : -1;
+  }
+  status = send_file(r, fd, path, st.size);
+  close(fd);
+  return status < 0 || !r->keepalive ? -1 : 0;
+}
+
+// Close after draining what the client still sends (for a second at most):
+// closing with unread data makes TCP send a reset, which can destroy the
+// response (e.g. a 414) before the client has read it.
+static void
+linger_close(int fd)
+{
+  int n, total = 0;
+
+  shutdown(fd, SHUT_WR);
+  set_rcvtimeo(fd, 1000);
+  while(total < 65536 && (n = recv(fd, inbuf, sizeof(inbuf), 0)) > 0)
+    total += n;
+  close(fd);
+}
+
+// Serve requests on one connection until it closes, errs or idles out.
+static void
+serve(int fd, struct sockaddr_in *from)
+{
+  struct request r;
+  int status;
+
+  cfd = fd;
+  inet_ntop(AF_INET, &from->sin_addr, peer, sizeof(peer));
+  set_rcvtimeo(fd, IDLE_MS);
+  for(;;){
+    if((status = read_request(&r)) < 0)
+      break;
+    if(status > 0){
+      send_error(&r, status, status == 405 ? "Allow: GET, HEAD\r\n" : "");
+      break;
+    }
+    if(answer(&r) < 0)
+      break;
+  }
+  linger_close(fd);
+}
+
+// ---- the listener --------------------------------------------------------------
+
+static int
+listen_on(int p)
+{
+  struct sockaddr_in sa;
+  int fd, one = 1;
+
+  if((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0){
+    fprintf(2, "httpd: socket: %s\n", strerror(errno));
+    exit(1);
+  }
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  memset(&sa, 0, sizeof(sa));
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(p);
+  sa.sin_addr.s_addr = htonl(INADDR_ANY);
+  if(bind(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0){
+    fprintf(2, "httpd: bind :%d: %s\n", p, strerror(errno));
+    exit(1);
+  }
+  if(listen(fd, 16) < 0){
+    // lwIP finds a clash with SO_REUSEADDR set only here: report it as bind's
+    fprintf(2, "httpd: %s :%d: %s\n", errno == EADDRINUSE ? "bind" : "listen", p,
+            strerror(errno));
+    exit(1);
+  }
+  return fd;
+}
+
+// No process left for this connection: say so instead of dropping it.
+static void
+busy(int fd, struct sockaddr_in *from)
+{
+  static const char msg[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                            "Connection: close\r\n\r\n";
+  char text[INET_ADDRSTRLEN];
+
+  inet_ntop(AF_INET, &from->sin_addr, text, sizeof(text));
+  printf("httpd: %s - 503 (fork failed)\n", text);
+  send(fd, msg, sizeof(msg) - 1, 0);
+}
+
+static void
+usage(void)
+{
+  fprintf(2, "usage: httpd [-q] [-p port] [-r root]\n");
+  exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+  struct sockaddr_in from;
+  struct stat st;
+  socklen_t len;
+  int lfd, fd, i, pid, quiet = 0;
+
+  for(i = 1; i < argc; i++){
+    if(strcmp(argv[i], "-q") == 0)
+      quiet = 1;
+    else if(strcmp(argv[i], "-p") == 0 && i + 1 < argc)
+      port = atoi(argv[++i]);
+    else if(strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+      root = argv[++i];
+    else
+      usage();
+  }
+  if(port <= 0 || port > 65535)
+    usage();
+  if(stat(root, &st) < 0 || st.type != T_DIR){
+    fprintf(2, "httpd: root %s: not a directory\n", root);
+    exit(1);
+  }
+  if(strcmp(root, "/") == 0)
+    root = "";                // paths begin with '/' already
+  lfd = listen_on(port);
+  if(!quiet)
+    printf("httpd: pid %d serving %s on port %d\n", getpid(), *root ? root : "/", port);
+  for(;;){
+    len = sizeof(from);
+    if((fd = accept(lfd, (struct sockaddr*)&from, &len)) < 0){
+      fprintf(2, "httpd: accept: %s\n", strerror(errno));
+      if(errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
+        sleep(10);            // let connections finish before trying again
+      continue;
+    }
+    // Fork twice: the middle process exits at once, so this loop can reap it
+    // with a plain wait(); the server process is then init's to reap.
+    if((pid = fork()) == 0){
+      close(lfd);
+      if((pid = fork()) == 0){
+        serve(fd, &from);
+        exit(0);
+      }
+      if(pid < 0)
+        busy(fd, &from);
+      exit(0);
+    }
+    if(pid < 0)
+      busy(fd, &from);
+    close(fd);
+    if(pid > 0)
+      wait(0);
+  }
+}

@@ -1,0 +1,62 @@
+// ifconfig: show the network interface: addresses from the DHCP lease, the
+// MAC, MTU, and the packet counters of the driver and the lwIP glue.
+//
+//   ifconfig
+#include "kernel/types.h"
+#include "user/user.h"
+#include "user/socket.h"
+
+// struct netinfo is in a kernel header whose netinfo() prototype differs from
+// the user's: rename that prototype out of the way while including it.
+#define netinfo kernel_netinfo_decl
+#include "kernel/../CShims/include/lwip_glue.h"
+#undef netinfo
+
+static char*
+addr(uint32_t a)
+{
+  static char text[4][INET_ADDRSTRLEN];
+  static int next;
+  char *t = text[next++ % 4];
+
+  inet_ntop(AF_INET, &a, t, INET_ADDRSTRLEN);
+  return t;
+}
+
+int
+main(int argc, char *argv[])
+{
+  struct kernel_netinfo_decl ni;
+  uint64 rxdrop, txdrop;
+  int up;
+
+  if(argc > 1){
+    fprintf(2, "usage: ifconfig\n");
+    exit(2);
+  }
+  if(netinfo(NETINFO_IF, &ni, 0) < 0){
+    fprintf(2, "ifconfig: no network interface (%s)\n", strerror(errno));
+    exit(1);
+  }
+  up = uptime() * 10;
+  printf("net0: flags=%s  mtu %d\n", ni.up ? "UP,BROADCAST,RUNNING" : "DOWN", ni.mtu);
+  printf("        inet %s  netmask %s\n", addr(ni.addr), addr(ni.netmask));
+  printf("        gateway %s  dns %s\n", addr(ni.gateway), addr(ni.dns));
+  printf("        ether %02x:%02x:%02x:%02x:%02x:%02x\n", ni.mac[0], ni.mac[1], ni.mac[2],
+         ni.mac[3], ni.mac[4], ni.mac[5]);
+  if(ni.leased)
+    printf("        dhcp lease since %d ms after boot (%d s ago)\n",
+           (int)ni.lease_ms, (int)((up - (int)ni.lease_ms) / 1000));
+  else
+    printf("        dhcp: no lease\n");
+  rxdrop = ni.link.rx_drops + ni.glue.rx_nomem + ni.glue.rx_badlen;
+  txdrop = ni.link.tx_drops + ni.glue.tx_nobuf + ni.glue.tx_toolong;
+  printf("        RX packets %d  bytes %d  errors %d  dropped %d\n",
+         (int)ni.link.rx_packets, (int)ni.link.rx_bytes, (int)ni.link.rx_errors, (int)rxdrop);
+  printf("        TX packets %d  bytes %d  errors %d  dropped %d\n",
+         (int)ni.link.tx_packets, (int)ni.link.tx_bytes, (int)ni.link.tx_errors, (int)txdrop);
+  printf("        lwip: pbuf pool %d/%d  tcp pcbs %d  udp pcbs %d  heap %d bytes\n",
+         ni.pbuf_pool_used, ni.pbuf_pool_size, ni.tcp_pcbs_used, ni.udp_pcbs_used,
+         (int)ni.heap_used);
+  return 0;
+}

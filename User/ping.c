@@ -1,0 +1,428 @@
+// ping: send ICMP echo requests to a host and report the replies, over a raw
+// ICMP socket (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)): the program writes
+// the ICMP message (type, code, checksum, id, sequence, payload), the kernel
+// adds the IP header, and every ICMP packet that arrives is read whole, IP
+// header first, so the TTL can be shown. Replies are matched by id (our pid)
+// and sequence number, and their checksum is verified.
+//
+//   ping [-c count] [-i interval_ms] [-s size] [-W timeout_s] host
+//
+// One request at a time: send, wait up to the timeout for its reply, then
+// wait out the rest of the interval. Round-trip times come from the kernel's
+// microsecond clock (netinfo NETINFO_CLOCK) or, without it, from uptime ticks.
+#include "kernel/types.h"
+#include "user/user.h"
+#include "user/socket.h"
+#include "user/netdb.h"
+
+#define ICMP_ECHOREPLY  0
+#define ICMP_UNREACH    3
+#define ICMP_ECHO       8
+#define ICMP_TIMXCEED   11
+#define ICMP_HDR        8       // type, code, checksum, id, sequence
+#define MAXPAYLOAD      (65535 - 20 - ICMP_HDR)
+
+struct options {
+  int count;                    // requests to send
+  int interval_ms;              // from one request to the next
+  int size;                     // payload bytes after the ICMP header
+  int timeout_s;                // how long to wait for each reply
+  char *host;
+};
+
+struct stats {
+  int sent, received, errors;
+  uint64 min_us, max_us, sum_us;
+};
+
+// What one received packet turned out to be.
+enum { PKT_OTHER, PKT_REPLY, PKT_BADSUM, PKT_ERROR };
+
+struct packet {
+  int kind;                     // PKT_*
+  int seq, ttl, icmplen;        // from the reply (or the request an error quotes)
+  int type, code;               // the ICMP error's
+  uint32 from;                  // sender, network order
+};
+
+static void
+usage(void)
+{
+  fprintf(2, "usage: ping [-c count] [-i interval_ms] [-s size] [-W timeout_s] host\n");
+  exit(2);
+}
+
+// A whole decimal number within [lo, hi] in *out: 0, or -1 if it is not one.
+static int
+number(const char *s, int lo, int hi, int *out)
+{
+  long v = 0;
+
+  if(s == 0 || *s == 0)
+    return -1;
+  for(; *s; s++){
+    if(*s < '0' || *s > '9' || v > hi)
+      return -1;
+    v = v * 10 + (*s - '0');
+  }
+  if(v < lo || v > hi)
+    return -1;
+  *out = (int)v;
+  return 0;
+}
+
+// One option with its value ("-c 3" or "-c3"); returns the next argv index.
+static int
+option(int argc, char **argv, int i, struct options *o)
+{
+  char c = argv[i][1];
+  char *v = argv[i][2] ? &argv[i][2] : (i + 1 < argc ? argv[++i] : 0);
+  int bad = -1;
+
+  switch(c){
+  case 'c': bad = number(v, 1, 1000000, &o->count); break;
+  case 'i': bad = number(v, 10, 3600000, &o->interval_ms); break;
+  case 's': bad = number(v, 0, MAXPAYLOAD, &o->size); break;
+  case 'W': bad = number(v, 1, 3600, &o->timeout_s); break;
+  default:
+    fprintf(2, "ping: unknown option -%c\n", c);
+    usage();
+  }
+  if(bad){
+    fprintf(2, "ping: bad value for -%c: %s\n", c, v ? v : "(missing)");
+    usage();
+  }
+  return i + 1;
+}
+
+static void
+parseargs(int argc, char **argv, struct options *o)
+{
+  int i = 1;
+
+  o->count = 4;
+  o->interval_ms = 1000;
+  o->size = 56;
+  o->timeout_s = 2;
+  o->host = 0;
+  while(i < argc){
+    if(argv[i][0] == '-' && argv[i][1] != 0){
+      i = option(argc, argv, i, o);
+    } else {
+      if(o->host)
+        usage();
+      o->host = argv[i++];
+    }
+  }
+  if(o->host == 0)
+    usage();
+}
+
+// The host's address (network order) in *addr: a dotted quad, or a name
+// through the resolver.
+static int
+resolve(const char *host, uint32 *addr)
+{
+  struct in_addr a;
+  struct hostent *h;
+
+  if(inet_aton(host, &a)){
+    *addr = a.s_addr;
+    return 0;
+  }
+  if((h = gethostbyname(host)) == 0){
+    fprintf(2, "ping: %s: %s\n", host, hstrerror(h_errno));
+    return -1;
+  }
+  memcpy(addr, h->h_addr_list[0], 4);
+  return 0;
+}
+
+// Microseconds since boot: the kernel's fine clock, else 10 ms ticks.
+static uint64
+now_us(void)
+{
+  uint64 t;
+
+  if(netinfo(NETINFO_CLOCK, &t, 0) == 0)
+    return t;
+  return (uint64)uptime() * 10000;
+}
+
+// The Internet checksum (RFC 1071) of n bytes: 0 over a valid message.
+static uint16
+cksum(const uchar *p, int n)
+{
+  uint32 sum = 0;
+
+  for(; n > 1; p += 2, n -= 2)
+    sum += (p[0] << 8) | p[1];
+  if(n == 1)
+    sum += p[0] << 8;
+  while(sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (uint16)~sum;
+}
+
+static int
+get16(const uchar *p)
+{
+  return (p[0] << 8) | p[1];
+}
+
+static void
+put16(uchar *p, int v)
+{
+  p[0] = (v >> 8) & 0xff;
+  p[1] = v & 0xff;
+}
+
+// The payload bytes every request carries, so replies can be checked.
+static uchar
+fill(int i)
+{
+  return (uchar)(0x10 + i);
+}
+
+// Send echo request seq to dst: 0, or -1 with errno set.
+static int
+sendecho(int fd, uint32 dst, int id, int seq, uchar *msg, int size)
+{
+  struct sockaddr_in to;
+  uint16 sum;
+
+  msg[0] = ICMP_ECHO;
+  msg[1] = 0;
+  put16(msg + 2, 0);
+  put16(msg + 4, id);
+  put16(msg + 6, seq);
+  for(int i = 0; i < size; i++)
+    msg[ICMP_HDR + i] = fill(i);
+  sum = cksum(msg, ICMP_HDR + size);
+  put16(msg + 2, sum);
+  memset(&to, 0, sizeof(to));
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = dst;
+  if(sendto(fd, msg, ICMP_HDR + size, 0, (struct sockaddr*)&to, sizeof(to)) < 0)
+    return -1;
+  return 0;
+}
+
+// An ICMP error quoting one of our requests (its IP header, then 8 bytes
+// of our ICMP header)? Sets pk->seq.
+static int
+quotesours(const uchar *icmp, int len, int id, struct packet *pk)
+{
+  const uchar *ip = icmp + ICMP_HDR;
+  int ihl;
+
+  if(len < ICMP_HDR + 20 + ICMP_HDR)
+    return 0;
+  ihl = (ip[0] & 0xf) * 4;
+  if(ihl < 20 || len < ICMP_HDR + ihl + ICMP_HDR || ip[9] != IPPROTO_ICMP)
+    return 0;
+  if(ip[ihl] != ICMP_ECHO || get16(ip + ihl + 4) != id)
+    return 0;
+  pk->seq = get16(ip + ihl + 6);
+  return 1;
+}
+
+// Look at a received IPv4 packet of n bytes: ours or not, and what.
+static void
+classify(const uchar *pkt, int n, int id, struct packet *pk)
+{
+  const uchar *icmp;
+  int ihl;
+
+  pk->kind = PKT_OTHER;
+  if(n < 20 || (pkt[0] >> 4) != 4)
+    return;
+  ihl = (pkt[0] & 0xf) * 4;
+  if(ihl < 20 || n < ihl + ICMP_HDR)
+    return;
+  icmp = pkt + ihl;
+  pk->ttl = pkt[8];
+  pk->icmplen = n - ihl;
+  pk->type = icmp[0];
+  pk->code = icmp[1];
+  if(pk->type == ICMP_ECHOREPLY && get16(icmp + 4) == id){
+    pk->seq = get16(icmp + 6);
+    pk->kind = cksum(icmp, pk->icmplen) == 0 ? PKT_REPLY : PKT_BADSUM;
+  } else if((pk->type == ICMP_UNREACH || pk->type == ICMP_TIMXCEED) &&
+            quotesours(icmp, pk->icmplen, id, pk)){
+    pk->kind = PKT_ERROR;
+  }
+}
+
+// Does the reply carry the payload we sent?
+static int
+payloadok(const uchar *pkt, int size)
+{
+  const uchar *data = pkt + (pkt[0] & 0xf) * 4 + ICMP_HDR;
+
+  for(int i = 0; i < size; i++)
+    if(data[i] != fill(i))
+      return 0;
+  return 1;
+}
+
+// Wait up to timeout_s for a packet answering seq; fill *pk.
+// Returns 1 if one came, 0 on timeout, -1 on an error (printed).
+static int
+awaitreply(int fd, int id, int seq, int timeout_s, uchar *buf, int cap, struct packet *pk)
+{
+  uint64 deadline = now_us() + (uint64)timeout_s * 1000000;
+  struct sockaddr_in from;
+  socklen_t flen;
+  struct timeval tv;
+  uint64 left, t;
+  int n;
+
+  while((t = now_us()) < deadline){
+    left = deadline - t;
+    tv.tv_sec = left / 1000000;
+    tv.tv_usec = left % 1000000;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    flen = sizeof(from);
+    n = recvfrom(fd, buf, cap, 0, (struct sockaddr*)&from, &flen);
+    if(n < 0){
+      if(errno == EAGAIN)
+        return 0;
+      fprintf(2, "ping: recvfrom: %s\n", strerror(errno));
+      return -1;
+    }
+    classify(buf, n, id, pk);
+    pk->from = from.sin_addr.s_addr;
+    if(pk->kind == PKT_BADSUM)
+      printf("%d bytes from %s: icmp_seq=%d bad ICMP checksum, ignored\n",
+             pk->icmplen, inet_ntoa(from.sin_addr), pk->seq);
+    else if(pk->kind != PKT_OTHER && pk->seq == seq)
+      return 1;
+  }
+  return 0;
+}
+
+// "1.234": microseconds as milliseconds with three decimals.
+static char*
+ms(uint64 us, char *buf, int len)
+{
+  snprintf(buf, len, "%d.%03d", (int)(us / 1000), (int)(us % 1000));
+  return buf;
+}
+
+static void
+errorline(struct packet *pk)
+{
+  struct in_addr a = { pk->from };
+  const char *what = "Destination Unreachable";
+
+  if(pk->type == ICMP_TIMXCEED)
+    what = "Time to live exceeded";
+  else if(pk->code == 0)
+    what = "Destination Net Unreachable";
+  else if(pk->code == 1)
+    what = "Destination Host Unreachable";
+  else if(pk->code == 3)
+    what = "Destination Port Unreachable";
+  printf("From %s icmp_seq=%d %s\n", inet_ntoa(a), pk->seq, what);
+}
+
+// One request and its answer (or timeout); updates st.
+static void
+pingonce(int fd, uint32 dst, int id, int seq, struct options *o, uchar *msg,
+         uchar *buf, int cap, struct stats *st)
+{
+  struct packet pk;
+  struct in_addr a;
+  uint64 t0, rtt;
+  char tbuf[24];
+  int r;
+
+  t0 = now_us();
+  st->sent++;
+  if(sendecho(fd, dst, id, seq, msg, o->size) < 0){
+    fprintf(2, "ping: sendto: %s\n", strerror(errno));
+    st->errors++;
+    return;
+  }
+  r = awaitreply(fd, id, seq, o->timeout_s, buf, cap, &pk);
+  rtt = now_us() - t0;
+  if(r < 0){
+    st->errors++;
+  } else if(r == 0){
+    printf("no reply from %s for icmp_seq=%d within %d s\n", o->host, seq, o->timeout_s);
+  } else if(pk.kind == PKT_ERROR){
+    errorline(&pk);
+    st->errors++;
+  } else {
+    a.s_addr = pk.from;
+    printf("%d bytes from %s: icmp_seq=%d ttl=%d time=%s ms%s\n", pk.icmplen,
+           inet_ntoa(a), seq, pk.ttl, ms(rtt, tbuf, sizeof(tbuf)),
+           payloadok(buf, o->size) && pk.icmplen == ICMP_HDR + o->size ? "" : " (wrong data)");
+    st->received++;
+    st->sum_us += rtt;
+    if(st->received == 1 || rtt < st->min_us)
+      st->min_us = rtt;
+    if(rtt > st->max_us)
+      st->max_us = rtt;
+  }
+}
+
+static void
+summary(const char *host, struct stats *st)
+{
+  char a[24], b[24], c[24];
+  int loss = st->sent ? (st->sent - st->received) * 100 / st->sent : 0;
+
+  printf("--- %s ping statistics ---\n", host);
+  printf("%d packets transmitted, %d received, ", st->sent, st->received);
+  if(st->errors)
+    printf("+%d errors, ", st->errors);
+  printf("%d%% packet loss", loss);
+  if(st->received)
+    printf(", rtt min/avg/max = %s/%s/%s ms", ms(st->min_us, a, sizeof(a)),
+           ms(st->sum_us / st->received, b, sizeof(b)), ms(st->max_us, c, sizeof(c)));
+  printf("\n");
+}
+
+int
+main(int argc, char **argv)
+{
+  struct options o;
+  struct stats st;
+  struct in_addr a;
+  uchar *msg, *buf;
+  uint32 dst;
+  uint64 t0, next;
+  int fd, id, cap;
+
+  parseargs(argc, argv, &o);
+  if(resolve(o.host, &dst) < 0)
+    exit(2);
+  if((fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)) < 0){
+    fprintf(2, "ping: socket: %s\n", strerror(errno));
+    exit(2);
+  }
+  // room for a reply: IP header with options, then the echoed message
+  cap = 60 + ICMP_HDR + o.size + 64;
+  msg = malloc(ICMP_HDR + o.size);
+  buf = malloc(cap);
+  if(msg == 0 || buf == 0){
+    fprintf(2, "ping: out of memory for %d-byte packets\n", o.size);
+    exit(2);
+  }
+  id = getpid() & 0xffff;
+  memset(&st, 0, sizeof(st));
+  a.s_addr = dst;
+  printf("PING %s (%s): %d data bytes\n", o.host, inet_ntoa(a), o.size);
+  for(int seq = 1; seq <= o.count; seq++){
+    t0 = now_us();
+    pingonce(fd, dst, id, seq & 0xffff, &o, msg, buf, cap, &st);
+    next = t0 + (uint64)o.interval_ms * 1000;
+    if(seq < o.count && now_us() < next)
+      sleep((int)((next - now_us() + 9999) / 10000));
+  }
+  summary(o.host, &st);
+  close(fd);
+  exit(st.received ? 0 : 1);
+}
