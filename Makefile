@@ -235,11 +235,35 @@ qemu-gdb: setup-qemu all
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
 # ---------------------------------------------------------------- tests
+# The reliability report (docs/reliability.md) is written from every test run,
+# also when a test failed, so it shows the failure.
 test: setup-test all
 	@echo "== host unit tests (swift test)"
 	swift test
+	@echo "== the fault-injecting relay's own tests"
+	python3 tools/test_netrelay.py
+	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"
+	python3 tools/fuzz/run.py 30
 	@echo "== QEMU integration tests"
-	python3 Tests/integration/run.py
+	@status=0; python3 Tests/integration/run.py || status=$$?; \
+	    python3 tools/reliability_report.py; exit $$status
+
+# --- fuzz: begin (tools/fuzz/, issue 6 point 5)
+# Host fuzz target: arbitrary Ethernet frames into the kernel's netif glue and lwIP
+# (libFuzzer + ASan + UBSan, with the Swift toolchain's clang; nothing to install).
+#   make fuzz                 fuzz for FUZZTIME seconds (default 300)
+#   make test-fuzz            replay Tests/fuzz-corpus/ and fuzz 30 s (part of make test)
+# A crash input is saved to Tests/fuzz-corpus/regress/ and replayed from then on.
+FUZZTIME ?= 300
+.PHONY: fuzz test-fuzz reliability-report
+fuzz: | $(LWIP_STAMP)
+	FUZZTIME=$(FUZZTIME) python3 tools/fuzz/run.py
+test-fuzz: | $(LWIP_STAMP)
+	python3 tools/fuzz/run.py 30
+# docs/reliability.md from build/reliability/*.json: last step of `make test`.
+reliability-report:
+	python3 tools/reliability_report.py
+# --- fuzz: end
 
 test-unit:
 	swift test

@@ -1,0 +1,274 @@
+"""Shared helpers of the reliability tests (issue 6).
+
+record(): every case writes one JSON object {"case", "params", "result", "ok"} to
+build/reliability/<case>.json (one file per case, replaced on each run), from which
+docs/reliability.md is generated.
+
+relayed(): a guest whose NIC is on QEMU's `-netdev dgram`, with tools/netrelay.py
+between it and QEMU's user network (host port forwarded to the guest's port 80),
+so tests can lose, duplicate, delay, reorder and corrupt frames and inject their own.
+
+Frame builders (eth/ipv4/tcp/udp/arp) craft frames by hand, so no scapy is needed."""
+import contextlib, json, os, re, shlex, socket, struct, subprocess, sys, time
+
+import pexpect
+
+from guest import Guest, TestFailure, PROMPT, ROOT, _Collect, free_port
+
+OUTDIR = os.path.join(ROOT, "build", "reliability")
+GUEST_MAC = bytes.fromhex("525400123456")
+GW_MAC = bytes.fromhex("525500000202")   # slirp's gateway MAC (10.0.2.2)
+GUEST_IP = "10.0.2.15"
+GW_IP = "10.0.2.2"
+
+
+def record(case, params, result, ok):
+    """Write one case's outcome for the report."""
+    os.makedirs(OUTDIR, exist_ok=True)
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", case).strip("-")
+    obj = {"case": case, "params": params, "result": result, "ok": bool(ok),
+           "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    with open(os.path.join(OUTDIR, slug + ".json"), "w") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
+
+
+@contextlib.contextmanager
+def case(name, params):
+    """Record a case: ok with the returned note, or failed with the error's text.
+    Use as `with case(n, p) as c: ...; c.result = "..."`."""
+    class Box:
+        result = ""
+    box = Box()
+    try:
+        yield box
+    except Exception as e:
+        record(name, params, "FAILED: %s" % e, False)
+        raise
+    record(name, params, box.result or "passed", True)
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _qemu_base(cpus, pcap_unused=None):
+    """QEMU's command line from the Makefile, minus its network options."""
+    out = subprocess.run(["make", "-s", "-n", "qemu", "CPUS=%d" % cpus, "SNAPSHOT=1"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    line = [l for l in out.splitlines() if l.startswith("qemu-system")][-1]
+    words = shlex.split(line)
+    keep, skip = [], False
+    for w in words:
+        if skip:
+            skip = False
+            continue
+        if w in ("-netdev", "-object") or (w == "-device" and False):
+            skip = True
+            continue
+        keep.append(w)
+    # drop the NIC's -device too: we add our own
+    out, i = [], 0
+    while i < len(keep):
+        if keep[i] == "-device" and keep[i + 1].startswith("virtio-net"):
+            i += 2
+            continue
+        out.append(keep[i])
+        i += 1
+    return out
+
+
+class Relay:
+    """tools/netrelay.py running as a child; control() talks to its control port."""
+
+    def __init__(self, guest_peer, net_peer, seed=1, opts=()):
+        cmd = [sys.executable, os.path.join(ROOT, "tools", "netrelay.py"),
+               "--guest-peer", str(guest_peer), "--net-peer", str(net_peer),
+               "--seed", str(seed)] + list(opts)
+        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.p.stdout.readline()
+        if not line.startswith("netrelay ready "):
+            raise TestFailure("netrelay did not start: %r %s" % (line, self.p.stderr.read()[-500:]))
+        self.ports = json.loads(line[len("netrelay ready "):])
+        self.ctl = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.ctl.settimeout(5)
+        self.caddr = ("127.0.0.1", self.ports["control_port"])
+        self.final = None
+
+    def control(self, op, body=b"", reply=False):
+        self.ctl.sendto(op + body, self.caddr)
+        if reply:
+            data, _ = self.ctl.recvfrom(1 << 20)
+            return json.loads(data.decode())
+
+    def stats(self):
+        return self.control(b"S", reply=True)
+
+    def configure(self, **conf):
+        r = self.control(b"C", json.dumps(conf).encode(), reply=True)
+        if not r.get("ok"):
+            raise TestFailure("netrelay refused %r: %s" % (conf, r))
+
+    def inject(self, frame, pace=0.0):
+        """A frame to the guest, straight through (no faults)."""
+        self.control(b"G", frame)
+        if pace:
+            time.sleep(pace)
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.terminate()
+            try:
+                _, err = self.p.communicate(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                _, err = self.p.communicate()
+            m = re.search(r"netrelay counters (\{.*\})", err or "")
+            self.final = json.loads(m.group(1)) if m else None
+        self.ctl.close()
+        return self.final
+
+
+class RelayGuest(Guest):
+    """A Guest (same run/wait_for/poweroff) whose NIC goes through a netrelay."""
+
+    def __init__(self, name, cpus=3, seed=1, relay_opts=(), boot_timeout=90, hostfwd=(),
+                 kernel=None):
+        self.name = name
+        self.fwdport = free_port()
+        self.pcap = os.path.join("pcap", name + ".pcap")
+        os.makedirs(os.path.join(ROOT, "pcap"), exist_ok=True)
+        if os.path.exists(os.path.join(ROOT, self.pcap)):
+            os.unlink(os.path.join(ROOT, self.pcap))
+        gport, nport = free_udp_port(), free_udp_port()
+        self.relay = Relay(gport, nport, seed=seed, opts=relay_opts)
+        rp = self.relay.ports
+        fwd = ",".join(["hostfwd=tcp:127.0.0.1:%d-:80" % self.fwdport] + list(hostfwd))
+        net = [
+            "-netdev", "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=%d,"
+                       "remote.type=inet,remote.host=127.0.0.1,remote.port=%d" % (gport, rp["guest_port"]),
+            "-object", "filter-dump,id=net0dump,netdev=net0,file=%s" % self.pcap,
+            "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1",
+            "-netdev", "user,id=u0,%s" % fwd,
+            "-netdev", "dgram,id=d1,local.type=inet,local.host=127.0.0.1,local.port=%d,"
+                       "remote.type=inet,remote.host=127.0.0.1,remote.port=%d" % (nport, rp["net_port"]),
+            "-netdev", "hubport,id=hp0,hubid=0,netdev=u0",
+            "-netdev", "hubport,id=hp1,hubid=0,netdev=d1",
+        ]
+        argv = _qemu_base(cpus) + net
+        if kernel:   # another build of the kernel (experiments with lwIP options)
+            argv[argv.index("-kernel") + 1] = kernel
+        self.cmd = " ".join(shlex.quote(a) for a in argv)
+        self.log = []
+        self.t0 = time.monotonic()
+        self.c = pexpect.spawn(argv[0], argv[1:], cwd=ROOT, encoding="utf-8",
+                               codec_errors="replace", timeout=boot_timeout, maxread=65536)
+        self.c.logfile_read = _Collect(self.log)
+        try:
+            self.c.expect(PROMPT, timeout=boot_timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            self.close()
+            err = TestFailure("no shell prompt within %d s of `%s`" % (boot_timeout, self.cmd))
+            err.guest = self
+            raise err
+        self.boot_seconds = time.monotonic() - self.t0
+
+    def close(self):
+        Guest.close(self)
+        self.relay.stop()
+
+    def poweroff(self, timeout=20):
+        try:
+            Guest.poweroff(self, timeout)
+        finally:
+            self.relay.stop()
+
+
+@contextlib.contextmanager
+def relayed(name, **kw):
+    g = RelayGuest(name, **kw)
+    try:
+        yield g
+    except Exception as e:
+        e.guest = g
+        g.close()
+        raise
+    finally:
+        g.relay.stop()
+
+
+# ------------------------------------------------------------------ frame builders
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def ip2b(a):
+    return socket.inet_aton(a)
+
+
+def eth(payload, etype=0x0800, src=GW_MAC, dst=GUEST_MAC):
+    return dst + src + struct.pack("!H", etype) + payload
+
+
+def ipv4(payload, proto, src=GW_IP, dst=GUEST_IP, ident=1, flags_frag=0, ttl=64,
+         version=4, ihl=None, total=None, options=b"", check=None):
+    ihl = ihl if ihl is not None else 5 + len(options) // 4
+    total = total if total is not None else 20 + len(options) + len(payload)
+    hdr = struct.pack("!BBHHHBBH4s4s", (version << 4) | (ihl & 15), 0, total & 0xFFFF, ident,
+                      flags_frag, ttl, proto, 0, ip2b(src), ip2b(dst)) + options
+    c = csum(hdr) if check is None else check
+    hdr = hdr[:10] + struct.pack("!H", c) + hdr[12:]
+    return hdr + payload
+
+
+def _pseudo(src, dst, proto, length):
+    return ip2b(src) + ip2b(dst) + struct.pack("!BBH", 0, proto, length)
+
+
+def tcp(sport, dport, seq=0, ack=0, flags=0x02, window=65535, payload=b"", src=GW_IP,
+        dst=GUEST_IP, offset=5, options=b"", check=None):
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, (offset & 15) << 4, flags,
+                      window, 0, 0) + options
+    seg = hdr + payload
+    c = csum(_pseudo(src, dst, 6, len(seg)) + seg) if check is None else check
+    return seg[:16] + struct.pack("!H", c) + seg[18:]
+
+
+def udp(sport, dport, payload=b"", src=GW_IP, dst=GUEST_IP, length=None, check=None):
+    ln = length if length is not None else 8 + len(payload)
+    seg = struct.pack("!HHHH", sport, dport, ln, 0) + payload
+    c = csum(_pseudo(src, dst, 17, len(seg)) + seg) if check is None else check
+    return seg[:6] + struct.pack("!H", c or 0xFFFF) + seg[8:]
+
+
+def arp(op=1, sha=GW_MAC, spa=GW_IP, tha=b"\0" * 6, tpa=GUEST_IP, hlen=6, plen=4, htype=1, ptype=0x0800):
+    return struct.pack("!HHBBH", htype, ptype, hlen, plen, op) + sha + ip2b(spa) + tha + ip2b(tpa)
+
+
+def netinfo_counters(g):
+    """The guest's `ifconfig` figures as a dict (rx/tx packets, errors, dropped, pools)."""
+    out = g.run("ifconfig", timeout=20)
+    d = {}
+    for direction in ("RX", "TX"):
+        m = re.search(direction + r" packets (\d+)\s+bytes (\d+)\s+errors (\d+)\s+dropped (\d+)", out)
+        if m:
+            d[direction.lower()] = dict(zip(("packets", "bytes", "errors", "dropped"), map(int, m.groups())))
+    m = re.search(r"pbuf pool (\d+)/(\d+)\s+tcp pcbs (\d+)\s+udp pcbs (\d+)\s+heap (\d+)", out)
+    if m:
+        d["pool"] = dict(zip(("pbuf_used", "pbuf_size", "tcp_pcbs", "udp_pcbs", "heap"), map(int, m.groups())))
+    d["text"] = out
+    return d
+
+
+def dhcp_kinds(pcap):
+    """DHCP message types (1 DISCOVER, 2 OFFER, 3 REQUEST, 5 ACK) in a capture."""
+    r = subprocess.run(["tshark", "-r", os.path.join(ROOT, pcap), "-Y", "dhcp", "-T", "fields",
+                        "-e", "dhcp.option.dhcp"], capture_output=True, text=True)
+    return [k for k in r.stdout.split() if k]

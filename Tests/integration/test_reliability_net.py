@@ -1,0 +1,337 @@
+"""Issue 6 (reliability), bad networks, floods and malformed frames: the guest's NIC
+goes through tools/netrelay.py (see reliability.py), which loses, duplicates, delays,
+reorders and corrupts frames with a fixed seed, and injects crafted frames.
+
+Every case records its parameters and result in build/reliability/<case>.json.
+Sizes and run counts can be raised for a long run:
+  RELIABILITY_MIB=4 RELIABILITY_RUNS=5 python3 Tests/integration/run.py reliability_net"""
+import hashlib, os, random, re, socket, struct, subprocess, threading, time
+
+from guest import TestFailure, free_port, expect_in
+import reliability as R
+from reliability import case, relayed, eth, ipv4, tcp, udp, arp
+
+BAD_NET = ["--loss", "0.05", "--dup", "0.01", "--reorder", "0.02", "--delay", "10", "--jitter", "5"]
+BAD_NET_TEXT = "loss 5%, dup 1%, reorder 2%, delay 10 +- 5 ms, both ways"
+MIB = int(os.environ.get("RELIABILITY_MIB", "1"))
+RUNS = int(os.environ.get("RELIABILITY_RUNS", "1"))
+TRANSFER_LIMIT = 150 * MIB      # seconds allowed per transfer (measured: ~40 s/MiB)
+
+
+def _curl(g, path="/", timeout=10, out="/dev/null"):
+    """(http status, bytes, seconds) of one GET through the forwarded port."""
+    t0 = time.monotonic()
+    r = subprocess.run(["curl", "-s", "-m", str(timeout), "-o", out, "-w", "%{http_code} %{size_download}",
+                        "http://127.0.0.1:%d%s" % (g.fwdport, path)], capture_output=True, text=True)
+    code, size = (r.stdout.split() + ["000", "0"])[:2]
+    return int(code), int(size), time.monotonic() - t0
+
+
+def _start_httpd(g):
+    g.start_httpd()
+    time.sleep(0.3)
+
+
+def _lease(g, timeout):
+    m = g.wait_for(r"\(lease after (\d+) ms\)", timeout=timeout)
+    if not m:
+        raise TestFailure("no DHCP lease within %d s" % timeout)
+    return int(m.group(1))
+
+
+# ------------------------------------------------------------------ bad network
+def _upload(g, port, data, limit):
+    """Send data to the guest's `nc -d -l 9000 > file`; wait until nc is done."""
+    g.c.sendline("nc -d -l 9000 > /www/up.bin")
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    s = socket.create_connection(("127.0.0.1", port), timeout=limit)
+    try:
+        s.settimeout(limit)
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        s.recv(16)         # EOF once the guest has read everything and closed
+    finally:
+        s.close()
+    try:
+        g.c.expect(R.PROMPT, timeout=max(5, limit - (time.monotonic() - t0)))
+    except Exception:
+        raise TestFailure("nc -l did not end within %d s of the upload" % limit)
+    return time.monotonic() - t0
+
+
+def _download(g, path, limit):
+    t0 = time.monotonic()
+    r = subprocess.run("curl -s -m %d http://127.0.0.1:%d%s | sha256sum" % (limit, g.fwdport, path),
+                       shell=True, capture_output=True, text=True)
+    return r.stdout.split()[0] if r.stdout else "", time.monotonic() - t0
+
+
+def test_reliability_tcp_bad_network():
+    """MIB each way over TCP through a lossy, duplicating, reordering, delaying link."""
+    size = MIB << 20
+    notes = []
+    for run in range(RUNS):
+        seed = 1000 + run
+        params = "%s; seed %d; %d MiB up (nc -l) and down (httpd), limit %d s each" % (
+            BAD_NET_TEXT, seed, MIB, TRANSFER_LIMIT)
+        with case("tcp-bad-network-run%d" % (run + 1), params) as c:
+            data = random.Random(seed).randbytes(size)
+            want = hashlib.sha256(data).hexdigest()
+            up = free_port()
+            with relayed("rel-tcp%d" % run, seed=seed, relay_opts=BAD_NET,
+                         hostfwd=["hostfwd=tcp:127.0.0.1:%d-:9000" % up]) as g:
+                _lease(g, 60)
+                tu = _upload(g, up, data, TRANSFER_LIMIT)
+                _start_httpd(g)
+                got, td = _download(g, "/up.bin", TRANSFER_LIMIT)
+                st = g.relay.stats()
+                if got != want:
+                    raise TestFailure("sha256 of the file back from the guest is %s, not %s" % (got or "(nothing)", want))
+                if td > TRANSFER_LIMIT:
+                    raise TestFailure("download took %.0f s" % td)
+                g.poweroff()
+            c.result = ("intact; up %.1f s (%.0f KB/s), down %.1f s (%.0f KB/s); frames lost %d/%d, "
+                        "duplicated %d, reordered %d" % (
+                            tu, size / 1024 / tu, td, size / 1024 / td,
+                            st["down"]["lost"] + st["up"]["lost"], st["down"]["frames"] + st["up"]["frames"],
+                            st["down"]["duped"] + st["up"]["duped"],
+                            st["down"]["reordered"] + st["up"]["reordered"]))
+            notes.append("run %d: up %.0f s down %.0f s" % (run + 1, tu, td))
+    return "; ".join(notes)
+
+
+# ------------------------------------------------------------------ DHCP and DNS under loss
+class DNSResponder:
+    """Answers A queries for one name on 127.0.0.1:53 (10.0.2.2:53 from the guest);
+    NXDOMAIN for any other name. Counts queries (retries show as extra ones)."""
+
+    def __init__(self, name, addr):
+        self.name, self.addr = name.lower().rstrip("."), addr
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.s.bind(("127.0.0.1", 53))
+        self.s.settimeout(0.2)
+        self.queries = 0
+        self.stop = False
+        self.t = threading.Thread(target=self._serve, daemon=True)
+        self.t.start()
+
+    def _serve(self):
+        while not self.stop:
+            try:
+                q, src = self.s.recvfrom(1500)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            r = self._answer(q)
+            if r:
+                self.s.sendto(r, src)
+
+    def _answer(self, q):
+        if len(q) < 17:
+            return None
+        self.queries += 1
+        ident, flags, qd = struct.unpack("!HHH", q[:6])
+        i, labels = 12, []
+        while i < len(q) and q[i]:
+            labels.append(q[i + 1:i + 1 + q[i]].decode("ascii", "replace"))
+            i += 1 + q[i]
+        question = q[12:i + 5]
+        qtype = struct.unpack("!H", q[i + 1:i + 3])[0] if i + 3 <= len(q) else 0
+        hit = ".".join(labels).lower() == self.name and qtype == 1
+        hdr = struct.pack("!HHHHHH", ident, 0x8180 if hit else 0x8183, 1, 1 if hit else 0, 0, 0)
+        ans = (b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton(self.addr)) if hit else b""
+        return hdr + question + ans
+
+    def close(self):
+        self.stop = True
+        self.t.join(timeout=2)
+        self.s.close()
+
+
+def test_reliability_dhcp_dns_under_loss():
+    """DHCP at boot and DNS queries with 10% of the frames lost each way."""
+    seeds, lookups = (18, 2, 20), 5   # seeds that lose DISCOVER; OFFER; REQUEST and OFFER
+    params = "loss 10%% both ways; seeds %s; DHCP at boot; %d x `nslookup` against a host DNS server" % (
+        list(seeds), lookups)
+    with case("dhcp-dns-loss-10pct", params) as c:
+        try:
+            dns = DNSResponder("reliable.test", "10.9.8.7")
+        except OSError as e:
+            raise TestFailure("cannot bind 127.0.0.1:53 for the DNS stand-in: %s" % e)
+        notes = []
+        try:
+            for seed in seeds:
+                with relayed("rel-dhcp%d" % seed, seed=seed, relay_opts=["--loss", "0.10"]) as g:
+                    ms = _lease(g, 60)
+                    q0, ok = dns.queries, 0
+                    for _ in range(lookups):
+                        out = g.run("nslookup reliable.test 10.0.2.2", timeout=60)
+                        if re.search(r"10\.9\.8\.7", out):
+                            ok += 1
+                        else:
+                            raise TestFailure("nslookup under loss failed: %r" % out[-300:])
+                    st = g.relay.stats()
+                    g.poweroff()
+                kinds = R.dhcp_kinds(g.pcap)
+                notes.append("seed %d: lease after %d ms (%d DISCOVER, %d REQUEST), %d/%d lookups, "
+                             "%d queries, %d frames lost" % (
+                                 seed, ms, kinds.count("1"), kinds.count("3"), ok, lookups,
+                                 dns.queries - q0, st["down"]["lost"] + st["up"]["lost"]))
+        finally:
+            dns.close()
+        c.result = "; ".join(notes)
+    return c.result
+
+
+# ------------------------------------------------------------------ floods
+def test_reliability_udp_flood():
+    """2,000 UDP datagrams at full speed to a slow reader: bounded queue, drops counted."""
+    n = 2000
+    params = "%d datagrams of 512 bytes injected back to back to port 7000; reader takes one per tick" % n
+    with case("udp-flood-2000", params) as c:
+        with relayed("rel-udpflood") as g:
+            _lease(g, 30)
+            _start_httpd(g)
+            g.c.sendline("udpsink -d 1 -w 3 7000 &")
+            if not g.wait_for(r"udpsink: listening on 7000", timeout=10):
+                raise TestFailure("udpsink did not start (is it in the file system?)")
+            before = R.netinfo_counters(g)
+            payload = bytes(range(256)) * 2
+            t0 = time.monotonic()
+            for i in range(n):
+                g.relay.inject(eth(ipv4(udp(40000 + i % 16, 7000, payload), 17, ident=i)))
+            sent_s = time.monotonic() - t0
+            m = g.wait_for(r"udpsink: port 7000 received (\d+) bytes (\d+) maxqueue (\d+) drops (\d+)", timeout=90)
+            if not m:
+                raise TestFailure("udpsink did not finish")
+            got, _, maxq, drops = map(int, m.groups())
+            time.sleep(0.5)
+            code, size, secs = _curl(g, "/")
+            after = R.netinfo_counters(g)
+            g.poweroff()
+        linkdrop = after["rx"]["dropped"] - before["rx"]["dropped"]
+        rxd = after["rx"]["packets"] - before["rx"]["packets"]
+        if code != 200:
+            raise TestFailure("after the flood GET / answered %d" % code)
+        if got + drops > n or got == 0:
+            raise TestFailure("received %d + dropped %d of %d datagrams" % (got, drops, n))
+        if maxq >= n // 2:
+            raise TestFailure("the receive queue grew to %d datagrams" % maxq)
+        if got < n and drops + linkdrop + (n - rxd) <= 0:
+            raise TestFailure("%d datagrams missing but no drop counted" % (n - got))
+        c.result = ("sent in %.2f s; guest NIC received %d frames (the rest dropped by the host before QEMU took them); reader got %d; socket queue at most %d; "
+                    "socket drops %d; link/glue drops %d; not counted anywhere %d; GET / after: %d in %.2f s" % (
+                        sent_s, rxd, got, maxq, drops, linkdrop, max(0, rxd - got - drops - linkdrop - 20),
+                        code, secs))
+    return c.result
+
+
+def test_reliability_syn_flood():
+    """500 SYNs that are never completed, then a normal request within 5 s."""
+    n = 500
+    params = "%d SYNs to port 80 from 192.0.2.0/24 (SYN-ACKs blackholed), then GET /" % n
+    with case("syn-flood-500", params) as c:
+        with relayed("rel-synflood", relay_opts=["--blackhole", "192.0.2.0/24"]) as g:
+            _lease(g, 30)
+            _start_httpd(g)
+            code, _, _ = _curl(g, "/")
+            if code != 200:
+                raise TestFailure("GET / before the flood answered %d" % code)
+            rnd = random.Random(5)
+            for i in range(n):
+                src = "192.0.2.%d" % (1 + i % 250)
+                g.relay.inject(eth(ipv4(tcp(1024 + rnd.randrange(60000), 80, seq=rnd.getrandbits(32),
+                                            src=src, options=b"\x02\x04\x05\xb4"[:4], offset=6),
+                                        6, src=src, ident=i)))
+            time.sleep(0.2)
+            code, size, secs = _curl(g, "/", timeout=5)
+            st = g.relay.stats()
+            if code != 200:
+                raise TestFailure("after %d SYNs GET / answered %s within 5 s" % (n, code or "nothing"))
+            g.poweroff()
+        c.result = "GET / after the flood: 200 in %.2f s; %d SYN-ACKs (and retransmissions) blackholed" % (
+            secs, st["up"]["blackholed"])
+    return c.result
+
+
+# ------------------------------------------------------------------ malformed frames
+def _malformed_batches():
+    """(name, [frames]) of hostile input, built by hand; seeded."""
+    r = random.Random(42)
+    good_udp = udp(5000, 7, b"x" * 32)
+    syn = lambda **kw: tcp(1234, 80, seq=1, **kw)
+    b = []
+    b.append(("runts (1-13 bytes)", [bytes(r.randrange(256) for _ in range(k)) for k in range(1, 14)]))
+    b.append(("bare Ethernet headers and short IP", [eth(b""), eth(b"\x45"), eth(ipv4(b"", 17)[:19])]))
+    b.append(("longer than the MTU (1515-9000 bytes)", [eth(ipv4(udp(5000, 7, b"y" * k), 17)) for k in (1473, 2000, 4000, 9000)]))
+    b.append(("bad IP version", [eth(ipv4(good_udp, 17, version=v)) for v in (0, 5, 6, 15)]))
+    b.append(("bad IP header length", [eth(ipv4(good_udp, 17, ihl=k)) for k in (0, 1, 4, 6, 15)]))
+    b.append(("bad IP total length", [eth(ipv4(good_udp, 17, total=t)) for t in (0, 19, 20, 27, 61, 1500, 65535)]))
+    b.append(("bad IP checksum", [eth(ipv4(good_udp, 17, check=0x1234)) for _ in range(4)]))
+    b.append(("bad UDP/TCP checksums", [eth(ipv4(udp(5000, 7, b"z", check=0x4321), 17)),
+                                       eth(ipv4(syn(check=0x1111), 6))]))
+    b.append(("bad UDP length", [eth(ipv4(udp(5000, 7, b"q" * 8, length=k), 17)) for k in (0, 7, 9, 400, 65535)]))
+    b.append(("IP options (valid, junk, runaway lengths)", [
+        eth(ipv4(good_udp, 17, options=b"\x94\x04\x00\x00")),             # router alert
+        eth(ipv4(good_udp, 17, options=b"\x07\x27\x04" + b"\0" * 37)),    # record route
+        eth(ipv4(good_udp, 17, options=b"\x44\xff\x00\x00")),             # length past the end
+        eth(ipv4(syn(), 6, options=b"\x01\x01\x01\x00")),
+        eth(ipv4(good_udp, 17, options=b"\x83\x00\x00\x00"))]))           # zero-length option
+    frag = []
+    body = udp(5000, 7, b"F" * 64)
+    frag.append(eth(ipv4(body[:24], 17, ident=900, flags_frag=0x2000)))            # first, never completed
+    frag.append(eth(ipv4(body[16:], 17, ident=901, flags_frag=0x0002)))            # last only
+    for off in (0, 1, 2):                                                           # overlapping pieces
+        frag.append(eth(ipv4(body[off * 8:off * 8 + 24], 17, ident=902, flags_frag=0x2000 | off)))
+    frag.append(eth(ipv4(b"\0" * 16, 17, ident=903, flags_frag=0x1fff)))            # offset past 64 KiB
+    frag.append(eth(ipv4(b"\0" * 8, 17, ident=904, flags_frag=0x2000 | 0x1ffe)))
+    for i in range(40):                                                              # many incomplete datagrams
+        frag.append(eth(ipv4(b"\0" * 32, 17, ident=1000 + i, flags_frag=0x2000)))
+    b.append(("overlapping and incomplete fragments", frag))
+    b.append(("TCP bad data offsets", [eth(ipv4(syn(offset=k), 6)) for k in (0, 1, 4, 15)]))
+    b.append(("TCP odd flag combinations", [eth(ipv4(tcp(1234, 80, seq=r.getrandbits(32), flags=f), 6))
+                                            for f in (0x00, 0x03, 0x07, 0x3f, 0xff, 0x29, 0x06, 0x12, 0x11, 0x14)]))
+    b.append(("ARP with bad lengths", [eth(arp(hlen=h, plen=p), 0x0806) for h, p in ((0, 4), (6, 0), (16, 16), (255, 255))]
+              + [eth(arp()[:k], 0x0806) for k in (0, 7, 27)] + [eth(arp(op=9), 0x0806), eth(arp(htype=6, ptype=0x86dd), 0x0806)]))
+    b.append(("ICMP oddities", [eth(ipv4(b"\x08\x00", 1)), eth(ipv4(b"\x08\x00\x00\x00" + b"p" * 2000, 1)),
+                                eth(ipv4(b"\x03\x03\x00\x00\x00\x00\x00\x00" + b"\x45" + b"\0" * 7, 1))]))
+    b.append(("random bytes (200 frames)", [bytes(r.randrange(256) for _ in range(r.randrange(14, 1600)))
+                                            for _ in range(200)]))
+    b.append(("random IPv4 after a valid header (200 frames)",
+              [eth(ipv4(bytes(r.randrange(256) for _ in range(r.randrange(0, 1400))), r.choice((1, 6, 17, 2, 255))))
+               for _ in range(200)]))
+    return b
+
+
+def test_reliability_malformed_frames():
+    """Hostile frames injected batch by batch; after each batch GET / must still work."""
+    batches = _malformed_batches()
+    total = sum(len(f) for _, f in batches)
+    params = "%d frames in %d batches (%s); GET / after each batch" % (
+        total, len(batches), ", ".join(name for name, _ in batches))
+    with case("malformed-frames", params) as c:
+        with relayed("rel-malformed") as g:
+            _lease(g, 30)
+            _start_httpd(g)
+            before = R.netinfo_counters(g)
+            served = 0
+            for name, frames in batches:
+                for f in frames:
+                    g.relay.inject(f, pace=0.001)
+                time.sleep(0.2)
+                code, _, secs = _curl(g, "/", timeout=10)
+                if code != 200:
+                    raise TestFailure("after the batch '%s' GET / answered %s" % (name, code or "nothing"))
+                served += 1
+            after = R.netinfo_counters(g)
+            g.poweroff()
+        rx = after["rx"]["packets"] - before["rx"]["packets"]
+        dropped = after["rx"]["dropped"] - before["rx"]["dropped"]
+        errors = after["rx"]["errors"] - before["rx"]["errors"]
+        c.result = ("%d frames injected; guest NIC received %d frames (including the requests); "
+                    "link+glue dropped %d, rx errors %d; GET / answered 200 after all %d batches" % (
+                        total, rx, dropped, errors, served))
+    return c.result

@@ -1,0 +1,246 @@
+// fuzz_netif.c: libFuzzer target for the kernel's receive path on the host.
+//
+// Arbitrary bytes become Ethernet frames handed to the kernel's own netif glue
+// (CShims/kernel/lwip_netif.c: net_rx_frame -> lwip_synguard -> ethernet_input)
+// over lwIP 2.1.3 built from the pinned sources with the kernel's lwipopts. The
+// "device" is fake: transmitted frames are parsed and dropped. Built by tools/fuzz/build.sh.
+//
+// Input format, so the fuzzer can play a whole conversation:
+//   byte 0        bit 0: check checksums (otherwise lwIP ignores them)
+//   then frames   [ctl:1][len:2 big-endian][len bytes]   (the last may be short)
+//     ctl bit 0   overwrite a TCP segment's ack with the last sequence number
+//                 the stack sent (so a handshake can complete)
+//     ctl bits1-3 advance the clock by that many 100 ms and run the timers
+// The stack listens on TCP 80 (echo), UDP 7 (echo) and connects out from port
+// 40000 to 10.0.2.2:5000 for each input; after each input every connection is
+// aborted and the clock runs 20 s, after which no pool element may still be used.
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lwip/init.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/stats.h"
+#include "lwip/memp.h"
+#include "lwip/tcp.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/udp.h"
+#include "lwip/etharp.h"
+#include "netif/ethernet.h"
+#include "lwip/timeouts.h"
+#include "lwip_glue.h"
+
+#define FRAME_MAX 1514
+
+static struct netif nif;
+static uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+static uint32_t now_ms;
+static uint32_t rand_state;
+static uint32_t tx_next_seq;   // sequence number after the last TCP segment sent
+static uint8_t txbuf[FRAME_MAX];
+static struct udp_pcb *echo_udp;
+
+// ---- the fake device and the port (what lwip_port.c gives the kernel) -------------
+u32_t sys_now(void) { return now_ms; }
+
+unsigned int
+fuzz_rand(void)
+{
+  rand_state ^= rand_state << 13;
+  rand_state ^= rand_state >> 17;
+  rand_state ^= rand_state << 5;
+  return rand_state;
+}
+
+void *virtio_net_tx_buffer(void) { return txbuf; }
+
+// Remember where our TCP sequence space is, for ctl bit 0.
+void
+virtio_net_tx_submit(void *buf, uint32_t len)
+{
+  const uint8_t *f = buf;
+  uint32_t ihl, tcp, seq, dlen;
+
+  if(len < 14 + 20 || f[12] != 0x08 || f[13] != 0x00 || f[23] != 6)
+    return;
+  ihl = (f[14] & 0xf) * 4;
+  tcp = 14 + ihl;
+  if(len < tcp + 20)
+    return;
+  seq = (uint32_t)f[tcp+4] << 24 | f[tcp+5] << 16 | f[tcp+6] << 8 | f[tcp+7];
+  dlen = ((uint32_t)f[16] << 8 | f[17]) - ihl - (f[tcp+12] >> 4) * 4;
+  tx_next_seq = seq + dlen + ((f[tcp+13] & 0x03) ? 1 : 0);   // SYN or FIN
+  if(getenv("FUZZ_DEBUG"))   // to check that a seed does what it says
+    fprintf(stderr, "tx tcp %u->%u flags %02x len %u\n", f[tcp] << 8 | f[tcp+1],
+            f[tcp+2] << 8 | f[tcp+3], f[tcp+13], dlen);
+}
+
+// ---- the applications the frames talk to -------------------------------------------
+static err_t
+echo_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+  (void)arg; (void)err;
+  if(p == NULL){
+    tcp_close(pcb);
+    return ERR_OK;
+  }
+  tcp_recved(pcb, p->tot_len);
+  if(tcp_sndbuf(pcb) >= p->tot_len && p->len > 0)
+    tcp_write(pcb, p->payload, p->len, TCP_WRITE_FLAG_COPY);
+  pbuf_free(p);
+  return ERR_OK;
+}
+
+static err_t
+echo_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+  (void)arg;
+  if(err != ERR_OK || pcb == NULL)
+    return ERR_VAL;
+  tcp_recv(pcb, echo_recv);
+  return ERR_OK;
+}
+
+static void
+udp_echo(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *a, u16_t port)
+{
+  (void)arg;
+  udp_sendto(pcb, p, a, port);
+  pbuf_free(p);
+}
+
+static void
+setup(void)
+{
+  ip4_addr_t addr, mask, gw, peer;
+  struct eth_addr pmac = {{0x52, 0x55, 0x0a, 0x00, 0x02, 0x02}};
+  struct tcp_pcb *l;
+
+  lwip_init();
+  IP4_ADDR(&addr, 10, 0, 2, 15);
+  IP4_ADDR(&mask, 255, 255, 255, 0);
+  IP4_ADDR(&gw, 10, 0, 2, 2);
+  netif_add(&nif, &addr, &mask, &gw, mac, ethernetif_init, ethernet_input);
+  netif_set_default(&nif);
+  netif_set_up(&nif);
+  etharp_add_static_entry(&gw, &pmac);
+  IP4_ADDR(&peer, 10, 0, 2, 100);
+  etharp_add_static_entry(&peer, &pmac);
+  l = tcp_new();
+  tcp_bind(l, IP_ADDR_ANY, 80);
+  l = tcp_listen_with_backlog(l, 4);
+  tcp_accept(l, echo_accept);
+  echo_udp = udp_new();
+  udp_bind(echo_udp, IP_ADDR_ANY, 7);
+  udp_recv(echo_udp, udp_echo, NULL);
+}
+
+// The kernel's timer hook may run a sweep before lwIP's timers (see
+// tools/fuzz/proposed/); the harness does what the kernel does.
+void lwip_persist_sweep(void) __attribute__((weak));
+
+static void
+run_timers(uint32_t ms)
+{
+  now_ms += ms;
+  if(lwip_persist_sweep)
+    lwip_persist_sweep();
+  sys_check_timeouts();
+}
+
+// Abort every connection and let reassembly and ARP queues time out; then
+// every pool element must be back.
+static void
+teardown(void)
+{
+  int i;
+
+  while(tcp_active_pcbs)
+    tcp_abort(tcp_active_pcbs);
+  while(tcp_tw_pcbs)
+    tcp_abort(tcp_tw_pcbs);
+  for(i = 0; i < 20; i++)
+    run_timers(1000);
+  if(lwip_stats.memp[MEMP_PBUF_POOL]->used != 0 ||
+     lwip_stats.memp[MEMP_TCP_SEG]->used != 0 ||
+     lwip_stats.memp[MEMP_TCP_PCB]->used != 0 ||
+     lwip_stats.memp[MEMP_REASSDATA]->used != 0 ||
+     lwip_stats.memp[MEMP_PBUF]->used != 0){
+    fprintf(stderr, "leak: pool %u seg %u pcb %u reass %u pbuf %u\n",
+            lwip_stats.memp[MEMP_PBUF_POOL]->used, lwip_stats.memp[MEMP_TCP_SEG]->used,
+            lwip_stats.memp[MEMP_TCP_PCB]->used, lwip_stats.memp[MEMP_REASSDATA]->used,
+            lwip_stats.memp[MEMP_PBUF]->used);
+    abort();
+  }
+}
+
+// A client connection from port 40000, so SYN_SENT and friends see input too.
+static void
+connect_out(void)
+{
+  struct tcp_pcb *c = tcp_new();
+  ip_addr_t dst;
+
+  if(c == NULL)
+    return;
+  ip_set_option(c, SOF_REUSEADDR);
+  IP_ADDR4(&dst, 10, 0, 2, 2);
+  if(tcp_bind(c, IP_ADDR_ANY, 40000) != ERR_OK){
+    tcp_abort(c);
+    return;
+  }
+  tcp_recv(c, echo_recv);
+  tcp_connect(c, &dst, 5000, NULL);
+}
+
+static void
+feed(uint8_t ctl, const uint8_t *data, size_t len)
+{
+  static uint8_t frame[0x10000];
+  size_t tcp;
+
+  memcpy(frame, data, len);
+  if((ctl & 1) && len >= 14 + 20 && frame[12] == 0x08 && frame[13] == 0 && frame[23] == 6){
+    tcp = 14 + (frame[14] & 0xf) * 4;
+    if(len >= tcp + 12){
+      frame[tcp+8] = tx_next_seq >> 24;
+      frame[tcp+9] = tx_next_seq >> 16;
+      frame[tcp+10] = tx_next_seq >> 8;
+      frame[tcp+11] = tx_next_seq;
+    }
+  }
+  net_rx_frame(frame, (uint32_t)len);
+  if(ctl & 0x0e)
+    run_timers(((ctl >> 1) & 7) * 100);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  static int ready;
+  size_t len;
+  uint8_t ctl;
+
+  if(!ready){
+    setup();
+    ready = 1;
+  }
+  if(size < 1)
+    return 0;
+  rand_state = 0x2545f491;
+  NETIF_SET_CHECKSUM_CTRL(&nif, (data[0] & 1) ? NETIF_CHECKSUM_ENABLE_ALL
+                                              : 0x00ff);   // generate, don't check
+  connect_out();
+  data++, size--;
+  while(size >= 3){
+    ctl = data[0];
+    len = (size_t)data[1] << 8 | data[2];
+    data += 3, size -= 3;
+    if(len > size)
+      len = size;
+    feed(ctl, data, len);
+    data += len, size -= len;
+  }
+  teardown();
+  return 0;
+}
