@@ -69,10 +69,12 @@ class Guest:
             raise TestFailure("`%s` did not finish within %d s" % (line, timeout))
         except pexpect.EOF:
             raise TestFailure("QEMU exited during `%s`" % line)
-        out = self.console()[start:]
-        # drop the echoed command line and the final prompt
-        out = out.split("\n", 1)[1] if "\n" in out else ""
-        return re.sub(r"\$ $", "", out).replace("\r", "")
+        out = self.console()[start:].replace("\r", "")
+        # drop everything up to the echoed command line (a lease or log line may
+        # come first), and the final prompt
+        at = out.find(line + "\n")
+        out = out[at + len(line) + 1:] if at >= 0 else out.split("\n", 1)[-1]
+        return re.sub(r"\$ $", "", out)
 
     def wait_for(self, pattern, timeout=30):
         deadline = time.monotonic() + timeout
@@ -91,6 +93,13 @@ class Guest:
         """httpd from boot (init starts it) or `httpd &` now. Clients should
         retry: it need not be listening yet when this returns."""
         if re.search(self.BOOT_HTTPD, self.console()):
+            # started at boot: wait until it listens (a connect before that is
+            # reset by the guest, and curl does not retry a reset)
+            deadline = time.monotonic() + 20
+            while not re.search(r"0\.0\.0\.0:80 .*LISTEN", self.run("netstat")):
+                if time.monotonic() > deadline:
+                    raise TestFailure("httpd started at boot is not listening on port 80")
+                time.sleep(0.2)
             return
         # not run(): httpd's first line may come after the prompt and hide it
         self.c.sendline("httpd &")
