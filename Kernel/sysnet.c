@@ -213,21 +213,30 @@ sys_socket(void)
   return sockfile(s, nonblock);
 }
 
+// The (fd, addr, addrlen) arguments bind and connect share.
+static int
+argsockaddr(struct file **f, uint32 *addr, uint16 *port)
+{
+  uint64 uaddr;
+  int len, r;
+
+  if((r = argsock(0, f)) < 0)
+    return r;
+  argaddr(1, &uaddr);
+  argint(2, &len);
+  return getsockaddr(uaddr, len, addr, port);
+}
+
 // bind(fd, addr, addrlen)
 uint64
 sys_bind(void)
 {
   struct file *f;
-  uint64 uaddr;
-  int len, r;
   uint32 addr;
   uint16 port;
+  int r;
 
-  if((r = argsock(0, &f)) < 0)
-    return r;
-  argaddr(1, &uaddr);
-  argint(2, &len);
-  if((r = getsockaddr(uaddr, len, &addr, &port)) < 0)
+  if((r = argsockaddr(&f, &addr, &port)) < 0)
     return r;
   return sock_bind(f->sock, addr, port);
 }
@@ -283,16 +292,11 @@ uint64
 sys_connect(void)
 {
   struct file *f;
-  uint64 uaddr;
-  int len, r;
   uint32 addr;
   uint16 port;
+  int r;
 
-  if((r = argsock(0, &f)) < 0)
-    return r;
-  argaddr(1, &uaddr);
-  argint(2, &len);
-  if((r = getsockaddr(uaddr, len, &addr, &port)) < 0)
+  if((r = argsockaddr(&f, &addr, &port)) < 0)
     return r;
   return sock_connect(f->sock, addr, port);
 }
