@@ -162,3 +162,41 @@ def test_sockets_guest_server():
         g.c.expect(r"\$ $", timeout=30)
         g.poweroff()
     return "ok"
+
+
+def test_bsd_echo_programs():
+    """Textbook BSD-sockets programs (User/echocli.c, User/echoserv.c: only their
+    includes are ours) against real peers: the guest client to a host echo server,
+    and a host client to the guest server through the forwarded port."""
+    tcp = _Threaded(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=tcp.serve_forever, daemon=True).start()
+    try:
+        with booted("bsd-echo") as g:
+            g.wait_for(r"lease after", timeout=15)
+            g.run("echo first line > lines; echo second line >> lines")
+            out = g.run("echocli 10.0.2.2 %d < lines" % tcp.server_address[1], timeout=60)
+            expect_in(r"first line\s*second line", out, "echocli through a host echo server")
+            out = g.run("echocli 10.0.2.2 %d < lines" % _closed_port(), timeout=60)
+            expect_in(r"echocli: connect: .*refused", out, "echocli to a closed port")
+            g.stop_boot_httpd()
+            g.c.sendline("echoserv 80 1 &")
+            g.c.expect("echoserv: listening on port 80", timeout=20)
+            msg = os.urandom(100000)
+            with socket.create_connection(("127.0.0.1", g.fwdport), timeout=30) as s:
+                t = threading.Thread(target=lambda: s.sendall(msg) or s.shutdown(socket.SHUT_WR))
+                t.start()
+                got = bytearray()
+                while True:
+                    d = s.recv(65536)
+                    if not d:
+                        break
+                    got += d
+                t.join()
+            if bytes(got) != msg:
+                raise TestFailure("echoserv returned %d of %d bytes, or different ones" % (len(got), len(msg)))
+            if not g.wait_for(r"echoserv: connection from 10\.0\.2\.2:\d+", timeout=10):
+                raise TestFailure("echoserv did not log the peer's address")
+            g.poweroff()
+    finally:
+        tcp.shutdown()
+        tcp.server_close()

@@ -34,6 +34,27 @@ ret(int r)
   return r;
 }
 
+// read and write go through these wrappers because on a socket the kernel
+// reports why a call failed (-ECONNRESET, -EAGAIN, ...), where other files
+// give a bare -1: either way the caller sees -1, with the reason in errno, so
+// BSD-style programs (`if(n == -1) perror("read")`) and xv6 programs
+// (`if(n < 0)`) both work.
+int __sys_read(int, void*, int);
+int __sys_write(int, const void*, int);
+
+static int
+retio(int r)
+{
+  if(r == -1){
+    errno = EIO;
+    return -1;
+  }
+  return ret(r);
+}
+
+int read(int fd, void *buf, int n) { return retio(__sys_read(fd, buf, n)); }
+int write(int fd, const void *buf, int n) { return retio(__sys_write(fd, buf, n)); }
+
 int socket(int d, int t, int p) { return ret(__sys_socket(d, t, p)); }
 int bind(int fd, const struct sockaddr *a, socklen_t n) { return ret(__sys_bind(fd, a, n)); }
 int listen(int fd, int backlog) { return ret(__sys_listen(fd, backlog)); }

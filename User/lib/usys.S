@@ -17,7 +17,7 @@ SYSCALL fork, SYS_fork
 SYSCALL exit, SYS_exit
 SYSCALL wait, SYS_wait
 SYSCALL pipe, SYS_pipe
-SYSCALL read, SYS_read
+SYSCALL __sys_read, SYS_read
 SYSCALL kill, SYS_kill
 SYSCALL exec, SYS_exec
 SYSCALL fstat, SYS_fstat
@@ -29,7 +29,7 @@ SYSCALL pause, SYS_pause
 SYSCALL sleep, SYS_pause
 SYSCALL uptime, SYS_uptime
 SYSCALL open, SYS_open
-SYSCALL write, SYS_write
+SYSCALL __sys_write, SYS_write
 SYSCALL mknod, SYS_mknod
 SYSCALL unlink, SYS_unlink
 SYSCALL link, SYS_link

@@ -141,6 +141,13 @@ extern int errno;
 char *strerror(int err);
 void perror(const char *what);    // "what: message" on stderr
 
+// Unix programs write `fprintf(stderr, ...)`; xv6's fprintf takes a descriptor.
+#ifndef stderr
+#define stdin  0
+#define stdout 1
+#define stderr 2
+#endif
+
 int socket(int domain, int type, int protocol);
 int bind(int fd, const struct sockaddr *addr, socklen_t len);
 int listen(int fd, int backlog);

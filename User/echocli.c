@@ -1,0 +1,64 @@
+// echocli host port: a TCP echo client written the way any BSD-sockets
+// textbook writes one: each line read from standard input goes to the server,
+// and what comes back is printed. Only the includes differ from the same
+// program on Linux or a BSD.
+#include "kernel/types.h"
+#include "user/user.h"
+#include "user/socket.h"
+
+// Read exactly n bytes (the echo of what was sent), or fewer at end of stream.
+static int
+readn(int fd, char *buf, int n)
+{
+  int got = 0, r;
+
+  while(got < n){
+    if((r = read(fd, buf + got, n - got)) < 0)
+      return -1;
+    if(r == 0)
+      break;
+    got += r;
+  }
+  return got;
+}
+
+int
+main(int argc, char *argv[])
+{
+  int sockfd, n;
+  struct sockaddr_in servaddr;
+  char line[512], reply[512];
+
+  if(argc != 3){
+    fprintf(stderr, "usage: echocli host port\n");
+    exit(2);
+  }
+  memset(&servaddr, 0, sizeof(servaddr));
+  servaddr.sin_family = AF_INET;
+  servaddr.sin_port = htons(atoi(argv[2]));
+  if(inet_pton(AF_INET, argv[1], &servaddr.sin_addr) != 1){
+    fprintf(stderr, "echocli: %s: not an IPv4 address\n", argv[1]);
+    exit(2);
+  }
+  if((sockfd = socket(AF_INET, SOCK_STREAM, 0)) < 0){
+    perror("echocli: socket");
+    exit(1);
+  }
+  if(connect(sockfd, (struct sockaddr *)&servaddr, sizeof(servaddr)) < 0){
+    perror("echocli: connect");
+    exit(1);
+  }
+  while(gets(line, sizeof(line)) && (n = strlen(line)) > 0){
+    if(write(sockfd, line, n) != n){
+      perror("echocli: write");
+      exit(1);
+    }
+    if(readn(sockfd, reply, n) != n){
+      fprintf(stderr, "echocli: server closed the connection early\n");
+      exit(1);
+    }
+    write(stdout, reply, n);
+  }
+  close(sockfd);
+  return 0;
+}
