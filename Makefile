@@ -271,5 +271,16 @@ test-unit:
 test-integration: setup-test all
 	python3 Tests/integration/run.py $(T)
 
+# ---------------------------------------------------------------- benchmarks
+# Not part of `make test`. Builds the references once (Linux 6.1 guest, U-Boot;
+# cached in .deps/bench), boots them and this kernel alternately, pinned to one
+# host CPU, and writes docs/benchmarks.md and docs/benchmarks.png.
+# Debian's python3 runs it: the chart needs Debian's matplotlib.
+BENCH_RUNS ?= 5
+BENCH_CPUS ?= 1,2
+bench: setup-qemu all
+	tools/bench/build-refs.sh
+	BENCH_RUNS=$(BENCH_RUNS) BENCH_CPUS=$(BENCH_CPUS) /usr/bin/python3 tools/bench/run.py
+
 clean:
 	rm -rf $(BUILD) pcap/*.pcap

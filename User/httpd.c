@@ -161,20 +161,22 @@ logline(struct request *r, int status, long bytes)
   printf("httpd: %s \"%s\" %d %d\n", peer, r->log, status, (int)bytes);
 }
 
-// Send the status line and headers. extra is more header text (each line
-// ending in CRLF) or "".
+// Write the status line and headers into buf; returns their length. extra is
+// more header text (each line ending in CRLF) or "". The caller sends them
+// together with the start of the body: two small sends would leave the body
+// waiting for the peer's ACK of the headers (Nagle's algorithm).
 static int
-send_head(struct request *r, int status, const char *type, long length, const char *extra)
+format_head(char *buf, int size, struct request *r, int status, const char *type,
+            long length, const char *extra)
 {
-  static char head[512];
   int n;
 
-  n = snprintf(head, sizeof(head),
+  n = snprintf(buf, size,
                "HTTP/1.1 %d %s\r\nServer: xv6-httpd\r\nContent-Type: %s\r\n"
                "Content-Length: %d\r\nConnection: %s\r\n%s\r\n",
                status, reason(status), type, (int)length,
                r->keepalive ? "keep-alive" : "close", extra);
-  return sendall(head, n < (int)sizeof(head) ? n : (int)sizeof(head) - 1);
+  return n < size ? n : size - 1;
 }
 
 // An error (or redirect) response with a small HTML body. After a request
@@ -182,17 +184,20 @@ send_head(struct request *r, int status, const char *type, long length, const ch
 static void
 send_error(struct request *r, int status, const char *extra)
 {
-  static char body[160];
-  int n;
+  static char body[160], out[768];
+  int n, used;
 
   if(status != 301 && status != 404)
     r->keepalive = 0;
   n = snprintf(body, sizeof(body), "<html><body><h1>%d %s</h1></body></html>\n",
                status, reason(status));
   logline(r, status, n);
-  if(send_head(r, status, "text/html; charset=utf-8", n, extra) < 0)
-    r->keepalive = 0;
-  else if(strcmp(r->method, "HEAD") != 0 && sendall(body, n) < 0)
+  used = format_head(out, sizeof(out), r, status, "text/html; charset=utf-8", n, extra);
+  if(strcmp(r->method, "HEAD") != 0 && used + n < (int)sizeof(out)){
+    memmove(out + used, body, n);
+    used += n;
+  }
+  if(sendall(out, used) < 0)
     r->keepalive = 0;
 }
 
@@ -404,22 +409,27 @@ decode_path(const char *t, char *out, int max)
 static int
 send_file(struct request *r, int fd, const char *name, long size)
 {
-  long left = size;
-  int n;
+  long left = size, room;
+  int n, used;
 
   logline(r, 200, size);
-  if(send_head(r, 200, content_type(name), size, "") < 0)
-    return -1;
+  // the headers go out with the first piece of the body, in one send
+  used = format_head(filebuf, sizeof(filebuf), r, 200, content_type(name), size, "");
   if(strcmp(r->method, "HEAD") == 0)
-    return 0;
-  while(left > 0){
-    n = read(fd, filebuf, left < (long)sizeof(filebuf) ? left : (long)sizeof(filebuf));
-    if(n <= 0)
-      return -1;              // the file shrank: the client sees a short body
-    if(sendall(filebuf, n) < 0)
+    return sendall(filebuf, used);
+  do {
+    room = sizeof(filebuf) - used;
+    if(left > 0){
+      n = read(fd, filebuf + used, left < room ? left : room);
+      if(n <= 0)
+        return -1;            // the file shrank: the client sees a short body
+      left -= n;
+      used += n;
+    }
+    if(sendall(filebuf, used) < 0)
       return -1;
-    left -= n;
-  }
+    used = 0;
+  } while(left > 0);
   return 0;
 }
 

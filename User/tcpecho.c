@@ -1,0 +1,58 @@
+// tcpecho: a TCP echo server for benchmarks (`make bench`, tools/bench/run.py).
+//
+//   tcpecho [port]       default port 7
+//
+// Accepts one connection at a time and writes back whatever it reads, until
+// the peer closes. It never exits; stop it with kill or poweroff.
+#include "kernel/types.h"
+#include "user/user.h"
+#include "user/socket.h"
+
+static char buf[4096];
+
+// Writes all n bytes of p to fd; -1 if the connection failed.
+static int
+writeall(int fd, char *p, int n)
+{
+  int w;
+
+  while(n > 0){
+    if((w = write(fd, p, n)) <= 0)
+      return -1;
+    p += w;
+    n -= w;
+  }
+  return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+  struct sockaddr_in sa;
+  int port = argc > 1 ? atoi(argv[1]) : 7;
+  int lfd, cfd, n, one = 1;
+
+  if((lfd = socket(AF_INET, SOCK_STREAM, 0)) < 0){
+    perror("tcpecho: socket");
+    exit(1);
+  }
+  setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  if(bind(lfd, (struct sockaddr*)&sa, sizeof sa) < 0 || listen(lfd, 4) < 0){
+    perror("tcpecho: bind/listen");
+    exit(1);
+  }
+  printf("tcpecho: listening on port %d\n", port);
+  for(;;){
+    if((cfd = accept(lfd, 0, 0)) < 0)
+      continue;
+    // small messages should leave at once, not wait for more data
+    setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    while((n = read(cfd, buf, sizeof buf)) > 0)
+      if(writeall(cfd, buf, n) < 0)
+        break;
+    close(cfd);
+  }
+}

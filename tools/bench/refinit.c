@@ -1,0 +1,270 @@
+// refinit.c: /init of the Linux reference guest for `make bench`
+// (built static with riscv64-linux-gnu-gcc by tools/bench/build-refs.sh).
+// One process, one poll() loop, non-blocking sockets, serving:
+//   port 80    HTTP/1.1 GET of the files under /www (held in memory), keep-alive
+//   port 5001  TCP sink: reads and discards
+//   port 5002  TCP sink into a file: writes what it reads to /sinkfile
+//   port 7     TCP echo
+// It prints "refinit: ready uptime=S.SSS" once listening (the kernel's own
+// IP-Config lines report the lease before init runs).
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { K_HTTP, K_SINK, K_FILE, K_ECHO };
+#define MAXCONN 64
+#define MAXFILES 32
+#define INBUF 4096
+
+struct webfile { char name[260]; char *data; size_t len; };
+static struct webfile files[MAXFILES];
+static int nfiles;
+
+struct conn {
+  int fd, kind, outfd;
+  char in[INBUF]; size_t inlen;
+  char hdr[256]; size_t hdrlen, hdroff;   // response header still to send
+  const char *body; size_t bodylen, bodyoff;
+  int closeafter;
+};
+static struct conn conns[MAXCONN];
+static int listeners[4], lkinds[4] = { K_HTTP, K_SINK, K_FILE, K_ECHO };
+static const int lports[4] = { 80, 5001, 5002, 7 };
+static char iobuf[65536];
+
+static void
+loadfiles(void)
+{
+  DIR *d = opendir("/www");
+  struct dirent *e;
+  if(d == 0)
+    return;
+  while((e = readdir(d)) != 0 && nfiles < MAXFILES){
+    char path[300]; struct stat st; int fd;
+    if(e->d_name[0] == '.')
+      continue;
+    snprintf(path, sizeof path, "/www/%s", e->d_name);
+    if((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) < 0)
+      continue;
+    struct webfile *f = &files[nfiles];
+    f->data = malloc(st.st_size + 1);
+    f->len = 0;
+    ssize_t n;
+    while(f->len < (size_t)st.st_size && (n = read(fd, f->data + f->len, st.st_size - f->len)) > 0)
+      f->len += n;
+    close(fd);
+    snprintf(f->name, sizeof f->name, "/%s", e->d_name);
+    nfiles++;
+  }
+  closedir(d);
+}
+
+static int
+listenon(int port)
+{
+  int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+  setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if(bind(s, (struct sockaddr*)&a, sizeof a) < 0 || listen(s, 64) < 0){
+    perror("refinit: listen");
+    return -1;
+  }
+  return s;
+}
+
+static void
+dropconn(struct conn *c)
+{
+  close(c->fd);
+  if(c->outfd >= 0)
+    close(c->outfd);
+  c->fd = -1;
+}
+
+// Parses one request from c->in if complete; sets up the response.
+static void
+httprequest(struct conn *c)
+{
+  char *end = memmem(c->in, c->inlen, "\r\n\r\n", 4);
+  if(end == 0){
+    if(c->inlen == INBUF)
+      c->closeafter = 1, c->inlen = 0;
+    return;
+  }
+  size_t reqlen = end + 4 - c->in;
+  char path[64] = "";
+  sscanf(c->in, "GET %63s", path);
+  c->in[reqlen - 1] = 0;
+  int http10 = strstr(c->in, "HTTP/1.0") != 0;
+  int ka = strcasestr(c->in, "connection: keep-alive") != 0;
+  int cl = strcasestr(c->in, "connection: close") != 0;
+  c->closeafter = cl || (http10 && !ka);
+  if(strcmp(path, "/") == 0)
+    strcpy(path, "/index.html");
+  struct webfile *f = 0;
+  for(int i = 0; i < nfiles; i++)
+    if(strcmp(files[i].name, path) == 0)
+      f = &files[i];
+  const char *conn = c->closeafter ? "close" : "keep-alive";
+  if(f){
+    c->hdrlen = snprintf(c->hdr, sizeof c->hdr, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
+                         "Content-Type: application/octet-stream\r\nConnection: %s\r\n\r\n",
+                         f->len, conn);
+    c->body = f->data, c->bodylen = f->len;
+  } else {
+    c->hdrlen = snprintf(c->hdr, sizeof c->hdr, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+                         "Connection: %s\r\n\r\n", conn);
+    c->body = 0, c->bodylen = 0;
+  }
+  c->hdroff = c->bodyoff = 0;
+  memmove(c->in, c->in + reqlen, c->inlen - reqlen);
+  c->inlen -= reqlen;
+}
+
+// Sends what it can of the pending response; returns -1 to drop the connection.
+static int
+httpsend(struct conn *c)
+{
+  while(c->hdroff < c->hdrlen || c->bodyoff < c->bodylen){
+    ssize_t n;
+    if(c->hdroff < c->hdrlen){
+      // header and the start of the body in one segment when possible
+      struct iovec v[2] = { { c->hdr + c->hdroff, c->hdrlen - c->hdroff },
+                            { (char*)c->body, c->bodylen } };
+      n = writev(c->fd, v, c->bodylen ? 2 : 1);
+      if(n > 0){
+        size_t h = c->hdrlen - c->hdroff;
+        if((size_t)n >= h){ c->hdroff = c->hdrlen; c->bodyoff = n - h; }
+        else c->hdroff += n;
+      }
+    } else {
+      n = write(c->fd, c->body + c->bodyoff, c->bodylen - c->bodyoff);
+      if(n > 0)
+        c->bodyoff += n;
+    }
+    if(n < 0)
+      return errno == EAGAIN ? 0 : -1;
+  }
+  c->hdrlen = c->hdroff = c->bodylen = c->bodyoff = 0;
+  if(c->closeafter)
+    return -1;
+  httprequest(c);   // a pipelined request may already be buffered
+  return c->hdrlen ? httpsend(c) : 0;
+}
+
+static int
+pending(struct conn *c)
+{
+  return c->hdroff < c->hdrlen || c->bodyoff < c->bodylen;
+}
+
+// Handles readable data; returns -1 to drop the connection.
+static int
+onread(struct conn *c)
+{
+  ssize_t n;
+  if(c->kind == K_HTTP){
+    if(pending(c))
+      return 0;
+    n = read(c->fd, c->in + c->inlen, INBUF - c->inlen);
+    if(n <= 0)
+      return (n < 0 && errno == EAGAIN) ? 0 : -1;
+    c->inlen += n;
+    httprequest(c);
+    return httpsend(c);
+  }
+  for(;;){
+    n = read(c->fd, iobuf, sizeof iobuf);
+    if(n == 0)
+      return -1;
+    if(n < 0)
+      return errno == EAGAIN ? 0 : -1;
+    if(c->kind == K_FILE && write(c->outfd, iobuf, n) != n)
+      return -1;
+    if(c->kind == K_ECHO){
+      ssize_t off = 0, w;
+      while(off < n){
+        w = write(c->fd, iobuf + off, n - off);
+        if(w < 0 && errno != EAGAIN)
+          return -1;
+        if(w > 0)
+          off += w;
+      }
+    }
+  }
+}
+
+static void
+acceptall(int l, int kind)
+{
+  int fd, one = 1;
+  while((fd = accept4(l, 0, 0, SOCK_NONBLOCK)) >= 0){
+    struct conn *c = 0;
+    for(int i = 0; i < MAXCONN; i++)
+      if(conns[i].fd < 0){ c = &conns[i]; break; }
+    if(c == 0){ close(fd); continue; }
+    memset(c, 0, sizeof *c);
+    c->fd = fd, c->kind = kind, c->outfd = -1;
+    if(kind != K_SINK && kind != K_FILE)
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if(kind == K_FILE)
+      c->outfd = open("/sinkfile", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
+}
+
+int
+main(void)
+{
+  struct pollfd pf[4 + MAXCONN];
+  struct conn *pc[4 + MAXCONN];
+  struct timespec ts;
+
+  mount("proc", "/proc", "proc", 0, 0);
+  loadfiles();
+  for(int i = 0; i < MAXCONN; i++)
+    conns[i].fd = -1;
+  for(int i = 0; i < 4; i++)
+    listeners[i] = listenon(lports[i]);
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  printf("refinit: ready uptime=%ld.%03ld files=%d\n", (long)ts.tv_sec, ts.tv_nsec / 1000000, nfiles);
+  fflush(stdout);
+  for(;;){
+    int n = 0;
+    for(int i = 0; i < 4; i++){
+      pf[n].fd = listeners[i], pf[n].events = POLLIN, pc[n++] = 0;
+    }
+    for(int i = 0; i < MAXCONN; i++)
+      if(conns[i].fd >= 0){
+        pf[n].fd = conns[i].fd;
+        pf[n].events = pending(&conns[i]) ? POLLOUT : POLLIN;
+        pc[n++] = &conns[i];
+      }
+    if(poll(pf, n, -1) < 0)
+      continue;
+    for(int i = 0; i < n; i++){
+      if(pf[i].revents == 0)
+        continue;
+      if(pc[i] == 0){
+        acceptall(pf[i].fd, lkinds[i]);
+        continue;
+      }
+      struct conn *c = pc[i];
+      int r = pending(c) ? httpsend(c) : onread(c);
+      if(r < 0)
+        dropconn(c);
+    }
+  }
+}
