@@ -185,6 +185,35 @@ net_sleep(void *chan)
   sleep(chan, &netlock);
 }
 
+// The drop counters appended to struct netinfo: lwIP's (LWIP_STATS) and the
+// socket layer's. netlock held.
+static void
+netinfo_drops(struct netinfo *out)
+{
+  int i;
+
+  out->etharp_drop = lwip_stats.etharp.drop;
+  out->ip_recv = lwip_stats.ip.recv;
+  out->ip_drop = lwip_stats.ip.drop;
+  out->ip_chkerr = lwip_stats.ip.chkerr;
+#if IPFRAG_STATS
+  out->ip_frag_drop = lwip_stats.ip_frag.drop;
+#endif
+  out->icmp_drop = lwip_stats.icmp.drop;
+  out->udp_recv = lwip_stats.udp.recv;
+  out->udp_drop = lwip_stats.udp.drop;
+  out->udp_chkerr = lwip_stats.udp.chkerr;
+  out->udp_noport = lwip_stats.udp.proterr;
+  out->tcp_drop = lwip_stats.tcp.drop;
+  out->tcp_chkerr = lwip_stats.tcp.chkerr;
+  out->pbuf_pool_err = lwip_stats.memp[MEMP_PBUF_POOL]->err;
+  for(i = 0; i < MEMP_MAX; i++)
+    if(i != MEMP_PBUF_POOL)
+      out->memp_err += lwip_stats.memp[i]->err;
+  out->heap_err = lwip_stats.mem.err;
+  out->sock_dgram_drops = sock_dgram_drops();
+}
+
 // Addresses and counters for ifconfig. 0, or -1 if there is no device.
 int
 netinfo(struct netinfo *out)
@@ -212,6 +241,7 @@ netinfo(struct netinfo *out)
   out->tcp_pcbs_used = lwip_stats.memp[MEMP_TCP_PCB]->used;
   out->udp_pcbs_used = lwip_stats.memp[MEMP_UDP_PCB]->used;
   out->heap_used = lwip_stats.mem.used;
+  netinfo_drops(out);
   release(&netlock);
   return 0;
 }

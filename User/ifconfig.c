@@ -1,5 +1,6 @@
 // ifconfig: show the network interface: addresses from the DHCP lease, the
-// MAC, MTU, and the packet counters of the driver and the lwIP glue.
+// MAC, MTU, and the packet counters of the driver, the lwIP glue, lwIP itself
+// and the datagram sockets (together they account for every received frame).
 //
 //   ifconfig
 #include "kernel/types.h"
@@ -58,5 +59,14 @@ main(int argc, char *argv[])
   printf("        lwip: pbuf pool %d/%d  tcp pcbs %d  udp pcbs %d  heap %d bytes\n",
          ni.pbuf_pool_used, ni.pbuf_pool_size, ni.tcp_pcbs_used, ni.udp_pcbs_used,
          (int)ni.heap_used);
+  // where received frames went after the glue: lwIP's counters, then the sockets'
+  printf("        lwip in: ip %d  udp %d  udp/raw socket drops %d\n",
+         ni.ip_recv, ni.udp_recv, (int)ni.sock_dgram_drops);
+  printf("        lwip drops: arp %d  ip %d (checksum %d, frag %d)  icmp %d\n",
+         ni.etharp_drop, ni.ip_drop, ni.ip_chkerr, ni.ip_frag_drop, ni.icmp_drop);
+  printf("        lwip drops: udp %d (checksum %d, no port %d)  tcp %d (checksum %d)\n",
+         ni.udp_drop, ni.udp_chkerr, ni.udp_noport, ni.tcp_drop, ni.tcp_chkerr);
+  printf("        lwip alloc failures: pbuf pool %d  other pools %d  heap %d\n",
+         ni.pbuf_pool_err, ni.memp_err, ni.heap_err);
   return 0;
 }

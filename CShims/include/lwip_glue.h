@@ -68,8 +68,31 @@ struct netinfo {
   uint32_t pbuf_pool_used, pbuf_pool_size;
   uint32_t tcp_pcbs_used, udp_pcbs_used;
   uint64_t heap_used;
+  // Appended: where a received frame went after the glue, for exact accounting.
+  // lwIP's counters (LWIP_STATS) are 16 bits inside lwIP: they wrap at 65536.
+  uint32_t etharp_drop;     // ARP and unknown EtherTypes
+  uint32_t ip_recv;         // IPv4 packets lwIP took in
+  uint32_t ip_drop;         // not for us, bad header, reassembly failed, ...
+  uint32_t ip_chkerr;       // IPv4 header checksum wrong (also in ip_drop)
+  uint32_t ip_frag_drop;    // fragments given up on
+  uint32_t icmp_drop;
+  uint32_t udp_recv;        // UDP datagrams lwIP took in
+  uint32_t udp_drop;        // bad length or checksum, no socket on the port
+  uint32_t udp_chkerr;      // UDP checksum wrong (also in udp_drop)
+  uint32_t udp_noport;      // no socket on the port (also in udp_drop)
+  uint32_t tcp_drop;
+  uint32_t tcp_chkerr;
+  uint32_t pbuf_pool_err;   // pbuf pool empty: failed PBUF_POOL allocations
+  uint32_t memp_err;        // all other pools: failed allocations
+  uint32_t heap_err;        // lwIP heap: failed allocations
+  uint32_t spare;
+  uint64_t sock_dgram_drops;  // dropped by UDP/raw sockets (queue full, unread
+                              // at close), since boot: sock_dgram_drops()
 };
 int netinfo(struct netinfo *out);  // 0, or -1 if there is no network device
+// Provided by the socket layer (Sources/Sockets/UDP.swift), network lock held:
+// datagrams UDP and raw sockets have dropped since boot.
+uint64_t sock_dgram_drops(void);
 
 // lwip_synguard.c: makes room in a listener's backlog full of half-open
 // connections before a new SYN reaches lwIP (net_rx_frame calls it).

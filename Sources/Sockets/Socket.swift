@@ -18,6 +18,11 @@ let udpQueueLimit = 32
 /// How long a closed TCP socket may wait for lwIP to accept its FIN.
 let closeGraceMs: UInt64 = 10_000
 
+/// Datagrams all UDP and raw sockets have dropped since boot (network lock).
+/// A socket's own count dies with it; this one lets `ifconfig` account for
+/// every datagram, even those a socket dropped after its owner last looked.
+nonisolated(unsafe) var datagramDropsTotal: UInt64 = 0
+
 enum SocketKind { case free, tcp, udp, raw }
 
 enum SocketState {
@@ -75,7 +80,11 @@ final class Socket {
   var dgrams: [Datagram]
   var dgramHead = 0
   var dgramCount = 0
-  var drops: UInt64 = 0
+  /// Datagrams this socket lost: queue full, read side shut, or unread at
+  /// close. Every count also goes to datagramDropsTotal, which outlives it.
+  var drops: UInt64 = 0 {
+    didSet { if drops > oldValue { datagramDropsTotal &+= drops - oldValue } }
+  }
 
   var timedWaiters = 0  // sleepers with a deadline (on the tick channel)
   var closeDeadline: UInt64 = 0

@@ -84,7 +84,9 @@ extension Socket {
     return (n, d.addr, d.port)
   }
 
+  /// Discard the unread datagrams (close, shutdown): lost, so counted.
   func dropDatagrams() {
+    drops += UInt64(dgramCount)
     while dgramCount > 0 {
       if let p = dgrams[dgramHead].pbuf { lsock_pbuf_free(p) }
       dgrams[dgramHead] = Datagram()
@@ -99,6 +101,12 @@ extension Socket {
     dropDatagrams()
     reset()
   }
+}
+
+/// datagramDropsTotal for netinfo (Kernel/net.c), which holds the network lock.
+@_cdecl("sock_dgram_drops")
+public func sock_dgram_drops() -> UInt64 {
+  datagramDropsTotal
 }
 
 /// A broken invariant of this module: stop the kernel.

@@ -253,7 +253,8 @@ def arp(op=1, sha=GW_MAC, spa=GW_IP, tha=b"\0" * 6, tpa=GUEST_IP, hlen=6, plen=4
 
 
 def netinfo_counters(g):
-    """The guest's `ifconfig` figures as a dict (rx/tx packets, errors, dropped, pools)."""
+    """The guest's `ifconfig` figures as a dict (rx/tx packets, errors, dropped, pools;
+    "lwip": lwIP's receive and drop counters and the datagram sockets' drops)."""
     out = g.run("ifconfig", timeout=20)
     d = {}
     for direction in ("RX", "TX"):
@@ -263,6 +264,20 @@ def netinfo_counters(g):
     m = re.search(r"pbuf pool (\d+)/(\d+)\s+tcp pcbs (\d+)\s+udp pcbs (\d+)\s+heap (\d+)", out)
     if m:
         d["pool"] = dict(zip(("pbuf_used", "pbuf_size", "tcp_pcbs", "udp_pcbs", "heap"), map(int, m.groups())))
+    # where frames went after the glue: lwIP's counters and the datagram sockets' drops
+    pats = [r"lwip in: ip (?P<ip_recv>\d+)\s+udp (?P<udp_recv>\d+)\s+udp/raw socket drops (?P<sock_drops>\d+)",
+            r"lwip drops: arp (?P<arp_drop>\d+)\s+ip (?P<ip_drop>\d+) \(checksum (?P<ip_chkerr>\d+), "
+            r"frag (?P<ip_frag_drop>\d+)\)\s+icmp (?P<icmp_drop>\d+)",
+            r"lwip drops: udp (?P<udp_drop>\d+) \(checksum (?P<udp_chkerr>\d+), no port (?P<udp_noport>\d+)\)"
+            r"\s+tcp (?P<tcp_drop>\d+) \(checksum (?P<tcp_chkerr>\d+)\)",
+            r"lwip alloc failures: pbuf pool (?P<pbuf_pool_err>\d+)\s+other pools (?P<memp_err>\d+)\s+heap (?P<heap_err>\d+)"]
+    lw = {}
+    for p in pats:
+        m = re.search(p, out)
+        if m:
+            lw.update({k: int(v) for k, v in m.groupdict().items()})
+    if lw:
+        d["lwip"] = lw
     d["text"] = out
     return d
 
