@@ -42,6 +42,14 @@
 // Default, spelled out: TCP_MSS + 40 (IP+TCP) + 14 (Ethernet) rounded up to
 // MEM_ALIGNMENT = 1520 bytes, so a maximum-size frame is one pbuf, never a chain.
 #define PBUF_POOL_BUFSIZE               LWIP_MEM_ALIGN_SIZE(TCP_MSS + 40 + PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN)
+// Two bytes before the Ethernet header put the IP header on an 8-byte boundary
+// in every pbuf, and the frame at 2 mod 8, where the virtio-net driver keeps its
+// frames too (netBufferOffset): the copies between them then move 8 bytes at a
+// time instead of one (the kernel's memcpy goes bytewise when source and
+// destination differ mod 8): 16 MiB down 12 -> 19 MB/s, up 14 -> 19 MB/s
+// (docs/performance-notes.md, step 1).
+// Default 0.
+#define ETH_PAD_SIZE                    2
 // PBUF_REF/ROM headers (tcp_write without copy, fragments). Default 16.
 #define MEMP_NUM_PBUF                   64
 // Ping and other raw ICMP users. Default 4.
@@ -97,6 +105,18 @@
 #define TCP_SND_BUF                     (16 * TCP_MSS)
 // Derived from TCP_SND_BUF as lwIP's default does (4 pbufs per segment at most).
 #define TCP_SND_QUEUELEN                ((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
+// lwIP's TCP timers tick at this period: the fast timer (delayed ACKs, refused
+// data) every tick, the slow one (retransmission timeouts, RTO granularity)
+// every two. Under loss the 250 ms default left the RTO at 0.6-1.5 s and a
+// lossy link (5% loss, 10+-5 ms) at ~25 KB/s; at 100 ms the RTO tracks the real
+// round trip more closely (docs/performance-notes.md). The tick is 10 ms, so
+// the kernel can keep it. Default 250.
+#define TCP_TMR_INTERVAL                100
+// Out-of-order segments are kept (the default, spelled out: SACK below relies on it).
+#define TCP_QUEUE_OOSEQ                 1
+// Tell the sender which out-of-order blocks arrived (RFC 2018) so that after a
+// loss it resends only the holes, not everything after the first one. Default 0.
+#define LWIP_TCP_SACK_OUT               1
 // Let the socket layer limit pending connections per listener. Default 0.
 #define TCP_LISTEN_BACKLOG              1
 // A restarted server can bind its port while old connections sit in TIME_WAIT.

@@ -45,7 +45,7 @@ static err_t
 low_level_output(struct netif *netif, struct pbuf *p)
 {
   void *buf;
-  u16_t len = p->tot_len;
+  u16_t len = p->tot_len - ETH_PAD_SIZE;   // the pad is lwIP's, not the wire's
 
   (void)netif;
   if(len > ETH_FRAME_MAX){
@@ -59,7 +59,9 @@ low_level_output(struct netif *netif, struct pbuf *p)
     LINK_STATS_INC(link.drop);
     return ERR_OK;
   }
-  if(pbuf_copy_partial(p, buf, len, 0) != len)
+  // From ETH_PAD_SIZE on: source and buffer are then equally aligned (2 mod 8),
+  // so the copy moves words (lwipopts.h, VirtioNet.swift's netBufferOffset).
+  if(pbuf_copy_partial(p, buf, len, ETH_PAD_SIZE) != len)
     LWIP_ASSERT("pbuf chain shorter than tot_len", 0);
   virtio_net_tx_submit(buf, len);
   LINK_STATS_INC(link.xmit);
@@ -81,13 +83,15 @@ net_rx_frame(const void *frame, uint32_t len)
     LINK_STATS_INC(link.lenerr);
     return;
   }
-  p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+  p = pbuf_alloc(PBUF_RAW, (u16_t)(len + ETH_PAD_SIZE), PBUF_POOL);
   if(p == NULL){
     glue_stats.rx_nomem++;
     LINK_STATS_INC(link.memerr);
     return;
   }
-  if(pbuf_take(p, frame, (u16_t)len) != ERR_OK){
+  // After the pad: the frame lands 2 mod 8 like the driver's copy of it, so
+  // the copy moves words and the IP header is aligned.
+  if(pbuf_take_at(p, frame, (u16_t)len, ETH_PAD_SIZE) != ERR_OK){
     pbuf_free(p);
     glue_stats.rx_nomem++;
     LINK_STATS_INC(link.memerr);

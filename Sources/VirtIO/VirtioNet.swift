@@ -6,8 +6,8 @@
 // at most 1514 bytes in one buffer (§5.1.6).
 //
 // Every buffer is allocated once, at start, in DMA memory: one 2048-byte
-// cell per receive descriptor and per transmit slot, the header first and
-// the frame right after it. The receive queue is kept fully posted; a used
+// cell per receive descriptor and per transmit slot, the header at offset 6
+// (netBufferOffset) and the frame right after it. The receive queue is kept fully posted; a used
 // receive buffer is handed up and re-posted at once. Transmit buffers go
 // round a free list: reserved by transmitBuffer(), published by submit(),
 // back on the list when the device returns them.
@@ -31,6 +31,14 @@ public let netMaxFrame = 1514
 public let netMaxReceivedFrame = 1518
 /// One buffer: header and frame, rounded up so two fit a page and none straddles one.
 public let netBufferSize = 2048
+/// Where the device's buffer starts inside its cell. At 6, the frame (after the
+/// 12-byte header) starts at 18, i.e. 2 mod 8, and its IP header at 32: the
+/// layout of lwIP's pbufs with ETH_PAD_SIZE 2. Copies between the two then move
+/// 8 bytes at a time (at offset 0 they went byte by byte: the kernel's memcpy
+/// falls back to bytes when the pointers differ mod 8), and IP fields are aligned.
+public let netBufferOffset = 6  // submit() zeroes bytes 6..<18 with stores that assume it
+/// Offset of the frame inside its cell.
+let netFrameOffset = netBufferOffset + virtioNetHeaderSize
 
 /// Why the device could not be brought up.
 public enum VirtioNetError: Error, Equatable {
@@ -208,10 +216,10 @@ public final class VirtioNet<T: VirtioTransport> {
 
   /// Give one receive cell to the device (one device-writable descriptor).
   func postReceive(cell: Int) {
-    let address = rxBuffers.physical + UInt64(cell * netBufferSize)
+    let address = rxBuffers.physical + UInt64(cell * netBufferSize + netBufferOffset)
     do throws(VirtioError) {
       let head = try rx.addChain(count: 1, writableFrom: 0) { _ in
-        Segment(address: address, length: UInt32(netBufferSize))
+        Segment(address: address, length: UInt32(netBufferSize - netBufferOffset))
       }
       rxCellOfHead[Int(head)] = UInt16(cell)
       rx.publish(head)
@@ -262,7 +270,7 @@ public final class VirtioNet<T: VirtioTransport> {
       } else {
         stats.rxPackets += 1
         stats.rxBytes += UInt64(frameLength)
-        deliver(UnsafeRawPointer(rxCell(cell) + virtioNetHeaderSize), UInt32(frameLength))
+        deliver(UnsafeRawPointer(rxCell(cell) + netFrameOffset), UInt32(frameLength))
       }
       rx.freeChain(used.head)
       postReceive(cell: cell)
@@ -294,7 +302,7 @@ public final class VirtioNet<T: VirtioTransport> {
     txFreeCount -= 1
     let cell = Int(txFree[txFreeCount])
     txState[cell] = .reserved
-    return txCell(cell) + virtioNetHeaderSize
+    return txCell(cell) + netFrameOffset
   }
 
   /// Send `length` bytes written into a frame area from transmitBuffer().
@@ -310,11 +318,13 @@ public final class VirtioNet<T: VirtioTransport> {
       releaseTransmitCell(cell)
       return
     }
-    // No offloads negotiated: an all-zero header means "a plain frame".
-    let header = UInt64(UInt(bitPattern: txCell(cell)))
-    mmio_write64(header, 0)
-    mmio_write32(header + 8, 0)
-    let address = txBuffers.physical + UInt64(cell * netBufferSize)
+    // No offloads: an all-zero header means "a plain frame". Three aligned
+    // stores cover bytes 6..<18 of the cell (publish() fences them).
+    let header = txCell(cell)
+    header.storeBytes(of: 0, toByteOffset: 6, as: UInt16.self)
+    header.storeBytes(of: 0, toByteOffset: 8, as: UInt64.self)
+    header.storeBytes(of: 0, toByteOffset: 16, as: UInt16.self)
+    let address = txBuffers.physical + UInt64(cell * netBufferSize + netBufferOffset)
     let head: UInt16
     do throws(VirtioError) {
       head = try tx.addChain(count: 1, writableFrom: 1) { _ in
@@ -336,7 +346,7 @@ public final class VirtioNet<T: VirtioTransport> {
 
   /// The cell whose frame area is `frame`, if it is reserved.
   func reservedCell(of frame: UnsafeMutableRawPointer) -> Int? {
-    let offset = txBuffers.address.distance(to: frame) - virtioNetHeaderSize
+    let offset = txBuffers.address.distance(to: frame) - netFrameOffset
     guard offset >= 0, offset % netBufferSize == 0, offset / netBufferSize < Int(tx.size)
     else { return nil }
     let cell = offset / netBufferSize
