@@ -10,6 +10,7 @@
 //
 // Interface:
 //  bread(dev, blockno) returns a locked buffer holding that block.
+//  bread_zero(dev, blockno) returns one zero-filled, without reading the disk.
 //  bwrite(b) writes a locked buffer to disk.
 //  brelse(b) unlocks it; b must not be used afterwards.
 //  bpin/bunpin keep a buffer in the cache while the log holds it.
@@ -107,6 +108,19 @@ bread(uint dev, uint blockno)
     disk_rw(b, 0);
     b->valid = 1;
   }
+  return b;
+}
+
+// Like bread, for a block the caller is about to overwrite entirely (a newly
+// allocated one): no disk read, the data comes back zero-filled.
+struct buf*
+bread_zero(uint dev, uint blockno)
+{
+  struct buf *b;
+
+  b = bget(dev, blockno);
+  memset(b->data, 0, BSIZE);
+  b->valid = 1;
   return b;
 }
 

@@ -50,6 +50,8 @@ readsb(int dev, struct superblock *sbp)
   brelse(bp);
 }
 
+static void reclaim_orphans(uint dev);
+
 // Read the superblock and recover the log. Runs in the first process,
 // since reading the disk sleeps.
 void
@@ -64,6 +66,7 @@ fsinit(int dev)
     panic("fsinit: bad superblock");
   alloc_hint = datastart;
   initlog(dev, &sb);
+  reclaim_orphans(dev);
 }
 
 // Can b be a data block? Anything else in an inode is disk damage.
@@ -79,8 +82,7 @@ bzero(int dev, int bno)
 {
   struct buf *bp;
 
-  bp = bread(dev, bno);
-  memset(bp->data, 0, BSIZE);
+  bp = bread_zero(dev, bno);  // old contents do not matter: skip the read
   log_write(bp);
   brelse(bp);
 }
@@ -339,6 +341,36 @@ iunlockput(struct inode *ip)
 {
   iunlock(ip);
   iput(ip);
+}
+
+// Free inodes that have no links left: files unlinked while still open,
+// or a deletion cut short by a crash (itrunc commits in steps). Nobody can
+// hold them at boot, so the last iput frees them now.
+static void
+reclaim_orphans(uint dev)
+{
+  uint inum;
+  int orphan;
+  struct buf *bp;
+  struct dinode *dip;
+  struct inode *ip;
+
+  for(inum = 1; inum < sb.ninodes; inum++){
+    bp = bread(dev, IBLOCK(inum, sb));
+    dip = (struct dinode *) bp->data + inum % IPB;
+    orphan = dip->type != 0 && dip->nlink == 0;
+    brelse(bp);
+    if(!orphan)
+      continue;
+    printf("fs: freeing orphaned inode %d\n", inum);
+    begin_op();
+    if((ip = iget(dev, inum)) != 0){
+      ilock(ip);
+      iunlock(ip);
+      iput(ip);
+    }
+    end_op();
+  }
 }
 
 // Copy stat information from an inode. Caller holds ip->lock.

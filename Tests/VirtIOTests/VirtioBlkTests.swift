@@ -153,7 +153,7 @@ func address(_ p: UnsafeMutableRawBufferPointer) -> UInt64 {
     }
     var buf = [UInt8](repeating: 0, count: 512)
     buf.withUnsafeMutableBytes { p in
-      #expect(throws: VirtioError.ioError) {
+      _ = #expect(throws: VirtioError.ioError) {
         try blk.readWrite(sector: 0, data: address(p), length: 512, write: false)
       }
     }
