@@ -56,8 +56,10 @@ uservec:
         ld      t0, 16(a0)              # kernel_trap = usertrap
         ld      t1, 0(a0)               # kernel_satp
 
-        # the kernel page table: finish user accesses first, then flush the TLB.
-        sfence.vma zero, zero
+        # the kernel page table. Every address space uses ASID 0, so flush the
+        # TLB after the switch (as Linux's switch_mm does); a flush before it
+        # as well only costs time: under QEMU each flush clears its whole
+        # software TLB, and a system call crosses here twice.
         csrw    satp, t1
         sfence.vma zero, zero
 
@@ -65,7 +67,6 @@ uservec:
 
 userret:
         # userret(satp): called by usertrapret() with the user page table in a0.
-        sfence.vma zero, zero
         csrw    satp, a0
         sfence.vma zero, zero
 
