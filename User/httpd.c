@@ -433,6 +433,21 @@ send_file(struct request *r, int fd, const char *name, long size)
   return 0;
 }
 
+// Open path read-only and fill *st: the descriptor, or -1.
+static int
+openstat(const char *path, struct stat *st)
+{
+  int fd;
+
+  if((fd = open(path, O_RDONLY)) < 0)
+    return -1;
+  if(fstat(fd, st) < 0){
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 // Answer a well-formed GET or HEAD. Returns 0 to go on with the connection.
 static int
 answer(struct request *r)
@@ -451,24 +466,27 @@ answer(struct request *r)
     send_error(r, 414, "");
     return -1;
   }
-  if(stat(path, &st) < 0){
+  // open, then fstat the descriptor: one path lookup per request, not two
+  if((fd = openstat(path, &st)) < 0){
     send_error(r, 404, "");
     return r->keepalive ? 0 : -1;
   }
   if(st.type == T_DIR){
+    close(fd);
     if(path[n-1] != '/'){
       // send the browser to "dir/" so the page's relative links work
       snprintf(loc, sizeof(loc), "Location: %s/\r\n", decoded);
       send_error(r, 301, loc);
       return r->keepalive ? 0 : -1;
     }
-    if(n + 10 >= MAXPATH || (strcpy(path + n, "index.html"), stat(path, &st)) < 0){
+    if(n + 10 >= MAXPATH || (strcpy(path + n, "index.html"), fd = openstat(path, &st)) < 0){
       send_error(r, 404, "");
       return r->keepalive ? 0 : -1;
     }
   }
-  if(st.type != T_FILE || (fd = open(path, O_RDONLY)) < 0){
-    send_error(r, 404, "");   // devices are not served
+  if(st.type != T_FILE){
+    close(fd);
+    send_error(r, 404, "");   // devices (and a directory named index.html) are not served
     return r->keepalive ? 0 : -1;
   }
   status = send_file(r, fd, path, st.size);
