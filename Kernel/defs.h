@@ -17,6 +17,9 @@ struct socket;
 void            binit(void);
 struct buf*     bread(uint, uint);
 struct buf*     bread_zero(uint, uint);   // a block about to be overwritten: no disk read
+int             bcached(uint, uint);      // hint: is the block cached now?
+void            bprefetch(uint, uint *, int); // read ahead these blocks, batched
+#define BPREFETCH_MAX 32                  // most blocks one bprefetch reads
 void            brelse(struct buf*);
 void            bwrite(struct buf*);
 void            bpin(struct buf*);
@@ -204,6 +207,8 @@ void            plic_complete(int);
 // disk.c: the block device, served by the Swift virtio-blk driver
 void            disk_init(void);
 void            disk_rw(struct buf *, int write);
+void            disk_rw_many(uint *blocknos, uchar **datas, int n, int write); // n requests in flight
+void            disk_rw_batch(struct buf **bufs, int n, int write);  // n locked bufs
 void            disk_intr(void);
 extern int      disk_irq;
 

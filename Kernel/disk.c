@@ -37,6 +37,57 @@ disk_rw(struct buf *b, int write)
     panic("disk_rw: virtio-blk request failed");
 }
 
+// Most requests one caller keeps in flight; the queue (64 descriptors,
+// 3 per request) holds 21, and others may be using it too.
+#define DISK_WINDOW 16
+
+// Read or write n blocks: block blocknos[i] to or from datas[i], with up to
+// DISK_WINDOW requests in flight at once, sleeping until all are done.
+// The caller keeps every datas[i] stable (and unread) until we return.
+void
+disk_rw_many(uint *blocknos, uchar **datas, int n, int write)
+{
+  int handle[DISK_WINDOW];
+  int head = 0, count = 0, next = 0, h;
+
+  while(next < n || count > 0){
+    h = -2;
+    if(next < n && count < DISK_WINDOW)
+      h = virtio_blk_submit((uint64)blocknos[next] * (BSIZE / 512), datas[next],
+                            BSIZE, write, count == 0);
+    if(h >= 0){
+      handle[(head + count) % DISK_WINDOW] = h;
+      count++;
+      next++;
+    } else if(h == -2 && count > 0){
+      // Window or queue full: collect our oldest request to make room.
+      if(virtio_blk_wait(handle[head]) < 0)
+        panic("disk_rw_many: virtio-blk request failed");
+      head = (head + 1) % DISK_WINDOW;
+      count--;
+    } else {
+      panic("disk_rw_many: virtio-blk request refused");
+    }
+  }
+}
+
+// disk_rw for n locked buffers at once.
+void
+disk_rw_batch(struct buf **bufs, int n, int write)
+{
+  uint blocknos[DISK_WINDOW];
+  uchar *datas[DISK_WINDOW];
+  int i, k;
+
+  for(i = 0; i < n; i += k){
+    for(k = 0; k < DISK_WINDOW && i + k < n; k++){
+      blocknos[k] = bufs[i + k]->blockno;
+      datas[k] = bufs[i + k]->data;
+    }
+    disk_rw_many(blocknos, datas, k, write);
+  }
+}
+
 void
 disk_intr(void)
 {

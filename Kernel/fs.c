@@ -607,6 +607,35 @@ itrunc(struct inode *ip)
   iupdate(ip);
 }
 
+// Blocks fetched together when readi misses the cache: the block missed
+// and those after it, which a sequential reader wants next.
+#define READAHEAD 16
+
+// readi missed the cache at file block bn (disk block addr): read it and
+// the next few blocks of the file in one batch, so this readi and the
+// following ones hit the cache. Caller holds ip->lock.
+static void
+readahead(struct inode *ip, uint bn, uint addr)
+{
+  uint list[BPREFETCH_MAX];
+  uint end;
+  int k = 0;
+
+  // At most READAHEAD blocks and a third of the cache, so a prefetch
+  // does not evict the index blocks bmap needs or itself.
+  end = bn + READAHEAD;
+  if(end > bn + NBUF / 3)
+    end = bn + NBUF / 3;
+  if(end > (ip->size + BSIZE - 1) / BSIZE)
+    end = (ip->size + BSIZE - 1) / BSIZE;
+  list[k++] = addr;
+  for(bn++; bn < end && k < BPREFETCH_MAX; bn++){
+    if((addr = bmap(ip, bn, 0)) != 0)
+      list[k++] = addr;
+  }
+  bprefetch(ip->dev, list, k);
+}
+
 // Read n bytes at off from ip's contents into dst (a user address if
 // user_dst, else kernel). Holes read as zeros. Returns the byte count,
 // or -1 if dst is bad. Caller holds ip->lock.
@@ -626,6 +655,8 @@ readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
   for(tot = 0; tot < n; tot += m, off += m, dst += m){
     m = min(n - tot, BSIZE - off % BSIZE);
     addr = bmap(ip, off / BSIZE, 0);
+    if(addr != 0 && !bcached(ip->dev, addr))
+      readahead(ip, off / BSIZE, addr);
     if(addr == 0){
       r = either_copyout(user_dst, dst, zeros, m);
     } else {

@@ -38,8 +38,13 @@ struct log {
   int committing;        // commit() is running; new operations wait
   uint fsize;            // file system size, to vet block numbers in the log
   struct logheader lh;
+  struct buf *pinned[LOGBLOCKS];  // lh.block[i]'s cached buffer, pinned
 };
 struct log log;
+
+// Commit's request lists for disk_rw_many (static: too big for a stack).
+static uint commit_blocknos[LOGBLOCKS];
+static uchar *commit_datas[LOGBLOCKS];
 
 // Commit writes the log area through this private buffer, so it never needs
 // a free buffer-cache slot while the log's own blocks pin the cache.
@@ -113,27 +118,42 @@ write_head(void)
   releasesleep(&logbuf.lock);
 }
 
-// Copy the cached (pinned) blocks into the log area.
+// Copy the cached (pinned) blocks into the log area, all requests in
+// flight together. No buffer locks needed: the buffers are pinned, and
+// while committing no operation runs, so nobody changes their data.
 static void
 write_log(void)
 {
-  struct buf *home;
   int i;
 
-  acquiresleep(&logbuf.lock);
   for(i = 0; i < log.lh.n; i++){
-    home = bread(log.dev, log.lh.block[i]);
-    memmove(logbuf.data, home->data, BSIZE);
-    brelse(home);
-    logbuf_write(log.start + 1 + i);
+    commit_blocknos[i] = log.start + 1 + i;
+    commit_datas[i] = log.pinned[i]->data;
   }
-  releasesleep(&logbuf.lock);
+  disk_rw_many(commit_blocknos, commit_datas, log.lh.n, 1);
 }
 
-// Copy committed blocks to their home locations. At commit the data is in
-// the pinned cache buffers; at recovery it must be read from the log area.
+// After the commit point: write the pinned blocks home, all at once,
+// then let the cache recycle them.
 static void
-install_trans(int recovering)
+install_committed(void)
+{
+  int i;
+
+  for(i = 0; i < log.lh.n; i++){
+    commit_blocknos[i] = log.lh.block[i];
+    commit_datas[i] = log.pinned[i]->data;
+  }
+  disk_rw_many(commit_blocknos, commit_datas, log.lh.n, 1);
+  for(i = 0; i < log.lh.n; i++){
+    bunpin(log.pinned[i]);
+    log.pinned[i] = 0;
+  }
+}
+
+// At boot: copy a committed log's blocks from the log area to their homes.
+static void
+install_recovered(void)
 {
   struct buf *home;
   int i;
@@ -141,22 +161,18 @@ install_trans(int recovering)
 
   for(i = 0; i < log.lh.n; i++){
     bno = log.lh.block[i];
-    if(recovering && (bno < 2 || bno >= log.fsize)){
+    if(bno < 2 || bno >= log.fsize){
       printf("log: skipping bad block number %d\n", bno);
       continue;
     }
     home = bread(log.dev, bno);
-    if(recovering){
-      acquiresleep(&logbuf.lock);
-      logbuf.dev = log.dev;
-      logbuf.blockno = log.start + 1 + i;
-      disk_rw(&logbuf, 0);
-      memmove(home->data, logbuf.data, BSIZE);
-      releasesleep(&logbuf.lock);
-    }
+    acquiresleep(&logbuf.lock);
+    logbuf.dev = log.dev;
+    logbuf.blockno = log.start + 1 + i;
+    disk_rw(&logbuf, 0);
+    memmove(home->data, logbuf.data, BSIZE);
+    releasesleep(&logbuf.lock);
     bwrite(home);
-    if(!recovering)
-      bunpin(home);
     brelse(home);
   }
 }
@@ -165,7 +181,7 @@ static void
 recover_from_log(void)
 {
   read_head();
-  install_trans(1);
+  install_recovered();
   log.lh.n = 0;
   write_head();
 }
@@ -226,7 +242,7 @@ commit(void)
     return;
   write_log();
   write_head();       // the commit point
-  install_trans(0);
+  install_committed();
   log.lh.n = 0;
   write_head();       // the transaction is installed: erase it
 }
@@ -250,8 +266,9 @@ log_write(struct buf *b)
     if(log.lh.n >= LOGBLOCKS)
       panic("log_write: transaction too big");
     log.lh.block[i] = b->blockno;
+    log.pinned[i] = b;  // pinned below, so this buffer stays b's
     log.lh.n++;
-    bpin(b);  // stays cached until install_trans
+    bpin(b);  // stays cached until install_committed
   }
   release(&log.lock);
 }

@@ -9,10 +9,10 @@
 #define NDEV         10            // maximum major device number
 #define ROOTDEV       1            // device number of file system root disk
 #define MAXARG       32            // max exec arguments
-#define MAXOPBLOCKS  10            // max # of blocks any FS op writes
-#define LOGBLOCKS    (MAXOPBLOCKS*3)  // max data blocks in on-disk log
+#define MAXOPBLOCKS  64            // max # of blocks any FS op writes
+#define LOGBLOCKS    (MAXOPBLOCKS*3)  // max data blocks in on-disk log (<= 254: header is one block)
 #define LOGSIZE      LOGBLOCKS     // xv6's older name for the same limit
-#define NBUF         (MAXOPBLOCKS*3)  // size of disk block cache
+#define NBUF         (MAXOPBLOCKS*4)  // size of disk block cache (>= LOGBLOCKS)
 #define FSSIZE       131072        // file system size in blocks (128 MiB)
 #define NINODES      1024          // inodes in the file system
 #define MAXPATH      128           // maximum file path name

@@ -10,5 +10,15 @@ int32_t virtio_blk_init(void);
 // sleeps until the device is done. Returns 0, or -1 on a device error.
 int32_t virtio_blk_rw(uint64_t sector, void *data, uint32_t len, int32_t write);
 
+// Start a request without waiting (several may be in flight). Returns a
+// handle >= 0 for virtio_blk_wait; -2 if the queue is full and mayblock is 0
+// (collect one of your own first); -1 for a bad request.
+int32_t virtio_blk_submit(uint64_t sector, void *data, uint32_t len, int32_t write,
+                          int32_t mayblock);
+
+// Sleep until the request with this handle is done and free it.
+// Returns 0, or -1 on a device error. Every handle must be waited for once.
+int32_t virtio_blk_wait(int32_t handle);
+
 // The block device's interrupt handler.
 void virtio_blk_intr(void);

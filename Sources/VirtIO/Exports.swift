@@ -42,6 +42,40 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
   }
 }
 
+/// Start a request without waiting; returns its handle (>= 0) for
+/// virtio_blk_wait, -2 if the queue is full and mayblock is 0, -1 if bad.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+@c public func virtio_blk_submit(
+  _ sector: UInt64, _ data: UnsafeMutableRawPointer?, _ len: UInt32, _ write: Int32,
+  _ mayblock: Int32
+) -> Int32 {
+  guard let blk = blockDevice, let data else { return -1 }
+  do throws(VirtioError) {
+    let head = try blk.submit(
+      sector: sector, data: PageDMA().physicalAddress(of: data), length: len,
+      write: write != 0, mayWait: mayblock != 0)
+    return Int32(head)
+  } catch .queueFull {
+    return -2
+  } catch {
+    print("virtio-blk: \(error.message)")
+    return -1
+  }
+}
+
+/// Sleep until the request from virtio_blk_submit is done; 0, or -1 on error.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+@c public func virtio_blk_wait(_ handle: Int32) -> Int32 {
+  guard let blk = blockDevice, handle >= 0, handle <= Int32(UInt16.max) else { return -1 }
+  do throws(VirtioError) {
+    try blk.wait(UInt16(handle))
+    return 0
+  } catch {
+    print("virtio-blk: \(error.message)")
+    return -1
+  }
+}
+
 // swift-format-ignore: AlwaysUseLowerCamelCase
 @c public func virtio_blk_intr() {
   blockDevice?.handleInterrupt()

@@ -85,16 +85,35 @@ public final class VirtioBlk<T: VirtioTransport> {
   public func readWrite(
     sector: UInt64, data: UInt64, length: UInt32, write: Bool
   ) throws(VirtioError) {
-    try lock.withLock { () throws(VirtioError) in
-      var head: UInt16
+    let head = try submit(sector: sector, data: data, length: length, write: write, mayWait: true)
+    try wait(head)
+  }
+
+  /// Start a request and return its handle (the chain's head id) without
+  /// waiting for it, so a caller can keep several in flight. With a full
+  /// queue: sleep for room if mayWait, else throw .queueFull (a caller that
+  /// itself holds finished, uncollected requests must collect one first, or
+  /// it could wait for room only it can free).
+  public func submit(
+    sector: UInt64, data: UInt64, length: UInt32, write: Bool, mayWait: Bool
+  ) throws(VirtioError) -> UInt16 {
+    try lock.withLock { () throws(VirtioError) -> UInt16 in
       while true {
         do throws(VirtioError) {
-          head = try submitLocked(sector: sector, data: data, length: length, write: write)
-          break
+          return try submitLocked(sector: sector, data: data, length: length, write: write)
         } catch .queueFull {
+          if !mayWait { throw .queueFull }
           lock.sleep(on: freedChannel)
         }
       }
+    }
+  }
+
+  /// Sleep until the request `head` from submit is done, then free it.
+  public func wait(_ head: UInt16) throws(VirtioError) {
+    guard head < queue.size else { throw .badRequest }
+    try lock.withLock { () throws(VirtioError) in
+      guard slots[Int(head)].waiting else { throw .badRequest }
       while !slots[Int(head)].done {
         lock.sleep(on: channel(head))
       }
