@@ -722,21 +722,34 @@ namecmp(const char *s, const char *t)
 static uint
 dirfind(struct inode *dp, char *name, uint *poff)
 {
-  uint off;
-  struct dirent de;
+  uint off, addr, inum;
+  struct buf *bp;
+  struct dirent *de;
 
   if(dp->type != T_DIR)
     return 0;
-  for(off = 0; off + sizeof(de) <= dp->size; off += sizeof(de)){
-    if(readi(dp, 0, (uint64) &de, off, sizeof(de)) != sizeof(de))
-      return 0;
-    if(de.inum == 0 || namecmp(name, de.name) != 0)
+  // One buffer per directory block rather than one readi per entry: a path
+  // lookup runs on every open, and under emulation each readi costs locks.
+  for(off = 0; off + sizeof(*de) <= dp->size; ){
+    if((addr = bmap(dp, off / BSIZE, 0)) == 0){
+      off = (off / BSIZE + 1) * BSIZE;   // a hole holds no entries
       continue;
-    if(de.inum >= sb.ninodes)
-      return 0;  // damaged entry: treat as absent
-    if(poff)
-      *poff = off;
-    return de.inum;
+    }
+    bp = bread(dp->dev, addr);
+    for(de = (struct dirent *)(bp->data + off % BSIZE);
+        (uchar *)(de + 1) <= bp->data + BSIZE && off + sizeof(*de) <= dp->size;
+        de++, off += sizeof(*de)){
+      if(de->inum == 0 || namecmp(name, de->name) != 0)
+        continue;
+      inum = de->inum;
+      brelse(bp);
+      if(inum >= sb.ninodes)
+        return 0;  // damaged entry: treat as absent
+      if(poff)
+        *poff = off;
+      return inum;
+    }
+    brelse(bp);
   }
   return 0;
 }
