@@ -12,6 +12,13 @@ and, per direction and with a fixed random seed, drops, duplicates, delays (mean
   netrelay.py --guest-peer PORT --net-peer PORT [--seed N] [--loss P] [--dup P]
               [--reorder P] [--delay MS] [--jitter MS] [--corrupt P]
               [--up-...|--down-... to set one direction only]
+  netrelay.py --guest-peer PORT --tap IFNAME [--tap-netns NS] [...]
+
+With --tap the far side is not QEMU's user network but a tap device (needs root):
+frames from the guest are written to it and frames the kernel sends on it go to
+the guest, so the guest's peer is the Linux stack of that namespace. The relay's
+UDP sockets are bound first, in the relay's own namespace (where QEMU and the
+tests are); only then does it enter --tap-netns (setns) to open the tap there.
 
 "down" is net -> guest, "up" is guest -> net; a bare option sets both. Ports 0
 for the relay's own sockets (--guest-port, --net-port, --control-port) mean
@@ -28,7 +35,8 @@ Control channel (UDP, 127.0.0.1:control-port), one datagram per command:
 Empty frames are never sent: QEMU's dgram backend would take one for the end of
 the connection and stop reading (counted as "empty").
 Counters are printed on stderr at exit (also on SIGTERM/SIGINT)."""
-import argparse, heapq, ipaddress, json, random, select, signal, socket, sys, time
+import argparse, ctypes, ctypes.util, fcntl, heapq, ipaddress, json, os, random, select, signal
+import socket, struct, sys, time
 
 FIELDS = ("loss", "dup", "reorder", "delay", "jitter", "corrupt")
 
@@ -90,14 +98,67 @@ class Direction:
         return max(0.0, self.rng.uniform(self.delay - self.jitter, self.delay + self.jitter))
 
 
+TUNSETIFF = 0x400454ca
+IFF_TAP, IFF_NO_PI = 0x0002, 0x1000
+CLONE_NEWNET = 0x40000000
+
+
+def enter_netns(name):
+    """Move this process into the network namespace `ip netns add name` made."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    fd = os.open(os.path.join("/var/run/netns", name), os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            e = ctypes.get_errno()
+            raise OSError(e, "setns(%s): %s" % (name, os.strerror(e)))
+    finally:
+        os.close(fd)
+
+
+def open_tap(name):
+    """A non-blocking fd on tap device `name` (made if missing), one frame per read,
+    no packet-information header."""
+    fd = os.open("/dev/net/tun", os.O_RDWR | os.O_NONBLOCK)
+    try:
+        fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), IFF_TAP | IFF_NO_PI))
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+class TapEnd:
+    """The far side as a tap fd, with the socket calls the relay uses on its UDP end."""
+
+    def __init__(self, name, netns=None):
+        if netns:
+            enter_netns(netns)
+        self.name = name
+        self.fd = open_tap(name)
+
+    def fileno(self):
+        return self.fd
+
+    def getsockname(self):
+        return ("tap", 0)
+
+    def recvfrom(self, n):
+        return os.read(self.fd, n), None     # BlockingIOError when empty, as a socket
+
+    def sendto(self, frame, addr):
+        return os.write(self.fd, frame)
+
+
 class Relay:
     def __init__(self, args):
         self.host = args.host
         self.guest_peer = (args.host, args.guest_peer)
         self.net_peer = (args.host, args.net_peer)
         self.gsock = self._bind(args.guest_port)
-        self.nsock = self._bind(args.net_port)
         self.csock = self._bind(args.control_port)
+        self.tap = args.tap
+        # the tap last: entering its namespace must not move the sockets above
+        self.nsock = TapEnd(args.tap, args.tap_netns) if args.tap else self._bind(args.net_port)
         # one generator per direction: the two don't perturb each other
         self.down = Direction("down", random.Random("%d-down" % args.seed))
         self.up = Direction("up", random.Random("%d-up" % args.seed))
@@ -118,7 +179,7 @@ class Relay:
     def ports(self):
         return dict(guest_port=self.gsock.getsockname()[1], net_port=self.nsock.getsockname()[1],
                     control_port=self.csock.getsockname()[1],
-                    guest_peer=self.guest_peer[1], net_peer=self.net_peer[1])
+                    guest_peer=self.guest_peer[1], net_peer=self.net_peer[1], tap=self.tap)
 
     def stats(self):
         return dict(down=dict(self.down.count, **self.down.settings()),
@@ -221,7 +282,9 @@ def parse(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--guest-peer", type=int, required=True, help="QEMU's guest dgram local port")
-    p.add_argument("--net-peer", type=int, required=True, help="QEMU's user-side dgram local port")
+    p.add_argument("--net-peer", type=int, default=0, help="QEMU's user-side dgram local port")
+    p.add_argument("--tap", help="far side: this tap device instead of --net-peer (root)")
+    p.add_argument("--tap-netns", help="the network namespace that holds --tap")
     p.add_argument("--guest-port", type=int, default=0)
     p.add_argument("--net-port", type=int, default=0)
     p.add_argument("--control-port", type=int, default=0)
@@ -231,7 +294,10 @@ def parse(argv):
         unit = " (ms)" if f in ("delay", "jitter") else " (0..1)"
         for pre in ("", "up-", "down-"):
             p.add_argument("--" + pre + f, type=float, default=None, help=pre + f + unit if not pre else argparse.SUPPRESS)
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if not args.tap and not args.net_peer:
+        p.error("one of --net-peer and --tap is required")
+    return args
 
 
 def main(argv=None):

@@ -157,5 +157,57 @@ class RelayTest(unittest.TestCase):
             e.stop()
 
 
+class TapTest(unittest.TestCase):
+    """The tap far side: an ARP request from the fake guest, answered by the Linux
+    stack of a throwaway namespace. Needs root (skipped otherwise)."""
+
+    @unittest.skipUnless(os.geteuid() == 0 and os.path.exists("/dev/net/tun"),
+                         "needs root and /dev/net/tun")
+    def test_arp_through_tap_in_namespace(self):
+        ns, tap = "netrelay-test-%d" % os.getpid(), "nrtap0"
+        run = lambda c: subprocess.run(c, shell=True, check=True, capture_output=True)
+        guest = udp_socket()
+        p = None
+        try:
+            run("ip netns add %s" % ns)
+            run("ip netns exec %s ip tuntap add dev %s mode tap" % (ns, tap))
+            run("ip netns exec %s ip addr add 10.77.0.1/24 dev %s" % (ns, tap))
+            run("ip netns exec %s ip link set %s up" % (ns, tap))
+            p = subprocess.Popen([sys.executable, os.path.join(HERE, "netrelay.py"),
+                                  "--guest-peer", str(guest.getsockname()[1]),
+                                  "--tap", tap, "--tap-netns", ns],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            line = p.stdout.readline()
+            if not line.startswith("netrelay ready "):
+                self.fail("relay did not start: %r %s" % (line, p.stderr.read()[-500:]))
+            ports = json.loads(line.split(" ", 2)[2])
+            mac = bytes.fromhex("525400aabbcc")
+            arp = (b"\x00\x01\x08\x00\x06\x04\x00\x01" + mac + bytes([10, 77, 0, 2])
+                   + b"\0" * 6 + bytes([10, 77, 0, 1]))
+            guest.settimeout(0.5)
+            reply = None
+            for _ in range(10):          # the first may go before the tap's carrier is up
+                guest.sendto(b"\xff" * 6 + mac + b"\x08\x06" + arp, ("127.0.0.1", ports["guest_port"]))
+                try:
+                    while True:
+                        f = guest.recv(65536)
+                        if f[12:14] == b"\x08\x06" and f[20:22] == b"\x00\x02":
+                            reply = f
+                            break
+                except socket.timeout:
+                    pass
+                if reply:
+                    break
+            self.assertIsNotNone(reply, "no ARP reply from the namespace's kernel")
+            self.assertEqual(reply[:6], mac)
+            self.assertEqual(reply[28:32], bytes([10, 77, 0, 1]))
+        finally:
+            if p:
+                p.terminate()
+                p.communicate(timeout=5)
+            guest.close()
+            subprocess.run("ip netns del %s" % ns, shell=True, capture_output=True)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=1)

@@ -8,12 +8,16 @@ relayed(): a guest whose NIC is on QEMU's `-netdev dgram`, with tools/netrelay.p
 between it and QEMU's user network (host port forwarded to the guest's port 80),
 so tests can lose, duplicate, delay, reorder and corrupt frames and inject their own.
 
+tap_namespace() + relayed(..., tap_netns=NS): the relay's far side is a tap device in
+a network namespace with dnsmasq on it, so the guest's TCP peer is the Linux kernel
+(SACK, RACK) rather than slirp's old BSD stack.
+
 Frame builders (eth/ipv4/tcp/udp/arp) craft frames by hand, so no scapy is needed."""
 import contextlib, json, os, re, shlex, socket, struct, subprocess, sys, time
 
 import pexpect
 
-from guest import Guest, TestFailure, PROMPT, ROOT, _Collect, free_port
+from guest import Guest, TestFailure, Skip, PROMPT, ROOT, _Collect, free_port
 
 OUTDIR = os.path.join(ROOT, "build", "reliability")
 GUEST_MAC = bytes.fromhex("525400123456")
@@ -132,10 +136,11 @@ class Relay:
 
 
 class RelayGuest(Guest):
-    """A Guest (same run/wait_for/poweroff) whose NIC goes through a netrelay."""
+    """A Guest (same run/wait_for/poweroff) whose NIC goes through a netrelay: to QEMU's
+    user network, or with tap_netns to the tap device TAP_NAME in that namespace."""
 
     def __init__(self, name, cpus=3, seed=1, relay_opts=(), boot_timeout=90, hostfwd=(),
-                 kernel=None):
+                 kernel=None, tap_netns=None):
         self.name = name
         self.fwdport = free_port()
         self.pcap = os.path.join("pcap", name + ".pcap")
@@ -143,6 +148,9 @@ class RelayGuest(Guest):
         if os.path.exists(os.path.join(ROOT, self.pcap)):
             os.unlink(os.path.join(ROOT, self.pcap))
         gport, nport = free_udp_port(), free_udp_port()
+        if tap_netns:
+            relay_opts = ["--tap", TAP_NAME, "--tap-netns", tap_netns] + list(relay_opts)
+            nport = 0
         self.relay = Relay(gport, nport, seed=seed, opts=relay_opts)
         rp = self.relay.ports
         fwd = ",".join(["hostfwd=tcp:127.0.0.1:%d-:80" % self.fwdport] + list(hostfwd))
@@ -157,6 +165,8 @@ class RelayGuest(Guest):
             "-netdev", "hubport,id=hp0,hubid=0,netdev=u0",
             "-netdev", "hubport,id=hp1,hubid=0,netdev=d1",
         ]
+        if tap_netns:
+            net = net[:6]        # the guest's NIC only: the relay writes to the tap
         argv = _qemu_base(cpus) + net
         if kernel:   # another build of the kernel (experiments with lwIP options)
             argv[argv.index("-kernel") + 1] = kernel
@@ -197,6 +207,81 @@ def relayed(name, **kw):
         raise
     finally:
         g.relay.stop()
+
+
+# ------------------------------------------------------------------ tap in a namespace
+TAP_NAME = "reltap0"
+TAP_NET = "192.168.78"          # host side .1, dnsmasq hands out .50-.99
+
+
+def _sh(cmd):
+    r = subprocess.run(cmd, shell=True, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise TestFailure("`%s` failed: %s" % (cmd, (r.stderr or r.stdout)[-300:]))
+    return r.stdout
+
+
+def tap_available():
+    """Raise Skip unless a namespace, a tap and dnsmasq can be had."""
+    if os.geteuid() != 0:
+        raise Skip("needs root: the test makes a network namespace and a tap device "
+                   "(the guest's TCP peer is then the Linux kernel); run `make test` as root")
+    if not os.path.exists("/dev/net/tun"):
+        raise Skip("no /dev/net/tun: cannot make a tap device")
+    if subprocess.run("command -v dnsmasq || test -x /usr/sbin/dnsmasq", shell=True,
+                      capture_output=True).returncode != 0:
+        raise Skip("dnsmasq is not installed (make test installs dnsmasq-base)")
+
+
+@contextlib.contextmanager
+def tap_namespace(tag):
+    """A fresh namespace holding tap TAP_NAME at TAP_NET.1/24 and dnsmasq serving DHCP
+    on it; yields the namespace's name. Everything is removed afterwards."""
+    tap_available()
+    ns = "xv6rel-%s-%d" % (tag, os.getpid())
+    leases = "/tmp/%s.leases" % ns
+    dnsmasq = None
+    try:
+        _sh("ip netns add %s" % ns)
+        _sh("ip netns exec %s ip link set lo up" % ns)
+        _sh("ip netns exec %s ip tuntap add dev %s mode tap" % (ns, TAP_NAME))
+        _sh("ip netns exec %s ip addr add %s.1/24 dev %s" % (ns, TAP_NET, TAP_NAME))
+        _sh("ip netns exec %s ip link set %s up" % (ns, TAP_NAME))
+        dnsmasq = subprocess.Popen(
+            ["ip", "netns", "exec", ns, "dnsmasq", "--no-daemon", "--conf-file=/dev/null",
+             "--port=0", "--no-ping", "--interface=" + TAP_NAME, "--bind-interfaces",
+             "--dhcp-range=%s.50,%s.99,255.255.255.0,1h" % (TAP_NET, TAP_NET),
+             "--dhcp-option=option:router,%s.1" % TAP_NET,
+             "--dhcp-option=option:dns-server,%s.1" % TAP_NET,
+             "--dhcp-leasefile=" + leases, "--pid-file="],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        yield ns
+    finally:
+        if dnsmasq:
+            dnsmasq.terminate()
+            try:
+                dnsmasq.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                dnsmasq.kill()
+        subprocess.run("ip netns del %s" % ns, shell=True, capture_output=True)
+        if os.path.exists(leases):
+            os.unlink(leases)
+
+
+def leased_address(ns, timeout=60):
+    """The address dnsmasq in namespace ns leased (from its lease file, not the guest's
+    console, where the lease line can come interleaved with other output)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            for line in open("/tmp/%s.leases" % ns):
+                f = line.split()
+                if len(f) >= 3 and f[2].startswith(TAP_NET + "."):
+                    return f[2]
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return None
 
 
 # ------------------------------------------------------------------ frame builders
