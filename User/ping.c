@@ -371,18 +371,17 @@ pingonce(int fd, uint32 dst, int id, int seq, struct options *o, uchar *msg,
 static void
 summary(const char *host, struct stats *st)
 {
-  char a[24], b[24], c[24];
+  char a[24], b[24], c[24], errs[24] = "", rtt[96] = "";
   int loss = st->sent ? (st->sent - st->received) * 100 / st->sent : 0;
 
-  printf("--- %s ping statistics ---\n", host);
-  printf("%d packets transmitted, %d received, ", st->sent, st->received);
   if(st->errors)
-    printf("+%d errors, ", st->errors);
-  printf("%d%% packet loss", loss);
+    snprintf(errs, sizeof(errs), "+%d errors, ", st->errors);
   if(st->received)
-    printf(", rtt min/avg/max = %s/%s/%s ms", ms(st->min_us, a, sizeof(a)),
-           ms(st->sum_us / st->received, b, sizeof(b)), ms(st->max_us, c, sizeof(c)));
-  printf("\n");
+    snprintf(rtt, sizeof(rtt), ", rtt min/avg/max = %s/%s/%s ms", ms(st->min_us, a, sizeof(a)),
+             ms(st->sum_us / st->received, b, sizeof(b)), ms(st->max_us, c, sizeof(c)));
+  // one printf, so one write: the summary stays whole next to another ping's output
+  printf("--- %s ping statistics ---\n%d packets transmitted, %d received, %s%d%% packet loss%s\n",
+         host, st->sent, st->received, errs, loss, rtt);
 }
 
 int
