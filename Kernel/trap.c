@@ -2,7 +2,7 @@
 // (usertrap, entered through trampoline.S) and from the kernel (kerneltrap,
 // through kernelvec.S), and the way back to user space (usertrapret).
 //
-// Timer: hart 0 counts ticks (TICK_HZ a second) and drives the network timers;
+// Timer: hart 0 keeps ticks (TICK_HZ a second, from the clock) and drives the network timers;
 // every hart yields on each tick, which makes scheduling preemptive.
 #include "types.h"
 #include "param.h"
@@ -58,7 +58,10 @@ clockintr(void)
 {
   if(cpuid() == 0){
     acquire(&tickslock);
-    ticks++;
+    // Ticks follow the clock, not the count of interrupts: under a loaded host
+    // QEMU delivers timer interrupts late and would lose ticks, and sleep(n),
+    // uptime() and the socket timeouts must stay true to real time.
+    ticks = r_time() / TICK_INTERVAL;
     wakeup(&ticks);
     release(&tickslock);
     net_timer();
