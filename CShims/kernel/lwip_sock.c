@@ -370,6 +370,24 @@ lsock_udp_set_reuseaddr(struct udp_pcb *pcb, int on)
     ip_reset_option(pcb, SOF_REUSEADDR);
 }
 
+// A datagram's payload copied from user memory into a new pbuf with room in
+// front for the headers of layer; 0, LSOCK_ERR_MEM or LSOCK_EFAULT.
+static int32_t
+user_pbuf(pbuf_layer layer, uint64_t src, uint32_t len, struct pbuf **out)
+{
+  struct pbuf *p;
+
+  if((p = pbuf_alloc(layer, (u16_t)len, PBUF_RAM)) == 0)
+    return LSOCK_ERR_MEM;
+  // PBUF_RAM is one contiguous piece
+  if(len > 0 && lsock_copyin(p->payload, src, len) < 0){
+    pbuf_free(p);
+    return LSOCK_EFAULT;
+  }
+  *out = p;
+  return 0;
+}
+
 int32_t
 lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len, int to_addr,
                     uint32_t addr, uint16_t port)
@@ -378,14 +396,8 @@ lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len, int to_addr
   ip_addr_t a;
   err_t err;
 
-  p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
-  if(p == 0)
-    return LSOCK_ERR_MEM;
-  // PBUF_RAM is one contiguous piece
-  if(len > 0 && lsock_copyin(p->payload, src, len) < 0){
-    pbuf_free(p);
-    return LSOCK_EFAULT;
-  }
+  if((err = user_pbuf(PBUF_TRANSPORT, src, len, &p)) != 0)
+    return err;
   if(to_addr){
     ip_addr_set_ip4_u32_val(a, addr);
     err = udp_sendto(pcb, p, &a, port);
@@ -459,13 +471,8 @@ lsock_raw_send_user(struct raw_pcb *pcb, uint64_t src, uint32_t len, int to_addr
   err_t err;
 
   // PBUF_IP leaves room in front for the IP header raw_sendto writes
-  p = pbuf_alloc(PBUF_IP, (u16_t)len, PBUF_RAM);
-  if(p == 0)
-    return LSOCK_ERR_MEM;
-  if(len > 0 && lsock_copyin(p->payload, src, len) < 0){
-    pbuf_free(p);
-    return LSOCK_EFAULT;
-  }
+  if((err = user_pbuf(PBUF_IP, src, len, &p)) != 0)
+    return err;
   if(to_addr){
     ip_addr_set_ip4_u32_val(a, addr);
     err = raw_sendto(pcb, p, &a);
