@@ -38,7 +38,7 @@ def test_shell_session():
         g.c.sendline("echo background &")
         if not g.wait_for(r"background\r?\n", timeout=10):
             raise TestFailure("`echo background &` printed nothing")
-        expect_in(r"done", g.run("echo done"), "shell still answers after &")
+        expect_in(r"done", g.run("echo done", expect=r"\ndone\r?\n"), "shell still answers after &")
         expect_in(r"(?m)^xv6-net is an xv6-style", g.run("grep xv6-net README.md"), "grep a file")
         g.poweroff()
 
