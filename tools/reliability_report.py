@@ -16,7 +16,7 @@ COMMAND = "make test (tools/reliability_report.py writes this file at its end)"
 
 # Summary lines: (title, words any of which in a case's name selects it).
 SUMMARY = [
-    ("Loss survived", ("loss", "lossy", "duplicat", "reorder", "delay")),
+    ("Loss survived", ("loss", "lossy", "bad-network", "duplicat", "reorder", "delay")),
     ("Floods held", ("flood", "half-open", "syn", "slowloris")),
     ("Malformed inputs tried", ("malformed", "fuzz", "runt", "fragment", "random")),
     ("Pages and pools leaked", ("leak", "every state", "never reads", "table is full")),
