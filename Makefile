@@ -38,7 +38,9 @@ CFLAGS := $(RVFLAGS) -ffreestanding -fno-builtin -nostdlib -nostdinc \
           -isystem $(RESDIR)/include -Wall -Werror -O2 -fno-omit-frame-pointer \
           -ggdb -gdwarf-4 -fno-common -fno-pie -MD -MP
 KCFLAGS := $(CFLAGS) -I Kernel -I CShims/include
-UCFLAGS := $(CFLAGS) -I User/include -Wno-nonportable-include-path
+# User programs include "kernel/types.h" and "user/user.h" as on xv6-riscv:
+# build/include/kernel is a link to Kernel/ made at build time.
+UCFLAGS := $(CFLAGS) -I User/include -I $(BUILD)/include -Wno-nonportable-include-path
 LDFLAGS := -z max-page-size=4096
 # `make V=1` shows every command; by default each step prints one short line.
 Q := $(if $(filter 1,$(V)),,@)
@@ -161,17 +163,21 @@ ULIB_OBJS := $(patsubst User/lib/%,$(BUILD)/obj/user/lib/%.o,$(basename $(ULIB_S
 UPROG_NAMES := $(basename $(notdir $(wildcard User/*.c)))
 UPROGS := $(patsubst %,$(BUILD)/user/_%,$(UPROG_NAMES))
 
-$(BUILD)/obj/user/lib/%.o: User/lib/%.c
+$(BUILD)/include/kernel:
+	@mkdir -p $(@D)
+	@ln -sfn ../../Kernel $@
+
+$(BUILD)/obj/user/lib/%.o: User/lib/%.c | $(BUILD)/include/kernel
 	@mkdir -p $(@D)
 	@echo "  CC     $@"
 	$(Q)$(CLANG) $(UCFLAGS) -c $< -o $@
 
-$(BUILD)/obj/user/lib/%.o: User/lib/%.S
+$(BUILD)/obj/user/lib/%.o: User/lib/%.S | $(BUILD)/include/kernel
 	@mkdir -p $(@D)
 	@echo "  CC     $@"
 	$(Q)$(CLANG) $(UCFLAGS) -I Kernel -c $< -o $@
 
-$(BUILD)/obj/user/%.o: User/%.c
+$(BUILD)/obj/user/%.o: User/%.c | $(BUILD)/include/kernel
 	@mkdir -p $(@D)
 	@echo "  CC     $@"
 	$(Q)$(CLANG) $(UCFLAGS) -c $< -o $@
