@@ -98,6 +98,9 @@ $(BUILD)/swift/$(1).o $(BUILD)/swift/$(1).swiftmodule &: $(wildcard Sources/$(1)
 	$(Q)$(SWIFTC) $(SWIFT_KFLAGS) $$(SWIFT_FLAGS_$(1)) -module-name $(1) \
 	    -emit-module -emit-module-path $(BUILD)/swift/$(1).swiftmodule \
 	    -c $(wildcard Sources/$(1)/*.swift) -o $(BUILD)/swift/$(1).o
+	@# swiftc leaves an output untouched when its bytes did not change: mark both
+	@# as made now, or make would run this rule again every time.
+	@touch $(BUILD)/swift/$(1).o $(BUILD)/swift/$(1).swiftmodule
 endef
 swift_modules_before :=
 $(foreach m,$(SWIFT_MODULES),$(eval $(call swift_module_rule,$(m),$(swift_modules_before)))$(eval swift_modules_before += $(m)))
