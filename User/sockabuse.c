@@ -54,7 +54,7 @@ mkaddr(struct sockaddr_in *sa, const char *addr, int port)
 }
 
 static int
-dial(const char *addr, int port)
+connect_to(const char *addr, int port)
 {
   struct sockaddr_in sa;
   int fd;
@@ -250,7 +250,7 @@ args(const char *addr, int port)
   udp = socket(AF_INET, SOCK_DGRAM, 0);
   mkaddr(&self, "0.0.0.0", 5555);
   ok(udp >= 0 && bind(udp, (void*)&self, sizeof(self)) == 0, "udp socket bound");
-  tcp = dial(addr, port);
+  tcp = connect_to(addr, port);
   ok(tcp >= 0, "tcp connection to the host");
   badaddrs(tcp, udp);
   close(udp);
@@ -264,7 +264,7 @@ args(const char *addr, int port)
   close(tcp);
   badfds();
   // still working afterwards
-  tcp = dial(addr, port);
+  tcp = connect_to(addr, port);
   ok(tcp >= 0 && write(tcp, "bye\n", 4) == 4, "sockets still work afterwards");
   close(tcp);
   printf("sockabuse: pages before %ld after %ld\n", pages, kstat(KSTAT_FREEPAGES));
@@ -362,7 +362,7 @@ victim(int kind, const char *addr, int port, int lport)
 
   switch(kind){
   case K_CONNECT:
-    dial(BLACKHOLE, 80);
+    connect_to(BLACKHOLE, 80);
     break;
   case K_ACCEPT:
   case K_LISTENING:
@@ -370,16 +370,16 @@ victim(int kind, const char *addr, int port, int lport)
       accept(fd, 0, 0);
     break;
   case K_READ:
-    if((fd = dial(addr, port)) >= 0)
+    if((fd = connect_to(addr, port)) >= 0)
       read(fd, buf, sizeof(buf));
     break;
   case K_WRITE:   // the peer never reads: fills its window, then blocks
-    if((fd = dial(addr, port)) >= 0)
+    if((fd = connect_to(addr, port)) >= 0)
       while(write(fd, buf, sizeof(buf)) > 0)
         ;
     break;
   case K_CONNECTED:
-    dial(addr, port);
+    connect_to(addr, port);
     break;
   case K_IDLE:
     socket(AF_INET, SOCK_STREAM, 0);
@@ -444,7 +444,7 @@ killall(const char *addr, int port)
     // write gets longer: the window must fill first
     ok(killone(k, addr, port, 6000 + k, k == K_WRITE ? 150 : 30, 1), what);
   }
-  int fd = dial(addr, port);
+  int fd = connect_to(addr, port);
   ok(fd >= 0, "connections still work afterwards");
   close(fd);
   printf("sockabuse: pages before %ld after %ld\n", pages, kstat(KSTAT_FREEPAGES));
@@ -461,7 +461,7 @@ noread(const char *addr, int port, int secs)
 
   netinfo(NETINFO_MEM, &m0, 0);
   memline("start", &m0, p0);
-  fd = dial(addr, port);
+  fd = connect_to(addr, port);
   ok(fd >= 0, "connected to a sender");
   for(int t = 0; t < secs * 4; t++){
     pause(25);

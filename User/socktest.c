@@ -47,7 +47,7 @@ mkaddr(struct sockaddr_in *sa, const char *addr, int port)
 }
 
 static int
-dial(const char *addr, int port)
+connect_to(const char *addr, int port)
 {
   struct sockaddr_in sa;
   int fd;
@@ -92,7 +92,7 @@ client(const char *addr, int port, int bytes)
   uint sum = 0;
   int t0 = uptime();
 
-  if((fd = dial(addr, port)) < 0){
+  if((fd = connect_to(addr, port)) < 0){
     fail("connect");
     return;
   }
@@ -251,7 +251,7 @@ manychild(const char *addr, int port, int first, int count)
   int fds[PERCHILD], ok = 0, len, got, r;
 
   for(int i = 0; i < count; i++){
-    if((fds[i] = dial(addr, port)) < 0){
+    if((fds[i] = connect_to(addr, port)) < 0){
       printf("socktest: connection %d\n", first + i);
       fail("connect");
       count = i;
@@ -330,7 +330,7 @@ leak(const char *addr, int port, int n)
   after = before;
   memline("before", &before, pb);
   for(int i = 0; i < n; i++){
-    if((fd = dial(addr, port)) < 0){
+    if((fd = connect_to(addr, port)) < 0){
       fail("connect");
       return;
     }
@@ -457,7 +457,7 @@ slow(const char *addr, int port, int bytes)
 {
   int fd, n, got = 0, q, maxq = 0;
 
-  if((fd = dial(addr, port)) < 0){
+  if((fd = connect_to(addr, port)) < 0){
     fail("connect");
     return;
   }
@@ -494,7 +494,7 @@ reset(const char *addr, int port)
 {
   int fd, n;
 
-  if((fd = dial(addr, port)) < 0){
+  if((fd = connect_to(addr, port)) < 0){
     fail("connect");
     return;
   }
