@@ -56,12 +56,13 @@ prefixlen(uint32 mask_be)
   return n;
 }
 
+// Formats a network-order IPv4 address into buf as dotted decimal.
 static void
-print_ip(const char *before, uint32 a)
+format_ip(char *buf, int size, uint32 a)
 {
   // network order: the first octet is the lowest byte
-  printf("%s%d.%d.%d.%d", before, (int)(a & 0xff), (int)((a >> 8) & 0xff),
-         (int)((a >> 16) & 0xff), (int)(a >> 24));
+  snprintf(buf, size, "%d.%d.%d.%d", (int)(a & 0xff), (int)((a >> 8) & 0xff),
+           (int)((a >> 16) & 0xff), (int)(a >> 24));
 }
 
 // netif status callback: runs on netif_set_up and whenever the address changes
@@ -82,13 +83,16 @@ net_status(struct netif *netif)
     return;
   lease_addr = a;
   lease_ms = uptime_ms();
-  printf("net0: %02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
-         mac[3], mac[4], mac[5]);
-  print_ip(" ", a);
-  printf("/%d", prefixlen(ip4_addr_get_u32(netif_ip4_netmask(netif))));
-  print_ip(" gw ", ip4_addr_get_u32(netif_ip4_gw(netif)));
-  print_ip(" dns ", dns ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0);
-  printf(" (lease after %d ms)\n", (int)lease_ms);
+  // One printf for the whole line: the console lock is per call, so a line
+  // built from several calls can be split by another hart's message.
+  char addr[16], gw[16], server[16];
+  format_ip(addr, sizeof(addr), a);
+  format_ip(gw, sizeof(gw), ip4_addr_get_u32(netif_ip4_gw(netif)));
+  format_ip(server, sizeof(server), dns ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0);
+  printf("net0: %02x:%02x:%02x:%02x:%02x:%02x %s/%d gw %s dns %s (lease after %d ms)\n",
+         mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], addr,
+         prefixlen(ip4_addr_get_u32(netif_ip4_netmask(netif))), gw, server,
+         (int)lease_ms);
 }
 
 // Called once from main() on hart 0, after the PLIC and the allocator.
