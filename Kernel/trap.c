@@ -185,7 +185,7 @@ kerneltrap(void)
 
   if((sstatus & SSTATUS_SPP) == 0)
     panic("kerneltrap: not from supervisor mode");
-  if(intr_get())
+  if(sstatus & SSTATUS_SIE)
     panic("kerneltrap: interrupts enabled");
 
   int which = devintr();
