@@ -462,6 +462,70 @@ bmap(struct inode *ip, uint bn, int alloc)
   return 0;
 }
 
+// Where the entry for file block bn lives: in the inode (returns 0 and sets
+// *direct), or at entry *idx of index block (the return value; 0 for a hole).
+// Blocks bn and bn+1 usually share an index block, so bmap_run asks once per
+// index block; group is the doubly-indirect group, cached by the caller.
+static uint
+index_of(struct inode *ip, uint bn, uint *idx, int *direct, int *group, uint *groupblk)
+{
+  *direct = 0;
+  if(bn < NDIRECT){
+    *direct = 1;
+    *idx = bn;
+    return 0;
+  }
+  bn -= NDIRECT;
+  if(bn < NINDIRECT){
+    *idx = bn;
+    return slot_block(ip, &ip->addrs[NDIRECT], 0);
+  }
+  bn -= NINDIRECT;
+  *idx = bn % NINDIRECT;
+  if(*group != (int)(bn / NINDIRECT)){
+    uint top = slot_block(ip, &ip->addrs[NDIRECT+1], 0);
+    *group = bn / NINDIRECT;
+    *groupblk = top ? index_block(ip, top, *group, 0) : 0;
+  }
+  return *groupblk;
+}
+
+// bmap without allocation for n blocks from bn (all below MAXFILE): addrs[i]
+// gets the disk address of block bn+i, 0 for a hole. Reads each index block
+// once instead of once per block (bmap's cost for a large file: two breads
+// per block). Caller holds ip->lock.
+static void
+bmap_run(struct inode *ip, uint bn, uint n, uint *addrs)
+{
+  struct buf *bp = 0;
+  uint i, idx, blk, a;
+  int direct, group = -1;
+  uint groupblk = 0;
+
+  for(i = 0; i < n; i++){
+    if(bn + i >= MAXFILE){   // a damaged size can point past the last index
+      addrs[i] = 0;
+      continue;
+    }
+    blk = index_of(ip, bn + i, &idx, &direct, &group, &groupblk);
+    if(direct){
+      a = ip->addrs[idx];
+    } else if(blk == 0){
+      a = 0;
+    } else {
+      if(bp == 0 || bp->blockno != blk){
+        if(bp)
+          brelse(bp);
+        bp = bread(ip->dev, blk);
+      }
+      a = ((uint *)bp->data)[idx];
+    }
+    addrs[i] = (a != 0 && goodblock(a)) ? a : 0;
+  }
+  if(bp)
+    brelse(bp);
+}
+
 // Truncation may free tens of thousands of blocks, touching more bitmap
 // blocks than one transaction may write (MAXOPBLOCKS). itrunc therefore
 // counts the distinct blocks it has dirtied and, when the next free would
@@ -609,7 +673,8 @@ itrunc(struct inode *ip)
 
 // Blocks fetched together when readi misses the cache: the block missed
 // and those after it, which a sequential reader wants next.
-#define READAHEAD 16
+#define READAHEAD 32
+#define READ_RUN 16     // blocks readi maps at once
 
 // readi missed the cache at file block bn (disk block addr): read it and
 // the next few blocks of the file in one batch, so this readi and the
@@ -617,8 +682,8 @@ itrunc(struct inode *ip)
 static void
 readahead(struct inode *ip, uint bn, uint addr)
 {
-  uint list[BPREFETCH_MAX];
-  uint end;
+  uint mapped[BPREFETCH_MAX], list[BPREFETCH_MAX];
+  uint end, i;
   int k = 0;
 
   // At most READAHEAD blocks and a third of the cache, so a prefetch
@@ -628,10 +693,14 @@ readahead(struct inode *ip, uint bn, uint addr)
     end = bn + NBUF / 3;
   if(end > (ip->size + BSIZE - 1) / BSIZE)
     end = (ip->size + BSIZE - 1) / BSIZE;
+  if(end > bn + BPREFETCH_MAX)
+    end = bn + BPREFETCH_MAX;
   list[k++] = addr;
-  for(bn++; bn < end && k < BPREFETCH_MAX; bn++){
-    if((addr = bmap(ip, bn, 0)) != 0)
-      list[k++] = addr;
+  if(end > bn + 1){
+    bmap_run(ip, bn + 1, end - bn - 1, mapped);
+    for(i = 0; i < end - bn - 1; i++)
+      if(mapped[i] != 0)
+        list[k++] = mapped[i];
   }
   bprefetch(ip->dev, list, k);
 }
@@ -643,7 +712,7 @@ int
 readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
 {
   static uchar zeros[BSIZE];
-  uint tot, m, addr;
+  uint tot, m, addr, run[READ_RUN], run_bn = 0, run_n = 0;
   struct buf *bp;
   int r;
 
@@ -654,7 +723,13 @@ readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
 
   for(tot = 0; tot < n; tot += m, off += m, dst += m){
     m = min(n - tot, BSIZE - off % BSIZE);
-    addr = bmap(ip, off / BSIZE, 0);
+    // Map the blocks this read spans a run at a time (index blocks read once).
+    if(off / BSIZE >= run_bn + run_n){
+      run_bn = off / BSIZE;
+      run_n = min((off + (n - tot) - 1) / BSIZE - run_bn + 1, READ_RUN);
+      bmap_run(ip, run_bn, run_n, run);
+    }
+    addr = run[off / BSIZE - run_bn];
     if(addr != 0 && !bcached(ip->dev, addr))
       readahead(ip, off / BSIZE, addr);
     if(addr == 0){
