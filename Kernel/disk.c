@@ -37,36 +37,41 @@ disk_rw(struct buf *b, int write)
     panic("disk_rw: virtio-blk request failed");
 }
 
-// Most requests one caller keeps in flight; the queue (64 descriptors,
-// 3 per request) holds 21, and others may be using it too.
-#define DISK_WINDOW 16
+// Most requests one caller keeps in flight; the queue (128 descriptors,
+// 3 per request) holds 42, and others may be using it too.
+#define DISK_WINDOW 32
 
 // Read or write n blocks: block blocknos[i] to or from datas[i], with up to
 // DISK_WINDOW requests in flight at once, sleeping until all are done.
+// Requests are submitted as a batch and announced with one kick, so the
+// device sees consecutive blocks together and merges them (QEMU turns a run
+// of adjacent 1 KiB requests into one host read).
 // The caller keeps every datas[i] stable (and unread) until we return.
 void
 disk_rw_many(uint *blocknos, uchar **datas, int n, int write)
 {
   int handle[DISK_WINDOW];
-  int head = 0, count = 0, next = 0, h;
+  int head = 0, count = 0, next = 0, added, h;
 
   while(next < n || count > 0){
-    h = -2;
-    if(next < n && count < DISK_WINDOW)
+    for(added = 0; next < n && count < DISK_WINDOW; added++){
       h = virtio_blk_submit((uint64)blocknos[next] * (BSIZE / 512), datas[next],
                             BSIZE, write, count == 0);
-    if(h >= 0){
+      if(h == -2)
+        break;      // queue full of others' requests: collect one of ours first
+      if(h < 0)
+        panic("disk_rw_many: virtio-blk request refused");
       handle[(head + count) % DISK_WINDOW] = h;
       count++;
       next++;
-    } else if(h == -2 && count > 0){
-      // Window or queue full: collect our oldest request to make room.
+    }
+    if(added > 0)
+      virtio_blk_kick();
+    if(count > 0){
       if(virtio_blk_wait(handle[head]) < 0)
         panic("disk_rw_many: virtio-blk request failed");
       head = (head + 1) % DISK_WINDOW;
       count--;
-    } else {
-      panic("disk_rw_many: virtio-blk request refused");
     }
   }
 }

@@ -12,9 +12,14 @@ int32_t virtio_blk_rw(uint64_t sector, void *data, uint32_t len, int32_t write);
 
 // Start a request without waiting (several may be in flight). Returns a
 // handle >= 0 for virtio_blk_wait; -2 if the queue is full and mayblock is 0
-// (collect one of your own first); -1 for a bad request.
+// (collect one of your own first); -1 for a bad request. The device is not
+// told until virtio_blk_kick: submit a batch, kick once, then wait.
 int32_t virtio_blk_submit(uint64_t sector, void *data, uint32_t len, int32_t write,
                           int32_t mayblock);
+
+// Notify the device of every submitted request (one doorbell for a batch, so
+// the device can merge adjacent blocks into one transfer).
+void virtio_blk_kick(void);
 
 // Sleep until the request with this handle is done and free it.
 // Returns 0, or -1 on a device error. Every handle must be waited for once.

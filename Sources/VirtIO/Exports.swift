@@ -44,6 +44,7 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
 
 /// Start a request without waiting; returns its handle (>= 0) for
 /// virtio_blk_wait, -2 if the queue is full and mayblock is 0, -1 if bad.
+/// The device is not notified: call virtio_blk_kick after the batch.
 // swift-format-ignore: AlwaysUseLowerCamelCase
 @c public func virtio_blk_submit(
   _ sector: UInt64, _ data: UnsafeMutableRawPointer?, _ len: UInt32, _ write: Int32,
@@ -53,7 +54,7 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
   do throws(VirtioError) {
     let head = try blk.submit(
       sector: sector, data: PageDMA().physicalAddress(of: data), length: len,
-      write: write != 0, mayWait: mayblock != 0)
+      write: write != 0, mayWait: mayblock != 0, notify: false)
     return Int32(head)
   } catch .queueFull {
     return -2
@@ -61,6 +62,12 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
     print("virtio-blk: \(error.message)")
     return -1
   }
+}
+
+/// Notify the device of the requests virtio_blk_submit queued.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+@c public func virtio_blk_kick() {
+  blockDevice?.kick()
 }
 
 /// Sleep until the request from virtio_blk_submit is done; 0, or -1 on error.

@@ -47,7 +47,7 @@ public final class VirtioBlk<T: VirtioTransport> {
   /// request headers. (A static function: Embedded Swift allows no generic
   /// initialisers on classes.)
   public static func start<D: DMAAllocator>(
-    transport: T, dma: D, queueSize: UInt16 = 64
+    transport: T, dma: D, queueSize: UInt16 = 128
   ) throws(VirtioError) -> VirtioBlk {
     // The block features we could use (read-only, flush, ...) are not
     // needed by the file system: accept VIRTIO_F_VERSION_1 only.
@@ -85,7 +85,8 @@ public final class VirtioBlk<T: VirtioTransport> {
   public func readWrite(
     sector: UInt64, data: UInt64, length: UInt32, write: Bool
   ) throws(VirtioError) {
-    let head = try submit(sector: sector, data: data, length: length, write: write, mayWait: true)
+    let head = try submit(
+      sector: sector, data: data, length: length, write: write, mayWait: true, notify: true)
     try wait(head)
   }
 
@@ -93,19 +94,37 @@ public final class VirtioBlk<T: VirtioTransport> {
   /// waiting for it, so a caller can keep several in flight. With a full
   /// queue: sleep for room if mayWait, else throw .queueFull (a caller that
   /// itself holds finished, uncollected requests must collect one first, or
-  /// it could wait for room only it can free).
+  /// it could wait for room only it can free). With notify false the device
+  /// is not told yet: a caller submitting a batch calls `kick()` once after
+  /// the last one, so the device sees the whole batch in one go and can merge
+  /// adjacent requests (QEMU does) instead of serving them one by one. A
+  /// caller must kick before it waits or sleeps for room.
   public func submit(
-    sector: UInt64, data: UInt64, length: UInt32, write: Bool, mayWait: Bool
+    sector: UInt64, data: UInt64, length: UInt32, write: Bool, mayWait: Bool, notify: Bool
   ) throws(VirtioError) -> UInt16 {
     try lock.withLock { () throws(VirtioError) -> UInt16 in
       while true {
         do throws(VirtioError) {
-          return try submitLocked(sector: sector, data: data, length: length, write: write)
+          let head = try submitLocked(sector: sector, data: data, length: length, write: write)
+          if notify { kickLocked() }
+          return head
         } catch .queueFull {
           if !mayWait { throw .queueFull }
+          kickLocked()  // our own unannounced requests may be what fills it
           lock.sleep(on: freedChannel)
         }
       }
+    }
+  }
+
+  /// Tell the device about every request published so far.
+  public func kick() {
+    lock.withLock { kickLocked() }
+  }
+
+  func kickLocked() {
+    if queue.needsNotification() {
+      transport.notify(queue: queue.index)
     }
   }
 
@@ -158,9 +177,6 @@ public final class VirtioBlk<T: VirtioTransport> {
     if got != head { kpanic("virtio-blk: chain head is not the queue's next head") }
     slots[Int(head)] = BlkRequestSlot(waiting: true, done: false, status: 0xff)
     queue.publish(head)
-    if queue.needsNotification() {
-      transport.notify(queue: queue.index)
-    }
     return head
   }
 

@@ -73,6 +73,8 @@ func address(_ p: UnsafeMutableRawBufferPointer) -> UInt64 {
     let header = memory(d[0].address)
     #expect(header.load(as: UInt32.self) == 0)  // VIRTIO_BLK_T_IN
     #expect(header.load(fromByteOffset: 8, as: UInt64.self) == 3)
+    #expect(disk.transport.notifications.isEmpty, "published, not yet announced")
+    blk.kick()
     #expect(disk.transport.notifications == [0])
   }
 
@@ -112,6 +114,63 @@ func address(_ p: UnsafeMutableRawBufferPointer) -> UInt64 {
       #expect(bufs[s][0] == UInt8(s + 1))
     }
     #expect(blk.queue.freeCount == blk.queue.size)
+  }
+
+  @Test func batchIsAnnouncedWithOneNotifyAtKick() throws {
+    let (blk, disk) = try makeBlk()
+    let before = disk.transport.notifications.count
+    var bufs = [[UInt8]](repeating: [UInt8](repeating: 0, count: 512), count: 3)
+    var heads: [UInt16] = []
+    for s in 0..<3 {
+      disk.sectors[s * 512] = UInt8(s + 7)
+      heads.append(
+        try bufs[s].withUnsafeMutableBytes { p in
+          try blk.submit(
+            sector: UInt64(s), data: address(p), length: 512, write: false, mayWait: false,
+            notify: false)
+        })
+    }
+    #expect(disk.transport.notifications.count == before, "no doorbell before the kick")
+    #expect(blk.queue.inFlight == 3, "all three published")
+    blk.kick()
+    #expect(disk.transport.notifications.count == before + 1, "one doorbell for the batch")
+    for (s, h) in heads.enumerated() {
+      try blk.wait(h)
+      #expect(bufs[s][0] == UInt8(s + 7))
+    }
+    #expect(blk.queue.freeCount == blk.queue.size)
+  }
+
+  @Test func submitThatMustWaitForRoomKicksItsOwnBatchFirst() throws {
+    // Two 3-descriptor requests fill a queue of 8; the third waits for room.
+    // Its sleep must not wait on requests the device was never told about.
+    let (blk, disk) = try makeBlk(sectors: 8, queueSize: 8)
+    var buf = [UInt8](repeating: 0, count: 512)
+    try buf.withUnsafeMutableBytes { p in
+      var batch: [UInt16] = []
+      for s in 0..<2 {
+        batch.append(
+          try blk.submit(
+            sector: UInt64(s), data: address(p), length: 512, write: false, mayWait: false,
+            notify: false))
+      }
+      let before = disk.transport.notifications.count
+      var served = -1
+      onSleep = {
+        served = disk.transport.notifications.count - before
+        disk.serveAll()
+        blk.handleInterrupt()
+        // The batch is done: free it as its owner would, so room appears.
+        for h in batch where blk.slots[Int(h)].done {
+          _ = blk.collectLocked(h)
+        }
+        batch.removeAll()
+      }
+      let third = try blk.submit(
+        sector: 2, data: address(p), length: 512, write: false, mayWait: true, notify: true)
+      #expect(served == 1, "the batch was announced before sleeping for room")
+      try blk.wait(third)
+    }
   }
 
   @Test func manyRequestsThroughATinyQueueWrapTheIndices() throws {
