@@ -41,9 +41,18 @@ let package = Package(
       dependencies: ["Sockets", "SocketsHost", "CShims"],
       path: "Tests/SocketsTests"
     ),
+    // The kernel's netif glue (CShims/kernel/lwip_netif.c) over the same host
+    // lwIP, for the malformed-frame test (driver -> glue -> lwIP).
+    .target(
+      name: "NetInputHost",
+      dependencies: ["CShims", "SocketsHost"],
+      path: "Tests/NetInputHost",
+      cSettings: [.unsafeFlags(["-I/usr/include/lwip"])],
+      linkerSettings: [.linkedLibrary("lwip")]
+    ),
     .testTarget(
       name: "VirtIOTests",
-      dependencies: ["VirtIO", "CShims"],
+      dependencies: ["VirtIO", "CShims", "NetInputHost"],
       path: "Tests/VirtIOTests"
     ),
   ]
