@@ -1,7 +1,7 @@
 // console.c: the console device (major CONSOLE) on top of the UART.
 // Input is line-edited here: backspace/DEL erase a character, ^U the line,
 // ^D ends input (read returns 0 at the start of a line), ^P lists processes.
-// read() returns a whole line at a time; write() goes out through uartputc.
+// read() returns a whole line at a time; write() goes out through uartputs.
 #include "types.h"
 #include "param.h"
 #include "spinlock.h"
@@ -39,7 +39,7 @@ static struct {
 } cons;
 
 // One write() reaches the screen whole: processes on other harts writing at
-// the same time wait (a sleeplock, since uartputc may sleep on a full buffer).
+// the same time wait (a sleeplock, since uartputs may sleep on a full buffer).
 static struct sleeplock writelock;
 
 // write(): user bytes to the UART, in chunks copied out of user space.
@@ -54,8 +54,7 @@ consolewrite(int user_src, uint64 src, int n)
     int m = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
     if(either_copyin(chunk, user_src, src + done, m) == -1)
       break;
-    for(int i = 0; i < m; i++)
-      uartputc(chunk[i]);
+    uartputs(chunk, m);
     done += m;
   }
   releasesleep(&writelock);

@@ -172,7 +172,7 @@ uint64          uptime_ms(void);   // milliseconds since boot, from the CLINT cl
 // uart.c
 void            uartinit(void);
 void            uartintr(void);
-void            uartputc(int);
+void            uartputs(const char*, int);
 void            uartputc_sync(int);
 int             uartgetc(void);
 

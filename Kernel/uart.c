@@ -1,7 +1,10 @@
 // uart.c: the 16550a serial port QEMU's virt machine puts at UART0 (irq 10),
 // which is the console (-nographic connects it to the terminal).
-// Output from processes goes through a transmit buffer drained by the
-// "transmit holding register empty" interrupt; kernel printf writes synchronously.
+// Output from processes goes through a transmit buffer, moved into the UART's
+// 16-byte FIFO a FIFO-load at a time; the "transmit holding register empty"
+// interrupt is enabled only while bytes wait for room (as Linux's 8250 driver
+// does), since QEMU empties the FIFO at once and would otherwise interrupt
+// after every byte. Kernel printf writes synchronously.
 #include "types.h"
 #include "param.h"
 #include "memlayout.h"
@@ -29,7 +32,8 @@ enum {
 #define LCR_8BITS     3
 #define LCR_DLAB      (1 << 7)
 #define LSR_RX_READY  (1 << 0)
-#define LSR_TX_IDLE   (1 << 5)   // THR can take another byte
+#define LSR_TX_IDLE   (1 << 5)   // THR and the FIFO are empty
+#define TX_FIFO       16         // bytes the UART takes once LSR_TX_IDLE is set
 
 static inline uchar
 uart_rd(int reg)
@@ -48,6 +52,7 @@ static struct spinlock tx_lock;
 static char tx_buf[TXBUF];   // guarded by tx_lock
 static uint64 tx_w;          // next slot to fill: tx_buf[tx_w % TXBUF]
 static uint64 tx_r;          // next byte to send
+static int tx_intr_on;       // IER_TX is set; guarded by tx_lock
 
 
 static void uartstart(void);
@@ -61,22 +66,30 @@ uartinit(void)
   uart_wr(DLM, 0);
   uart_wr(LCR, LCR_8BITS);  // 8 data bits, no parity; DLAB off
   uart_wr(FCR, FCR_ENABLE | FCR_CLEAR);
-  uart_wr(IER, IER_RX | IER_TX);
+  uart_wr(IER, IER_RX);     // IER_TX only while output waits (uartstart)
   initlock(&tx_lock, "uart");
 }
 
-// Queue c for output, sleeping while the buffer is full. Process context only.
+// Queue n bytes for output, sleeping while the buffer is full. Process
+// context only. One lock round and one FIFO fill per buffer-load, not per byte.
 void
-uartputc(int c)
+uartputs(const char *s, int n)
 {
   acquire(&tx_lock);
-  if(panicked)
-    for(;;)
-      ;
-  while(tx_w == tx_r + TXBUF)
-    sleep(&tx_r, &tx_lock);
-  tx_buf[tx_w++ % TXBUF] = c;
-  uartstart();
+  while(n > 0){
+    if(panicked)
+      for(;;)
+        ;
+    if(tx_w == tx_r + TXBUF){
+      sleep(&tx_r, &tx_lock);
+      continue;
+    }
+    while(n > 0 && tx_w != tx_r + TXBUF){
+      tx_buf[tx_w++ % TXBUF] = *s++;
+      n--;
+    }
+    uartstart();
+  }
   release(&tx_lock);
 }
 
@@ -95,16 +108,27 @@ uartputc_sync(int c)
   pop_off();
 }
 
-// Move bytes from the buffer to the UART while it is idle. Caller holds tx_lock.
+// Move bytes from the buffer to the UART, a FIFO-load each time it is idle;
+// ask for the TX interrupt only if bytes are left waiting. Caller holds tx_lock.
 static void
 uartstart(void)
 {
-  while(tx_r != tx_w){
-    if((uart_rd(LSR) & LSR_TX_IDLE) == 0)
-      return;   // the TX interrupt calls again when THR drains
-    uart_wr(THR, tx_buf[tx_r++ % TXBUF]);
-    wakeup(&tx_r);
+  int sent = 0;
+
+  while(tx_r != tx_w && (uart_rd(LSR) & LSR_TX_IDLE)){
+    for(int i = 0; i < TX_FIFO && tx_r != tx_w; i++)
+      uart_wr(THR, tx_buf[tx_r++ % TXBUF]);
+    sent = 1;
   }
+  if(tx_r != tx_w && !tx_intr_on){
+    uart_wr(IER, IER_RX | IER_TX);   // the UART interrupts when the FIFO drains
+    tx_intr_on = 1;
+  } else if(tx_r == tx_w && tx_intr_on){
+    uart_wr(IER, IER_RX);
+    tx_intr_on = 0;
+  }
+  if(sent)
+    wakeup(&tx_r);   // uartputs may wait for room
 }
 
 // A received byte, or -1 if none waits.
