@@ -35,7 +35,7 @@ OBJS=""
 for s in $SRCS; do
   o="$OUT/obj/$(basename "$s" .c).o"
   if [ ! -f "$o" ] || [ "$s" -nt "$o" ] || [ tools/fuzz/lwipopts.h -nt "$o" ] ||
-     [ lwipopts/lwipopts.h -nt "$o" ]; then
+     [ lwipopts/lwipopts.h -nt "$o" ] || [ tools/fuzz/peer_apps.h -nt "$o" ]; then
     rm -f "$o"   # a failed compile must not leave a stale object behind
     "$CC" $CFLAGS -c "$s" -o "$o" &
   fi
