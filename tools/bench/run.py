@@ -188,8 +188,10 @@ def wrk(g, conns, keepalive):
         raise RuntimeError("wrk: " + " ".join(r.stdout.split())[-160:])
     try:
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", r.stdout).group(1))
-        p50 = parse_lat(re.search(r"50%\s+(\S+)", r.stdout).group(1))
-        p99 = parse_lat(re.search(r"99%\s+(\S+)", r.stdout).group(1))
+        # the distribution's own lines: "  50%    1.33ms" (a stats line can hold
+        # "95.50%" too)
+        p50 = parse_lat(re.search(r"^\s*50%\s+(\S+)", r.stdout, re.M).group(1))
+        p99 = parse_lat(re.search(r"^\s*99%\s+(\S+)", r.stdout, re.M).group(1))
     except (AttributeError, ValueError):
         raise RuntimeError("wrk output not understood: " + " ".join(r.stdout.split())[-200:])
     errs = re.search(r"Socket errors: (.*)", r.stdout)
