@@ -59,8 +59,6 @@ static nih_tx_submit_fn tx_submit_hook;
 static struct netif en0;
 static uint8_t en0_mac[6];
 static uint32_t tx_next_seq;
-static struct tcp_pcb *listener;
-static struct udp_pcb *echo_udp;
 
 // ---- pool accounting ----------------------------------------------------------------
 // Debian's lwIP has no LWIP_STATS and takes every pool element from malloc
@@ -321,32 +319,14 @@ nih_start(const uint8_t mac[6], nih_tx_buffer_fn buffer, nih_tx_submit_fn submit
     abort();
   netif_set_default(&en0);
   netif_set_up(&en0);
-  listener = tcp_new();
-  tcp_bind(listener, IP_ADDR_ANY, 80);
-  listener = tcp_listen_with_backlog(listener, 4);
-  tcp_accept(listener, echo_accept);
-  echo_udp = udp_new();
-  udp_bind(echo_udp, IP_ADDR_ANY, 7);
-  udp_recv(echo_udp, udp_echo, NULL);
+  peer_apps_listen();
   UNLOCK_TCPIP_CORE();
 }
 
 void
 nih_connect_out(void)
 {
-  struct tcp_pcb *c = tcp_new();
-  ip_addr_t dst;
-
-  if(c == NULL)
-    return;
-  ip_set_option(c, SOF_REUSEADDR);
-  IP_ADDR4(&dst, 10, 0, 2, 2);
-  if(tcp_bind(c, IP_ADDR_ANY, 40000) != ERR_OK){
-    tcp_abort(c);
-    return;
-  }
-  tcp_recv(c, echo_recv);
-  tcp_connect(c, &dst, 5000, NULL);
+  peer_connect_out();
 }
 
 // 20 s of lwIP's one-second timers: reassembly past IP_REASS_MAXAGE, ARP

@@ -38,7 +38,6 @@ static uint32_t now_ms;
 static uint32_t rand_state;
 static uint32_t tx_next_seq;   // sequence number after the last TCP segment sent
 static uint8_t txbuf[FRAME_MAX];
-static struct udp_pcb *echo_udp;
 
 // ---- the fake device and the port (what lwip_port.c gives the kernel) -------------
 u32_t sys_now(void) { return now_ms; }
@@ -83,7 +82,6 @@ setup(void)
 {
   ip4_addr_t addr, mask, gw, peer;
   struct eth_addr pmac = {{0x52, 0x55, 0x0a, 0x00, 0x02, 0x02}};
-  struct tcp_pcb *l;
 
   lwip_init();
   IP4_ADDR(&addr, 10, 0, 2, 15);
@@ -95,13 +93,7 @@ setup(void)
   etharp_add_static_entry(&gw, &pmac);
   IP4_ADDR(&peer, 10, 0, 2, 100);
   etharp_add_static_entry(&peer, &pmac);
-  l = tcp_new();
-  tcp_bind(l, IP_ADDR_ANY, 80);
-  l = tcp_listen_with_backlog(l, 4);
-  tcp_accept(l, echo_accept);
-  echo_udp = udp_new();
-  udp_bind(echo_udp, IP_ADDR_ANY, 7);
-  udp_recv(echo_udp, udp_echo, NULL);
+  peer_apps_listen();
 }
 
 // The kernel's timer hook may run a sweep before lwIP's timers (see
@@ -143,25 +135,6 @@ teardown(void)
   }
 }
 
-// A client connection from port 40000, so SYN_SENT and friends see input too.
-static void
-connect_out(void)
-{
-  struct tcp_pcb *c = tcp_new();
-  ip_addr_t dst;
-
-  if(c == NULL)
-    return;
-  ip_set_option(c, SOF_REUSEADDR);
-  IP_ADDR4(&dst, 10, 0, 2, 2);
-  if(tcp_bind(c, IP_ADDR_ANY, 40000) != ERR_OK){
-    tcp_abort(c);
-    return;
-  }
-  tcp_recv(c, echo_recv);
-  tcp_connect(c, &dst, 5000, NULL);
-}
-
 static void
 feed(uint8_t ctl, const uint8_t *data, size_t len)
 {
@@ -199,7 +172,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   rand_state = 0x2545f491;
   NETIF_SET_CHECKSUM_CTRL(&nif, (data[0] & 1) ? NETIF_CHECKSUM_ENABLE_ALL
                                               : 0x00ff);   // generate, don't check
-  connect_out();
+  peer_connect_out();
   data++, size--;
   while(size >= 3){
     ctl = data[0];
