@@ -10,6 +10,7 @@
 // process, and the socket tests use it at the same time in this one. A crash
 // anywhere fails the test; the #expect failures inside are reported as usual.
 import CShims
+import Foundation
 import NetInputHost
 import Testing
 
@@ -27,10 +28,37 @@ final class NetInputRig {
   var badLength: UInt64 = 0
   var toLwIP: UInt64 = 0
   let ringSize: Int
+  /// Checks that failed: the scenario's own verdict for the reliability report
+  /// (an exit test hands its expectation failures to the parent process only).
+  var failed = 0
 
   init() throws {
     net = try VirtioNet.start(transport: dev.transport, dma: TestDMA())
     ringSize = net.postedReceiveBuffers
+  }
+
+  /// #expect, counted in `failed` as well.
+  func check(
+    _ ok: Bool, _ comment: @autoclosure () -> Comment,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    if !ok { failed += 1 }
+    #expect(ok, comment(), sourceLocation: sourceLocation)
+  }
+
+  /// One line for docs/reliability.md.
+  func summary() -> String {
+    var glue = nih_glue_stats()
+    nih_glue_stats(&glue)
+    let s = net.stats
+    let verdict =
+      failed == 0
+      ? "every frame accounted for, ring re-posted after each interrupt, pools back and "
+        + "ARP/ICMP replies exact after each batch"
+      : "\(failed) checks FAILED (see swift test's output)"
+    return "\(injected) frames injected; driver: \(s.rxPackets) received, \(s.rxErrors) "
+      + "rx errors; glue: \(glue.rx_badlen) dropped as bad length, "
+      + "\(nih_rx_pbufs_allocated()) handed to lwIP; \(verdict)"
   }
 
   /// The device consumes every published transmit frame and returns its buffer.
@@ -87,7 +115,7 @@ final class NetInputRig {
     while !rest.isEmpty {
       let chunk = rest.prefix(ringSize)
       rest = rest.dropFirst(chunk.count)
-      for i in chunk { #expect(inject(i), "\(what): a posted buffer for every frame") }
+      for i in chunk { check(inject(i), "\(what): a posted buffer for every frame") }
       interrupt()
       checkCounts(what)
     }
@@ -98,26 +126,26 @@ final class NetInputRig {
     var glue = nih_glue_stats()
     nih_glue_stats(&glue)
     let s = net.stats
-    #expect(
+    check(
       s.rxPackets == rxPackets && s.rxErrors == rxErrors, "\(what): driver \(s)",
       sourceLocation: sourceLocation)
-    #expect(s.rxPackets + s.rxErrors == UInt64(injected), "\(what)", sourceLocation: sourceLocation)
-    #expect(
+    check(s.rxPackets + s.rxErrors == UInt64(injected), "\(what)", sourceLocation: sourceLocation)
+    check(
       glue.rx_badlen == badLength && glue.rx_nomem == 0, "\(what): glue \(glue)",
       sourceLocation: sourceLocation)
-    #expect(
+    check(
       nih_rx_pbufs_allocated() == toLwIP, "\(what): frames handed to lwIP",
       sourceLocation: sourceLocation)
-    #expect(
+    check(
       glue.rx_badlen + nih_rx_pbufs_allocated() == s.rxPackets, "\(what)",
       sourceLocation: sourceLocation)
-    #expect(
+    check(
       glue.tx_nobuf == 0 && glue.tx_toolong == 0 && s.txErrors == 0, "\(what): transmit",
       sourceLocation: sourceLocation)
-    #expect(
+    check(
       net.postedReceiveBuffers == ringSize, "\(what): ring re-posted",
       sourceLocation: sourceLocation)
-    #expect(
+    check(
       dev.postedReceiveBuffers == ringSize, "\(what): device sees it full",
       sourceLocation: sourceLocation)
   }
@@ -159,8 +187,8 @@ final class NetInputRig {
     let leaked = now.indices.filter { $0 != skip && now[$0] != baseline[$0] }.map {
       "\(String(cString: nih_pool_name(UInt32($0)))) \(baseline[$0]) -> \(now[$0])"
     }
-    #expect(leaked.isEmpty, "\(what): lwIP pools not back: \(leaked)")
-    #expect(pcbs == 0, "\(what): connections left")
+    check(leaked.isEmpty, "\(what): lwIP pools not back: \(leaked)")
+    check(pcbs == 0, "\(what): connections left")
   }
 
   /// The stack still answers: ARP for our address, then a ping.
@@ -173,15 +201,15 @@ final class NetInputRig {
     let arpReplies = sent.filter { f in
       f.count >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[20] == 0 && f[21] == 2
     }
-    #expect(arpReplies.count == 1, "\(what): one ARP reply, sent \(sent.count) frames")
+    check(arpReplies.count == 1, "\(what): one ARP reply, sent \(sent.count) frames")
     if let a = arpReplies.first {
-      #expect(
+      check(
         Array(a[0..<6]) == gatewayMAC && Array(a[6..<12]) == guestMAC,
         "\(what): ARP reply addressing")
-      #expect(Array(a[14..<20]) == [0, 1, 8, 0, 6, 4], "\(what): ARP reply header")
-      #expect(
+      check(Array(a[14..<20]) == [0, 1, 8, 0, 6, 4], "\(what): ARP reply header")
+      check(
         Array(a[22..<28]) == guestMAC && Array(a[28..<32]) == guestIP, "\(what): sender is us")
-      #expect(
+      check(
         Array(a[32..<38]) == gatewayMAC && Array(a[38..<42]) == gatewayIP,
         "\(what): target is the asker")
     }
@@ -196,25 +224,47 @@ final class NetInputRig {
       f.count >= 42 && f[12] == 0x08 && f[13] == 0 && f[23] == 1
         && f[14 + Int(f[14] & 0xf) * 4] == 0
     }
-    #expect(echoReplies.count == 1, "\(what): one echo reply, sent \(sent.count) frames")
+    check(echoReplies.count == 1, "\(what): one echo reply, sent \(sent.count) frames")
     if let e = echoReplies.first {
       let ihl = Int(e[14] & 0xf) * 4
       let total = Int(e[16]) << 8 | Int(e[17])
-      #expect(
+      check(
         Array(e[0..<6]) == gatewayMAC && Array(e[6..<12]) == guestMAC,
         "\(what): echo reply addressing")
-      #expect(onesComplementSum(e[14..<14 + ihl]) == 0, "\(what): IP header checksum")
-      #expect(
+      check(onesComplementSum(e[14..<14 + ihl]) == 0, "\(what): IP header checksum")
+      check(
         Array(e[26..<30]) == guestIP && Array(e[30..<34]) == gatewayIP, "\(what): echo reply IPs")
-      #expect(14 + total <= e.count, "\(what): IP total length")
+      check(14 + total <= e.count, "\(what): IP total length")
       let reply = Array(e[(14 + ihl)..<min(e.count, 14 + total)])
-      #expect(reply.count == icmp.count && reply[1] == 0, "\(what): type 0 code 0, same length")
-      #expect(
+      check(reply.count == icmp.count && reply[1] == 0, "\(what): type 0 code 0, same length")
+      check(
         Array(reply.dropFirst(4).prefix(4)) == [0x42, 0x42] + be16(Int(seq)),
         "\(what): same id and seq")
-      #expect(Array(reply.dropFirst(8)) == payload, "\(what): same data")
-      #expect(onesComplementSum(reply) == 0, "\(what): ICMP checksum valid")
+      check(Array(reply.dropFirst(8)) == payload, "\(what): same data")
+      check(onesComplementSum(reply) == 0, "\(what): ICMP checksum valid")
     }
+  }
+}
+
+/// Write a case for docs/reliability.md (tools/reliability_report.py reads
+/// build/reliability/*.json, as the QEMU tests and the fuzzer write them).
+func recordReliability(_ name: String, params: [String: Int], result: String, ok: Bool) {
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+  let dir = root.appendingPathComponent("build/reliability")
+  let slug = String(
+    String(name.prefix(48)).map { $0.isLetter || $0.isNumber ? $0 : "-" })
+  let formatter = ISO8601DateFormatter()
+  let object: [String: Any] = [
+    "case": name, "params": params, "result": result, "ok": ok,
+    "time": formatter.string(from: Date()),
+  ]
+  do {
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted])
+    try data.write(to: dir.appendingPathComponent(slug + ".json"))
+  } catch {
+    Issue.record("could not write \(slug).json for the reliability report: \(error)")
   }
 }
 
@@ -248,6 +298,12 @@ func runMalformedScenario() throws {
     rig.checkStillAnswers("after \(batch.name)", seq: UInt16(n + 1))
   }
   rig.checkCounts("end")
+  let batches = malformedBatches()
+  recordReliability(
+    "host: malformed frames (the QEMU test's set) through the Swift driver, the netif "
+      + "glue and lwIP",
+    params: ["batches": batches.count, "injections": rig.injected, "ring": rig.ringSize],
+    result: rig.summary(), ok: rig.failed == 0)
 }
 
 /// Every corpus input as the fuzz harness plays it: peers announced, a client
@@ -276,6 +332,10 @@ func runCorpusScenario() throws {
     rig.checkStillAnswers("after \(input.name)", seq: UInt16(n))
   }
   rig.checkCounts("end")
+  recordReliability(
+    "host: the fuzz corpus through the Swift driver, the netif glue and lwIP",
+    params: ["inputs": loadCorpus().count, "frames": rig.injected],
+    result: rig.summary(), ok: rig.failed == 0)
 }
 
 @Suite struct MalformedFrameTests {
