@@ -171,6 +171,7 @@ uint64          uptime_ms(void);   // milliseconds since boot, from the CLINT cl
 
 // uart.c
 void            uartinit(void);
+void            uart_paging_on(void);
 void            uartintr(void);
 void            uartputs(const char*, int);
 void            uartputc_sync(int);
@@ -194,6 +195,10 @@ int             copyout(pagetable_t, uint64, char *, uint64);
 int             copyin(pagetable_t, char *, uint64, uint64);
 int             copyinstr(pagetable_t, char *, uint64, uint64);
 uint64          vmfault(pagetable_t, uint64 va, int write); // map a lazy page; pa or 0
+uint64          tlb_epoch_new(void);
+void            uvm_activate(struct proc*);     // run on p's table (interrupts off)
+void            uvm_activate_kernel(void);
+void            uvm_changed(struct proc*, uint64 va); // p changed its table at va (-1: anywhere)
 #define SBRK_EAGER 1   // sys_sbrk(n, type): map the new pages now
 #define SBRK_LAZY  2   // ... or only grow p->sz; pages appear when touched
 

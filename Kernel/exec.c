@@ -25,7 +25,7 @@
 #define MAXPHNUM      64    // more program headers than this is not a program
 // Segments must end below this, leaving room for the guard and stack pages
 // under the trapframe.
-#define USERLIMIT     (TRAPFRAME - (USERSTACK + 1) * PGSIZE)
+#define USERLIMIT     (MAXUVA - (USERSTACK + 1) * PGSIZE)
 
 // Page permissions for ELF segment flags (pages are always readable).
 static int
@@ -208,7 +208,11 @@ kexec(char *path, char **argv)
   // Commit to the new image.
   oldpagetable = p->pagetable;
   oldsz = p->sz;
+  push_off();   // run on the new table before the old one goes
   p->pagetable = pagetable;
+  p->tlb_epoch = tlb_epoch_new();
+  uvm_activate(p);
+  pop_off();
   p->sz = sz;
   p->trapframe->epc = elf.entry;
   p->trapframe->sp = sp;

@@ -22,6 +22,7 @@ main(void)
 #endif
     kvminit();       // kernel page table
     kvminithart();   // paging on
+    uart_paging_on();
     procinit();      // process table
     trapinit();
     trapinithart();  // kernel trap vector
@@ -39,8 +40,8 @@ main(void)
     while(started == 0)
       ;
     __sync_synchronize();
+    kvminithart();   // first: the console is reached through the page table
     printf("hart %d starting\n", cpuid());
-    kvminithart();
     trapinithart();
     plicinithart();
   }

@@ -110,9 +110,9 @@ myproc(void)
   uint64 sp = r_sp();
   uint64 span = (KSTACKPAGES + 1) * PGSIZE;   // a stack and its guard page
 
-  if(sp <= KSTACK(NPROC - 1) || sp > TRAMPOLINE)
+  if(sp <= KSTACK(NPROC - 1) || sp > KSTACK_TOP)
     return 0;
-  return &proc[(TRAMPOLINE - 1 - sp) / span];
+  return &proc[(KSTACK_TOP - 1 - sp) / span];
 }
 
 static int
@@ -148,6 +148,7 @@ allocproc(void)
     release(&p->lock);
     return 0;
   }
+  p->tlb_epoch = tlb_epoch_new();
 
   // remember how deep the previous user of this stack went, then refill it.
   uint64 used = kstack_used(p);
@@ -235,13 +236,15 @@ growproc(int n)
   uint64 sz = p->sz;
 
   if(n > 0){
-    if(sz + n > TRAPFRAME || (sz = uvmalloc(p->pagetable, sz, sz + n, PTE_W)) == 0)
+    if(sz + n > MAXUVA || (sz = uvmalloc(p->pagetable, sz, sz + n, PTE_W)) == 0)
       return -1;
   } else if(n < 0){
     if((uint64)(-(long)n) > sz)
       return -1;
     sz = uvmdealloc(p->pagetable, sz, sz + n);
   }
+  if(sz != p->sz)
+    uvm_changed(p, -1);
   p->sz = sz;
   return 0;
 }
@@ -368,12 +371,18 @@ kwait(uint64 addr)
 
 // Each hart loops here from main(): pick a RUNNABLE process, run it until it
 // gives the hart back, repeat. When none is runnable, wait for an interrupt.
+// The hart stays on the last process's page table (vm.c) so that running the
+// same one again costs no TLB flush; an idle hart drops it if there are other
+// harts, which may free that table meanwhile.
+static int harts_scheduling;   // harts that reached the scheduler (atomic)
+
 void
 scheduler(void)
 {
   struct cpu *c = mycpu();
 
   c->proc = 0;
+  __atomic_add_fetch(&harts_scheduling, 1, __ATOMIC_RELAXED);
   for(;;){
     // let pending interrupts in (a process may have left them off), then turn
     // them off so that a wakeup cannot slip in between the scan and wfi.
@@ -389,14 +398,18 @@ scheduler(void)
       if(p->state == RUNNABLE){
         p->state = RUNNING;
         c->proc = p;
+        uvm_activate(p);
         swtch(&c->context, &p->context);
         c->proc = 0;   // p is back, having changed its state
         found = 1;
       }
       release(&p->lock);
     }
-    if(!found)
+    if(!found){
+      if(__atomic_load_n(&harts_scheduling, __ATOMIC_RELAXED) > 1)
+        uvm_activate_kernel();
       asm volatile("wfi");
+    }
   }
 }
 

@@ -15,15 +15,16 @@ struct cpu {
   struct context context;     // swtch() here to enter scheduler().
   int noff;                   // Depth of push_off() nesting.
   int intena;                 // Were interrupts enabled before push_off()?
+  pagetable_t loaded;         // the table in satp (vm.c); guarded by satp_lock
+  uint64 tlb_epoch;           // version of it the TLB may hold; this hart only
 };
 
 extern struct cpu cpus[NCPU];
 
 // Per-process data for the trap handling code in trampoline.S. Sits in a page by
-// itself just under the trampoline page in the user page table; not mapped in the
-// kernel page table. The field offsets are used by trampoline.S: keep them.
+// itself just under the trampoline page in the process's page table. The field offsets are used by trampoline.S: keep them.
 struct trapframe {
-  /*   0 */ uint64 kernel_satp;   // kernel page table
+  /*   0 */ uint64 unused;        // (the kernel runs on the process's table)
   /*   8 */ uint64 kernel_sp;     // top of process's kernel stack
   /*  16 */ uint64 kernel_trap;   // usertrap()
   /*  24 */ uint64 epc;           // saved user program counter
@@ -80,7 +81,8 @@ struct proc {
   // these are private to the process, so p->lock need not be held.
   uint64 kstack;               // Virtual address of kernel stack (lowest byte)
   uint64 sz;                   // Size of process memory (bytes)
-  pagetable_t pagetable;       // User page table
+  pagetable_t pagetable;       // User page table (which maps the kernel too)
+  uint64 tlb_epoch;            // its version: new whenever it changes (vm.c)
   struct trapframe *trapframe; // data page for trampoline.S
   struct context context;      // swtch() here to run process
   struct file *ofile[NOFILE];  // Open files

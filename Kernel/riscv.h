@@ -94,6 +94,7 @@ static inline uint64 r_ra(void) { uint64 x; asm volatile("mv %0, ra" : "=r"(x));
 
 // flush the TLB.
 static inline void sfence_vma(void) { asm volatile("sfence.vma zero, zero"); }
+static inline void sfence_vma_page(uint64 va) { asm volatile("sfence.vma %0, zero" : : "r"(va)); }
 
 typedef uint64 pte_t;
 typedef uint64 *pagetable_t; // 512 PTEs

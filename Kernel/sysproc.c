@@ -51,7 +51,7 @@ sys_sbrk(void)
   argint(0, &n);
   argint(1, &type);
   if(type == SBRK_LAZY && n > 0){
-    if(addr + n > TRAPFRAME)
+    if(addr + n > MAXUVA)
       return -1;
     p->sz += n;
   } else if(growproc(n) < 0){

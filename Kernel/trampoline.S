@@ -1,7 +1,9 @@
 # trampoline.S: the switch between user and kernel space. This page is mapped at
-# TRAMPOLINE in the kernel's and in every user page table, at the same address, so
-# it keeps running while satp changes. stvec points at uservec while in user mode.
-# The trapframe (struct trapframe in proc.h) sits at TRAPFRAME in user space.
+# TRAMPOLINE in the kernel's and in every user page table. stvec points at
+# uservec while in user mode. The trapframe (struct trapframe in proc.h) sits at
+# TRAPFRAME in the process's table. satp does not change here: every process's
+# table maps the kernel too (memlayout.h), and the scheduler loads the table of
+# the process it runs.
 #include "param.h"
 #include "riscv.h"
 #include "memlayout.h"
@@ -54,22 +56,10 @@ uservec:
         ld      sp, 8(a0)               # kernel_sp
         ld      tp, 32(a0)              # kernel_hartid
         ld      t0, 16(a0)              # kernel_trap = usertrap
-        ld      t1, 0(a0)               # kernel_satp
-
-        # the kernel page table. Every address space uses ASID 0, so flush the
-        # TLB after the switch (as Linux's switch_mm does); a flush before it
-        # as well only costs time: under QEMU each flush clears its whole
-        # software TLB, and a system call crosses here twice.
-        csrw    satp, t1
-        sfence.vma zero, zero
-
         jr      t0                      # usertrap() does not return
 
 userret:
-        # userret(satp): called by usertrapret() with the user page table in a0.
-        csrw    satp, a0
-        sfence.vma zero, zero
-
+        # userret(): called by usertrapret(), on the process's page table.
         li      a0, TRAPFRAME
         ld      ra, 40(a0)
         ld      sp, 48(a0)

@@ -158,7 +158,6 @@ usertrapret(void)
   w_stvec(TRAMPOLINE + (uservec - trampoline));
 
   // what uservec needs on the next trap.
-  p->trapframe->kernel_satp = r_satp();
   p->trapframe->kernel_sp = p->kstack + KSTACKPAGES * PGSIZE;
   p->trapframe->kernel_trap = (uint64)usertrap;
   p->trapframe->kernel_hartid = r_tp();
@@ -170,9 +169,12 @@ usertrapret(void)
   w_sstatus(x);
   w_sepc(p->trapframe->epc);
 
-  uint64 satp = MAKE_SATP(p->pagetable);
-  void (*enter)(uint64) = (void (*)(uint64))(TRAMPOLINE + (userret - trampoline));
-  enter(satp);
+  // the scheduler (or exec) loaded p's table; returning to user mode on any
+  // other would hand the process someone else's memory.
+  if(r_satp() != MAKE_SATP(p->pagetable))
+    panic("usertrapret: not on the process's page table");
+  void (*enter)(void) = (void (*)(void))(TRAMPOLINE + (userret - trampoline));
+  enter();
 }
 
 // A trap in supervisor mode, through kernelvec: only interrupts are expected.

@@ -35,16 +35,26 @@ enum {
 #define LSR_TX_IDLE   (1 << 5)   // THR and the FIFO are empty
 #define TX_FIFO       16         // bytes the UART takes once LSR_TX_IDLE is set
 
+// The registers' address: physical while hart 0 boots with paging off, the
+// device window (memlayout.h) once uart_paging_on() is called.
+static volatile uchar *uart_regs = (volatile uchar*)UART0_PA;
+
+void
+uart_paging_on(void)
+{
+  uart_regs = (volatile uchar*)UART0;
+}
+
 static inline uchar
 uart_rd(int reg)
 {
-  return *(volatile uchar*)(UART0 + reg);
+  return uart_regs[reg];
 }
 
 static inline void
 uart_wr(int reg, uchar v)
 {
-  *(volatile uchar*)(UART0 + reg) = v;
+  uart_regs[reg] = v;
 }
 
 #define TXBUF 256

@@ -1,7 +1,9 @@
-// vm.c: Sv39 page tables. The kernel's table maps devices and RAM at their
-// physical addresses, plus the trampoline and the per-process kernel stacks at
-// the top. Each process has its own table for user memory (from 0 up to p->sz),
-// the trapframe and the trampoline.
+// vm.c: Sv39 page tables. The kernel's table maps RAM at its physical
+// addresses, the devices in their window, the per-process kernel stacks and the
+// trampoline (memlayout.h). Each process has its own table for user memory
+// (from 0 up to p->sz), its trapframe and the trampoline, and it shares the
+// kernel's tables for everything else: the kernel runs on the table of whichever
+// process the hart runs, so traps and system calls never write satp.
 //
 // Heap pages that sbrk grew lazily have no PTE until first touched; vmfault()
 // fills them in, for page faults (trap.c) and for copyin/copyout alike.
@@ -16,6 +18,11 @@
 
 pagetable_t kernel_pagetable;
 
+// which table each hart runs on: see "Which table each hart runs on" below.
+static struct spinlock satp_lock;  // guards cpus[].loaded and retired[]
+static pagetable_t retired[NCPU];   // at most one per hart: each has one table loaded
+static uint64 last_epoch;           // source of tlb_epoch values (atomic)
+
 extern char etext[];       // kernel.ld: end of kernel code
 extern char trampoline[];  // trampoline.S
 
@@ -25,21 +32,36 @@ kvmmake(void)
   pagetable_t kpt = (pagetable_t)kalloc();
 
   memset(kpt, 0, PGSIZE);
-  kvmmap(kpt, TESTFINISHER, TESTFINISHER, PGSIZE, PTE_R | PTE_W);
-  kvmmap(kpt, UART0, UART0, PGSIZE, PTE_R | PTE_W);
-  kvmmap(kpt, VIRTIO_MMIO_BASE, VIRTIO_MMIO_BASE,
+  kvmmap(kpt, TESTFINISHER, TESTFINISHER_PA, PGSIZE, PTE_R | PTE_W);
+  kvmmap(kpt, UART0, UART0_PA, PGSIZE, PTE_R | PTE_W);
+  kvmmap(kpt, VIRTIO_MMIO_BASE, VIRTIO_MMIO_BASE_PA,
          VIRTIO_MMIO_SLOTS * VIRTIO_MMIO_STRIDE, PTE_R | PTE_W);
-  kvmmap(kpt, PLIC, PLIC, 0x400000, PTE_R | PTE_W);
+  kvmmap(kpt, PLIC, PLIC_PA, 0x400000, PTE_R | PTE_W);
   kvmmap(kpt, KERNBASE, KERNBASE, (uint64)etext - KERNBASE, PTE_R | PTE_X);
   kvmmap(kpt, (uint64)etext, (uint64)etext, PHYSTOP - (uint64)etext, PTE_R | PTE_W);
   kvmmap(kpt, TRAMPOLINE, (uint64)trampoline, PGSIZE, PTE_R | PTE_X);
   proc_mapstacks(kpt);
+  // user tables copy the shared entries once, when they are made: everything
+  // the kernel maps must sit in them, and nothing in the user-owned ones but
+  // the trampoline (which each user table maps for itself).
+  for(int i = 0; i < 512; i++){
+    int shared = i >= KERNEL_SHARED_FIRST && i <= KERNEL_SHARED_LAST;
+    if(!shared && i != PX(2, TRAMPOLINE) && (kpt[i] & PTE_V))
+      panic("kvmmake: kernel mapping outside the shared entries");
+  }
   return kpt;
 }
+
+_Static_assert(PHYSTOP <= DEVICE_WINDOW, "RAM must fit in top-level entry 2");
+_Static_assert(PX(2, KERNBASE) >= KERNEL_SHARED_FIRST && PX(2, MAXUVA) == PX(2, KERNBASE),
+               "user memory ends where the direct map begins");
+_Static_assert(PX(2, KSTACK(NPROC - 1)) <= KERNEL_SHARED_LAST &&
+               PX(2, KSTACK_TOP - 1) <= KERNEL_SHARED_LAST, "kernel stacks are shared");
 
 void
 kvminit(void)
 {
+  initlock(&satp_lock, "satp");
   kernel_pagetable = kvmmake();
 }
 
@@ -50,6 +72,122 @@ kvminithart(void)
   sfence_vma();   // earlier page-table stores are complete
   w_satp(MAKE_SATP(kernel_pagetable));
   sfence_vma();   // no stale translations remain
+  mycpu()->loaded = kernel_pagetable;
+  mycpu()->tlb_epoch = 0;
+}
+
+// --- Which table each hart runs on.
+//
+// A hart keeps the last process's table loaded after that process stops (the
+// scheduler, interrupts and idling only touch kernel addresses, which every
+// table maps alike), so when the same process runs again, as it does after
+// each sleep in a request/response exchange, there is no satp write and no TLB
+// flush. Two rules keep that safe:
+//  - p->tlb_epoch takes a new value whenever p's table changes (sbrk, a lazy
+//    page, exec); a hart whose TLB may hold another version flushes before it
+//    runs p;
+//  - a table freed while another hart still has it loaded loses its user part
+//    at once, but its root page (through which that hart reaches the kernel)
+//    waits in retired[] until no hart has it loaded.
+
+uint64
+tlb_epoch_new(void)
+{
+  return __atomic_add_fetch(&last_epoch, 1, __ATOMIC_RELAXED);
+}
+
+// Is pt in some hart's satp? Caller holds satp_lock.
+static int
+loaded_anywhere(pagetable_t pt)
+{
+  for(int i = 0; i < NCPU; i++)
+    if(cpus[i].loaded == pt)
+      return 1;
+  return 0;
+}
+
+// Load pt (whose contents have version epoch) into this hart's satp, flushing
+// the TLB, and free retired roots no hart has loaded any more. Interrupts off.
+static void
+load_pagetable(pagetable_t pt, uint64 epoch)
+{
+  struct cpu *c = mycpu();
+  pagetable_t done[NCPU];
+  int n = 0;
+
+  acquire(&satp_lock);
+  w_satp(MAKE_SATP(pt));
+  sfence_vma();
+  c->loaded = pt;
+  c->tlb_epoch = epoch;
+  for(int i = 0; i < NCPU; i++){
+    if(retired[i] && !loaded_anywhere(retired[i])){
+      done[n++] = retired[i];
+      retired[i] = 0;
+    }
+  }
+  release(&satp_lock);
+  while(n > 0)
+    kfree(done[--n]);
+}
+
+// Run on p's table, with no stale translations of it (scheduler, exec).
+// Interrupts off.
+void
+uvm_activate(struct proc *p)
+{
+  struct cpu *c = mycpu();
+
+  if(c->loaded != p->pagetable || c->tlb_epoch != p->tlb_epoch)
+    load_pagetable(p->pagetable, p->tlb_epoch);
+}
+
+// Run on the kernel's own table (an idle hart that must not hold a process's).
+void
+uvm_activate_kernel(void)
+{
+  push_off();
+  if(mycpu()->loaded != kernel_pagetable)
+    load_pagetable(kernel_pagetable, 0);
+  pop_off();
+}
+
+// The running process p changed its own table: new version, and this hart
+// (which has it loaded) drops what its TLB may hold of the old one; other harts
+// will flush when they next run p. va is the one page that changed, or -1.
+void
+uvm_changed(struct proc *p, uint64 va)
+{
+  push_off();   // p must not move to another hart between these steps
+  p->tlb_epoch = tlb_epoch_new();
+  if(va == (uint64)-1)
+    sfence_vma();
+  else
+    sfence_vma_page(va);
+  mycpu()->tlb_epoch = p->tlb_epoch;
+  pop_off();
+}
+
+// Free a user table's root page, now or, if a hart still has it loaded, when
+// that hart loads another table.
+static void
+retire_root(pagetable_t pt)
+{
+  acquire(&satp_lock);
+  if(loaded_anywhere(pt)){
+    for(int i = 0; i < NCPU; i++){
+      if(retired[i] == 0){
+        retired[i] = pt;
+        pt = 0;
+        break;
+      }
+    }
+    if(pt)
+      panic("retire_root: more retired tables than harts");
+  }
+  release(&satp_lock);
+  if(pt)
+    kfree(pt);
 }
 
 // The PTE for va, creating page-table pages on the way if alloc.
@@ -147,14 +285,18 @@ uvmunmap(pagetable_t pagetable, uint64 va, uint64 npages, int do_free)
   }
 }
 
-// An empty user page table, or 0.
+// A user page table with no user memory, mapping the kernel (by sharing its
+// tables), or 0.
 pagetable_t
 uvmcreate(void)
 {
   pagetable_t pt = (pagetable_t)kalloc();
 
-  if(pt)
+  if(pt){
     memset(pt, 0, PGSIZE);
+    for(int i = KERNEL_SHARED_FIRST; i <= KERNEL_SHARED_LAST; i++)
+      pt[i] = kernel_pagetable[i];
+  }
   return pt;
 }
 
@@ -165,7 +307,7 @@ uvmalloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz, int xperm)
 {
   if(newsz < oldsz)
     return oldsz;
-  if(newsz > TRAPFRAME)
+  if(newsz > MAXUVA)
     return 0;
   uint64 need = (PGROUNDUP(newsz) - PGROUNDUP(oldsz)) / PGSIZE;
   if(need > kfreepages())
@@ -235,7 +377,8 @@ uvmdealloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz)
   return newsz;
 }
 
-// Free page-table pages. All leaf mappings must already be gone.
+// Free a page-table page and the tables below it. All leaf mappings must
+// already be gone.
 static void
 freewalk(pagetable_t pagetable)
 {
@@ -251,13 +394,22 @@ freewalk(pagetable_t pagetable)
   kfree(pagetable);
 }
 
-// Free user memory [0, sz), then the page table itself.
+// Free user memory [0, sz), then the page table itself: the tables under the
+// entries the process owns, and the root (the kernel's shared tables stay).
 void
 uvmfree(pagetable_t pagetable, uint64 sz)
 {
   if(sz > 0)
     uvmunmap(pagetable, 0, PGROUNDUP(sz) / PGSIZE, 1);
-  freewalk(pagetable);
+  for(int i = 0; i < 512; i++){
+    if(i >= KERNEL_SHARED_FIRST && i <= KERNEL_SHARED_LAST)
+      continue;
+    if(pagetable[i] & PTE_V){
+      freewalk((pagetable_t)PTE2PA(pagetable[i]));
+      pagetable[i] = 0;
+    }
+  }
+  retire_root(pagetable);
 }
 
 // Copy a parent's memory [0, sz) into a child's table (fork). Pages the parent
@@ -309,7 +461,7 @@ vmfault(pagetable_t pagetable, uint64 va, int write)
   struct proc *p = myproc();
 
   (void)write;   // lazy pages are always writable
-  if(p == 0 || pagetable != p->pagetable || va >= p->sz || va >= MAXVA)
+  if(p == 0 || pagetable != p->pagetable || va >= p->sz || va >= MAXUVA)
     return 0;
   va = PGROUNDDOWN(va);
   pte_t *pte = walk(pagetable, va, 0);
@@ -323,6 +475,7 @@ vmfault(pagetable_t pagetable, uint64 va, int write)
     kfree(mem);
     return 0;
   }
+  uvm_changed(p, va);
   return (uint64)mem;
 }
 
@@ -331,7 +484,7 @@ vmfault(pagetable_t pagetable, uint64 va, int write)
 static uint64
 user_page(pagetable_t pagetable, uint64 va, int write)
 {
-  if(va >= MAXVA)
+  if(va >= MAXUVA)
     return 0;
   pte_t *pte = walk(pagetable, va, 0);
   if(pte == 0 || (*pte & PTE_V) == 0)

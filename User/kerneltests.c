@@ -840,6 +840,36 @@ readkernel(void)
   (void)c;
 }
 
+// The kernel is mapped in every process's page table (memlayout.h), without
+// PTE_U: its memory, devices, stacks and the trampoline stay out of user reach.
+static void
+writekernel(void)
+{
+  *(volatile char*)(KERNADDR + 0x10000) = 1;
+}
+
+static void
+readdevice(void)
+{
+  volatile char c = *(volatile char*)UART0;
+
+  (void)c;
+}
+
+static void
+readkstack(void)
+{
+  volatile char c = *(volatile char*)(KSTACK(0) + PGSIZE);
+
+  (void)c;
+}
+
+static void
+runtrampoline(void)
+{
+  ((void (*)(void))TRAMPOLINE)();
+}
+
 static void
 writetext(void)
 {
@@ -879,6 +909,10 @@ t_faults(void)
   freed = a + PGSIZE;
   expectkilled(readfreed, "read of freed memory");
   expectkilled(readkernel, "read of kernel memory");
+  expectkilled(writekernel, "write to kernel memory");
+  expectkilled(readdevice, "read of a device register");
+  expectkilled(readkstack, "read of a kernel stack");
+  expectkilled(runtrampoline, "jump into the trampoline");
   expectkilled(writetext, "write to program text");
   expectkilled(badinstr, "illegal instruction");
   expectkilled(overflow, "stack overflow");
@@ -922,6 +956,18 @@ t_lazy(void)
   unlink("ktlazy");
   CHECK(sbrk(-SZ) == a + SZ, "shrink of lazy memory");
   CHECK(kstat(KSTAT_FREEPAGES) >= free0 - 12, "lazy pages not freed: %ld < %ld", kstat(KSTAT_FREEPAGES), free0);
+
+  // user space ends at MAXUVA: lazy memory reaches it, and not a byte further
+  uint64 top = (uint64)sbrk(0);
+  int rest = (int)(MAXUVA - top);
+  a = sbrklazy(rest);
+  CHECK(a == (char*)top, "sbrklazy up to MAXUVA failed");
+  a[rest - 1] = 9;                          // the last user page
+  a[rest / 2] = 8;
+  CHECK(a[rest - 1] == 9 && a[rest / 2] == 8 && a[rest - 2] == 0, "memory near MAXUVA");
+  CHECK(sbrklazy(1) == SBRK_ERROR && sbrk(PGSIZE) == SBRK_ERROR, "grew past MAXUVA");
+  CHECK(sbrk(-rest) == (char*)MAXUVA && sbrk(0) == (char*)top, "shrink from MAXUVA");
+  CHECK(kstat(KSTAT_FREEPAGES) >= free0 - 12, "pages near MAXUVA not freed: %ld < %ld", kstat(KSTAT_FREEPAGES), free0);
 }
 
 // Grow until the kernel refuses; report the amount through a pipe.
@@ -1003,7 +1049,7 @@ t_lazyoom(void)
 // Addresses no system call may use: null, all ones, the kernel, the trampoline
 // and trapframe (mapped, but not for the user), a hole above the heap, and the
 // guard page below the one-page stack.
-static uint64 badaddrs[7];
+static uint64 badaddrs[10];
 #define NBAD (sizeof(badaddrs) / sizeof(badaddrs[0]))
 
 static void
@@ -1016,6 +1062,9 @@ setbadaddrs(void)
   badaddrs[4] = TRAPFRAME;
   badaddrs[5] = (uint64)sbrk(0) + 64 * PGSIZE;   // unmapped user address
   badaddrs[6] = PGROUNDDOWN(r_sp()) - PGSIZE;     // the stack's guard page
+  badaddrs[7] = UART0;                            // a device, kernel-mapped
+  badaddrs[8] = KSTACK(0);                        // a kernel stack
+  badaddrs[9] = MAXUVA;                           // just past user space
 }
 
 // Pointers into memory the kernel must not write (address 0 is program text:

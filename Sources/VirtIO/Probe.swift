@@ -4,7 +4,7 @@
 // by type, never by a hard-coded slot.
 
 public enum VirtioMMIOBus {
-  public static let base: UInt64 = 0x1000_1000  // VIRTIO_MMIO_BASE
+  public static let base: UInt64 = 0xD000_1000  // VIRTIO_MMIO_BASE: DEVICE_VA(0x1000_1000)
   public static let stride: UInt64 = 0x1000  // VIRTIO_MMIO_STRIDE
   public static let slots = 8  // VIRTIO_MMIO_SLOTS
 
