@@ -65,6 +65,7 @@ void            itrunc(struct inode*);
 // kalloc.c: page allocator (bitmap over RAM) and a small-object heap on top of it
 void*           kalloc(void);                 // one page, filled with junk (5s)
 void            kfree(void*);
+void            kpage_share(void*);   // one more mapping of a page (fork)
 void*           kalloc_pages(uint64 npages);  // physically contiguous, page aligned
 void            kfree_pages(void*, uint64 npages);
 void            kinit(void);
@@ -112,7 +113,7 @@ void            scheduler(void) __attribute__((noreturn));
 void            sched(void);
 void            sleep(void*, struct spinlock*);
 void            userinit(void);
-int             kwait(uint64);
+int             kwait(int pid, uint64 addr, int options);
 void            wakeup(void*);
 void            yield(void);
 int             either_copyout(int user_dst, uint64 dst, void *src, uint64 len);
@@ -201,6 +202,7 @@ void            uvm_activate_kernel(void);
 void            uvm_changed(struct proc*, uint64 va); // p changed its table at va (-1: anywhere)
 #define SBRK_EAGER 1   // sys_sbrk(n, type): map the new pages now
 #define SBRK_LAZY  2   // ... or only grow p->sz; pages appear when touched
+#define WNOHANG    1   // waitpid: do not wait for the child to exit
 
 // plic.c
 void            plicinit(void);

@@ -33,6 +33,7 @@ static struct {
   uint64 nfree;             // pages free
   uint64 hint;              // next-fit: the next search starts here
   uint64 map[MAXPAGES / 64];
+  uint16 sharers[MAXPAGES]; // page tables mapping a page besides its owner's
 } pages;                    // all fields guarded by pages.lock
 
 static inline int
@@ -128,23 +129,50 @@ give_pages(void *pa, uint64 n)
   release(&pages.lock);
 }
 
-// One page. Its contents are junk (5s), to make use of uninitialised memory show.
+// One page. Its contents are junk: kfree() fills pages with 1s (and kinit frees
+// every page), so use of uninitialised memory shows without a second fill here,
+// which would cost every fork and pipe another 4 KiB of stores.
 void*
 kalloc(void)
 {
-  void *pa = take_pages(1);
-
-  if(pa)
-    memset(pa, 5, PGSIZE);
-  return pa;
+  return take_pages(1);
 }
 
-// Free one page from kalloc(); filled with 1s to catch dangling references.
+// One more page table maps page pa (fork shares read-only pages); it is freed
+// when the last of them lets go.
+void
+kpage_share(void *pa)
+{
+  uint64 a = (uint64)pa;
+
+  if((a % PGSIZE) != 0 || a < pages.base || a >= PHYSTOP)
+    panic("kpage_share: bad address");
+  uint64 i = (a - pages.base) / PGSIZE;
+  acquire(&pages.lock);
+  if(!page_used(i) || pages.sharers[i] == 0xffff)
+    panic("kpage_share: page not allocated");
+  pages.sharers[i]++;
+  release(&pages.lock);
+}
+
+// Free one page from kalloc() (or drop one sharer of it); filled with 1s to
+// catch dangling references.
 void
 kfree(void *pa)
 {
-  if(((uint64)pa % PGSIZE) == 0 && (uint64)pa >= pages.base && (uint64)pa < PHYSTOP)
+  uint64 a = (uint64)pa;
+
+  if((a % PGSIZE) == 0 && a >= pages.base && a < PHYSTOP){
+    uint64 i = (a - pages.base) / PGSIZE;
+    acquire(&pages.lock);
+    int shared = pages.sharers[i] > 0;
+    if(shared)
+      pages.sharers[i]--;
+    release(&pages.lock);
+    if(shared)
+      return;
     memset(pa, 1, PGSIZE);
+  }
   give_pages(pa, 1);
 }
 
@@ -372,7 +400,7 @@ kalloc_selftest(void)
 
   char *run = kalloc_pages(64);
   char *one = kalloc();
-  if(run == 0 || one == 0 || run[0] != 0 || run[64 * PGSIZE - 1] != 0 || one[7] != 5)
+  if(run == 0 || one == 0 || run[0] != 0 || run[64 * PGSIZE - 1] != 0)
     panic("kalloc_selftest: pages");
   kfree(one);
   kfree_pages(run, 64);

@@ -150,11 +150,12 @@ allocproc(void)
   }
   p->tlb_epoch = tlb_epoch_new();
 
-  // remember how deep the previous user of this stack went, then refill it.
+  // remember how deep the previous user of this stack went, then refill the
+  // part it used.
   uint64 used = kstack_used(p);
   if(used > kstack_peak)
     kstack_peak = used;
-  for(uint64 *w = (uint64*)p->kstack; w < (uint64*)(p->kstack + KSTACK_BYTES); w++)
+  for(uint64 *w = (uint64*)(p->kstack + KSTACK_BYTES - used); w < (uint64*)(p->kstack + KSTACK_BYTES); w++)
     *w = KSTACK_FILL;
 
   memset(&p->context, 0, sizeof(p->context));
@@ -298,7 +299,7 @@ reparent(struct proc *p)
   }
 }
 
-// End the current process. It stays a ZOMBIE until its parent's wait() frees it.
+// End the current process. It stays a ZOMBIE until its parent's wait() frees its slot.
 void
 kexit(int status)
 {
@@ -318,6 +319,12 @@ kexit(int status)
     end_op();
     p->cwd = 0;
   }
+  // user memory goes now, not when the parent reaps: a zombie keeps only its
+  // slot and page-table root. This hart stays on that table until it loads
+  // another, touching only the kernel's shared part of it.
+  uvmdealloc(p->pagetable, p->sz, 0);
+  p->sz = 0;
+  uvm_changed(p, -1);
 
   acquire(&wait_lock);
   reparent(p);
@@ -331,10 +338,12 @@ kexit(int status)
   panic("zombie exit");
 }
 
-// Wait for a child to exit; store its status at user address addr (if not 0).
-// Returns its pid, or -1 if there are no children, we were killed, or addr is bad.
+// Wait for a child to exit: child pid, or any child if pid is -1. Stores its
+// status at user address addr (if not 0). Returns the child's pid; 0 with
+// WNOHANG if it has not exited yet; -1 if there is no such child, we were
+// killed, or addr is bad.
 int
-kwait(uint64 addr)
+kwait(int pid, uint64 addr, int options)
 {
   struct proc *p = myproc();
 
@@ -345,9 +354,13 @@ kwait(uint64 addr)
       if(pp->parent != p)
         continue;
       acquire(&pp->lock);   // pp cannot be half-way through exit now
+      if(pid != -1 && pp->pid != pid){
+        release(&pp->lock);
+        continue;
+      }
       havekids = 1;
       if(pp->state == ZOMBIE){
-        int pid = pp->pid;
+        int childpid = pp->pid;
         if(addr != 0 && copyout(p->pagetable, addr, (char*)&pp->xstate,
                                 sizeof(pp->xstate)) < 0){
           release(&pp->lock);
@@ -357,13 +370,17 @@ kwait(uint64 addr)
         freeproc(pp);
         release(&pp->lock);
         release(&wait_lock);
-        return pid;
+        return childpid;
       }
       release(&pp->lock);
     }
     if(!havekids || killed(p)){
       release(&wait_lock);
       return -1;
+    }
+    if(options & WNOHANG){
+      release(&wait_lock);
+      return 0;
     }
     sleep(p, &wait_lock);   // kexit's wakeup(p->parent)
   }

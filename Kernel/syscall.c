@@ -90,6 +90,7 @@ extern uint64 sys_pause(void);
 extern uint64 sys_uptime(void);
 extern uint64 sys_poweroff(void);
 extern uint64 sys_kstat(void);
+extern uint64 sys_waitpid(void);
 // sysfile.c
 extern uint64 sys_pipe(void);
 extern uint64 sys_read(void);
@@ -144,6 +145,7 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_close]    = sys_close,
   [SYS_poweroff] = sys_poweroff,
   [SYS_kstat]    = sys_kstat,
+  [SYS_waitpid]  = sys_waitpid,
   [SYS_socket] = sys_socket,
   [SYS_bind] = sys_bind,
   [SYS_listen] = sys_listen,

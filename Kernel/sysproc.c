@@ -35,7 +35,24 @@ sys_wait(void)
   uint64 addr;
 
   argaddr(0, &addr);
-  return kwait(addr);
+  return kwait(-1, addr, 0);
+}
+
+// waitpid(pid, status, options): wait for child pid (or any child, if pid is
+// -1); with WNOHANG, return 0 at once if it has not exited yet. A server that
+// forks a process per connection reaps them this way without blocking.
+uint64
+sys_waitpid(void)
+{
+  int pid, options;
+  uint64 addr;
+
+  argint(0, &pid);
+  argaddr(1, &addr);
+  argint(2, &options);
+  if((options & ~WNOHANG) != 0 || pid == 0 || pid < -1)
+    return -1;
+  return kwait(pid, addr, options);
 }
 
 // sbrk(n, type): grow or shrink memory by n bytes; returns the old end, or -1.

@@ -413,7 +413,10 @@ uvmfree(pagetable_t pagetable, uint64 sz)
 }
 
 // Copy a parent's memory [0, sz) into a child's table (fork). Pages the parent
-// never touched stay lazy in the child. Returns -1 (child unchanged) on failure.
+// never touched stay lazy in the child. Read-only pages (program text and
+// constants) are shared, not copied: besides the copy, that spares QEMU
+// translating the child's code again, since it keys translated code by
+// physical address. Returns -1 (child unchanged) on failure.
 int
 uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
 {
@@ -425,6 +428,12 @@ uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
     }
     if((*pte & PTE_V) == 0)
       continue;
+    if((*pte & PTE_W) == 0){
+      if(mappages(new, a, PGSIZE, PTE2PA(*pte), PTE_FLAGS(*pte)) != 0)
+        goto fail;
+      kpage_share((void*)PTE2PA(*pte));
+      continue;
+    }
     char *mem = kalloc();
     if(mem == 0)
       goto fail;

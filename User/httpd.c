@@ -26,6 +26,7 @@
 #define IDLE_MS    10000    // wait for a request (keep-alive included)
 #define HEAD_TICKS (20 * 100) // the whole request head must arrive within 20 s
 #define LOGREQ     120      // request-line characters shown in the log
+#define MAXCHILDREN 32      // connection processes at once (the kernel has 64 slots)
 
 struct request {
   char method[16];
@@ -589,7 +590,7 @@ main(int argc, char *argv[])
   struct sockaddr_in from;
   struct stat st;
   socklen_t len;
-  int lfd, fd, i, pid, quiet = 0;
+  int lfd, fd, i, pid, quiet = 0, children = 0;
 
   for(i = 1; i < argc; i++){
     if(strcmp(argv[i], "-q") == 0)
@@ -613,6 +614,10 @@ main(int argc, char *argv[])
   if(!quiet)
     printf("httpd: pid %d serving %s on port %d\n", getpid(), *root ? root : "/", port);
   for(;;){
+    // reap the connection processes that have finished; at MAXCHILDREN wait
+    // for one, leaving new connections in the listen backlog meanwhile.
+    while(children > 0 && waitpid(-1, 0, children >= MAXCHILDREN ? 0 : WNOHANG) > 0)
+      children--;
     len = sizeof(from);
     if((fd = accept(lfd, (struct sockaddr*)&from, &len)) < 0){
       fprintf(2, "httpd: accept: %s\n", strerror(errno));
@@ -620,22 +625,16 @@ main(int argc, char *argv[])
         sleep(10);            // let connections finish before trying again
       continue;
     }
-    // Fork twice: the middle process exits at once, so this loop can reap it
-    // with a plain wait(); the server process is then init's to reap.
+    // a process per connection: a slow client holds up only its own.
     if((pid = fork()) == 0){
       close(lfd);
-      if((pid = fork()) == 0){
-        serve(fd, &from);
-        exit(0);
-      }
-      if(pid < 0)
-        busy(fd, &from);
+      serve(fd, &from);
       exit(0);
     }
     if(pid < 0)
       busy(fd, &from);
+    else
+      children++;
     close(fd);
-    if(pid > 0)
-      wait(0);
   }
 }

@@ -1259,6 +1259,69 @@ t_badwait(void)
     CHECK(wait(0) == pid || wait(0) == -1, "child lost after the failed wait");
   }
 }
+
+// waitpid: one child or any; WNOHANG polls; bad arguments fail.
+static void
+t_waitpid(void)
+{
+  int p[2], a, b, st = 0;
+  char c;
+
+  CHECK(pipe(p) == 0, "pipe");
+  if((a = fork()) == 0){
+    read(p[0], &c, 1);                  // runs until told
+    exit(3);
+  }
+  if((b = fork()) == 0)
+    exit(4);
+  CHECK(a > 0 && b > 0, "fork");
+  CHECK(waitpid(a, &st, WNOHANG) == 0, "WNOHANG on a running child did not return 0");
+  CHECK(waitpid(b, &st, 0) == b && st == 4, "waitpid(b): status %d", st);
+  CHECK(waitpid(b, &st, WNOHANG) == -1, "a reaped child was found again");
+  CHECK(waitpid(getpid(), &st, WNOHANG) == -1, "waitpid of itself");
+  CHECK(waitpid(a, &st, 2) == -1 && waitpid(0, &st, 0) == -1 && waitpid(-7, &st, 0) == -1,
+        "bad pid or options accepted");
+  write(p[1], "x", 1);
+  CHECK(waitpid(-1, (int*)KERNADDR, 0) == -1, "bad status pointer accepted");
+  CHECK(waitpid(-1, &st, 0) == a && st == 3, "waitpid(-1) after a failed one: status %d", st);
+  CHECK(waitpid(-1, &st, WNOHANG) == -1 && wait(0) == -1, "children left over");
+  close(p[0]);
+  close(p[1]);
+}
+
+// fork shares read-only pages (the program's text) instead of copying them,
+// and an exiting process gives its memory back before it is reaped.
+static void
+t_forkshare(void)
+{
+  int p[2], q[2], pid, st;
+  long free0, during, zombie;
+  long pages = ((uint64)sbrk(0) + PGSIZE - 1) / PGSIZE;
+  char c;
+
+  CHECK(pipe(p) == 0 && pipe(q) == 0, "pipe");
+  free0 = kstat(KSTAT_FREEPAGES);
+  if((pid = fork()) == 0){
+    write(q[1], "r", 1);
+    read(p[0], &c, 1);
+    exit(5);
+  }
+  CHECK(pid > 0 && read(q[0], &c, 1) == 1, "child did not start");
+  during = free0 - kstat(KSTAT_FREEPAGES);
+  // a full copy costs every page of the image plus its page tables; the text
+  // (about 10 pages of this program) is shared
+  CHECK(during + 4 <= pages, "the child costs %ld pages, the parent has %ld", during, pages);
+  write(p[1], "x", 1);
+  close(p[1]);
+  sleep(2);                             // let it exit; not yet reaped
+  zombie = free0 - kstat(KSTAT_FREEPAGES);
+  CHECK(zombie <= 4, "a zombie holds %ld pages", zombie);
+  CHECK(wait(&st) == pid && st == 5, "status %d", st);
+  CHECK(kstat(KSTAT_FREEPAGES) >= free0 - 1, "pages lost: %ld before, %ld after", free0, kstat(KSTAT_FREEPAGES));
+  close(p[0]);
+  close(q[0]);
+  close(q[1]);
+}
 // Remove path and, if it is a directory, everything below it.
 static void
 rmtree(char *path)
@@ -1420,6 +1483,8 @@ struct test {
   { "badexec", t_badexec },
   { "badelf", t_badelf },
   { "badwait", t_badwait },
+  { "waitpid", t_waitpid },
+  { "forkshare", t_forkshare },
   { "random", t_random },
   { 0, 0 },
 };

@@ -37,3 +37,4 @@ SYSCALL mkdir, SYS_mkdir
 SYSCALL close, SYS_close
 SYSCALL poweroff, SYS_poweroff
 SYSCALL kstat, SYS_kstat
+SYSCALL waitpid, SYS_waitpid

@@ -17,6 +17,11 @@ struct stat;
 #endif
 #define SBRK_ERROR ((char *)-1)
 
+// waitpid's options: return 0 at once if the child has not exited yet.
+#ifndef WNOHANG
+#define WNOHANG 1
+#endif
+
 // system calls
 int fork(void);
 int exit(int) __attribute__((noreturn));
@@ -42,6 +47,7 @@ int sleep(int);          // older xv6 name of pause (same system call)
 int uptime(void);
 int poweroff(void);      // power the machine off; returns only on failure
 long kstat(int);         // kernel statistics, selectors in kernel/kstat.h
+int waitpid(int pid, int *status, int options);   // pid -1: any child
 
 // (the socket calls, numbers 30 and up, are declared in a later section)
 
