@@ -526,6 +526,56 @@ bmap_run(struct inode *ip, uint bn, uint n, uint *addrs)
     brelse(bp);
 }
 
+// Map file blocks bn, bn+1, ... (at most n, and only as far as they share an
+// index block) for writing, allocating the missing ones. The index block is
+// read and logged once per run instead of once per block: for a large file
+// that was most of writei's time. Returns how many blocks were mapped into
+// addrs; 0 if the disk is full, bn is past MAXFILE or an address is damaged.
+// Caller holds ip->lock, inside a transaction.
+static uint
+bmap_alloc_run(struct inode *ip, uint bn, uint n, uint *addrs)
+{
+  struct buf *bp;
+  uint blk, idx, rel, i, a, *entries;
+  int changed = 0;
+
+  if(bn >= MAXFILE || n == 0)
+    return 0;
+  if(bn < NDIRECT)
+    return (addrs[0] = bmap(ip, bn, 1)) != 0;
+  rel = bn - NDIRECT;
+  if(rel < NINDIRECT){
+    blk = slot_block(ip, &ip->addrs[NDIRECT], 1);
+    idx = rel;
+  } else {
+    rel -= NINDIRECT;
+    uint top = slot_block(ip, &ip->addrs[NDIRECT+1], 1);
+    blk = top ? index_block(ip, top, rel / NINDIRECT, 1) : 0;
+    idx = rel % NINDIRECT;
+  }
+  if(blk == 0)
+    return 0;
+  n = min(n, NINDIRECT - idx);
+  bp = bread(ip->dev, blk);
+  entries = (uint *) bp->data;
+  for(i = 0; i < n; i++){
+    a = entries[idx + i];
+    if(a == 0){
+      if((a = balloc(ip->dev)) == 0)
+        break;
+      entries[idx + i] = a;
+      changed = 1;
+    } else if(!goodblock(a)){
+      break;
+    }
+    addrs[i] = a;
+  }
+  if(changed)
+    log_write(bp);
+  brelse(bp);
+  return i;
+}
+
 // Truncation may free tens of thousands of blocks, touching more bitmap
 // blocks than one transaction may write (MAXOPBLOCKS). itrunc therefore
 // counts the distinct blocks it has dirtied and, when the next free would
@@ -675,6 +725,7 @@ itrunc(struct inode *ip)
 // and those after it, which a sequential reader wants next.
 #define READAHEAD 32
 #define READ_RUN 16     // blocks readi maps at once
+#define WRITE_RUN 16    // blocks writei maps (and allocates) at once
 
 // readi missed the cache at file block bn (disk block addr): read it and
 // the next few blocks of the file in one batch, so this readi and the
@@ -751,7 +802,7 @@ readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
 int
 writei(struct inode *ip, int user_src, uint64 src, uint off, uint n)
 {
-  uint tot, m, addr;
+  uint tot, m, addr, bn, run[WRITE_RUN], runstart = 0, runlen = 0;
   struct buf *bp;
   uint64 limit = (uint64) MAXFILE * BSIZE;
 
@@ -766,9 +817,15 @@ writei(struct inode *ip, int user_src, uint64 src, uint off, uint n)
 
   for(tot = 0; tot < n; tot += m, off += m, src += m){
     m = min(n - tot, BSIZE - off % BSIZE);
-    addr = bmap(ip, off / BSIZE, 1);
-    if(addr == 0)
-      break;
+    bn = off / BSIZE;
+    if(bn < runstart || bn >= runstart + runlen){
+      // map the blocks this write still needs a run at a time
+      runstart = bn;
+      runlen = bmap_alloc_run(ip, bn, min((off + (n - tot) - 1) / BSIZE - bn + 1, WRITE_RUN), run);
+      if(runlen == 0)
+        break;
+    }
+    addr = run[bn - runstart];
     bp = bread(ip->dev, addr);
     if(either_copyin(bp->data + off % BSIZE, user_src, src, m) == -1){
       brelse(bp);
