@@ -5,6 +5,9 @@
 //   port 5001  TCP sink: reads and discards
 //   port 5002  TCP sink into a file: writes what it reads to /sinkfile
 //   port 7     TCP echo
+//   port 5003  ping: on connect, "ping -c N" of the gateway (10.0.2.2) over a raw
+//              ICMP socket; one line "rtt_us U" per reply ("lost" otherwise), then
+//              "done", and close (N is the first line the client sends)
 // It prints "refinit: ready uptime=S.SSS" once listening (the kernel's own
 // IP-Config lines report the lease before init runs).
 #define _GNU_SOURCE
@@ -12,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <arpa/inet.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
@@ -24,7 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { K_HTTP, K_SINK, K_FILE, K_ECHO };
+enum { K_HTTP, K_SINK, K_FILE, K_ECHO, K_PING };
+#define NLISTEN 5
 #define MAXCONN 64
 #define MAXFILES 32
 #define INBUF 4096
@@ -41,8 +47,8 @@ struct conn {
   int closeafter;
 };
 static struct conn conns[MAXCONN];
-static int listeners[4], lkinds[4] = { K_HTTP, K_SINK, K_FILE, K_ECHO };
-static const int lports[4] = { 80, 5001, 5002, 7 };
+static int listeners[NLISTEN], lkinds[NLISTEN] = { K_HTTP, K_SINK, K_FILE, K_ECHO, K_PING };
+static const int lports[NLISTEN] = { 80, 5001, 5002, 7, 5003 };
 static char iobuf[65536];
 
 static void
@@ -207,11 +213,85 @@ onread(struct conn *c)
   }
 }
 
+static unsigned short
+cksum(const unsigned char *p, int n)
+{
+  unsigned long s = 0;
+  for(int i = 0; i + 1 < n; i += 2)
+    s += (p[i] << 8) | p[i + 1];
+  if(n & 1)
+    s += p[n - 1] << 8;
+  while(s >> 16)
+    s = (s & 0xffff) + (s >> 16);
+  return ~s & 0xffff;
+}
+
+static long
+now_us(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
+// The ping service: count echo requests to the gateway, one at a time, each
+// answered within a second or reported lost; results go back over fd.
+static void
+pingservice(int fd)
+{
+  char line[32] = "", out[64];
+  int count = 0, n, s, seq;
+  struct pollfd p = { .fd = fd, .events = POLLIN };
+  struct sockaddr_in gw = { .sin_family = AF_INET };
+
+  if(poll(&p, 1, 2000) == 1 && (n = read(fd, line, sizeof line - 1)) > 0)
+    count = atoi(line);
+  if(count <= 0 || count > 10000)
+    count = 10;
+  inet_pton(AF_INET, "10.0.2.2", &gw.sin_addr);
+  if((s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)) < 0){
+    dprintf(fd, "error socket\n");
+    return;
+  }
+  for(seq = 1; seq <= count; seq++){
+    unsigned char msg[64] = { 8, 0, 0, 0, 0x12, 0x34, seq >> 8, seq & 0xff }, in[1500];
+    unsigned short c;
+    for(int i = 8; i < 64; i++)
+      msg[i] = i;
+    c = cksum(msg, sizeof msg);
+    msg[2] = c >> 8, msg[3] = c & 0xff;
+    long t0 = now_us(), rtt = -1;
+    sendto(s, msg, sizeof msg, 0, (struct sockaddr *)&gw, sizeof gw);
+    struct pollfd ps = { .fd = s, .events = POLLIN };
+    while(rtt < 0){
+      long left = 1000 - (now_us() - t0) / 1000;
+      if(left <= 0 || poll(&ps, 1, left) != 1)
+        break;
+      n = recv(s, in, sizeof in, 0);
+      int hl = n > 0 ? (in[0] & 15) * 4 : 0;
+      if(n >= hl + 8 && in[hl] == 0 && in[hl + 4] == 0x12 && in[hl + 5] == 0x34 &&
+         ((in[hl + 6] << 8) | in[hl + 7]) == seq)
+        rtt = now_us() - t0;
+    }
+    n = rtt < 0 ? snprintf(out, sizeof out, "lost\n") : snprintf(out, sizeof out, "rtt_us %ld\n", rtt);
+    if(write(fd, out, n) != n)
+      break;
+    usleep(10000);
+  }
+  close(s);
+  dprintf(fd, "done\n");
+}
+
 static void
 acceptall(int l, int kind)
 {
   int fd, one = 1;
   while((fd = accept4(l, 0, 0, SOCK_NONBLOCK)) >= 0){
+    if(kind == K_PING){          // served at once: the bench runs nothing else meanwhile
+      pingservice(fd);
+      close(fd);
+      continue;
+    }
     struct conn *c = 0;
     for(int i = 0; i < MAXCONN; i++)
       if(conns[i].fd < 0){ c = &conns[i]; break; }
@@ -228,22 +308,22 @@ acceptall(int l, int kind)
 int
 main(void)
 {
-  struct pollfd pf[4 + MAXCONN];
-  struct conn *pc[4 + MAXCONN];
+  struct pollfd pf[NLISTEN + MAXCONN];
+  struct conn *pc[NLISTEN + MAXCONN];
   struct timespec ts;
 
   mount("proc", "/proc", "proc", 0, 0);
   loadfiles();
   for(int i = 0; i < MAXCONN; i++)
     conns[i].fd = -1;
-  for(int i = 0; i < 4; i++)
+  for(int i = 0; i < NLISTEN; i++)
     listeners[i] = listenon(lports[i]);
   clock_gettime(CLOCK_BOOTTIME, &ts);
   printf("refinit: ready uptime=%ld.%03ld files=%d\n", (long)ts.tv_sec, ts.tv_nsec / 1000000, nfiles);
   fflush(stdout);
   for(;;){
     int n = 0;
-    for(int i = 0; i < 4; i++){
+    for(int i = 0; i < NLISTEN; i++){
       pf[n].fd = listeners[i], pf[n].events = POLLIN, pc[n++] = 0;
     }
     for(int i = 0; i < MAXCONN; i++)
