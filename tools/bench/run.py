@@ -49,15 +49,22 @@ def free_port():
 class Guest:
     """One QEMU process; its console is read by a thread that timestamps output."""
 
-    def __init__(self, kind, cpus, args):
-        self.kind, self.cpus = kind, cpus
-        self.ports = {name: free_port() for name in GUEST_PORTS}
-        fwd = ",".join("hostfwd=tcp:127.0.0.1:%d-:%d" % (self.ports[n], GUEST_PORTS[n])
-                       for n in GUEST_PORTS)
-        cmd = ["taskset", "-c", "0" if cpus == 1 else "0-%d" % (cpus - 1),
+    def __init__(self, kind, cpus, args, tap=None):
+        """tap: a TapBed to attach to instead of QEMU's user network; clients then
+        reach the guest's own address from inside the bed's namespace."""
+        self.kind, self.cpus, self.tap = kind, cpus, tap
+        if tap:
+            self.host, self.ports, self.prefix = None, dict(GUEST_PORTS), tap.prefix
+            netdev = "tap,id=net0,ifname=%s,script=no,downscript=no" % TapBed.IFNAME
+        else:
+            self.host, self.prefix = "127.0.0.1", []
+            self.ports = {name: free_port() for name in GUEST_PORTS}
+            netdev = "user,id=net0," + ",".join(
+                "hostfwd=tcp:127.0.0.1:%d-:%d" % (self.ports[n], GUEST_PORTS[n]) for n in GUEST_PORTS)
+        cmd = self.prefix + ["taskset", "-c", "0" if cpus == 1 else "0-%d" % (cpus - 1),
                "qemu-system-riscv64", "-machine", "virt", "-m", "128M",
                "-smp", str(cpus), "-nographic",
-               "-netdev", "user,id=net0," + fwd] + args
+               "-netdev", netdev] + args
         self.out = bytearray()
         self.chunks = []          # (monotonic time, total length after the chunk)
         self.lock = threading.Condition()
@@ -109,21 +116,64 @@ class Guest:
         self.proc.wait()
 
 
-def client(cmd, cpus):
-    """Runs a host-side client, on core 1 when QEMU has core 0 to itself."""
+def client(cmd, cpus, prefix=()):
+    """Runs a host-side client, on core 1 when QEMU has core 0 to itself (inside
+    the tap bed's namespace if prefix says so)."""
     if cpus == 1 and os.cpu_count() > 1:
         cmd = ["taskset", "-c", "1"] + cmd
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(list(prefix) + cmd, capture_output=True, text=True, timeout=120)
+
+
+class TapBed:
+    """A network namespace with a tap device and dnsmasq handing out addresses on
+    it: the guest is reached at its own address, without hostfwd (whose listen
+    backlog of one makes new connections wait for SYN retransmits)."""
+    NS, IFNAME, NET = "xv6bench", "tapb", "192.168.78"
+
+    def __init__(self):
+        self.prefix = ["ip", "netns", "exec", self.NS]
+        self.dnsmasq = None
+
+    @staticmethod
+    def available():
+        if os.geteuid() != 0:
+            return "needs root (network namespace and tap device)"
+        if not (shutil.which("dnsmasq") or os.path.exists("/usr/sbin/dnsmasq")):
+            return "needs dnsmasq"
+        return None
+
+    def __enter__(self):
+        subprocess.run(["ip", "netns", "del", self.NS], capture_output=True)
+        for c in (["ip", "netns", "add", self.NS],
+                  self.prefix + ["ip", "link", "set", "lo", "up"],
+                  self.prefix + ["ip", "tuntap", "add", "dev", self.IFNAME, "mode", "tap"],
+                  self.prefix + ["ip", "addr", "add", self.NET + ".1/24", "dev", self.IFNAME],
+                  self.prefix + ["ip", "link", "set", self.IFNAME, "up"]):
+            subprocess.run(c, check=True, capture_output=True)
+        self.dnsmasq = subprocess.Popen(
+            self.prefix + ["dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
+                           "--no-ping", "--interface=" + self.IFNAME, "--bind-interfaces",
+                           "--dhcp-range=%s.50,%s.99,255.255.255.0,1h" % (self.NET, self.NET),
+                           "--dhcp-option=option:router,%s.1" % self.NET,
+                           "--dhcp-leasefile=/tmp/%s.leases" % self.NS, "--pid-file="],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return self
+
+    def __exit__(self, *exc):
+        if self.dnsmasq:
+            self.dnsmasq.terminate()
+            self.dnsmasq.wait(timeout=10)
+        subprocess.run(["ip", "netns", "del", self.NS], capture_output=True)
 
 
 # ------------------------------------------------------------------ measurements
-def wait_port(port, timeout=5.0):
-    """Waits until the guest really serves HTTP on the forward (a host-side connect
-    succeeds even when no guest listener exists, so ask for a page)."""
+def wait_http(g, timeout=5.0):
+    """Waits until the guest really serves HTTP (through the forward a host-side
+    connect succeeds even when no guest listener exists, so ask for a page)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        r = subprocess.run(["curl", "-s", "-m", "2", "-o", "/dev/null", "-w", "%{http_code}",
-                            "http://127.0.0.1:%d/%s" % (port, SMALL)],
+        r = subprocess.run(g.prefix + ["curl", "-s", "-m", "2", "-o", "/dev/null", "-w", "%{http_code}",
+                                       "http://%s:%d/%s" % (g.host, g.ports["http"], SMALL)],
                            capture_output=True, text=True)
         if r.stdout == "200":
             return True
@@ -216,7 +266,7 @@ def wrk(g, conns, keepalive):
     cmd = ["wrk", "-t1", "-c%d" % conns, "-d%ds" % WRK_SECS, "--latency", "--timeout", "5s"]
     if not keepalive:
         cmd += ["-H", "Connection: close"]
-    r = client(cmd + ["http://127.0.0.1:%d/%s" % (g.ports["http"], SMALL)], g.cpus)
+    r = client(cmd + ["http://%s:%d/%s" % (g.host, g.ports["http"], SMALL)], g.cpus, g.prefix)
     if not re.search(r"99%\s+\S+", r.stdout):
         raise RuntimeError("wrk: " + " ".join(r.stdout.split())[-160:])
     try:
@@ -276,7 +326,7 @@ def attempt(g, res, what, fn):
 
 def run_network(g, res, fileup):
     """The measurements both HTTP guests share; fileup() starts a file receiver."""
-    if not wait_port(g.ports["http"]):
+    if not wait_http(g):
         raise RuntimeError("%s: no HTTP on the forward" % g.kind)
     data = open(os.path.join(DEPS, "www", "big16.bin"), "rb").read()
     for key, fn in (("down", lambda: download(g)),
@@ -293,9 +343,14 @@ def run_network(g, res, fileup):
     if v is not None:
         res["ping-p50"].append(v[0])
         res["ping-p99"].append(v[1])
+    request_rates(g, res, "")
+
+
+def request_rates(g, res, prefix):
+    """wrk with 1 and 8 connections, keep-alive and not; keys wrk-c<N>-<ka|close>."""
     for conns in (1, 8):
         for ka in (True, False):
-            name = "wrk-c%d-%s" % (conns, "ka" if ka else "close")
+            name = "%swrk-c%d-%s" % (prefix, conns, "ka" if ka else "close")
             v = attempt(g, res, name, lambda: wrk(g, conns, ka))
             if v is None:
                 continue
@@ -305,6 +360,26 @@ def run_network(g, res, fileup):
             res[name + "-p99"].append(p99)
             if errs:
                 res["notes"].append("%s %s: socket errors %s" % (g.kind, name, errs))
+
+
+def run_tap(kind, cpus, res, bed, fsimg):
+    """The request-rate figures again, with the guest on the tap bed and wrk in its
+    namespace: no hostfwd in the path."""
+    if kind == "ours":
+        g = Guest("ours", cpus, ours_args(fsimg), tap=bed)
+        lease, ready = rb"net0: \S+ (\d+\.\d+\.\d+\.\d+)/", rb"\$ "
+    else:
+        g = Guest("linux", cpus, linux_args(), tap=bed)
+        lease, ready = rb"ipaddr=(\d+\.\d+\.\d+\.\d+)", rb"refinit: ready"
+    try:
+        m, _ = g.expect(lease, 60)
+        g.host = m.group(1).decode()
+        g.expect(ready, 30)
+        if not wait_http(g, 10):
+            raise RuntimeError("%s: no HTTP at %s on the tap bed" % (kind, g.host))
+        request_rates(g, res, "tap-")
+    finally:
+        g.stop()
 
 
 def run_ours(cpus, res, fsimg):
@@ -391,6 +466,18 @@ ROWS = [  # key, label, unit, higher is better, reference
     ("echo-p99", "TCP echo 64 B round trip, p99", "us", False, "linux"),
     ("ping-p50", "ping to the gateway, median", "us", False, "linux"),
     ("ping-p99", "ping to the gateway, p99", "us", False, "linux"),
+    ("tap-wrk-c1-ka", "tap: requests/s, keep-alive, 1 conn", "req/s", True, "linux"),
+    ("tap-wrk-c1-ka-p50", "  p50 latency", "ms", False, "linux"),
+    ("tap-wrk-c1-ka-p99", "  p99 latency", "ms", False, "linux"),
+    ("tap-wrk-c1-close", "tap: requests/s, no keep-alive, 1 conn", "req/s", True, "linux"),
+    ("tap-wrk-c1-close-p50", "  p50 latency", "ms", False, "linux"),
+    ("tap-wrk-c1-close-p99", "  p99 latency", "ms", False, "linux"),
+    ("tap-wrk-c8-ka", "tap: requests/s, keep-alive, 8 conns", "req/s", True, "linux"),
+    ("tap-wrk-c8-ka-p50", "  p50 latency", "ms", False, "linux"),
+    ("tap-wrk-c8-ka-p99", "  p99 latency", "ms", False, "linux"),
+    ("tap-wrk-c8-close", "tap: requests/s, no keep-alive, 8 conns", "req/s", True, "linux"),
+    ("tap-wrk-c8-close-p50", "  p50 latency", "ms", False, "linux"),
+    ("tap-wrk-c8-close-p99", "  p99 latency", "ms", False, "linux"),
 ]
 
 
@@ -417,6 +504,8 @@ def table(allres, cpus):
              "|---|---|---|---|---|---|"]
     for key, label, unit, _, ref in ROWS:
         o, r = summary(res["ours"].get(key, [])), summary(res[ref].get(key, []))
+        if key.startswith("tap-") and not o and not r:
+            continue   # the tap bed runs at CPUS=1 only
         ratio = "%.2f" % (o[0] / r[0]) if o and r and r[0] else "-"
         lines.append("| %s | %s | %s | %s | %s | %s |" % (label, unit, cell(res["ours"].get(key, [])),
                      {"uboot": "U-Boot", "linux": "Linux 6.1"}[ref], cell(res[ref].get(key, [])), ratio))
@@ -516,7 +605,9 @@ def write_report(allres, runs, cmdline, elapsed):
              "hostfwd's listen backlog is one: new connections from 8 clients can wait for a SYN "
              "retransmit (~1 s), which shows up in the no-keep-alive p99." % WRK_SECS,
              "- ratio ours/ref: above 1 is better for MB/s and req/s, below 1 for ms and us.",
-             "- not measured yet: a tap-device run (without hostfwd's backlog of one).",
+             "- tap rows: the wrk figures again with the guest on a tap device in a network "
+             "namespace the bench creates (dnsmasq hands out the address, wrk runs inside the "
+             "namespace), so hostfwd and its backlog of one are out of the path; CPUS=1 only.",
              "- U-Boot's lease: QEMU start to its autoboot prompt plus the duration of a typed `dhcp`.",
              ""]
     for c in sorted(allres):
@@ -554,12 +645,26 @@ def make_fs():
     return img
 
 
+def one_run(bucket, what, fn):
+    """One guest boot's measurements into bucket; a failure becomes a note."""
+    r = collections.defaultdict(list)
+    log(what)
+    try:
+        fn(r)
+    except Exception as e:
+        log("%s failed: %s" % (what, e))
+        bucket.setdefault("notes", []).append("%s: %s" % (what, str(e).splitlines()[0]))
+    for k, v in r.items():
+        bucket.setdefault(k, []).extend(v)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
     ap.add_argument("--cpus", default=os.environ.get("BENCH_CPUS", "1,2"))
     ap.add_argument("--only", default="ours,linux,uboot")
     ap.add_argument("--no-report", action="store_true")
+    ap.add_argument("--no-tap", action="store_true", help="skip the tap-device run")
     a = ap.parse_args()
     kinds = a.only.split(",")
     cmdline = "make bench BENCH_RUNS=%d BENCH_CPUS=%s" % (a.runs, a.cpus)
@@ -570,24 +675,22 @@ def main():
     for cpus in [int(c) for c in a.cpus.split(",")]:
         res = {k: {} for k in ("ours", "linux", "uboot")}
         allres[cpus] = res
+        runners = {"ours": lambda r: run_ours(cpus, r, fsimg), "linux": lambda r: run_linux(cpus, r),
+                   "uboot": lambda r: run_uboot(cpus, r)}
         for i in range(a.runs):
             for kind in kinds:
-                bucket = res[kind]
-                r = collections.defaultdict(list)
-                log("CPUS=%d run %d/%d: %s" % (cpus, i + 1, a.runs, kind))
-                try:
-                    if kind == "ours":
-                        run_ours(cpus, r, fsimg)
-                    elif kind == "linux":
-                        run_linux(cpus, r)
-                    else:
-                        run_uboot(cpus, r)
-                except Exception as e:
-                    log("%s failed: %s" % (kind, e))
-                    bucket.setdefault("notes", []).append("CPUS=%d run %d %s: %s" % (
-                        cpus, i + 1, kind, str(e).splitlines()[0]))
-                for k, v in r.items():
-                    bucket.setdefault(k, []).extend(v)
+                one_run(res[kind], "CPUS=%d run %d/%d: %s" % (cpus, i + 1, a.runs, kind), runners[kind])
+        # the request rates once more on a tap device, at CPUS=1
+        tap_kinds = [k for k in kinds if k in ("ours", "linux")]
+        why_not = TapBed.available()
+        if cpus == 1 and tap_kinds and not a.no_tap and why_not:
+            res["ours"].setdefault("notes", []).append("tap-device run skipped: " + why_not)
+        elif cpus == 1 and tap_kinds and not a.no_tap:
+            with TapBed() as bed:
+                for i in range(a.runs):
+                    for kind in tap_kinds:
+                        one_run(res[kind], "CPUS=1 tap run %d/%d: %s" % (i + 1, a.runs, kind),
+                                lambda r: run_tap(kind, 1, r, bed, fsimg))
         print(table(allres, cpus))
         print()
     print(cost_lines(allres))
