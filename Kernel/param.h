@@ -19,3 +19,4 @@
 #define USERSTACK    1             // user stack pages
 #define KSTACKPAGES  4             // pages per kernel stack (a guard page sits below)
 #define TICK_HZ      100           // timer interrupts per second (10 ms ticks)
+#define SLICE_US     1000          // a process that has had the hart this long yields at its next trap

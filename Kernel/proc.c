@@ -416,6 +416,7 @@ scheduler(void)
         p->state = RUNNING;
         c->proc = p;
         uvm_activate(p);
+        c->slice_start = r_time();
         swtch(&c->context, &p->context);
         c->proc = 0;   // p is back, having changed its state
         found = 1;

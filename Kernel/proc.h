@@ -17,6 +17,7 @@ struct cpu {
   int intena;                 // Were interrupts enabled before push_off()?
   pagetable_t loaded;         // the table in satp (vm.c); guarded by satp_lock
   uint64 tlb_epoch;           // version of it the TLB may hold; this hart only
+  uint64 slice_start;         // r_time() when the running process got the hart
 };
 
 extern struct cpu cpus[NCPU];
