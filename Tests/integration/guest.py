@@ -62,6 +62,13 @@ class Guest:
         start = len(self.console())
         self.c.sendline(line)
         try:
+            # past our own echoed line first: a prompt still pending from a
+            # background job (`prog &` prints its output and "$ " in either
+            # order) must not count as this command's end
+            try:
+                self.c.expect_exact(line, timeout=min(timeout, 10))
+            except pexpect.TIMEOUT:
+                pass   # the echo was interleaved with other output: the prompt decides
             if expect:
                 self.c.expect(expect, timeout=timeout)
             self.c.expect(PROMPT, timeout=timeout)
