@@ -463,11 +463,12 @@ bmap(struct inode *ip, uint bn, int alloc)
 }
 
 // Where the entry for file block bn lives: in the inode (returns 0 and sets
-// *direct), or at entry *idx of index block (the return value; 0 for a hole).
-// Blocks bn and bn+1 usually share an index block, so bmap_run asks once per
-// index block; group is the doubly-indirect group, cached by the caller.
+// *direct), or at entry *idx of index block (the return value; 0 for a hole,
+// or, with alloc, a full disk). With alloc, missing index blocks are
+// allocated. Blocks bn and bn+1 usually share an index block, so bmap_run asks
+// once per index block; group is the doubly-indirect group, cached by the caller.
 static uint
-index_of(struct inode *ip, uint bn, uint *idx, int *direct, int *group, uint *groupblk)
+index_of(struct inode *ip, uint bn, uint *idx, int *direct, int *group, uint *groupblk, int alloc)
 {
   *direct = 0;
   if(bn < NDIRECT){
@@ -478,14 +479,14 @@ index_of(struct inode *ip, uint bn, uint *idx, int *direct, int *group, uint *gr
   bn -= NDIRECT;
   if(bn < NINDIRECT){
     *idx = bn;
-    return slot_block(ip, &ip->addrs[NDIRECT], 0);
+    return slot_block(ip, &ip->addrs[NDIRECT], alloc);
   }
   bn -= NINDIRECT;
   *idx = bn % NINDIRECT;
   if(*group != (int)(bn / NINDIRECT)){
-    uint top = slot_block(ip, &ip->addrs[NDIRECT+1], 0);
+    uint top = slot_block(ip, &ip->addrs[NDIRECT+1], alloc);
     *group = bn / NINDIRECT;
-    *groupblk = top ? index_block(ip, top, *group, 0) : 0;
+    *groupblk = top ? index_block(ip, top, *group, alloc) : 0;
   }
   return *groupblk;
 }
@@ -507,7 +508,7 @@ bmap_run(struct inode *ip, uint bn, uint n, uint *addrs)
       addrs[i] = 0;
       continue;
     }
-    blk = index_of(ip, bn + i, &idx, &direct, &group, &groupblk);
+    blk = index_of(ip, bn + i, &idx, &direct, &group, &groupblk, 0);
     if(direct){
       a = ip->addrs[idx];
     } else if(blk == 0){
@@ -536,23 +537,14 @@ static uint
 bmap_alloc_run(struct inode *ip, uint bn, uint n, uint *addrs)
 {
   struct buf *bp;
-  uint blk, idx, rel, i, a, *entries;
-  int changed = 0;
+  uint blk, idx, i, a, *entries, groupblk = 0;
+  int direct, group = -1, changed = 0;
 
   if(bn >= MAXFILE || n == 0)
     return 0;
-  if(bn < NDIRECT)
-    return (addrs[0] = bmap(ip, bn, 1)) != 0;
-  rel = bn - NDIRECT;
-  if(rel < NINDIRECT){
-    blk = slot_block(ip, &ip->addrs[NDIRECT], 1);
-    idx = rel;
-  } else {
-    rel -= NINDIRECT;
-    uint top = slot_block(ip, &ip->addrs[NDIRECT+1], 1);
-    blk = top ? index_block(ip, top, rel / NINDIRECT, 1) : 0;
-    idx = rel % NINDIRECT;
-  }
+  blk = index_of(ip, bn, &idx, &direct, &group, &groupblk, 1);
+  if(direct)
+    return (addrs[0] = slot_block(ip, &ip->addrs[idx], 1)) != 0;
   if(blk == 0)
     return 0;
   n = min(n, NINDIRECT - idx);

@@ -65,15 +65,14 @@ kvminit(void)
   kernel_pagetable = kvmmake();
 }
 
+static void load_pagetable(pagetable_t pt, uint64 epoch);
+
 // Turn paging on for this hart, with the kernel's table.
 void
 kvminithart(void)
 {
   sfence_vma();   // earlier page-table stores are complete
-  w_satp(MAKE_SATP(kernel_pagetable));
-  sfence_vma();   // no stale translations remain
-  mycpu()->loaded = kernel_pagetable;
-  mycpu()->tlb_epoch = 0;
+  load_pagetable(kernel_pagetable, 0);
 }
 
 // --- Which table each hart runs on.
