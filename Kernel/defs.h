@@ -176,6 +176,8 @@ void            uart_paging_on(void);
 void            uartintr(void);
 void            uartputs(const char*, int);
 void            uartputc_sync(int);
+void            uart_sync_begin(void);
+void            uart_sync_end(void);
 int             uartgetc(void);
 
 // vm.c

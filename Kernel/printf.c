@@ -182,13 +182,17 @@ printf(const char *fmt, ...)
   struct sink o = { console_put, 0, 0, 0 };
   int locking = pr.locking;
 
-  if(locking)
+  if(locking){
     acquire(&pr.lock);
+    uart_sync_begin();
+  }
   va_start(ap, fmt);
   vformat(&o, fmt, ap);
   va_end(ap);
-  if(locking)
+  if(locking){
+    uart_sync_end();
     release(&pr.lock);
+  }
   return o.n;
 }
 

@@ -63,6 +63,7 @@ static char tx_buf[TXBUF];   // guarded by tx_lock
 static uint64 tx_w;          // next slot to fill: tx_buf[tx_w % TXBUF]
 static uint64 tx_r;          // next byte to send
 static int tx_intr_on;       // IER_TX is set; guarded by tx_lock
+static int tx_wake_pending;  // uart_sync_begin made room without waking writers; guarded by tx_lock
 
 
 static void uartstart(void);
@@ -118,6 +119,35 @@ uartputc_sync(int c)
   pop_off();
 }
 
+// Kernel output (printf) between uart_sync_begin and uart_sync_end reaches the
+// screen whole and in order: bytes processes queued before it go out first, and
+// bytes they queue meanwhile wait. Without this a kernel line and a prompt being
+// drained by another hart interleave ("lease a$ fter"). No wakeup here (printf
+// may hold any lock): the TX interrupt this leaves enabled wakes the writers.
+void
+uart_sync_begin(void)
+{
+  acquire(&tx_lock);
+  if(tx_r == tx_w)
+    return;
+  while(tx_r != tx_w){
+    while((uart_rd(LSR) & LSR_TX_IDLE) == 0)
+      ;
+    uart_wr(THR, tx_buf[tx_r++ % TXBUF]);
+  }
+  tx_wake_pending = 1;
+  if(!tx_intr_on){
+    uart_wr(IER, IER_RX | IER_TX);
+    tx_intr_on = 1;
+  }
+}
+
+void
+uart_sync_end(void)
+{
+  release(&tx_lock);
+}
+
 // Move bytes from the buffer to the UART, a FIFO-load each time it is idle;
 // ask for the TX interrupt only if bytes are left waiting. Caller holds tx_lock.
 static void
@@ -137,8 +167,10 @@ uartstart(void)
     uart_wr(IER, IER_RX);
     tx_intr_on = 0;
   }
-  if(sent)
+  if(sent || tx_wake_pending){
+    tx_wake_pending = 0;
     wakeup(&tx_r);   // uartputs may wait for room
+  }
 }
 
 // A received byte, or -1 if none waits.
