@@ -42,14 +42,34 @@ class Guest:
         self.c = pexpect.spawn("/bin/bash", ["-c", cmd], cwd=ROOT, encoding="utf-8",
                                codec_errors="replace", timeout=boot_timeout, maxread=65536)
         self.c.logfile_read = _Collect(self.log)
-        try:
-            self.c.expect(PROMPT, timeout=boot_timeout)
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            self.close()
-            err = TestFailure("no shell prompt within %d s of `%s`" % (boot_timeout, cmd))
-            err.guest = self
-            raise err
-        self.boot_seconds = time.monotonic() - self.t0
+        self.wait_for_boot_prompt(boot_timeout)
+
+    def wait_for_boot_prompt(self, boot_timeout):
+        """Wait for sh's first prompt. A kernel line (the lease) printed just after
+        it leaves "$ " mid-line where PROMPT cannot see it; once sh has started and
+        no prompt came for a while, an empty line asks sh for a fresh one."""
+        deadline = self.t0 + boot_timeout
+        nudged_at = None
+        err = None
+        while err is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                err = TestFailure("no shell prompt within %d s of `%s`" % (boot_timeout, self.cmd))
+                break
+            try:
+                self.c.expect(PROMPT, timeout=min(left, 2))
+                self.boot_seconds = time.monotonic() - self.t0
+                return
+            except pexpect.TIMEOUT:
+                if "init: starting sh" in self.console() and (
+                        nudged_at is None or time.monotonic() - nudged_at > 5):
+                    self.c.sendline("")
+                    nudged_at = time.monotonic()
+            except pexpect.EOF:
+                err = TestFailure("QEMU exited before the shell prompt: `%s`" % self.cmd)
+        self.close()
+        err.guest = self
+        raise err
 
     def console(self):
         return "".join(self.log)

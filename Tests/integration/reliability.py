@@ -176,14 +176,7 @@ class RelayGuest(Guest):
         self.c = pexpect.spawn(argv[0], argv[1:], cwd=ROOT, encoding="utf-8",
                                codec_errors="replace", timeout=boot_timeout, maxread=65536)
         self.c.logfile_read = _Collect(self.log)
-        try:
-            self.c.expect(PROMPT, timeout=boot_timeout)
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            self.close()
-            err = TestFailure("no shell prompt within %d s of `%s`" % (boot_timeout, self.cmd))
-            err.guest = self
-            raise err
-        self.boot_seconds = time.monotonic() - self.t0
+        self.wait_for_boot_prompt(boot_timeout)
 
     def close(self):
         Guest.close(self)
