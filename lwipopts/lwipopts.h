@@ -87,7 +87,9 @@
 // tap, where the server owns the whole range; off, the lease is ready ~20 ms after
 // boot. Default (LWIP_DHCP && LWIP_ARP) = 1.
 #define DHCP_DOES_ARP_CHECK             0
-// Name lookups for wttr and friends, using the server DHCP hands out. Default 0.
+// DHCP keeps the DNS server it learns (dns_setserver) only with LWIP_DNS; the
+// kernel hands it to the user-space resolver (User/lib/resolv.c) through
+// netinfo. lwIP's own query client is compiled in but unused. Default 0.
 #define LWIP_DNS                        1
 // The lease line is printed from the netif status callback. Default 0.
 #define LWIP_NETIF_STATUS_CALLBACK      1
