@@ -216,6 +216,8 @@ netinfo_drops(struct netinfo *out)
       out->memp_err += lwip_stats.memp[i]->err;
   out->heap_err = lwip_stats.mem.err;
   out->sock_dgram_drops = sock_dgram_drops();
+  out->syn_evictions = lwip_synguard_evictions();
+  out->timewait_reuses = lwip_timewait_reuses();
 }
 
 // Addresses and counters for ifconfig. 0, or -1 if there is no device.

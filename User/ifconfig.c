@@ -68,5 +68,7 @@ main(int argc, char *argv[])
          ni.udp_drop, ni.udp_chkerr, ni.udp_noport, ni.tcp_drop, ni.tcp_chkerr);
   printf("        lwip alloc failures: pbuf pool %d  other pools %d  heap %d\n",
          ni.pbuf_pool_err, ni.memp_err, ni.heap_err);
+  printf("        tcp syn: half-open aborted for room %d  TIME_WAIT reopened %d\n",
+         (int)ni.syn_evictions, (int)ni.timewait_reuses);
   return 0;
 }

@@ -88,16 +88,20 @@ struct netinfo {
   uint32_t spare;
   uint64_t sock_dgram_drops;  // dropped by UDP/raw sockets (queue full, unread
                               // at close), since boot: sock_dgram_drops()
+  uint64_t syn_evictions;     // half-open connections aborted for a new SYN
+  uint64_t timewait_reuses;   // TIME_WAIT states ended by a new SYN (lwip_synguard.c)
 };
 int netinfo(struct netinfo *out);  // 0, or -1 if there is no network device
 // Provided by the socket layer (Sources/Sockets/UDP.swift), network lock held:
 // datagrams UDP and raw sockets have dropped since boot.
 uint64_t sock_dgram_drops(void);
 
-// lwip_synguard.c: makes room in a listener's backlog full of half-open
-// connections before a new SYN reaches lwIP (net_rx_frame calls it).
+// lwip_synguard.c: before a new SYN reaches lwIP (net_rx_frame calls it), makes
+// room in a listener's backlog full of half-open connections, and lets a SYN
+// reopen a connection still in TIME_WAIT here.
 void lwip_synguard(const uint8_t *frame, uint32_t len);
 uint64_t lwip_synguard_evictions(void);   // half-open connections aborted so far
+uint64_t lwip_timewait_reuses(void);      // TIME_WAIT states ended by a new SYN
 
 // lwip_seqguard.c: stop persist timers with nothing left to probe (lwIP 2.1.3
 // asserts on them otherwise). Called by net_timer() with the network lock held.
