@@ -9,9 +9,9 @@ TCP; all 5 runs take ~5 minutes; RELIABILITY_BUDGET (600 s) caps the time and th
 count. test_reliability_tcp_bad_network does the same through slirp (1 MiB, 1 run: slirp's
 TCP is slow under loss). Sizes, run counts and the first seed can be changed:
   RELIABILITY_MIB=4 RELIABILITY_RUNS=5 RELIABILITY_SEED=2000 python3 Tests/integration/run.py reliability_net"""
-import hashlib, os, random, re, socket, struct, subprocess, sys, threading, time
+import hashlib, json, os, random, re, socket, struct, subprocess, sys, threading, time
 
-from guest import TestFailure, free_port, expect_in
+from guest import TestFailure, booted, free_port, expect_in
 import reliability as R
 from reliability import case, relayed, eth, ipv4, tcp, udp, arp
 
@@ -394,6 +394,50 @@ def test_reliability_syn_flood():
             g.poweroff()
         c.result = "GET / after the flood: 200 in %.2f s; %d SYN-ACKs (and retransmissions) blackholed" % (
             secs, st["up"]["blackholed"])
+    return c.result
+
+
+# ------------------------------------------------------------------ TIME_WAIT reopening
+def test_reliability_tcp_reopen_in_time_wait():
+    """A client reopens a connection from the same port while the guest holds the old
+    one in TIME_WAIT (httpd closed first): accepted at once, as BSD and Linux do, while
+    a damaged SYN and a SYN with the old sequence number do not end the TIME_WAIT.
+    On a tap in a namespace, so the client is Linux's TCP with a port of our choosing."""
+    R.tap_available()
+    params = ("GET with Connection: close from one port; then on the same addresses: a SYN with a "
+              "bad checksum, a SYN with the old sequence number, a new connection from Linux")
+    with case("tcp-reopen-time-wait", params) as c:
+        with R.tap_namespace("tw") as ns:
+            with booted("rel-timewait", net="tap", tap=R.TAP_NAME, netns=ns) as g:
+                ip = R.leased_address(ns, timeout=30)
+                if not ip:
+                    raise TestFailure("no DHCP lease from dnsmasq within 30 s")
+                _start_httpd(g)
+                r = subprocess.run(["ip", "netns", "exec", ns, sys.executable,
+                                    os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                 "ns_timewait_client.py"), R.TAP_NAME, ip, "80"],
+                                   capture_output=True, text=True, timeout=60)
+                try:
+                    res = json.loads(r.stdout.strip().splitlines()[-1])
+                except (ValueError, IndexError):
+                    raise TestFailure("the client in the namespace failed: %s" % (r.stderr or r.stdout)[-400:])
+                if "error" in res or not res["first"].endswith("200 OK"):
+                    raise TestFailure("first GET: %s" % res)
+                if not res["guest_closed_first"]:
+                    raise TestFailure("httpd did not close first, so nothing is in TIME_WAIT: %s" % res)
+                if res["badsum"]:
+                    raise TestFailure("the guest answered a SYN with a bad checksum (flags %s)" % res["badsum"])
+                if res["oldseq"] != [0x10]:
+                    raise TestFailure("a SYN with the old connection's sequence number got %s, "
+                                      "not one ACK of the old connection" % res["oldseq"])
+                if not res["reopen"].endswith("200 OK") or not res["reopen_synack"]:
+                    raise TestFailure("reopening from the same port: %s" % res)
+                m = re.search(r"TIME_WAIT reopened (\d+)", g.run("ifconfig"))
+                if not m or m.group(1) != "1":
+                    raise TestFailure("ifconfig counts %s TIME_WAIT reopenings, not 1" % (m and m.group(1)))
+                g.poweroff()
+        c.result = ("damaged SYN ignored; old-sequence SYN answered with an ACK; new connection from the "
+                    "same port served (connect %.3f s); ifconfig counts 1 reopening" % res["reopen_connect_s"])
     return c.result
 
 

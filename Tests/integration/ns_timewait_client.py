@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Run inside a test's network namespace (`ip netns exec NS python3 ...`): reopen a
+connection to the guest's httpd from the same source port while the guest still
+holds the first one in TIME_WAIT, and offer it SYNs it must not take for a reopening.
+
+  ns_timewait_client.py TAP GUEST_IP PORT
+
+Steps, each reported in the JSON printed at the end:
+  first      GET with Connection: close from PORT; httpd closes first, so the guest's
+             side of the connection is in TIME_WAIT (2 minutes in lwIP)
+  badsum     a SYN on the same addresses, sequence number beyond the old connection,
+             TCP checksum wrong: the guest must ignore it (no reply)
+  oldseq     a SYN whose sequence number is the old connection's own: not a new
+             connection; the guest answers with an ACK of the old one (RFC 9293)
+  reopen     a new connection from PORT (Linux picks a larger sequence number): it
+             must be accepted at once and served
+Frames are sent and watched with a packet socket on the tap."""
+import json, os, socket, struct, sys, time
+
+ETH_P_ALL = 0x0003
+SYN, RST, ACK = 0x02, 0x04, 0x10
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def syn_frame(src_mac, dst_mac, src, dst, sport, dport, seq, good_sum=True):
+    opts = struct.pack("!BBH", 2, 4, 1460)                     # MSS
+    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 6 << 4, SYN, 64240, 0, 0) + opts
+    c = csum(socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(seg)) + seg)
+    if not good_sum:
+        c ^= 0x5A5A
+    seg = seg[:16] + struct.pack("!H", c) + seg[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 0x4242, 0x4000, 64, 6, 0,
+                     socket.inet_aton(src), socket.inet_aton(dst))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return dst_mac + src_mac + b"\x08\x00" + ip + seg
+
+
+def tcp_of(frame):
+    """(src ip, dst ip, sport, dport, seq, ack, flags) of an IPv4/TCP frame, else None."""
+    if len(frame) < 54 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
+        return None
+    ihl = (frame[14] & 15) * 4
+    t = frame[14 + ihl:]
+    if len(t) < 20:
+        return None
+    sport, dport, seq, ack, _, flags = struct.unpack("!HHIIBB", t[:14])
+    return (socket.inet_ntoa(frame[26:30]), socket.inet_ntoa(frame[30:34]), sport, dport, seq, ack, flags)
+
+
+class Watch:
+    """Frames on the tap, in both directions, kept with what they carry."""
+
+    def __init__(self, tap):
+        self.s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+        self.s.bind((tap, 0))
+        self.s.setblocking(False)
+        self.seen = []          # (frame, tcp_of(frame))
+
+    def drain(self, seconds=0.0):
+        end = time.monotonic() + seconds
+        while True:
+            try:
+                f = self.s.recv(65536)
+                self.seen.append((f, tcp_of(f)))
+                continue
+            except BlockingIOError:
+                pass
+            if time.monotonic() >= end:
+                return
+            time.sleep(0.01)
+
+    def mark(self):
+        self.drain()
+        return len(self.seen)
+
+    def tcp(self, since=0, **want):
+        names = ("src", "dst", "sport", "dport", "seq", "ack", "flags")
+        out = []
+        for f, t in self.seen[since:]:
+            if t and all(dict(zip(names, t))[k] == v for k, v in want.items()):
+                out.append((f, dict(zip(names, t))))
+        return out
+
+
+def get(guest, port, local_port, timeout):
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    c.bind(("", local_port))
+    c.settimeout(timeout)
+    t0 = time.monotonic()
+    c.connect((guest, port))
+    connect_s = time.monotonic() - t0
+    c.sendall(b"GET / HTTP/1.1\r\nHost: guest\r\nConnection: close\r\n\r\n")
+    body = b""
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        body += b
+    c.close()
+    return body.split(b"\r\n", 1)[0].decode(errors="replace"), connect_s
+
+
+def main(tap, guest, port):
+    port = int(port)
+    me = [a for a in os.popen("ip -4 -o addr show dev %s" % tap).read().split() if "/" in a][0].split("/")[0]
+    my_mac = bytes.fromhex(open("/sys/class/net/%s/address" % tap).read().strip().replace(":", ""))
+    w = Watch(tap)
+    res = {}
+    lport = 40000 + os.getpid() % 20000
+
+    # first: the guest closes first and keeps the connection in TIME_WAIT
+    status, _ = get(guest, port, lport, 10)
+    w.drain(0.3)     # our FIN's ACK, so Linux has let the port go
+    res["first"] = status
+    syns = w.tcp(src=me, sport=lport, flags=SYN)
+    fin_at = {who: next((i for i, (_, t) in enumerate(w.seen)
+                         if t and t[2] == sport and t[6] & 0x01), None)
+              for who, sport in (("guest", port), ("us", lport))}
+    if not syns or fin_at["guest"] is None:
+        res["error"] = "the first connection was not seen on the tap"
+        print(json.dumps(res))
+        return
+    isn = syns[0][1]["seq"]
+    guest_mac = w.tcp(src=guest, sport=port)[0][0][6:12]
+    res["guest_closed_first"] = fin_at["us"] is None or fin_at["guest"] < fin_at["us"]
+
+    def offer(name, seq, good_sum):
+        m = w.mark()
+        w.s.send(syn_frame(my_mac, guest_mac, me, guest, lport, port, seq, good_sum))
+        w.drain(0.7)
+        res[name] = [t["flags"] for _, t in w.tcp(m, src=guest, sport=port, dport=lport)]
+        return res[name]
+
+    offer("badsum", isn + 1000000, False)   # damaged: ignored
+    offer("oldseq", isn, True)              # the old connection's SYN again: ACKed, not opened
+    w.drain(0.3)
+
+    # reopen: Linux's new sequence number lies beyond the old connection's
+    m = w.mark()
+    try:
+        status, secs = get(guest, port, lport, 10)
+        res["reopen"] = status
+        res["reopen_connect_s"] = round(secs, 3)
+    except OSError as e:
+        res["reopen"] = "error: %s" % e
+    w.drain(0.1)
+    res["reopen_synack"] = any(t["flags"] & (SYN | ACK) == SYN | ACK
+                               for _, t in w.tcp(m, src=guest, sport=port, dport=lport))
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
