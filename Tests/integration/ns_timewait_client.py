@@ -17,30 +17,19 @@ Steps, each reported in the JSON printed at the end:
 Frames are sent and watched with a packet socket on the tap."""
 import json, os, socket, struct, sys, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reliability import eth, ipv4, tcp  # noqa: E402  (the tests' frame builders)
+
 ETH_P_ALL = 0x0003
-SYN, RST, ACK = 0x02, 0x04, 0x10
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
+SYN, ACK = 0x02, 0x10
 
 
 def syn_frame(src_mac, dst_mac, src, dst, sport, dport, seq, good_sum=True):
-    opts = struct.pack("!BBH", 2, 4, 1460)                     # MSS
-    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 6 << 4, SYN, 64240, 0, 0) + opts
-    c = csum(socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(seg)) + seg)
+    seg = tcp(sport, dport, seq=seq, flags=SYN, window=64240, src=src, dst=dst, offset=6,
+              options=struct.pack("!BBH", 2, 4, 1460))                         # MSS
     if not good_sum:
-        c ^= 0x5A5A
-    seg = seg[:16] + struct.pack("!H", c) + seg[18:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 0x4242, 0x4000, 64, 6, 0,
-                     socket.inet_aton(src), socket.inet_aton(dst))
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return dst_mac + src_mac + b"\x08\x00" + ip + seg
+        seg = seg[:16] + bytes([seg[16] ^ 0x5A, seg[17] ^ 0x5A]) + seg[18:]
+    return eth(ipv4(seg, 6, src=src, dst=dst, ident=0x4242, flags_frag=0x4000), src=src_mac, dst=dst_mac)
 
 
 def tcp_of(frame):
