@@ -19,6 +19,16 @@ class Skip(Exception):
     pass
 
 
+def recv_all(sock):
+    """Everything sock receives until the peer's FIN."""
+    out = bytearray()
+    while True:
+        d = sock.recv(65536)
+        if not d:
+            return bytes(out)
+        out += d
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

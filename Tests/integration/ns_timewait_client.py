@@ -18,6 +18,7 @@ Frames are sent and watched with a packet socket on the tap."""
 import json, os, socket, struct, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guest import recv_all  # noqa: E402
 from reliability import eth, ipv4, tcp  # noqa: E402  (the tests' frame builders)
 
 ETH_P_ALL = 0x0003
@@ -88,12 +89,7 @@ def get(guest, port, local_port, timeout):
     c.connect((guest, port))
     connect_s = time.monotonic() - t0
     c.sendall(b"GET / HTTP/1.1\r\nHost: guest\r\nConnection: close\r\n\r\n")
-    body = b""
-    while True:
-        b = c.recv(65536)
-        if not b:
-            break
-        body += b
+    body = recv_all(c)
     c.close()
     return body.split(b"\r\n", 1)[0].decode(errors="replace"), connect_s
 

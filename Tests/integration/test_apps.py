@@ -10,7 +10,7 @@ Run as a script (`test_apps.py standin ADDR`) it is the stand-in servers that
 the namespace test starts inside the namespace."""
 import concurrent.futures, hashlib, os, re, socket, subprocess, sys, threading, time
 
-from guest import booted, expect_in, free_port, sh, Skip, TestFailure, ROOT
+from guest import booted, expect_in, free_port, recv_all, sh, Skip, TestFailure, ROOT
 
 LEASE = r"net0: ([0-9a-f:]{17}) (\d+\.\d+\.\d+\.\d+)/(\d+) gw (\S+) dns (\S+)"
 
@@ -171,12 +171,7 @@ def http_raw(port, data, timeout=30, tries=10):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
                 s.sendall(data)
-                out = b""
-                while True:
-                    d = s.recv(65536)
-                    if not d:
-                        break
-                    out += d
+                out = recv_all(s)
             if out:
                 return out
         except OSError as e:
@@ -210,12 +205,7 @@ def get_with_retry(port, path, tries=60):
             with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
                 s.settimeout(5)
                 s.sendall(b"GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % path.encode())
-                resp = b""
-                while True:
-                    d = s.recv(65536)
-                    if not d:
-                        break
-                    resp += d
+                resp = recv_all(s)
             if resp:
                 head, _, body = resp.partition(b"\r\n\r\n")
                 if status_of(resp) != 503:
@@ -378,13 +368,7 @@ def test_nc_and_httpget_move_files():
     got = {}
 
     def sink(srv, c):   # receives one upload, checksums it
-        data = b""
-        while True:
-            d = c.recv(65536)
-            if not d:
-                break
-            data += d
-        got[srv.port] = data
+        got[srv.port] = recv_all(c)
     up = Server(sink)
     try:
         with boot("apps-nc") as g:

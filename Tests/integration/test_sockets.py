@@ -2,7 +2,7 @@
 client of a guest server through the forwarded port, UDP, 32 concurrent connections,
 error codes, and a leak check over 200 connections (User/socktest.c is the guest side)."""
 import hashlib, os, socket, struct, socketserver, threading, time
-from guest import booted, expect_in, TestFailure, ROOT
+from guest import booted, expect_in, recv_all, TestFailure, ROOT
 
 
 class _Echo(socketserver.BaseRequestHandler):
@@ -117,14 +117,9 @@ def test_sockets_guest_server():
         blob = os.urandom(256 * 1024)
         for _ in range(2):
             with socket.create_connection(("127.0.0.1", g.fwdport), timeout=30) as s:
-                got = bytearray()
                 t = threading.Thread(target=lambda: s.sendall(blob) or s.shutdown(socket.SHUT_WR))
                 t.start()
-                while True:
-                    d = s.recv(65536)
-                    if not d:
-                        break
-                    got += d
+                got = recv_all(s)
                 t.join()
             if hashlib.sha256(got).digest() != hashlib.sha256(blob).digest():
                 raise TestFailure("echo of 256 KiB differs (%d bytes back)" % len(got))
@@ -141,13 +136,7 @@ def test_sockets_guest_server():
                 msg = b"request %d" % i
                 s.sendall(msg)
                 s.shutdown(socket.SHUT_WR)
-                got = b""
-                while True:
-                    d = s.recv(4096)
-                    if not d:
-                        break
-                    got += d
-                results.append(got == msg)
+                results.append(recv_all(s) == msg)
         # QEMU's hostfwd listens with a backlog of one and resets what overflows
         # it, so the host connects in waves of three
         for wave in range(4):
