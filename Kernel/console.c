@@ -104,6 +104,16 @@ consoleread(int user_dst, uint64 dst, int n)
   return want - n;
 }
 
+// Echo of a typed key: after what processes queued for the screen before it,
+// never inside one of their writes (see uart_sync_begin).
+static void
+echo(int c)
+{
+  uart_sync_begin();
+  consputc(c);
+  uart_sync_end();
+}
+
 // Editing keys; returns 1 if c was one of them.
 static int
 console_edit(int c)
@@ -115,14 +125,14 @@ console_edit(int c)
   case CTRL('U'):
     while(cons.e != cons.w && cons.buf[(cons.e - 1) % INPUT_BUF] != '\n'){
       cons.e--;
-      consputc(BACKSPACE);
+      echo(BACKSPACE);
     }
     return 1;
   case CTRL('H'):
   case '\x7f':
     if(cons.e != cons.w){
       cons.e--;
-      consputc(BACKSPACE);
+      echo(BACKSPACE);
     }
     return 1;
   }
@@ -136,7 +146,7 @@ consoleintr(int c)
   acquire(&cons.lock);
   if(!console_edit(c) && c != 0 && cons.e - cons.r < INPUT_BUF){
     c = (c == '\r') ? '\n' : c;
-    consputc(c);   // echo
+    echo(c);
     cons.buf[cons.e++ % INPUT_BUF] = c;
     if(c == '\n' || c == CTRL('D') || cons.e - cons.r == INPUT_BUF){
       // a line (or end of file) is complete: let read() have it.

@@ -58,6 +58,9 @@ uart_wr(int reg, uchar v)
 }
 
 #define TXBUF 256
+// Guards the transmit buffer and the UART's transmit side. Lock order: the
+// console's input lock (echo, Ctrl-P), then printf's lock, then tx_lock;
+// nothing is acquired while tx_lock is held but the process locks wakeup takes.
 static struct spinlock tx_lock;
 static char tx_buf[TXBUF];   // guarded by tx_lock
 static uint64 tx_w;          // next slot to fill: tx_buf[tx_w % TXBUF]
