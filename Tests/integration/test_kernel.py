@@ -40,6 +40,13 @@ def test_shell_session():
             raise TestFailure("`echo background &` printed nothing")
         expect_in(r"done", g.run("echo done", expect=r"\ndone\r?\n"), "shell still answers after &")
         expect_in(r"(?m)^xv6-net is an xv6-style", g.run("grep xv6-net README.md"), "grep a file")
+        # line editing: DEL and Ctrl-H erase a character, Ctrl-U the line typed so far
+        for keys, want in (("echo abcX\x7fd", "abcd"), ("echo wrong\x15echo rig\x08ght", "right")):
+            start = len(g.console())
+            g.c.send(keys + "\r")
+            if not g.wait_for(r"\n%s\r?\n" % want, timeout=10):
+                raise TestFailure("typing %r printed %r, not %s" % (keys, g.console()[start:], want))
+            g.c.expect(r"\$ $", timeout=10)
         g.poweroff()
 
 
