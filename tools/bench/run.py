@@ -606,8 +606,9 @@ def write_report(allres, runs, cmdline, elapsed):
              "retransmit (~1 s), which shows up in the no-keep-alive p99." % WRK_SECS,
              "- ratio ours/ref: above 1 is better for MB/s and req/s, below 1 for ms and us.",
              "- tap rows: the wrk figures again with the guest on a tap device in a network "
-             "namespace the bench creates (dnsmasq hands out the address, wrk runs inside the "
-             "namespace), so hostfwd and its backlog of one are out of the path; CPUS=1 only.",
+             "namespace the bench creates afresh for each boot (dnsmasq hands out the address, wrk "
+             "runs inside the namespace), so hostfwd and its backlog of one are out of the path; "
+             "CPUS=1 only.",
              "- U-Boot's lease: QEMU start to its autoboot prompt plus the duration of a typed `dhcp`.",
              ""]
     for c in sorted(allres):
@@ -690,9 +691,12 @@ def main():
         if cpus == 1 and tap_kinds and not a.no_tap and why_not:
             res["ours"].setdefault("notes", []).append("tap-device run skipped: " + why_not)
         elif cpus == 1 and tap_kinds and not a.no_tap:
-            with TapBed() as bed:
-                for i in range(a.runs):
-                    for kind in tap_kinds:
+            # a fresh bed for every boot: both guests get the same address, and the
+            # client's TIME_WAIT sockets from the last few thousand connections would
+            # otherwise leave it few free ports (connects then wait, for either guest)
+            for i in range(a.runs):
+                for kind in tap_kinds:
+                    with TapBed() as bed:
                         one_run(res[kind], "CPUS=1 tap run %d/%d: %s" % (i + 1, a.runs, kind),
                                 lambda r: run_tap(kind, 1, r, bed, fsimg))
         print(table(allres, cpus))
