@@ -33,8 +33,11 @@ def syn_frame(src_mac, dst_mac, src, dst, sport, dport, seq, good_sum=True):
     return eth(ipv4(seg, 6, src=src, dst=dst, ident=0x4242, flags_frag=0x4000), src=src_mac, dst=dst_mac)
 
 
+TCP_FIELDS = ("src", "dst", "sport", "dport", "seq", "ack", "flags")
+
+
 def tcp_of(frame):
-    """(src ip, dst ip, sport, dport, seq, ack, flags) of an IPv4/TCP frame, else None."""
+    """The TCP_FIELDS of an IPv4/TCP frame as a dict, else None."""
     if len(frame) < 54 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
         return None
     ihl = (frame[14] & 15) * 4
@@ -42,7 +45,8 @@ def tcp_of(frame):
     if len(t) < 20:
         return None
     sport, dport, seq, ack, _, flags = struct.unpack("!HHIIBB", t[:14])
-    return (socket.inet_ntoa(frame[26:30]), socket.inet_ntoa(frame[30:34]), sport, dport, seq, ack, flags)
+    return dict(zip(TCP_FIELDS, (socket.inet_ntoa(frame[26:30]), socket.inet_ntoa(frame[30:34]),
+                                 sport, dport, seq, ack, flags)))
 
 
 class Watch:
@@ -72,12 +76,9 @@ class Watch:
         return len(self.seen)
 
     def tcp(self, since=0, **want):
-        names = ("src", "dst", "sport", "dport", "seq", "ack", "flags")
-        out = []
-        for f, t in self.seen[since:]:
-            if t and all(dict(zip(names, t))[k] == v for k, v in want.items()):
-                out.append((f, dict(zip(names, t))))
-        return out
+        """(frame, fields) of the TCP frames since mark `since` whose fields match want."""
+        return [(f, t) for f, t in self.seen[since:]
+                if t and all(t[k] == v for k, v in want.items())]
 
 
 def get(guest, port, local_port, timeout):
@@ -108,7 +109,7 @@ def main(tap, guest, port):
     res["first"] = status
     syns = w.tcp(src=me, sport=lport, flags=SYN)
     fin_at = {who: next((i for i, (_, t) in enumerate(w.seen)
-                         if t and t[2] == sport and t[6] & 0x01), None)
+                         if t and t["sport"] == sport and t["flags"] & 0x01), None)
               for who, sport in (("guest", port), ("us", lport))}
     if not syns or fin_at["guest"] is None:
         res["error"] = "the first connection was not seen on the tap"
