@@ -133,11 +133,11 @@ uart_sync_begin(void)
   acquire(&tx_lock);
   if(tx_r == tx_w)
     return;
-  while(tx_r != tx_w){
+  do {
     while((uart_rd(LSR) & LSR_TX_IDLE) == 0)
       ;
     uart_wr(THR, tx_buf[tx_r++ % TXBUF]);
-  }
+  } while(tx_r != tx_w);
   tx_wake_pending = 1;
   if(!tx_intr_on){
     uart_wr(IER, IER_RX | IER_TX);
