@@ -22,15 +22,7 @@
 #define SO_RCVTIMEO    20
 #define SO_SNDTIMEO    21
 
-// errno values the C side returns itself (the rest come from Swift)
-#define EBADF          9
-#define EFAULT         14
-#define EINVAL         22
-#define ENFILE         23
-#define EMFILE         24
-#define ENOTSOCK       88
-#define EPROTONOSUPPORT 93
-#define EAFNOSUPPORT   97
+#include "errnum.h"   // the errno values the C side returns itself
 
 // The user's struct sockaddr_in: 16 bytes, port and address in network order.
 struct ksockaddr_in {
