@@ -169,6 +169,24 @@ bfree(int dev, uint b)
   brelse(bp);
 }
 
+// Free data blocks, counted in the bitmap (kstat: tests check for leaks).
+long
+fs_freeblocks(void)
+{
+  struct buf *bp;
+  uint b, bi;
+  long n = 0;
+
+  for(b = 0; b < sb.size; b += BPB){
+    bp = bread(ROOTDEV, BBLOCK(b, sb));
+    for(bi = 0; bi < BPB && b + bi < sb.size; bi++)
+      if(b + bi >= datastart && (bp->data[bi/8] & (1 << (bi % 8))) == 0)
+        n++;
+    brelse(bp);
+  }
+  return n;
+}
+
 // ---------------------------------------------------------------- inodes
 
 struct {
@@ -371,6 +389,23 @@ reclaim_orphans(uint dev)
     }
     end_op();
   }
+}
+
+// Free on-disk inodes (kstat: tests check for leaks).
+long
+fs_freeinodes(void)
+{
+  struct buf *bp;
+  uint inum;
+  long n = 0;
+
+  for(inum = 1; inum < sb.ninodes; inum++){
+    bp = bread(ROOTDEV, IBLOCK(inum, sb));
+    if(((struct dinode *) bp->data + inum % IPB)->type == 0)
+      n++;
+    brelse(bp);
+  }
+  return n;
 }
 
 // Copy stat information from an inode. Caller holds ip->lock.
@@ -598,8 +633,10 @@ charge(struct trunc *t, uint b)
 }
 
 // Commit what is done so far and start a new transaction. ip stays
-// referenced; its lock is dropped meanwhile so an open file's writers,
-// which take the log before the inode, cannot deadlock with us.
+// referenced; its lock is dropped meanwhile, since begin_op may wait for
+// operations that wait for that lock. Only an inode nobody else can reach
+// (no links, one reference: iput) is truncated in steps, so nobody sees it
+// half-truncated; O_TRUNC of an open file goes through itrunc_detach.
 static void
 trunc_rotate(struct inode *ip, struct trunc *t)
 {
@@ -685,7 +722,9 @@ trunc_slot(struct inode *ip, uint *slot, struct trunc *t)
   *slot = 0;
 }
 
-// Discard ip's contents. Caller holds ip->lock and is inside a transaction.
+// Discard ip's contents. Caller holds ip->lock and is inside a transaction;
+// if the contents need more than one transaction (any indirect block), ip
+// must be unreachable by anyone else (see trunc_rotate).
 void
 itrunc(struct inode *ip)
 {
@@ -711,6 +750,41 @@ itrunc(struct inode *ip)
     trunc_slot(ip, &ip->addrs[NDIRECT+1], &t);
   }
   iupdate(ip);
+}
+
+// Empty ip (O_TRUNC) at once, for everyone: in this transaction, its blocks
+// move to a new inode with no links, which the caller puts once it has
+// unlocked ip, freeing the blocks in transactions of their own. Truncating ip
+// in place would take several transactions and drop ip's lock between them,
+// and a writer could then add blocks to index blocks being freed (a leak) or
+// write into blocks about to be freed (holes). A crash before the blocks are
+// freed leaves an orphan that the next boot frees.
+// Caller holds ip->lock, inside a transaction. Returns 0 with *orphan set
+// (0 if nothing is left to free), or -1 if no inode was free to take the
+// blocks (ip is then unchanged).
+int
+itrunc_detach(struct inode *ip, struct inode **orphan)
+{
+  struct inode *op;
+
+  *orphan = 0;
+  if(ip->addrs[NDIRECT] == 0 && ip->addrs[NDIRECT+1] == 0){
+    itrunc(ip);   // direct blocks only: one transaction is enough
+    return 0;
+  }
+  if((op = ialloc(ip->dev, ip->type)) == 0)
+    return -1;
+  ilock(op);      // new and nameless: nobody else can hold it
+  op->nlink = 0;
+  op->size = ip->size;
+  memmove(op->addrs, ip->addrs, sizeof(ip->addrs));
+  iupdate(op);
+  iunlock(op);
+  ip->size = 0;
+  memset(ip->addrs, 0, sizeof(ip->addrs));
+  iupdate(ip);
+  *orphan = op;
+  return 0;
 }
 
 // Blocks fetched together when readi misses the cache: the block missed
@@ -843,10 +917,12 @@ namecmp(const char *s, const char *t)
 }
 
 // Find name in directory dp; its i-number (0 if absent) and entry offset.
+// If pfree is set and name is absent, *pfree is where a new entry goes: the
+// first empty slot, or the end.
 static uint
-dirfind(struct inode *dp, char *name, uint *poff)
+dirscan(struct inode *dp, char *name, uint *poff, uint *pfree)
 {
-  uint off, addr, inum;
+  uint off, addr, inum, freeoff = dp->size;
   struct buf *bp;
   struct dirent *de;
 
@@ -863,23 +939,48 @@ dirfind(struct inode *dp, char *name, uint *poff)
     for(de = (struct dirent *)(bp->data + off % BSIZE);
         (uchar *)(de + 1) <= bp->data + BSIZE && off + sizeof(*de) <= dp->size;
         de++, off += sizeof(*de)){
+      if(de->inum == 0 && freeoff == dp->size)
+        freeoff = off;
       if(de->inum == 0 || namecmp(name, de->name) != 0)
         continue;
+      if(de->inum >= sb.ninodes)
+        continue;  // damaged entry: treat as absent
       inum = de->inum;
       brelse(bp);
-      if(inum >= sb.ninodes)
-        return 0;  // damaged entry: treat as absent
       if(poff)
         *poff = off;
       return inum;
     }
     brelse(bp);
   }
+  if(pfree)
+    *pfree = freeoff;
   return 0;
 }
 
+static uint
+dirfind(struct inode *dp, char *name, uint *poff)
+{
+  return dirscan(dp, name, poff, 0);
+}
+
+// Is inode inum in use on disk? An entry naming a free inode is damage.
+static int
+allocated(uint dev, uint inum)
+{
+  struct buf *bp;
+  int type;
+
+  bp = bread(dev, IBLOCK(inum, sb));
+  type = ((struct dinode *) bp->data + inum % IPB)->type;
+  brelse(bp);
+  return type != 0;
+}
+
 // Look up name in directory dp (locked). Returns the inode referenced but
-// unlocked, and its entry's offset in *poff; 0 if not found.
+// unlocked, and its entry's offset in *poff; 0 if not found. An entry that
+// names a free inode (a damaged directory) counts as absent: locking that
+// inode would find no type.
 struct inode*
 dirlookup(struct inode *dp, char *name, uint *poff)
 {
@@ -888,7 +989,27 @@ dirlookup(struct inode *dp, char *name, uint *poff)
   inum = dirfind(dp, name, poff);
   if(inum == 0)
     return 0;
+  if(!allocated(dp->dev, inum)){
+    printf("fs: directory %d names free inode %d\n", dp->inum, inum);
+    return 0;
+  }
   return iget(dp->dev, inum);
+}
+
+// Remove the entry name from directory dp (locked), in a transaction.
+// 0, or -1 if there is no such entry.
+int
+dirunlink(struct inode *dp, char *name)
+{
+  struct dirent de;
+  uint off;
+
+  if(dirfind(dp, name, &off) == 0)
+    return -1;
+  memset(&de, 0, sizeof(de));
+  if(writei(dp, 0, (uint64) &de, off, sizeof(de)) != sizeof(de))
+    return -1;
+  return 0;
 }
 
 // Add the entry (name, inum) to directory dp (locked).
@@ -899,16 +1020,10 @@ dirlink(struct inode *dp, char *name, uint inum)
   uint off;
   struct dirent de;
 
-  if(dirfind(dp, name, 0) != 0)
+  // one scan finds both: the name must be absent, and where the entry goes
+  // (an empty slot, or the end)
+  if(dirscan(dp, name, 0, &off) != 0)
     return -1;
-
-  // Reuse an empty slot, or append at the end.
-  for(off = 0; off + sizeof(de) <= dp->size; off += sizeof(de)){
-    if(readi(dp, 0, (uint64) &de, off, sizeof(de)) != sizeof(de))
-      return -1;
-    if(de.inum == 0)
-      break;
-  }
   memset(&de, 0, sizeof(de));
   strncpy(de.name, name, DIRSIZ);
   de.inum = inum;

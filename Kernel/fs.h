@@ -39,6 +39,10 @@ struct dinode {
   uint addrs[NDIRECT+2];   // Data block addresses
 };
 
+// Most names (directory entries, and a directory's subdirectories' "..")
+// an inode may have: nlink is a short on disk.
+#define LINK_MAX 32767
+
 // Inodes per block.
 #define IPB           (BSIZE / sizeof(struct dinode))
 

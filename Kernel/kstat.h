@@ -7,3 +7,5 @@
 #define KSTAT_KMALLOC    2   // bytes handed out by kmalloc
 #define KSTAT_TICKS      3   // timer ticks since boot (TICK_HZ a second)
 #define KSTAT_KSTACK     4   // deepest kernel-stack use seen, in bytes
+#define KSTAT_FREEBLOCKS 8   // free data blocks on the root file system
+#define KSTAT_FREEINODES 9   // free inodes on the root file system

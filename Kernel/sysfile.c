@@ -132,7 +132,7 @@ sys_link(void)
     return -1;
   }
   ilock(ip);
-  if(ip->type == T_DIR){
+  if(ip->type == T_DIR || ip->nlink >= LINK_MAX){
     iunlockput(ip);
     end_op();
     return -1;
@@ -144,8 +144,8 @@ sys_link(void)
   if((dp = nameiparent(new, name)) == 0)
     goto bad;
   ilock(dp);
-  if(dp->dev != ip->dev || dirlink(dp, name, ip->inum) < 0){
-    iunlockput(dp);
+  if(dp->dev != ip->dev || dp->nlink == 0 || dirlink(dp, name, ip->inum) < 0){
+    iunlockput(dp);  // (nlink 0: a removed directory, see create)
     goto bad;
   }
   iunlockput(dp);
@@ -214,7 +214,10 @@ sys_unlink(void)
     goto bad;
   }
   if(ip->type == T_DIR){
-    dp->nlink--;  // ip's ".." no longer names dp
+    // ip may live on as someone's current directory: its ".." must go with
+    // the link it stood for, or it would name dp after dp is freed.
+    dirunlink(ip, "..");
+    dp->nlink--;
     iupdate(dp);
   }
   iunlockput(dp);
@@ -243,6 +246,13 @@ create(char *path, short type, short major, short minor)
   if((dp = nameiparent(path, name)) == 0)
     return 0;
   ilock(dp);
+  // A removed directory (someone's cwd still) takes no new entries: no name
+  // would lead to them, and they could never be freed. Nor may a directory's
+  // link count (one per subdirectory) pass what the disk can hold.
+  if(dp->nlink == 0 || (type == T_DIR && dp->nlink >= LINK_MAX)){
+    iunlockput(dp);
+    return 0;
+  }
 
   if((ip = dirlookup(dp, name, 0)) != 0){
     iunlockput(dp);
@@ -319,7 +329,8 @@ sys_open(void)
 {
   char path[MAXPATH];
   int fd, omode;
-  struct inode *ip;
+  struct inode *ip, *orphan = 0;
+  struct file *f;
 
   argint(1, &omode);
   if(argstr(0, path, MAXPATH) < 0)
@@ -347,11 +358,26 @@ sys_open(void)
     end_op();
     return -1;
   }
-  if((omode & O_TRUNC) && ip->type == T_FILE)
-    itrunc(ip);
+  if((omode & O_TRUNC) && ip->type == T_FILE && itrunc_detach(ip, &orphan) < 0){
+    // no inode free to take the blocks: give the descriptor back
+    f = myproc()->ofile[fd];
+    myproc()->ofile[fd] = 0;
+    f->type = FD_NONE;   // so that fileclose does not put ip as well
+    f->ip = 0;
+    fileclose(f);
+    iunlockput(ip);
+    end_op();
+    return -1;
+  }
 
   iunlock(ip);
   end_op();
+  if(orphan){
+    // free the old contents without holding ip: writers carry on meanwhile
+    begin_op();
+    iput(orphan);
+    end_op();
+  }
   return fd;
 }
 
