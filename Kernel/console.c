@@ -76,7 +76,7 @@ consoleread(int user_dst, uint64 dst, int n)
         release(&cons.lock);
         return -1;
       }
-      sleep(&cons.r, &cons.lock);
+      sleep_killable(&cons.r, &cons.lock);
     }
     int c = cons.buf[cons.r++ % INPUT_BUF];
     if(c == CTRL('D')){

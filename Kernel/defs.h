@@ -61,6 +61,10 @@ int             readi(struct inode*, int, uint64, uint, uint);
 void            stati(struct inode*, struct stat*);
 int             writei(struct inode*, int, uint64, uint, uint);
 void            itrunc(struct inode*);
+int             itrunc_detach(struct inode*, struct inode**);
+int             dirunlink(struct inode*, char*);
+long            fs_freeblocks(void);
+long            fs_freeinodes(void);
 
 // kalloc.c: page allocator (bitmap over RAM) and a small-object heap on top of it
 void*           kalloc(void);                 // one page, filled with junk (5s)
@@ -85,8 +89,8 @@ void            end_op(void);
 // pipe.c
 int             pipealloc(struct file**, struct file**);
 void            pipeclose(struct pipe*, int);
-int             piperead(struct pipe*, uint64, int);
-int             pipewrite(struct pipe*, uint64, int);
+int             piperead(struct pipe*, uint64, int, int nonblock);
+int             pipewrite(struct pipe*, uint64, int, int nonblock);
 
 // printf.c
 int             printf(const char*, ...) __attribute__ ((format (printf, 1, 2)));
@@ -112,6 +116,7 @@ void            procinit(void);
 void            scheduler(void) __attribute__((noreturn));
 void            sched(void);
 void            sleep(void*, struct spinlock*);
+int             sleep_killable(void*, struct spinlock*);
 void            userinit(void);
 int             kwait(int pid, uint64 addr, int options);
 void            wakeup(void*);

@@ -133,7 +133,7 @@ fileread(struct file *f, uint64 addr, int n)
 
   switch(f->type){
   case FD_PIPE:
-    return piperead(f->pipe, addr, n);
+    return piperead(f->pipe, addr, n, f->nonblock);
   case FD_DEVICE:
     d = devsw_of(f->major);
     if(d == 0 || d->read == 0)
@@ -213,7 +213,7 @@ filewrite(struct file *f, uint64 addr, int n)
 
   switch(f->type){
   case FD_PIPE:
-    return pipewrite(f->pipe, addr, n);
+    return pipewrite(f->pipe, addr, n, f->nonblock);
   case FD_DEVICE:
     d = devsw_of(f->major);
     if(d == 0 || d->write == 0)

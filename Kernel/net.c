@@ -182,11 +182,12 @@ net_unlock(void)
 }
 
 // Sleep on chan with netlock held; netlock is released while asleep and held
-// again on return.
+// again on return. A killed process does not sleep (the socket layer checks
+// killed() again on return).
 void
 net_sleep(void *chan)
 {
-  sleep(chan, &netlock);
+  sleep_killable(chan, &netlock);
 }
 
 // The drop counters appended to struct netinfo: lwIP's (LWIP_STATS) and the

@@ -1,7 +1,7 @@
 // Pipes: a 512-byte ring buffer between a read end and a write end.
 // Readers sleep while the ring is empty and a writer remains; writers sleep
 // while it is full and a reader remains. A killed process stops waiting and
-// gets -1.
+// gets -1. With O_NONBLOCK (fcntl) nobody waits: -EAGAIN instead.
 
 #include "types.h"
 #include "riscv.h"
@@ -12,6 +12,7 @@
 #include "fs.h"
 #include "sleeplock.h"
 #include "file.h"
+#include "errnum.h"
 
 #define PIPESIZE 512
 
@@ -82,16 +83,23 @@ pipeclose(struct pipe *pi, int writable)
 }
 
 // Write n bytes from user address addr. Returns the bytes written, which is
-// less than n only if the user buffer went bad part way; -1 if the read end
-// is closed, the process is killed or nothing could be copied.
+// less than n only if the user buffer went bad part way, or (nonblock) the
+// pipe filled up; -1 if the read end is closed, the process is killed or
+// nothing could be copied; -EAGAIN if nonblock and the pipe is full.
 int
-pipewrite(struct pipe *pi, uint64 addr, int n)
+pipewrite(struct pipe *pi, uint64 addr, int n, int nonblock)
 {
   struct proc *pr = myproc();
   int i = 0;
   uint m, at;
 
   acquire(&pi->lock);
+  // POSIX: a nonblocking write of up to PIPESIZE (PIPE_BUF) bytes is whole or
+  // nothing
+  if(nonblock && n <= PIPESIZE && pi->readopen && PIPESIZE - (pi->nwrite - pi->nread) < n){
+    release(&pi->lock);
+    return -EAGAIN;
+  }
   while(i < n){
     if(pi->readopen == 0 || killed(pr)){
       release(&pi->lock);
@@ -99,7 +107,11 @@ pipewrite(struct pipe *pi, uint64 addr, int n)
     }
     if(pi->nwrite - pi->nread == PIPESIZE){
       wakeup(&pi->nread);
-      sleep(&pi->nwrite, &pi->lock);
+      if(nonblock){
+        release(&pi->lock);
+        return i > 0 ? i : -EAGAIN;
+      }
+      sleep_killable(&pi->nwrite, &pi->lock);
       continue;
     }
     // Copy as much as fits before the free space ends or the ring wraps.
@@ -120,9 +132,10 @@ pipewrite(struct pipe *pi, uint64 addr, int n)
 }
 
 // Read up to n bytes into user address addr, waiting for at least one byte
-// unless the write end is closed (then 0: end of file).
+// unless the write end is closed (then 0: end of file) or nonblock is set
+// (then -EAGAIN).
 int
-piperead(struct pipe *pi, uint64 addr, int n)
+piperead(struct pipe *pi, uint64 addr, int n, int nonblock)
 {
   struct proc *pr = myproc();
   int i = 0;
@@ -134,7 +147,11 @@ piperead(struct pipe *pi, uint64 addr, int n)
       release(&pi->lock);
       return -1;
     }
-    sleep(&pi->nread, &pi->lock);
+    if(nonblock){
+      release(&pi->lock);
+      return -EAGAIN;
+    }
+    sleep_killable(&pi->nread, &pi->lock);
   }
   while(i < n && pi->nread != pi->nwrite){
     at = pi->nread % PIPESIZE;

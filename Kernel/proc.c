@@ -382,7 +382,7 @@ kwait(int pid, uint64 addr, int options)
       release(&wait_lock);
       return 0;
     }
-    sleep(p, &wait_lock);   // kexit's wakeup(p->parent)
+    sleep_killable(p, &wait_lock);   // kexit's wakeup(p->parent)
   }
 }
 
@@ -488,8 +488,10 @@ forkret(void)
 }
 
 // Sleep on chan, releasing lk while asleep and holding it again on return.
-void
-sleep(void *chan, struct spinlock *lk)
+// With killable set, a killed process does not go to sleep: 1 is returned
+// at once (else 0).
+static int
+sleep_on(void *chan, struct spinlock *lk, int killable)
 {
   struct proc *p = myproc();
 
@@ -497,6 +499,10 @@ sleep(void *chan, struct spinlock *lk)
   // then sees SLEEPING (wakeup may skip other states without taking p->lock),
   // and it cannot make us RUNNABLE before sched() since that needs p->lock.
   acquire(&p->lock);
+  if(killable && p->killed){
+    release(&p->lock);
+    return 1;
+  }
   p->chan = chan;
   p->state = SLEEPING;
   release(lk);
@@ -504,6 +510,26 @@ sleep(void *chan, struct spinlock *lk)
   p->chan = 0;
   release(&p->lock);
   acquire(lk);
+  return 0;
+}
+
+// A wait nothing else ends (disk I/O, sleep locks, the log).
+void
+sleep(void *chan, struct spinlock *lk)
+{
+  sleep_on(chan, lk, 0);
+}
+
+// A wait a kill must end (pipes, sockets, wait, console input, pause).
+// Returns -1 without sleeping if the process has been killed. The caller's
+// own check of killed() is not enough: kkill() sets killed under p->lock
+// and wakes only a SLEEPING process, so a kill landing between that check
+// and sleep() was lost. Here killed is checked under p->lock, which is held
+// until the process is asleep. After a wakeup, callers check killed() again.
+int
+sleep_killable(void *chan, struct spinlock *lk)
+{
+  return sleep_on(chan, lk, 1) ? -1 : 0;
 }
 
 // Wake every process sleeping on chan. Caller must not hold any p->lock.
@@ -524,11 +550,15 @@ wakeup(void *chan)
 }
 
 // Mark process pid killed; it exits when it next returns to user space (or
-// checks killed() while waiting). Returns 0, or -1 if there is no such process.
+// checks killed() while waiting). Returns 0, or -1 if there is no such
+// process or it is init, which must never exit (it reaps orphans; Linux
+// likewise ignores fatal signals to pid 1).
 int
 kkill(int pid)
 {
   for(struct proc *p = proc; p < &proc[NPROC]; p++){
+    if(p == initproc && p->pid == pid)
+      return -1;
     acquire(&p->lock);
     if(p->pid == pid && p->state != UNUSED){
       p->killed = 1;

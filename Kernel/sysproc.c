@@ -93,7 +93,7 @@ sys_pause(void)
       release(&tickslock);
       return -1;
     }
-    sleep(&ticks, &tickslock);
+    sleep_killable(&ticks, &tickslock);
   }
   release(&tickslock);
   return 0;
@@ -145,6 +145,10 @@ sys_kstat(void)
     return kstack_maxuse();
   case KSTAT_TICKS:
     return sys_uptime();
+  case KSTAT_FREEBLOCKS:
+    return fs_freeblocks();
+  case KSTAT_FREEINODES:
+    return fs_freeinodes();
   }
   return -1;
 }

@@ -13,7 +13,10 @@ main(int argc, char *argv[])
   }
   for(i = 1; i < argc; i++){
     if(kill(atoi(argv[i])) < 0){
-      fprintf(2, "kill: no process %s\n", argv[i]);
+      if(atoi(argv[i]) == 1)
+        fprintf(2, "kill: 1: init cannot be killed\n");
+      else
+        fprintf(2, "kill: no process %s\n", argv[i]);
       bad = 1;
     }
   }
