@@ -412,8 +412,30 @@ istimeout(int level, int name)
   return level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO);
 }
 
+// Longer timeouts than this many seconds (about 35,000 years) wait for ever,
+// as Linux's do: the milliseconds must not overflow.
+#define TIMEOUT_MAX_SEC (1L << 40)
+
+// A timeout as the socket layer counts it (sock_setopt): milliseconds,
+// 0 to wait for ever, -1 not to wait at all. Read as Linux reads it: any
+// timeval with usec in [0, 1000000) is accepted (else -EDOM); negative
+// seconds mean no waiting; anything too long to count waits for ever.
+static int
+timeout_ms(struct ktimeval *tv, long *ms)
+{
+  if(tv->usec < 0 || tv->usec >= 1000000)
+    return -EDOM;
+  if(tv->sec < 0)
+    *ms = -1;
+  else if(tv->sec >= TIMEOUT_MAX_SEC)
+    *ms = 0;
+  else  // round up, so a tiny timeout does not become "forever" (0)
+    *ms = tv->sec * 1000 + (tv->usec + 999) / 1000;
+  return 0;
+}
+
 // setsockopt(fd, level, name, value, len): an int, or for the timeouts a
-// struct timeval (a plain int counts milliseconds).
+// struct timeval (a plain int counts milliseconds; negative: no waiting).
 uint64
 sys_setsockopt(void)
 {
@@ -432,16 +454,16 @@ sys_setsockopt(void)
   if(istimeout(level, name) && len >= (int)sizeof(tv)){
     if(copyin(myproc()->pagetable, (char*)&tv, uval, sizeof(tv)) < 0)
       return -EFAULT;
-    if(tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)
-      return -EINVAL;
-    // round up, so a tiny timeout does not become "forever" (0)
-    value = tv.sec * 1000 + (tv.usec + 999) / 1000;
+    if((r = timeout_ms(&tv, &value)) < 0)
+      return r;
   } else {
     if(len < (int)sizeof(v))
       return -EINVAL;
     if(copyin(myproc()->pagetable, (char*)&v, uval, sizeof(v)) < 0)
       return -EFAULT;
     value = v;
+    if(istimeout(level, name) && v < 0)
+      value = -1;
   }
   return sock_setopt(f->sock, level, name, value);
 }

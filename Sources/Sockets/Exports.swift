@@ -249,11 +249,12 @@ public func sock_setopt(_ h: Handle, _ level: Int32, _ name: Int32, _ value: Int
       if let pcb = s.tcp { lsock_tcp_set_reuseaddr(pcb, value != 0 ? 1 : 0) }
       if let pcb = s.udp { lsock_udp_set_reuseaddr(pcb, value != 0 ? 1 : 0) }
     case (solSocket, soRcvTimeo), (solSocket, soSndTimeo):
-      guard value >= 0 else { throw .invalid }
+      // milliseconds; 0 waits for ever, a negative value not at all
+      let ms = value < 0 ? noWaitMs : min(UInt64(value), maxTimeoutMs)
       if name == soRcvTimeo {
-        s.recvTimeoutMs = UInt64(value)
+        s.recvTimeoutMs = ms
       } else {
-        s.sendTimeoutMs = UInt64(value)
+        s.sendTimeoutMs = ms
       }
     case (solSocket, soKeepAlive):
       break  // accepted; lwIP's keepalive is not built in
@@ -268,6 +269,12 @@ public func sock_setopt(_ h: Handle, _ level: Int32, _ name: Int32, _ value: Int
   }
 }
 
+/// A timeout as getsockopt reports it: milliseconds; "not at all" reads as 0,
+/// as on Linux.
+func timeoutValue(_ ms: UInt64) -> Int64 {
+  ms == noWaitMs ? 0 : Int64(ms)
+}
+
 @_cdecl("sock_getopt")
 public func sock_getopt(
   _ h: Handle, _ level: Int32, _ name: Int32, _ value: UnsafeMutablePointer<Int64>
@@ -278,8 +285,8 @@ public func sock_getopt(
     case (solSocket, soReuseAddr): value.pointee = s.reuseAddress ? 1 : 0
     case (solSocket, soType): value.pointee = Int64(s.typeNumber)
     case (solSocket, soError): value.pointee = Int64(s.takeError()?.rawValue ?? 0)
-    case (solSocket, soRcvTimeo): value.pointee = Int64(s.recvTimeoutMs)
-    case (solSocket, soSndTimeo): value.pointee = Int64(s.sendTimeoutMs)
+    case (solSocket, soRcvTimeo): value.pointee = timeoutValue(s.recvTimeoutMs)
+    case (solSocket, soSndTimeo): value.pointee = timeoutValue(s.sendTimeoutMs)
     case (solSocket, soKeepAlive): value.pointee = 0
     case (solSocket, soSndBuf), (solSocket, soRcvBuf): value.pointee = 16 * 1460
     case (ipprotoTCP, tcpNoDelay):

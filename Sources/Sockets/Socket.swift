@@ -54,7 +54,7 @@ final class Socket {
   var nonblocking = false
   var reuseAddress = false
   var noDelay = false
-  var recvTimeoutMs: UInt64 = 0  // 0: wait forever
+  var recvTimeoutMs: UInt64 = 0  // 0: wait forever; noWaitMs: not at all
   var sendTimeoutMs: UInt64 = 0
   var pendingError: SocketError? = nil  // asynchronous error, reported once
 
@@ -198,9 +198,19 @@ func withNetLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
   return try body()
 }
 
-/// A deadline timeoutMs from now, or 0 (none) for a timeout of 0.
+/// A timeout (SO_RCVTIMEO, SO_SNDTIMEO) that does not wait at all.
+let noWaitMs = UInt64.max
+/// Longer timeouts are clamped here (about 142,000 years), so a deadline
+/// never overflows.
+let maxTimeoutMs: UInt64 = 1 << 52
+
+/// A deadline timeoutMs from now, or 0 (none) for a timeout of 0. A timeout
+/// of noWaitMs has passed already.
 func deadline(after timeoutMs: UInt64) -> UInt64 {
-  timeoutMs == 0 ? 0 : lsock_now_ms() + timeoutMs
+  if timeoutMs == 0 { return 0 }
+  let now = lsock_now_ms()
+  if timeoutMs == noWaitMs { return max(now, 1) }
+  return now + min(timeoutMs, maxTimeoutMs)
 }
 
 /// Sleep once on s (network lock held) until something happens to it.

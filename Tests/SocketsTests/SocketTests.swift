@@ -200,6 +200,26 @@ func settled() -> Bool {
     #expect(settled())
   }
 
+  @Test func timeoutsOfAnySizeAreAccepted() {
+    let (c, s) = pair(port: 5006)
+    var v: Int64 = -5
+    // negative: do not wait at all (reported as 0, as on Linux)
+    #expect(sock_setopt(s, 1, 20, -1) == 0)
+    var r: Int32 = 0
+    let t = ms { r = recv(s).0 }
+    #expect(r == EAGAIN)
+    #expect(t < 1000, "took \(t) ms")
+    #expect(sock_getopt(s, 1, 20, &v) == 0 && v == 0)
+    // huge: clamped, never overflowing the deadline (the sleep ends with the peer's data)
+    #expect(sock_setopt(s, 1, 20, Int64.max) == 0)
+    #expect(sock_getopt(s, 1, 20, &v) == 0 && v > 0 && v <= 1 << 52)
+    #expect(send(c, pattern(10, from: 0)) == 10)
+    #expect(recv(s).0 == 10)
+    sock_release(c)
+    sock_release(s)
+    #expect(settled())
+  }
+
   @Test func aSlowReaderStopsTheSender() {
     let (c, s) = pair(port: 5005)
     sock_setnonblock(c, 1)
