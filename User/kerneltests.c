@@ -1,7 +1,8 @@
 // kerneltests: a stress test of the kernel from user space. Each test runs in a
 // child process, so a test that crashes is reported and the rest still run.
 // Prints "test NAME: OK" per test and finally "ALL TESTS PASSED" or
-// "SOME TESTS FAILED: n". `kerneltests NAME...` runs only the named tests.
+// "SOME TESTS FAILED: n". `kerneltests NAME...` runs only the named tests;
+// slow ones (linkmax) run only when named.
 // Files are created in /ktdir, which is removed at the end.
 #include "kernel/types.h"
 #include "kernel/stat.h"
@@ -13,6 +14,7 @@
 #include "kernel/elf.h"
 #include "kernel/kstat.h"
 #include "user/user.h"
+#include "user/socket.h"
 
 #define KERNADDR   0x80000000UL          // kernel memory, never user-accessible
 #define ALLONES    0xffffffffffffffffUL
@@ -1444,11 +1446,378 @@ t_random(void)
   CHECK(open("ktmix", O_RDONLY) < 0, "ktmix could not be removed");
 }
 
+// ---------------------------------------------------------------- hostile programs
+// Each of these broke the kernel once (a panic, a leak or a hang); they stay as
+// regressions. The leak checks count free disk blocks and inodes (kstat); a
+// test that checks them works in a directory of its own, removed before the
+// count, since a directory keeps the blocks it grew into.
+
+static long blocks0, inodes0;
+
+// Note the free blocks and inodes, then work in a new directory dir.
+static void
+leakcheck_begin(char *dir)
+{
+  blocks0 = kstat(KSTAT_FREEBLOCKS);
+  inodes0 = kstat(KSTAT_FREEINODES);
+  CHECK(mkdir(dir) == 0 && chdir(dir) == 0, "mkdir/chdir %s", dir);
+}
+
+// Leave and remove dir; every block and inode must be free again.
+static void
+leakcheck_end(char *dir)
+{
+  CHECK(chdir("/ktdir") == 0, "chdir back");
+  rmtree(dir);
+  CHECK(kstat(KSTAT_FREEINODES) == inodes0, "inodes leaked: %ld free before, %ld after",
+        inodes0, kstat(KSTAT_FREEINODES));
+  CHECK(kstat(KSTAT_FREEBLOCKS) == blocks0, "blocks leaked: %ld free before, %ld after",
+        blocks0, kstat(KSTAT_FREEBLOCKS));
+}
+
+// A removed directory that is still the current directory: ".." no longer names
+// its (possibly freed) parent, and nothing can be created in it, since no name
+// would reach what was created.
+static void
+t_deaddir(void)
+{
+  struct stat st;
+  int fd;
+
+  leakcheck_begin("ktdead");
+  writefile("ktdf", 100, 7, 100);
+  CHECK(mkdir("ktdd") == 0 && mkdir("ktdd/b") == 0, "mkdir");
+  CHECK(chdir("ktdd/b") == 0, "chdir");
+  CHECK(unlink("/ktdir/ktdead/ktdd/b") == 0 && unlink("/ktdir/ktdead/ktdd") == 0,
+        "rmdir of cwd and parent");
+  CHECK(open("..", O_RDONLY) == -1, "open(\"..\") in a removed directory");
+  CHECK(chdir("..") == -1, "chdir(\"..\") in a removed directory");
+  CHECK(open("../..", O_RDONLY) == -1, "open(\"../..\") in a removed directory");
+  CHECK(open("y", O_CREATE|O_RDWR) == -1, "create in a removed directory");
+  CHECK(mkdir("z") == -1, "mkdir in a removed directory");
+  CHECK(mknod("n", 1, 1) == -1, "mknod in a removed directory");
+  CHECK(link("/ktdir/ktdead/ktdf", "l") == -1, "link into a removed directory");
+  CHECK((fd = open(".", O_RDONLY)) >= 0 && fstat(fd, &st) == 0 && st.nlink == 0,
+        "the removed directory itself");
+  close(fd);
+  leakcheck_end("ktdead");
+}
+
+// init must never exit: kill(1) is refused, and init is still there.
+static void
+t_killinit(void)
+{
+  CHECK(kill(1) == -1, "kill(1) was accepted");
+  pause(2);
+  CHECK(kstat(KSTAT_NPROC) >= 2, "processes");
+}
+
+// A name count at its limit: link and mkdir refuse the next name instead of
+// wrapping the 16-bit count (which made unlink refuse, or freed a named file).
+static void
+t_linkmax(void)
+{
+  char name[32];
+  struct stat st;
+  int d, i, w, n, fd, pid, st2;
+  enum { PERDIR = 512, WORKERS = 4 };
+
+  leakcheck_begin("ktlm");
+  writefile("f", 10, 8, 10);
+  // LINK_MAX - 1 more names, in directories of PERDIR (no directory scan gets
+  // long), by WORKERS processes at once (they share commits)
+  n = (LINK_MAX - 1 + PERDIR - 1) / PERDIR;
+  for(d = 0; d < n; d++){
+    snprintf(name, sizeof(name), "d%d", d);
+    CHECK(mkdir(name) == 0, "mkdir %s", name);
+  }
+  for(w = 0; w < WORKERS; w++){
+    if((pid = fork()) == 0){
+      for(i = w; i < LINK_MAX - 1; i += WORKERS){
+        snprintf(name, sizeof(name), "d%d/%d", i / PERDIR, i % PERDIR);
+        if(link("f", name) != 0){
+          printf("  linkmax: link number %d (%s) failed\n", i + 2, name);
+          exit(1);
+        }
+      }
+      exit(0);
+    }
+  }
+  for(w = 0; w < WORKERS; w++)
+    CHECK(wait(&st2) > 0 && st2 == 0, "a linker failed");
+  CHECK(stat("f", &st) == 0 && st.nlink == LINK_MAX, "nlink %d, want %d", st.nlink, LINK_MAX);
+  CHECK(link("f", "x") == -1, "a link past LINK_MAX was made");
+  CHECK(stat("f", &st) == 0 && st.nlink == LINK_MAX, "nlink %d after a refused link", st.nlink);
+  CHECK(unlink("f") == 0, "unlink at LINK_MAX");
+  CHECK((fd = open("d0/0", O_RDONLY)) >= 0 && read(fd, buf, 10) == 10 &&
+        checkpat(buf, 10, 8, 0) < 0, "the file after unlink");
+  close(fd);
+  CHECK(link("d0/0", "x") == 0, "link below LINK_MAX again");
+  CHECK(stat("x", &st) == 0 && st.nlink == LINK_MAX, "nlink %d", st.nlink);
+  leakcheck_end("ktlm");
+}
+
+// Busy-wait about n loop turns (to vary where a kill lands).
+static void
+spinfor(int n)
+{
+  volatile int i;
+
+  for(i = 0; i < n; i++)
+    ;
+}
+
+// Kill a child right as it goes to sleep, many times at different moments:
+// a kill that lands between the child's check of its killed flag and its
+// sleep used to be lost, and the child slept until the next event (for ever on
+// a pipe nobody writes). Each victim must be gone within a second.
+static void
+killrace(void (*victim)(int), int fd, const char *what)
+{
+  int i, pid, st, t0, r;
+
+  for(i = 0; i < 200; i++){
+    if((pid = fork()) == 0){
+      victim(fd);
+      exit(0);
+    }
+    CHECK(pid > 0, "fork");
+    spinfor((i * 37) % 4000);
+    CHECK(kill(pid) == 0, "kill");
+    t0 = uptime();
+    while((r = waitpid(pid, &st, WNOHANG)) == 0 && uptime() - t0 < 100)
+      pause(1);
+    CHECK(r == pid, "%s: killed child %d still there after %d ticks (round %d)",
+          what, pid, uptime() - t0, i);
+  }
+}
+
+static void
+readpipe(int fd)
+{
+  read(fd, buf, 1);
+}
+
+static void
+writepipe(int fd)
+{
+  for(;;)
+    write(fd, buf, sizeof(buf));
+}
+
+static void
+waitchild(int fd)
+{
+  if(fork() == 0)
+    pause(20);   // orphaned when its parent is killed: init reaps it
+  wait(0);
+}
+
+static void
+t_killrace(void)
+{
+  int p[2];
+
+  CHECK(pipe(p) == 0, "pipe");
+  killrace(readpipe, p[0], "read of an empty pipe");
+  killrace(waitchild, 0, "wait");
+  close(p[0]);
+  CHECK(pipe(p) == 0, "pipe");
+  killrace(writepipe, p[1], "write to a full pipe");
+  close(p[0]);
+  close(p[1]);
+}
+
+// O_NONBLOCK on a pipe: an empty pipe's read and a full pipe's write return
+// -1 (EAGAIN) at once instead of waiting (they used to block).
+static void
+pipenonblock(void)
+{
+  int p[2], n, total = 0;
+
+  CHECK(pipe(p) == 0, "pipe");
+  CHECK(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0 && fcntl(p[1], F_SETFL, O_NONBLOCK) == 0,
+        "fcntl(F_SETFL, O_NONBLOCK)");
+  CHECK((fcntl(p[0], F_GETFL) & O_NONBLOCK) != 0, "F_GETFL lost O_NONBLOCK");
+  CHECK(read(p[0], buf, 10) == -1 && errno == EAGAIN, "read of an empty pipe: errno %d", errno);
+  while((n = write(p[1], buf, 100)) > 0)
+    total += n;
+  CHECK(n == -1 && errno == EAGAIN, "write to a full pipe: %d, errno %d", n, errno);
+  CHECK(total >= 400 && total < 64 * KB, "%d bytes fit", total);
+  CHECK(read(p[0], buf, sizeof(buf)) > 0, "read of a full pipe");
+  CHECK(write(p[1], buf, 10) == 10, "write after a read");
+  CHECK(fcntl(p[1], F_SETFL, 0) == 0, "back to blocking");
+  close(p[1]);
+  while((n = read(p[0], buf, sizeof(buf))) > 0)
+    ;
+  CHECK(n == 0, "end of file on a nonblocking pipe: %d", n);
+  close(p[0]);
+}
+
+static void
+t_pipenonblock(void)
+{
+  int pid, st = 0, t0 = uptime();
+
+  if((pid = fork()) == 0){
+    pipenonblock();
+    exit(0);
+  }
+  while(waitpid(pid, &st, WNOHANG) == 0){
+    if(uptime() - t0 > 200){
+      kill(pid);
+      wait(0);
+      fail("a nonblocking pipe call blocked");
+    }
+    pause(1);
+  }
+  CHECK(st == 0, "nonblocking pipe checks failed");
+}
+
+// O_TRUNC of a big file (many transactions to free) by two processes at once,
+// while a third writes it from the start. Truncation used to drop the file's
+// lock between its transactions: the other truncator then freed what the
+// first was still walking (blocks freed twice), and the writer put blocks
+// into index blocks about to be freed (leaked) or wrote blocks freed next
+// (holes). The file must end up holding the pattern up to its size, and every
+// block must come back.
+static void
+t_truncrace(void)
+{
+  int i, n, off, fd, st, go[2];
+
+  leakcheck_begin("kttrace");
+  writefile("kttr", 40 * MB, 9, 16 * KB);
+  CHECK(pipe(go) == 0, "pipe");
+  for(i = 0; i < 3; i++){
+    if(fork() == 0){
+      read(go[0], buf, 1);   // all three start together
+      if(i < 2){
+        if((fd = open("kttr", O_RDWR|O_TRUNC)) < 0)
+          exit(1);
+        close(fd);
+        exit(0);
+      }
+      // the writer: the first MiB again and again (into the doubly-indirect
+      // range), from the start whenever the file was cut under it
+      for(n = 0; n < 12; n++){
+        if((fd = open("kttr", O_RDWR)) < 0)
+          exit(1);
+        for(off = 0; off < MB; off += 30 * KB){
+          fillpat(buf, 30 * KB, 9, off);
+          if(write(fd, buf, 30 * KB) != 30 * KB)
+            break;
+        }
+        close(fd);
+      }
+      exit(0);
+    }
+  }
+  CHECK(write(go[1], "go!", 3) == 3, "start");
+  for(i = 0; i < 3; i++)
+    CHECK(wait(&st) > 0 && st == 0, "a truncator or the writer failed");
+  close(go[0]);
+  close(go[1]);
+  CHECK((fd = open("kttr", O_RDONLY)) >= 0, "open");
+  for(off = 0; (n = read(fd, buf, 16 * KB)) > 0; off += n)
+    CHECK(checkpat(buf, n, 9, off) < 0, "hole or wrong data near %d", off);
+  close(fd);
+  leakcheck_end("kttrace");
+}
+
+// A socket bound to port on every address, or fail.
+static int
+boundsock(int type, int port)
+{
+  struct sockaddr_in sa;
+  int fd;
+
+  CHECK((fd = socket(AF_INET, type, 0)) >= 0, "socket");
+  memset(&sa, 0, sizeof(sa));
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  CHECK(bind(fd, (struct sockaddr*)&sa, sizeof(sa)) == 0, "bind port %d", port);
+  return fd;
+}
+
+static void
+recvidle(int fd)
+{
+  recv(fd, buf, 1, 0);
+}
+
+static void
+acceptidle(int fd)
+{
+  accept(fd, 0, 0);
+}
+
+// The kill race of t_killrace on sockets: an idle UDP receiver and listener.
+static void
+t_sockkillrace(void)
+{
+  int u = boundsock(SOCK_DGRAM, 7401), l = boundsock(SOCK_STREAM, 7402);
+
+  CHECK(listen(l, 4) == 0, "listen");
+  killrace(recvidle, u, "recv on an idle UDP socket");
+  killrace(acceptidle, l, "accept with no connection coming");
+  close(u);
+  close(l);
+}
+
+// Receive timeouts of any valid struct timeval: huge ones wait (they used to
+// wrap to 1 ms, or be refused), negative seconds do not wait, bad
+// microseconds are refused.
+static void
+t_socktimeouts(void)
+{
+  struct timeval tv, got;
+  socklen_t len = sizeof(got);
+  int u = boundsock(SOCK_DGRAM, 7403), pid, st, t0;
+  static const struct timeval huge[] = {
+    { 1L << 61, 1000 }, { 0x7fffffffffffffffL, 0 }, { 0x7fffffffffffffffL, 999999 },
+    { 1L << 40, 0 }, { (1L << 40) - 1, 999999 },
+  };
+
+  for(int i = 0; i < sizeof(huge) / sizeof(huge[0]); i++){
+    tv = huge[i];
+    CHECK(setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0,
+          "SO_RCVTIMEO {%ld, %ld} refused", tv.tv_sec, tv.tv_usec);
+    if((pid = fork()) == 0){
+      recv(u, buf, 1, 0);
+      exit(0);
+    }
+    pause(30);    // a wrapped timeout would have returned by now
+    CHECK(waitpid(pid, &st, WNOHANG) == 0, "recv with timeout {%ld, %ld} returned early",
+          huge[i].tv_sec, huge[i].tv_usec);
+    kill(pid);
+    CHECK(wait(&st) == pid, "wait");
+  }
+  tv = (struct timeval){ -5, 0 };
+  CHECK(setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0, "negative seconds refused");
+  t0 = uptime();
+  CHECK(recv(u, buf, 1, 0) == -1 && errno == EAGAIN, "recv with a negative timeout: errno %d", errno);
+  CHECK(uptime() - t0 < 50, "a negative timeout waited %d ticks", uptime() - t0);
+  CHECK(getsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &got, &len) == 0 && got.tv_sec == 0 &&
+        got.tv_usec == 0, "getsockopt after a negative timeout");
+  tv = (struct timeval){ 1, 1000000 };
+  CHECK(setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 && errno == EDOM,
+        "usec 1000000 accepted (errno %d)", errno);
+  tv = (struct timeval){ 1, -1 };
+  CHECK(setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 && errno == EDOM,
+        "usec -1 accepted (errno %d)", errno);
+  tv = (struct timeval){ 0, 20000 };
+  CHECK(setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0, "20 ms refused");
+  CHECK(recv(u, buf, 1, 0) == -1 && errno == EAGAIN, "recv after 20 ms: errno %d", errno);
+  close(u);
+}
+
 // ---------------------------------------------------------------- the runner
 
 struct test {
   char *name;
   void (*f)(void);
+  int slow;   // run only when named (a minute or more)
 } tests[] = {
   { "forkwait", t_forkwait },
   { "exec", t_exec },
@@ -1486,6 +1855,14 @@ struct test {
   { "waitpid", t_waitpid },
   { "forkshare", t_forkshare },
   { "random", t_random },
+  { "deaddir", t_deaddir },
+  { "killinit", t_killinit },
+  { "linkmax", t_linkmax, 1 },
+  { "killrace", t_killrace },
+  { "sockkillrace", t_sockkillrace },
+  { "socktimeouts", t_socktimeouts },
+  { "pipenonblock", t_pipenonblock },
+  { "truncrace", t_truncrace },
   { 0, 0 },
 };
 
@@ -1536,12 +1913,13 @@ checkleaks(long free0)
 }
 
 static int
-wanted(char *name, int argc, char **argv)
+wanted(struct test *t, int argc, char **argv)
 {
   int i;
+  char *name = t->name;
 
   if(argc < 2)
-    return 1;
+    return !t->slow;
   for(i = 1; i < argc; i++)
     if(strcmp(argv[i], name) == 0)
       return 1;
@@ -1563,7 +1941,7 @@ main(int argc, char *argv[])
   }
   free0 = kstat(KSTAT_FREEPAGES);
   for(t = tests; t->name; t++)
-    if(wanted(t->name, argc, argv) && !runtest(t))
+    if(wanted(t, argc, argv) && !runtest(t))
       failed++;
   if(!checkleaks(free0))
     failed++;
