@@ -219,6 +219,7 @@ netinfo_drops(struct netinfo *out)
   out->sock_dgram_drops = sock_dgram_drops();
   out->syn_evictions = lwip_synguard_evictions();
   out->timewait_reuses = lwip_timewait_reuses();
+  out->ooseq_drops = lwip_ooseq_pressure_drops();
 }
 
 // Addresses and counters for ifconfig. 0, or -1 if there is no device.

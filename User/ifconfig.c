@@ -12,6 +12,7 @@
 #define netinfo kernel_netinfo_decl
 #include "kernel/../CShims/include/lwip_glue.h"
 #undef netinfo
+#include "kernel/../CShims/include/lwip_sock.h"
 
 static char*
 addr(uint32_t a)
@@ -28,6 +29,7 @@ int
 main(int argc, char *argv[])
 {
   struct kernel_netinfo_decl ni;
+  struct lsock_memstats mem;
   uint64 rxdrop, txdrop;
   int up;
 
@@ -70,5 +72,10 @@ main(int argc, char *argv[])
          ni.pbuf_pool_err, ni.memp_err, ni.heap_err);
   printf("        tcp syn: half-open aborted for room %d  TIME_WAIT reopened %d\n",
          (int)ni.syn_evictions, (int)ni.timewait_reuses);
+  // receive memory: what sockets keep in the pool and in rings of their own
+  if(netinfo(NETINFO_MEM, &mem, 0) == 0)
+    printf("        receive memory: sockets hold %d pool pbufs, %d ring pages; copied %d; "
+           "out-of-order dropped for pool %d\n", mem.sock_pool_pbufs, mem.sock_ring_pages,
+           (int)mem.rx_copied, (int)ni.ooseq_drops);
   return 0;
 }

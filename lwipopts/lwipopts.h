@@ -116,6 +116,10 @@
 #define TCP_TMR_INTERVAL                100
 // Out-of-order segments are kept (the default, spelled out: SACK below relies on it).
 #define TCP_QUEUE_OOSEQ                 1
+// ... but no more than a window's worth per connection, in bytes and in pool
+// pbufs (tiny segments would otherwise pin a pbuf per byte). Defaults 0: no limit.
+#define TCP_OOSEQ_MAX_BYTES             TCP_WND
+#define TCP_OOSEQ_MAX_PBUFS             (TCP_WND / TCP_MSS)
 // Tell the sender which out-of-order blocks arrived (RFC 2018) so that after a
 // loss it resends only the holes, not everything after the first one. Default 0.
 #define LWIP_TCP_SACK_OUT               1
@@ -153,8 +157,11 @@
 // CShims/kernel/lwip_seqguard.c drops a segment half the sequence space away
 // from rcv_nxt before tcp_receive() would assert "insane offset!" on it (found
 // by tools/fuzz). Its companion lwip_persist_sweep() runs from net_timer().
+// The same hook drops out-of-order data while the receive pool is down to its
+// reserve (see "Receive memory" in Sources/Sockets/Upcalls.swift).
 struct tcp_pcb;
 struct tcp_hdr;
-signed char lwip_seqguard(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
+struct pbuf;
+signed char lwip_seqguard(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p);
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
-        lwip_seqguard((struct tcp_pcb *)(pcb), (hdr))
+        lwip_seqguard((struct tcp_pcb *)(pcb), (hdr), (p))

@@ -90,6 +90,7 @@ struct netinfo {
                               // at close), since boot: sock_dgram_drops()
   uint64_t syn_evictions;     // half-open connections aborted for a new SYN
   uint64_t timewait_reuses;   // TIME_WAIT states ended by a new SYN (lwip_synguard.c)
+  uint64_t ooseq_drops;       // out-of-order TCP data dropped: pool at its reserve
 };
 int netinfo(struct netinfo *out);  // 0, or -1 if there is no network device
 // Provided by the socket layer (Sources/Sockets/UDP.swift), network lock held:
@@ -106,3 +107,5 @@ uint64_t lwip_timewait_reuses(void);      // TIME_WAIT states ended by a new SYN
 // lwip_seqguard.c: stop persist timers with nothing left to probe (lwIP 2.1.3
 // asserts on them otherwise). Called by net_timer() with the network lock held.
 void lwip_persist_sweep(void);
+// Out-of-order segments dropped because the receive pool was at its reserve.
+uint64_t lwip_ooseq_pressure_drops(void);

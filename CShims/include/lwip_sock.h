@@ -60,7 +60,7 @@ struct lsock_upcalls {
   void (*udp_recv)(uint32_t id, struct pbuf *p, uint32_t addr, uint16_t port);
   // An IPv4 packet of the raw socket's protocol from addr. p starts at the IP
   // header and is only lent: lwIP goes on with it (ICMP still answers echo
-  // requests), so the upcall copies what it keeps (lsock_pbuf_clone).
+  // requests), so the upcall copies what it keeps.
   void (*raw_recv)(uint32_t id, struct pbuf *p, uint32_t addr);
 };
 void lsock_set_upcalls(const struct lsock_upcalls *u);
@@ -131,8 +131,21 @@ int32_t lsock_pbuf_copyout(struct pbuf *p, uint32_t off, uint64_t dst, uint32_t 
 // Drop n bytes from the front; returns what is left (0 when all is gone).
 struct pbuf *lsock_pbuf_consume(struct pbuf *p, uint32_t n);
 void lsock_pbuf_free(struct pbuf *p);
-// A private copy of the whole chain in one piece (lwIP's heap), or 0 if full.
-struct pbuf *lsock_pbuf_clone(struct pbuf *p);
+// Copy n bytes from offset off of the chain to dst (kernel memory). 1 if all
+// n were there.
+int lsock_pbuf_copy(struct pbuf *p, void *dst, uint32_t n, uint32_t off);
+uint32_t lsock_pbuf_count(struct pbuf *p);       // pbufs in the chain
+
+// ---- receive memory --------------------------------------------------------------
+// The receive pool (every received frame takes one pool pbuf) is shared by all
+// peers. Below this many free pool pbufs, sockets stop keeping what they receive
+// in the pool (they copy it into their own pages) and out-of-order TCP data is
+// dropped before lwIP queues it (lwip_seqguard.c): what is left serves ARP,
+// ICMP, DHCP, new connections and the data everyone reads at once.
+#define LSOCK_POOL_RESERVE 48
+uint32_t lsock_pool_free(void);                  // free receive pool pbufs
+uint32_t lsock_pool_size(void);
+uint32_t lsock_tcp_window(void);                 // TCP_WND: the most a connection queues
 
 // lwIP's memory in use, for leak checks (netinfo's NETINFO_MEM).
 struct lsock_memstats {
@@ -141,6 +154,11 @@ struct lsock_memstats {
   uint32_t tcp_pcb_used, tcp_listen_used, tcp_seg_used, udp_pcb_used, pbuf_ref_used;
   uint32_t raw_pcb_used;
   uint32_t sockets_used;               // socket table slots (filled by the Swift side)
+  // receive memory (the Swift side): pool pbufs sockets hold, pages their
+  // rings hold, and segments and datagrams copied into rings since boot
+  uint32_t sock_pool_pbufs;
+  uint32_t sock_ring_pages;
+  uint64_t rx_copied;
 };
 void lsock_memstats(struct lsock_memstats *out);
 
@@ -154,6 +172,8 @@ struct sock_info {
   uint32_t rx_queued;                  // bytes (TCP) or datagrams (UDP, raw) unread
   uint32_t accept_queued;              // listeners: connections not yet accepted
   uint64_t drops;                      // UDP / raw datagrams dropped (queue full)
+  uint32_t rx_pool_pbufs;              // receive pool pbufs the socket holds
+  uint32_t rx_ring_bytes;              // bytes waiting in its own pages
 };
 #define SOCKINFO_IDLE       0
 #define SOCKINFO_LISTENING  1

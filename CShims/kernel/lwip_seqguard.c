@@ -18,12 +18,16 @@
 #include "lwip/tcp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/prot/tcp.h"
+#include "lwip/pbuf.h"
 #include "lwip_glue.h"
+#include "lwip_sock.h"
 
-signed char lwip_seqguard(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
+static uint64_t ooseq_drops;   // out-of-order segments dropped for want of pool
+
+signed char lwip_seqguard(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p);
 
 signed char
-lwip_seqguard(struct tcp_pcb *pcb, struct tcp_hdr *hdr)
+lwip_seqguard(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p)
 {
   u32_t d;
 
@@ -33,7 +37,22 @@ lwip_seqguard(struct tcp_pcb *pcb, struct tcp_hdr *hdr)
   d = hdr->seqno - pcb->rcv_nxt;
   if(d >= 0x40000000UL && d <= 0xC0000000UL)
     return ERR_ABRT;   // tcp_input frees the segment
+  // Data after a hole would wait in lwIP's out-of-order queue, in the pool.
+  // With the pool down to its reserve, drop it as if lost: the sender sends
+  // it again, and the reserve stays for what must get through (ARP, ICMP,
+  // DHCP, in-order data, which sockets copy out at once).
+  if(p->tot_len > 0 && d > 0 && d < 0x40000000UL && lsock_pool_free() < LSOCK_POOL_RESERVE){
+    ooseq_drops++;
+    return ERR_ABRT;
+  }
   return ERR_OK;
+}
+
+// Out-of-order segments lwip_seqguard dropped because the pool was short.
+uint64_t
+lwip_ooseq_pressure_drops(void)
+{
+  return ooseq_drops;
 }
 
 // Second fix, same file: lwIP 2.1.3 asserts in tcp_slowtmr() ("persist ticking

@@ -549,10 +549,43 @@ lsock_pbuf_free(struct pbuf *p)
   pbuf_free(p);
 }
 
-struct pbuf*
-lsock_pbuf_clone(struct pbuf *p)
+int
+lsock_pbuf_copy(struct pbuf *p, void *dst, uint32_t n, uint32_t off)
 {
-  return pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+  if(n > 0xffff || off > 0xffff)
+    return 0;
+  return pbuf_copy_partial(p, dst, (u16_t)n, (u16_t)off) == n;
+}
+
+uint32_t
+lsock_pbuf_count(struct pbuf *p)
+{
+  return pbuf_clen(p);
+}
+
+// ---- receive memory ---------------------------------------------------------------
+
+uint32_t
+lsock_pool_size(void)
+{
+  return PBUF_POOL_SIZE;
+}
+
+uint32_t
+lsock_pool_free(void)
+{
+#if MEMP_STATS
+  const struct stats_mem *m = lwip_stats.memp[MEMP_PBUF_POOL];
+  return m->avail > m->used ? m->avail - m->used : 0;
+#else
+  return PBUF_POOL_SIZE;   // no counts (a host build): never short
+#endif
+}
+
+uint32_t
+lsock_tcp_window(void)
+{
+  return TCP_WND;
 }
 
 void

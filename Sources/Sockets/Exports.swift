@@ -350,7 +350,9 @@ public func sock_info(_ index: Int32, _ out: UnsafeMutablePointer<sock_info>) ->
     i.lport = s.localPort
     i.raddr = s.remoteAddr
     i.rport = s.remotePort
-    i.rx_queued = s.kind == .tcp ? (s.rx.map { lsock_pbuf_len($0) } ?? 0) : UInt32(s.dgramCount)
+    i.rx_queued = s.kind == .tcp ? s.receivedBytes : UInt32(s.dgramCount)
+    i.rx_pool_pbufs = UInt32(s.rxPoolPbufs)
+    i.rx_ring_bytes = UInt32(s.rxRing.count)
     i.accept_queued = UInt32(s.acceptCount)
     i.drops = s.drops
     out.pointee = i
@@ -364,6 +366,9 @@ public func sock_memstats(_ out: UnsafeMutablePointer<lsock_memstats>) {
   _ = call { () throws(SocketError) -> Int32 in
     lsock_memstats(out)
     out.pointee.sockets_used = UInt32(sockets.inUse)
+    out.pointee.sock_pool_pbufs = UInt32(socketPoolPbufs)
+    out.pointee.sock_ring_pages = UInt32(sockets.slots.reduce(0) { $0 + $1.rxRing.pages })
+    out.pointee.rx_copied = rxCopiedTotal
     return 0
   }
 }

@@ -1,7 +1,7 @@
 // Raw IP sockets (SOCK_RAW, IPPROTO_ICMP) over lwIP's raw API, as on
 // BSD/Linux: a send carries the protocol's message (the kernel writes the IP
 // header), a receive returns a whole IPv4 packet, IP header first. Packets
-// wait in the same bounded ring as UDP datagrams (Socket.dgrams) with port 0;
+// wait in the same ring as UDP datagrams (Socket.queueDatagram) with port 0;
 // sending never blocks. Network lock held throughout.
 import CShims
 
@@ -60,17 +60,8 @@ extension Socket {
 }
 
 /// lwIP lends us a packet for raw socket id: keep a copy if there is room.
-/// A full queue or an empty lwIP heap drops it, counted, as UDP does.
+/// A full queue drops it, counted, as UDP does.
 func rawReceived(_ id: UInt32, _ p: OpaquePointer?, _ addr: UInt32) {
   guard let p, let s = sockets[id], s.kind == .raw else { return }
-  guard !s.released, !s.readShut, s.dgramCount < udpQueueLimit,
-    let copy = lsock_pbuf_clone(p)
-  else {
-    s.drops += 1
-    return
-  }
-  s.dgrams[(s.dgramHead + s.dgramCount) % udpQueueLimit] =
-    Datagram(pbuf: copy, addr: addr, port: 0)
-  s.dgramCount += 1
-  s.wake()
+  s.queueDatagram(p, addr, 0)
 }

@@ -15,6 +15,8 @@ import CShims
 let maxSockets = 128
 /// Datagrams a UDP or raw socket holds before it drops (and counts) new ones.
 let udpQueueLimit = 32
+/// Bytes a UDP or raw socket's datagram ring holds (headers included).
+let datagramRingBytes = 32 * 1024
 /// How long a closed TCP socket may wait for lwIP to accept its FIN.
 let closeGraceMs: UInt64 = 10_000
 
@@ -33,11 +35,13 @@ enum SocketState {
   case failed  // a connect was refused or timed out; the pcb is gone
 }
 
-/// One UDP datagram (or raw IP packet, port 0) waiting to be read, with its sender.
-struct Datagram {
-  var pbuf: OpaquePointer? = nil
+/// What precedes each UDP datagram (or raw IP packet, port 0) in a socket's
+/// datagram ring: its length and sender.
+struct DatagramHeader {
+  var length: UInt32 = 0
   var addr: UInt32 = 0
   var port: UInt16 = 0
+  var pad: UInt16 = 0
 }
 
 final class Socket {
@@ -64,8 +68,12 @@ final class Socket {
   var remoteAddr: UInt32 = 0
   var remotePort: UInt16 = 0
 
-  // TCP receive side: one pbuf chain, the window reopened as it is read
+  // TCP receive side: the stream is the pbuf chain rx (pool pbufs, kept as
+  // lwIP delivered them), then rxRing (copies); the window is reopened as it
+  // is read. See "Receive memory" in Upcalls.swift.
   var rx: OpaquePointer? = nil
+  var rxPoolPbufs = 0  // pbufs in rx
+  var rxRing = ByteRing()  // TCP: the stream's tail; UDP and raw: datagrams
   var rxFin = false  // the peer sent FIN
   var readShut = false
   var writeShut = false
@@ -76,9 +84,8 @@ final class Socket {
   var acceptCount = 0
   var nextInQueue: Socket? = nil
 
-  // UDP and raw receive side: a bounded ring of datagrams
-  var dgrams: [Datagram]
-  var dgramHead = 0
+  // UDP and raw receive side: dgramCount datagrams in rxRing, each after
+  // its DatagramHeader
   var dgramCount = 0
   /// Datagrams this socket lost: queue full, read side shut, or unread at
   /// close. Every count also goes to datagramDropsTotal, which outlives it.
@@ -91,7 +98,6 @@ final class Socket {
 
   init(id: UInt32) {
     self.id = id
-    dgrams = [Datagram](repeating: Datagram(), count: udpQueueLimit)
   }
 
   /// The sleep/wakeup channel of this socket: its address.
@@ -126,7 +132,11 @@ final class Socket {
     localPort = 0
     remoteAddr = 0
     remotePort = 0
+    if let p = rx { lsock_pbuf_free(p) }  // callers drop it first; just in case
     rx = nil
+    socketPoolPbufs -= rxPoolPbufs
+    rxPoolPbufs = 0
+    rxRing.release()
     rxFin = false
     readShut = false
     writeShut = false
@@ -134,7 +144,6 @@ final class Socket {
     acceptQueue = nil
     acceptCount = 0
     nextInQueue = nil
-    dgramHead = 0
     dgramCount = 0
     drops = 0
     closeDeadline = 0

@@ -8,14 +8,47 @@ extension Socket {
     lsock_tcp_remote(pcb, &remoteAddr, &remotePort)
   }
 
+  /// Bytes received and not yet read: the pbuf chain, then the ring.
+  var receivedBytes: UInt32 {
+    (rx.map { lsock_pbuf_len($0) } ?? 0) + UInt32(rxRing.count)
+  }
+
   /// Free the receive queue, giving its bytes back to the window so that a
   /// close does not turn into a reset.
   func dropReceived() {
+    let n = receivedBytes
+    if let p = rx { lsock_pbuf_free(p) }
+    rx = nil
+    socketPoolPbufs -= rxPoolPbufs
+    rxPoolPbufs = 0
+    rxRing.clear()
+    if n > 0, let pcb = tcp { lsock_tcp_recved(pcb, n) }
+  }
+
+  /// Copy n bytes of the stream (chain first, then ring) to user address dst.
+  private func copyReceived(_ dst: UInt64, _ n: UInt32) -> Bool {
+    var done: UInt32 = 0
     if let p = rx {
-      if let pcb = tcp { lsock_tcp_recved(pcb, lsock_pbuf_len(p)) }
-      lsock_pbuf_free(p)
-      rx = nil
+      done = min(n, lsock_pbuf_len(p))
+      if lsock_pbuf_copyout(p, 0, dst, done) != LSOCK_OK { return false }
     }
+    return rxRing.read(skip: 0, Int(n - done)) { src, len, off in
+      lsock_copyout(dst + UInt64(done) + UInt64(off), src, UInt64(len)) == 0
+    }
+  }
+
+  /// Drop the first n bytes of the stream.
+  private func consumeReceived(_ n: UInt32) {
+    var left = n
+    if let p = rx {
+      let m = min(left, lsock_pbuf_len(p))
+      rx = lsock_pbuf_consume(p, m)
+      let pbufs = rx.map { Int(lsock_pbuf_count($0)) } ?? 0
+      socketPoolPbufs -= rxPoolPbufs - pbufs
+      rxPoolPbufs = pbufs
+      left -= m
+    }
+    rxRing.consume(Int(left))
   }
 
   func tcpOpen() throws(SocketError) {
@@ -113,11 +146,12 @@ extension Socket {
   {
     let until = deadline(after: recvTimeoutMs)
     while true {
-      if let p = rx {
-        let n = min(len, lsock_pbuf_len(p))
-        if lsock_pbuf_copyout(p, 0, dst, n) != LSOCK_OK { throw .fault }
+      let queued = receivedBytes
+      if queued > 0 {
+        let n = min(len, queued)
+        if !copyReceived(dst, n) { throw .fault }
         if !peek {
-          rx = lsock_pbuf_consume(p, n)
+          consumeReceived(n)
           // the program took n bytes: let the sender send that many more
           if let pcb = tcp { lsock_tcp_recved(pcb, n) }
         }

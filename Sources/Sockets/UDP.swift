@@ -1,5 +1,6 @@
-// UDP sockets over lwIP's raw UDP API: datagrams wait in a bounded ring
-// (Socket.dgrams); sending never blocks. Network lock held throughout.
+// UDP sockets over lwIP's raw UDP API: datagrams wait in a bounded ring of
+// the socket's own (Socket.queueDatagram); sending never blocks. Network lock
+// held throughout.
 import CShims
 
 /// The largest UDP payload in one IPv4 datagram.
@@ -71,28 +72,27 @@ extension Socket {
       if nonblocking || dontWait { throw .wouldBlock }
       if let e = block(on: self, until: until) { throw e }
     }
-    let d = dgrams[dgramHead]
-    guard let p = d.pbuf else { kpanic("udp: empty datagram slot") }
-    let n = min(len, lsock_pbuf_len(p))
-    if lsock_pbuf_copyout(p, 0, dst, n) != LSOCK_OK { throw .fault }
-    if !peek {
-      dgrams[dgramHead] = Datagram()
-      dgramHead = (dgramHead + 1) % udpQueueLimit
-      dgramCount -= 1
-      lsock_pbuf_free(p)
+    let hsize = MemoryLayout<DatagramHeader>.size
+    guard let h = rxRing.read(as: DatagramHeader.self, zero: DatagramHeader()) else {
+      kpanic("udp: datagram count and ring disagree")
     }
-    return (n, d.addr, d.port)
+    let n = min(len, h.length)
+    let ok = rxRing.read(skip: hsize, Int(n)) { src, l, off in
+      lsock_copyout(dst + UInt64(off), src, UInt64(l)) == 0
+    }
+    if !ok { throw .fault }
+    if !peek {
+      rxRing.consume(hsize + Int(h.length))
+      dgramCount -= 1
+    }
+    return (n, h.addr, h.port)
   }
 
   /// Discard the unread datagrams (close, shutdown): lost, so counted.
   func dropDatagrams() {
     drops += UInt64(dgramCount)
-    while dgramCount > 0 {
-      if let p = dgrams[dgramHead].pbuf { lsock_pbuf_free(p) }
-      dgrams[dgramHead] = Datagram()
-      dgramHead = (dgramHead + 1) % udpQueueLimit
-      dgramCount -= 1
-    }
+    dgramCount = 0
+    rxRing.clear()
   }
 
   func udpRelease() {

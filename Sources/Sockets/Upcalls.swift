@@ -1,8 +1,41 @@
 // lwIP's events, as CShims/kernel/lwip_sock.c passes them on: they update
 // socket state and wake the sleepers. They run with the network lock held, in
-// interrupt context or inside a system call's lwIP call, so they never
-// allocate and never sleep.
+// interrupt context or inside a system call's lwIP call, so they never sleep
+// and allocate nothing but a socket's receive ring (pages, below).
+//
+// Receive memory. Every received frame lands in a pbuf of lwIP's receive pool
+// (256 of them, shared by every peer). A TCP socket may keep what lwIP hands
+// it in those pbufs (no copy: the common case, a reader that keeps up), but
+// a peer must not be able to pin the pool: the window bounds bytes, not
+// pbufs, and a 1-byte segment pins a whole pbuf. So a segment is copied into
+// the socket's own ring (pages allocated for it, sized for a full window)
+// and its pbuf freed at once when
+//   - the ring already holds data (the stream stays in order),
+//   - it is small and the socket already holds a few pbufs (tiny segments
+//     piling up before a reader that does not read),
+//   - the socket holds poolPbufsPerSocket pbufs, or all sockets together
+//     poolPbufsAllSockets,
+//   - or the pool is down to its reserve (LSOCK_POOL_RESERVE).
+// Out-of-order segments, which lwIP keeps in the pool, are dropped before
+// lwIP sees them once the pool is down to its reserve (lwip_seqguard.c).
+// UDP and raw sockets always copy datagrams into their ring. So what one
+// peer can pin is bounded, and the reserve keeps ARP, ICMP, DHCP and the
+// other connections going. (BSD's sbcompress and Linux's truesize
+// accounting solve the same problem.)
 import CShims
+
+/// Pool pbufs one TCP socket may keep (a full window of full segments), and
+/// all sockets together (of PBUF_POOL_SIZE, 256).
+let poolPbufsPerSocket = 16
+let poolPbufsAllSockets = 96
+/// A segment smaller than this is copied once its socket holds smallQueued pbufs.
+let smallSegment: UInt32 = 512
+let smallQueued = 4
+
+/// Pool pbufs all sockets keep, and segments and datagrams copied into rings
+/// since boot (network lock).
+nonisolated(unsafe) var socketPoolPbufs = 0
+nonisolated(unsafe) var rxCopiedTotal: UInt64 = 0
 
 func installUpcalls() {
   let u = UnsafeMutablePointer<lsock_upcalls>.allocate(capacity: 1)
@@ -47,15 +80,51 @@ func tcpReceived(_ id: UInt32, _ p: OpaquePointer?) -> Int32 {
     lsock_pbuf_free(p)
     return LSOCK_OK
   }
-  if let head = s.rx {
-    if lsock_pbuf_cat(head, p) == 0 {
-      return LSOCK_ERR_MEM  // lwIP keeps it and offers it again later
-    }
-  } else {
-    s.rx = p
+  let r = s.queueReceived(p)
+  if r == LSOCK_OK { s.wake() }
+  return r
+}
+
+extension Socket {
+  /// Should segment p (len bytes in pbufs pool pbufs) be copied rather than
+  /// kept? See "Receive memory" above.
+  func mustCopy(_ len: UInt32, _ pbufs: Int) -> Bool {
+    !rxRing.isEmpty || (len < smallSegment && rxPoolPbufs >= smallQueued)
+      || rxPoolPbufs + pbufs > poolPbufsPerSocket
+      || socketPoolPbufs + pbufs > poolPbufsAllSockets
+      || lsock_pool_free() < LSOCK_POOL_RESERVE
   }
-  s.wake()
-  return LSOCK_OK
+
+  /// Append TCP segment p to the receive stream: its pbufs kept, or its bytes
+  /// copied into the ring and p freed. LSOCK_ERR_MEM makes lwIP keep p and
+  /// offer it again later (no memory for a ring, and the stream's tail is
+  /// already in the ring).
+  func queueReceived(_ p: OpaquePointer) -> Int32 {
+    let len = lsock_pbuf_len(p)
+    let pbufs = Int(lsock_pbuf_count(p))
+    if mustCopy(len, pbufs) {
+      // a window's worth always fits: lwIP never delivers more than that unread
+      if rxRing.reserve(Int(lsock_tcp_window()))
+        && rxRing.append(Int(len), { dst, n, off in
+          lsock_pbuf_copy(p, dst, UInt32(n), UInt32(off)) != 0
+        })
+      {
+        rxCopiedTotal &+= 1
+        lsock_pbuf_free(p)
+        return LSOCK_OK
+      }
+      if !rxRing.isEmpty { return LSOCK_ERR_MEM }
+      // no pages to copy into: keep the pbufs after all
+    }
+    if let head = rx {
+      if lsock_pbuf_cat(head, p) == 0 { return LSOCK_ERR_MEM }
+    } else {
+      rx = p
+    }
+    rxPoolPbufs += pbufs
+    socketPoolPbufs += pbufs
+    return LSOCK_OK
+  }
 }
 
 func tcpFailed(_ id: UInt32, _ err: Int32) {
@@ -126,16 +195,31 @@ func tcpPoll(_ id: UInt32) -> Int32 {
   return LSOCK_ERR_ABRT
 }
 
+/// A datagram for UDP socket id: copied into its ring (p is ours to free).
 func udpReceived(_ id: UInt32, _ p: OpaquePointer?, _ addr: UInt32, _ port: UInt16) {
   guard let p else { return }
-  guard let s = sockets[id], !s.released, !s.readShut, s.dgramCount < udpQueueLimit
-  else {
-    sockets[id]?.drops += 1
-    lsock_pbuf_free(p)
-    return
+  if let s = sockets[id] { s.queueDatagram(p, addr, port) }
+  lsock_pbuf_free(p)
+}
+
+extension Socket {
+  /// Copy datagram p (from addr:port) into the ring after its header; a full
+  /// queue or ring, or no pages for a ring, drops it (counted).
+  func queueDatagram(_ p: OpaquePointer, _ addr: UInt32, _ port: UInt16) {
+    let len = lsock_pbuf_len(p)
+    let need = MemoryLayout<DatagramHeader>.size + Int(len)
+    guard !released, !readShut, dgramCount < udpQueueLimit,
+      rxRing.reserve(datagramRingBytes), rxRing.free >= need
+    else {
+      drops += 1
+      return
+    }
+    _ = rxRing.append(value: DatagramHeader(length: len, addr: addr, port: port))
+    _ = rxRing.append(Int(len)) { dst, n, off in
+      lsock_pbuf_copy(p, dst, UInt32(n), UInt32(off)) != 0
+    }
+    dgramCount += 1
+    rxCopiedTotal &+= 1
+    wake()
   }
-  s.dgrams[(s.dgramHead + s.dgramCount) % udpQueueLimit] =
-    Datagram(pbuf: p, addr: addr, port: port)
-  s.dgramCount += 1
-  s.wake()
 }

@@ -262,9 +262,10 @@ static int
 seqguard_rejects(struct pbuf *p)
 {
   uint8_t f[14 + 60 + 20];
-  uint32_t n, ihl, total;
+  uint32_t n, ihl, total, hl;
   ip4_addr_t src, dst;
   struct tcp_hdr h;
+  struct pbuf payload;
   struct tcp_pcb *pcb;
   const uint8_t *t;
 
@@ -288,7 +289,11 @@ seqguard_rejects(struct pbuf *p)
   h.dest = (u16_t)(t[2] << 8 | t[3]);
   h.seqno = (u32_t)t[4] << 24 | (u32_t)t[5] << 16 | (u32_t)t[6] << 8 | t[7];
   h.ackno = (u32_t)t[8] << 24 | (u32_t)t[9] << 16 | (u32_t)t[10] << 8 | t[11];
-  return lwip_seqguard(pcb, &h) != ERR_OK;
+  // the hook sees the segment's payload as tcp_input left it: only its length matters
+  memset(&payload, 0, sizeof payload);
+  hl = (t[12] >> 4) * 4;
+  payload.tot_len = total > ihl + hl ? (u16_t)(total - ihl - hl) : 0;
+  return lwip_seqguard(pcb, &h, &payload) != ERR_OK;
 }
 
 static err_t

@@ -220,6 +220,38 @@ func settled() -> Bool {
     #expect(settled())
   }
 
+  @Test func tinySegmentsToAPausedReaderAreCopiedOutOfThePool() {
+    let (c, s) = pair(port: 5007)
+    #expect(sock_setopt(c, 6, 1, 1) == 0)  // TCP_NODELAY: one segment per send
+    let total = 2000
+    for i in 0..<total { #expect(send(c, pattern(1, from: i)) == 1) }
+    // wait until everything arrived, unread
+    var info = CShims.sock_info()
+    let slot = Int32(socket(s).id) - 1
+    for _ in 0..<300 {
+      _ = sock_info(slot, &info)
+      if info.rx_queued == UInt32(total) { break }
+      usleep(10_000)
+    }
+    #expect(info.rx_queued == UInt32(total))
+    // a few pbufs kept, the rest copied into the socket's ring
+    #expect(info.rx_pool_pbufs <= UInt32(smallQueued), "\(info.rx_pool_pbufs) pbufs kept")
+    #expect(info.rx_ring_bytes >= UInt32(total - smallQueued))
+    var got = [UInt8]()
+    while got.count < total {
+      let (n, bytes) = recv(s, max: 777)
+      if n <= 0 { break }
+      got += bytes
+    }
+    #expect(got == pattern(total), "the stream arrived whole and in order")
+    _ = sock_info(slot, &info)
+    #expect(info.rx_pool_pbufs == 0 && info.rx_ring_bytes == 0)
+    sock_release(c)
+    sock_release(s)
+    #expect(settled())
+    #expect(withNetLock { socketPoolPbufs } == 0, "every kept pbuf accounted for")
+  }
+
   @Test func aSlowReaderStopsTheSender() {
     let (c, s) = pair(port: 5005)
     sock_setnonblock(c, 1)

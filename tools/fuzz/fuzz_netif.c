@@ -53,6 +53,14 @@ fuzz_rand(void)
 
 void *virtio_net_tx_buffer(void) { return txbuf; }
 
+// What lwip_sock.c (not linked: it needs the Swift layer) tells lwip_seqguard.c.
+uint32_t
+lsock_pool_free(void)
+{
+  const struct stats_mem *m = lwip_stats.memp[MEMP_PBUF_POOL];
+  return m->avail > m->used ? m->avail - m->used : 0;
+}
+
 // Remember where our TCP sequence space is, for ctl bit 0.
 void
 virtio_net_tx_submit(void *buf, uint32_t len)
