@@ -13,6 +13,10 @@
 //   sockabuse noread ADDR PORT SECS a reader that never reads while the host sends
 //   sockabuse churn ADDR PORT N     N connections opened and killed in every state;
 //                                   pages and lwIP pools must come back
+//   sockabuse hold PORT N SECS      accept N connections on PORT and read nothing
+//                                   for SECS seconds while the peers send, then
+//                                   read everything (receive memory under attack)
+//   sockabuse udphold PORT N SECS   the same with N UDP sockets on PORT, PORT+1, ...
 #include "kernel/types.h"
 #include "kernel/kstat.h"
 #include "user/user.h"
@@ -477,9 +481,10 @@ noread(const char *addr, int port, int secs)
   memline("peak-sample", &m, p);
   printf("sockabuse: noread max pool %ld max heap %ld min pages %ld (start %ld)\n",
          maxpool, maxheap, minpages, p0);
-  // the window (16 segments) bounds what may wait: say 24 pool pbufs with slack
+  // the window (16 segments) bounds what may wait: say 24 pool pbufs with slack,
+  // and the pages of a receive ring (6) if the segments came small
   ok(maxpool <= 24 + m0.pbuf_pool_used, "queued data bounded by the window");
-  ok(p0 - minpages <= 4, "no kernel pages used up");
+  ok(p0 - minpages <= 4 + 6, "no kernel pages used up");
   // now read it all: the window reopens and data flows again
   for(int i = 0; i < 64; i++){
     int r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
@@ -542,6 +547,79 @@ churn(const char *addr, int port, int n)
   finish();
 }
 
+// ---- hold / udphold: readers that pause while peers flood them ---------------------------
+// Sample the receive pool while nobody reads, for the host to record.
+static void
+holdsample(int secs)
+{
+  struct lsock_memstats m;
+  long maxpool = 0, maxsock = 0, maxpages = 0;
+
+  for(int t = 0; t < secs * 4; t++){
+    pause(25);
+    netinfo(NETINFO_MEM, &m, 0);
+    if(m.pbuf_pool_used > maxpool)
+      maxpool = m.pbuf_pool_used;
+    if(m.sock_pool_pbufs > maxsock)
+      maxsock = m.sock_pool_pbufs;
+    if(m.sock_ring_pages > maxpages)
+      maxpages = m.sock_ring_pages;
+  }
+  printf("sockabuse: hold max pool %ld sockets' pool %ld ring pages %ld copied %d\n",
+         maxpool, maxsock, maxpages, (int)m.rx_copied);
+}
+
+static void
+hold(int port, int n, int secs)
+{
+  int l, fds[16], i, r;
+  long bytes;
+
+  if(n > 16)
+    n = 16;
+  l = listener(port);
+  ok(l >= 0, "listening");
+  printf("sockabuse: hold listening on %d\n", port);
+  for(i = 0; i < n; i++)
+    ok((fds[i] = accept(l, 0, 0)) >= 0, "accepted");
+  close(l);
+  printf("sockabuse: hold accepted %d, not reading for %d s\n", n, secs);
+  holdsample(secs);
+  for(i = 0; i < n; i++){
+    for(bytes = 0; (r = read(fds[i], buf, sizeof(buf))) > 0; bytes += r)
+      ;
+    ok(r == 0, "read to the end");
+    printf("sockabuse: hold conn %d bytes %ld\n", i, bytes);
+    close(fds[i]);
+  }
+  finish();
+}
+
+static void
+udphold(int port, int n, int secs)
+{
+  struct sockaddr_in sa;
+  int fds[16], i, r, count;
+
+  if(n > 16)
+    n = 16;
+  for(i = 0; i < n; i++){
+    fds[i] = socket(AF_INET, SOCK_DGRAM, 0);
+    mkaddr(&sa, "0.0.0.0", port + i);
+    ok(fds[i] >= 0 && bind(fds[i], (struct sockaddr*)&sa, sizeof(sa)) == 0, "udp socket bound");
+  }
+  printf("sockabuse: udphold listening on %d..%d, not reading for %d s\n", port, port + n - 1, secs);
+  holdsample(secs);
+  for(i = 0; i < n; i++){
+    for(count = 0; (r = recv(fds[i], buf, sizeof(buf), MSG_DONTWAIT)) >= 0; count++)
+      ;
+    ok(errno == EAGAIN, "drained");
+    printf("sockabuse: udphold port %d datagrams %d\n", port + i, count);
+    close(fds[i]);
+  }
+  finish();
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -555,6 +633,10 @@ main(int argc, char *argv[])
     noread(argv[2], atoi(argv[3]), atoi(argv[4]));
   else if(argc >= 5 && strcmp(argv[1], "churn") == 0)
     churn(argv[2], atoi(argv[3]), atoi(argv[4]));
-  fprintf(2, "usage: sockabuse args|fill|kill|noread|churn ...\n");
+  else if(argc >= 5 && strcmp(argv[1], "hold") == 0)
+    hold(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+  else if(argc >= 5 && strcmp(argv[1], "udphold") == 0)
+    udphold(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+  fprintf(2, "usage: sockabuse args|fill|kill|noread|churn|hold|udphold ...\n");
   exit(2);
 }

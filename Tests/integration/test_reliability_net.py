@@ -521,3 +521,134 @@ def test_reliability_malformed_frames():
                     "link+glue dropped %d, rx errors %d; GET / answered 200 after all %d batches" % (
                         total, rx, dropped, errors, served))
     return c.result
+
+
+# ------------------------------------------------------------------ receive memory under attack
+def _probe(ns, ip, stop, out):
+    """While stop is unset: ping the guest every 0.2 s and GET / from its httpd every
+    0.5 s, from the namespace (a second client, unrelated to the attack)."""
+    ping = subprocess.Popen(["ip", "netns", "exec", ns, "ping", "-n", "-i", "0.2", "-W", "1", ip],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    gets, slowest = [], 0.0
+    while not stop.is_set():
+        t0 = time.monotonic()
+        r = subprocess.run(["ip", "netns", "exec", ns, "curl", "-s", "-m", "3", "-o", "/dev/null",
+                            "-w", "%{http_code}", "http://%s/" % ip], capture_output=True, text=True)
+        took = time.monotonic() - t0
+        gets.append(r.stdout.strip() == "200")
+        slowest = max(slowest, took)
+        stop.wait(max(0.0, 0.5 - took))
+    ping.send_signal(2)   # SIGINT: ping prints its summary
+    text = ping.communicate(timeout=10)[0]
+    m = re.search(r"(\d+) packets transmitted, (\d+) received", text)
+    rtt = re.search(r"= [\d.]+/([\d.]+)/([\d.]+)/", text)
+    out.update(ping_sent=int(m.group(1)) if m else 0, ping_got=int(m.group(2)) if m else 0,
+               ping_avg_ms=float(rtt.group(1)) if rtt else None, ping_max_ms=float(rtt.group(2)) if rtt else None,
+               gets=len(gets), gets_ok=sum(gets), get_slowest_s=round(slowest, 2))
+
+
+def _rx_attack(kind, n, secs):
+    """n paused readers in the guest (TCP connections or UDP ports) flooded with 1-byte
+    segments or datagrams from Linux on a tap (so nothing coalesces them) for secs
+    seconds, while a second client pings the guest and fetches pages from httpd."""
+    mode = "hold" if kind == "tcp" else "udphold"
+    port = 7100
+    with R.tap_namespace("rx" + kind) as ns:
+        with booted("rel-rxmem-" + kind, net="tap", tap=R.TAP_NAME, netns=ns) as g:
+            ip = R.leased_address(ns, timeout=30)
+            if not ip:
+                raise TestFailure("no DHCP lease from dnsmasq within 30 s")
+            _start_httpd(g)
+            before = R.netinfo_counters(g)
+            g.c.sendline("sockabuse %s %d %d %d" % (mode, port, n, secs + 3))
+            if not g.wait_for(r"sockabuse: %s listening" % mode, timeout=20):
+                raise TestFailure("sockabuse %s did not start" % mode)
+            stop, probe = threading.Event(), {}
+            prober = threading.Thread(target=_probe, args=(ns, ip, stop, probe))
+            prober.start()
+            try:
+                r = subprocess.run(["ip", "netns", "exec", ns, sys.executable,
+                                    os.path.join(os.path.dirname(os.path.abspath(__file__)), "ns_flood.py"),
+                                    kind, ip, str(port), str(n), str(secs)],
+                                   capture_output=True, text=True, timeout=secs + 90)
+            except subprocess.TimeoutExpired:
+                raise TestFailure("the flood's connections never finished: the guest stopped taking in "
+                                  "frames (%s)" % g.tail(300).replace("\r", ""))
+            finally:
+                stop.set()
+                prober.join()
+            try:
+                flood = json.loads(r.stdout.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                raise TestFailure("the flood in the namespace failed: %s" % (r.stderr or r.stdout)[-400:])
+            m = g.wait_for(r"sockabuse: (PASS|FAILED)", timeout=120)
+            out = g.console()
+            if not m or m.group(1) != "PASS":
+                raise TestFailure("sockabuse %s: %s" % (mode, "; ".join(re.findall(r"sockabuse: FAIL .*", out)) or
+                                                        "did not finish"))
+            g.c.expect(r"\$ $", timeout=10)
+            after = R.netinfo_counters(g)
+            g.poweroff()
+    mem = re.search(r"sockabuse: hold max pool (\d+) sockets' pool (\d+) ring pages (\d+) copied (\d+)", out)
+    if not mem:
+        raise TestFailure("sockabuse printed no receive-memory sample")
+    maxpool, sockpool, pages, copied = map(int, mem.groups())
+    poolsize = before["pool"]["pbuf_size"]
+    pool_fail = after["lwip"]["pbuf_pool_err"] - before["lwip"]["pbuf_pool_err"]
+    res = dict(probe, flood_seconds=flood["seconds"], max_pool=maxpool, pool_size=poolsize,
+               sockets_pool=sockpool, ring_pages=pages, copied=copied, pool_failures=pool_fail)
+    if kind == "tcp":
+        got = [int(b) for b in re.findall(r"sockabuse: hold conn \d+ bytes (\d+)", out)]
+        if got != flood["sent"]:
+            raise TestFailure("bytes sent per connection %s, the guest read %s" % (flood["sent"], got))
+        res["bytes"] = sum(got)
+    else:
+        got = [int(d) for d in re.findall(r"sockabuse: udphold port \d+ datagrams (\d+)", out)]
+        res.update(datagrams=sum(flood["sent"]), read=sum(got),
+                   socket_drops=after["lwip"]["sock_drops"] - before["lwip"]["sock_drops"])
+    if pool_fail:
+        raise TestFailure("the receive pool ran out %d times (max %d of %d in use): %s" % (
+            pool_fail, maxpool, poolsize, res))
+    if probe["ping_sent"] == 0 or probe["ping_got"] < 0.9 * probe["ping_sent"]:
+        raise TestFailure("ping during the attack: %d of %d answered" % (probe["ping_got"], probe["ping_sent"]))
+    if probe["gets"] == 0 or probe["gets_ok"] < probe["gets"]:
+        raise TestFailure("GET / during the attack: %d of %d answered" % (probe["gets_ok"], probe["gets"]))
+    return res
+
+
+def test_reliability_rx_memory_tcp_tiny_segments():
+    """Four connections whose reader pauses, flooded with 1-byte segments: each pinned a
+    whole receive-pool pbuf, so the pool (256) ran out and the guest dropped every frame,
+    ping included. Now tiny segments are copied into the socket's own pages."""
+    R.tap_available()
+    n, secs = 4, 12
+    params = ("%d connections to a reader that pauses for %d s, 1-byte segments from Linux on a tap "
+              "(TCP_NODELAY, no autocorking); ping and GET / from the same host meanwhile" % (n, secs))
+    with case("rx-memory-tcp-tiny-segments", params) as c:
+        r = _rx_attack("tcp", n, secs)
+        c.result = ("%d bytes sent as 1-byte segments; receive pool at most %d of %d in use, sockets held %d "
+                    "pool pbufs and %d ring pages, %d segments copied; pool never empty; ping %d/%d answered "
+                    "(avg %s ms, max %s ms); GET / %d/%d (slowest %.2f s); every byte read after the pause" % (
+                        r["bytes"], r["max_pool"], r["pool_size"], r["sockets_pool"], r["ring_pages"],
+                        r["copied"], r["ping_got"], r["ping_sent"], r["ping_avg_ms"], r["ping_max_ms"],
+                        r["gets_ok"], r["gets"], r["get_slowest_s"]))
+    return c.result
+
+
+def test_reliability_rx_memory_udp_tiny_datagrams():
+    """Eight UDP sockets nobody reads, sent 1-byte datagrams: their queues (32
+    datagrams each, a pool pbuf per datagram) took the whole pool. Now datagrams are
+    copied into each socket's ring; a full queue drops, counted."""
+    R.tap_available()
+    n, secs = 8, 8
+    params = ("%d UDP sockets unread for %d s, 2000 1-byte datagrams a second from Linux on a tap; ping and "
+              "GET / meanwhile" % (n, secs))
+    with case("rx-memory-udp-tiny-datagrams", params) as c:
+        r = _rx_attack("udp", n, secs)
+        c.result = ("%d datagrams sent, %d read after the pause, %d dropped by full sockets; receive pool at "
+                    "most %d of %d in use; pool never empty; ping %d/%d answered (avg %s ms, max %s ms); "
+                    "GET / %d/%d (slowest %.2f s)" % (
+                        r["datagrams"], r["read"], r["socket_drops"], r["max_pool"], r["pool_size"],
+                        r["ping_got"], r["ping_sent"], r["ping_avg_ms"], r["ping_max_ms"], r["gets_ok"],
+                        r["gets"], r["get_slowest_s"]))
+    return c.result
