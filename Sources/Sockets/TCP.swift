@@ -33,7 +33,7 @@ extension Socket {
       if lsock_pbuf_copyout(p, 0, dst, done) != LSOCK_OK { return false }
     }
     return rxRing.read(skip: 0, Int(n - done)) { src, len, off in
-      lsock_copyout(dst + UInt64(done) + UInt64(off), src, UInt64(len)) == 0
+      lsock_copyout(dst &+ UInt64(done) &+ UInt64(off), src, UInt64(len)) == 0
     }
   }
 

@@ -78,7 +78,7 @@ extension Socket {
     }
     let n = min(len, h.length)
     let ok = rxRing.read(skip: hsize, Int(n)) { src, l, off in
-      lsock_copyout(dst + UInt64(off), src, UInt64(l)) == 0
+      lsock_copyout(dst &+ UInt64(off), src, UInt64(l)) == 0
     }
     if !ok { throw .fault }
     if !peek {
