@@ -20,6 +20,8 @@ SUMMARY = [
     ("Floods held", ("flood", "half-open", "syn", "slowloris")),
     ("Malformed inputs tried", ("malformed", "fuzz", "runt", "fragment", "random")),
     ("Pages and pools leaked", ("leak", "every state", "never reads", "table is full")),
+    ("Hostile programs (each once broke the kernel)", ("hostile:",)),
+    ("Receive memory under attack", ("rx-memory",)),
 ]
 
 

@@ -2,6 +2,33 @@
 CPUS=3 and CPUS=1, poweroff."""
 import re
 from guest import booted, expect_in, TestFailure
+from reliability import record
+
+# kerneltests' regressions of what hostile programs found, as the reliability
+# report names them.
+HOSTILE = {
+    "deaddir": ("removed cwd whose parent is removed too: open(\"..\") (was a panic), create, "
+                "mkdir, mknod, link inside it (leaked inodes)"),
+    "killinit": "kill(1) (was a panic: init exiting)",
+    "linkmax": "32767 links to one file, then one more (the 16-bit count wrapped)",
+    "killrace": "200 kills each landing as a pipe reader, a pipe writer or a waiter goes to sleep "
+                "(a kill was lost: the victim slept for ever)",
+    "sockkillrace": "the same on an idle UDP receiver and a listener",
+    "socktimeouts": "SO_RCVTIMEO {2^61 s, 1000 us}, {LONG_MAX, 0}, negative and bad microseconds "
+                    "(wrapped to 1 ms, or refused)",
+    "pipenonblock": "fcntl O_NONBLOCK on a pipe (was ignored: reads and writes blocked)",
+    "truncrace": "two O_TRUNC of a 40 MiB file at once while a third process writes it "
+                 "(blocks freed twice, 787 leaked)",
+}
+
+
+def _record_hostile(out, cpus):
+    for name, what in HOSTILE.items():
+        m = re.search(r"(?m)^test %s: (OK \((\d+) ticks\)|FAILED.*)$" % name, out)
+        if m:
+            ok = m.group(1).startswith("OK")
+            record("hostile: " + name, {"program": "kerneltests " + name, "harts": cpus, "what": what},
+                   ("passed in %s ms" % (int(m.group(2)) * 10)) if ok else m.group(1), ok)
 
 
 def test_boot_to_prompt_and_poweroff():
@@ -64,6 +91,8 @@ def _kerneltests(cpus, args="", name=None):
         if damage:
             raise TestFailure("the kernel reported file-system damage: %s" % damage[:5])
         g.poweroff()
+        if cpus == 3:
+            _record_hostile(out, cpus)
         n = len(re.findall(r"(?m)^test .*: OK", out))
         return "%d tests" % n
 
