@@ -85,14 +85,14 @@ FS_DAMAGE = r"bfree: |fs: directory \d+ names free|log: (bad header|skipping)"
 def _kerneltests(cpus, args="", name=None):
     with booted(name or "kerneltests-cpus%d" % cpus, cpus=cpus) as g:
         out = g.run(("kerneltests " + args).strip(), timeout=600)
+        if cpus == 3:
+            _record_hostile(out, cpus)
         if "ALL TESTS PASSED" not in out:
             raise TestFailure("kerneltests %s(CPUS=%d) did not pass:\n%s" % (args, cpus, out[-2000:]))
         damage = re.findall(r"(?m)^.*(?:%s).*$" % FS_DAMAGE, g.console())
         if damage:
             raise TestFailure("the kernel reported file-system damage: %s" % damage[:5])
         g.poweroff()
-        if cpus == 3:
-            _record_hostile(out, cpus)
         n = len(re.findall(r"(?m)^test .*: OK", out))
         return "%d tests" % n
 
