@@ -616,6 +616,14 @@ def _rx_attack(kind, n, secs):
     return res
 
 
+def _attack_text(r):
+    """What the second client and the pool saw during an attack, for the report."""
+    return ("receive pool at most %d of %d in use, never empty; ping %d/%d answered (avg %s ms, max %s ms); "
+            "GET / %d/%d (slowest %.2f s)" % (r["max_pool"], r["pool_size"], r["ping_got"], r["ping_sent"],
+                                             r["ping_avg_ms"], r["ping_max_ms"], r["gets_ok"], r["gets"],
+                                             r["get_slowest_s"]))
+
+
 def test_reliability_rx_memory_tcp_tiny_segments():
     """Four connections whose reader pauses, flooded with 1-byte segments: each pinned a
     whole receive-pool pbuf, so the pool (256) ran out and the guest dropped every frame,
@@ -626,12 +634,9 @@ def test_reliability_rx_memory_tcp_tiny_segments():
               "(TCP_NODELAY, no autocorking); ping and GET / from the same host meanwhile" % (n, secs))
     with case("rx-memory-tcp-tiny-segments", params) as c:
         r = _rx_attack("tcp", n, secs)
-        c.result = ("%d bytes sent as 1-byte segments; receive pool at most %d of %d in use, sockets held %d "
-                    "pool pbufs and %d ring pages, %d segments copied; pool never empty; ping %d/%d answered "
-                    "(avg %s ms, max %s ms); GET / %d/%d (slowest %.2f s); every byte read after the pause" % (
-                        r["bytes"], r["max_pool"], r["pool_size"], r["sockets_pool"], r["ring_pages"],
-                        r["copied"], r["ping_got"], r["ping_sent"], r["ping_avg_ms"], r["ping_max_ms"],
-                        r["gets_ok"], r["gets"], r["get_slowest_s"]))
+        c.result = ("%d bytes sent as 1-byte segments, every one read after the pause; sockets held %d pool "
+                    "pbufs and %d ring pages, %d segments copied; %s" % (
+                        r["bytes"], r["sockets_pool"], r["ring_pages"], r["copied"], _attack_text(r)))
     return c.result
 
 
@@ -645,10 +650,6 @@ def test_reliability_rx_memory_udp_tiny_datagrams():
               "GET / meanwhile" % (n, secs))
     with case("rx-memory-udp-tiny-datagrams", params) as c:
         r = _rx_attack("udp", n, secs)
-        c.result = ("%d datagrams sent, %d read after the pause, %d dropped by full sockets; receive pool at "
-                    "most %d of %d in use; pool never empty; ping %d/%d answered (avg %s ms, max %s ms); "
-                    "GET / %d/%d (slowest %.2f s)" % (
-                        r["datagrams"], r["read"], r["socket_drops"], r["max_pool"], r["pool_size"],
-                        r["ping_got"], r["ping_sent"], r["ping_avg_ms"], r["ping_max_ms"], r["gets_ok"],
-                        r["gets"], r["get_slowest_s"]))
+        c.result = "%d datagrams sent, %d read after the pause, %d dropped by full sockets; %s" % (
+            r["datagrams"], r["read"], r["socket_drops"], _attack_text(r))
     return c.result
