@@ -49,7 +49,7 @@ Q := $(if $(filter 1,$(V)),,@)
 .SECONDARY:
 
 .PHONY: all qemu qemu-gdb test test-unit test-integration clean setup-qemu setup-test bench
-all: $(BUILD)/kernel $(BUILD)/fs.img
+all: $(BUILD)/kernel $(BUILD)/fs.img $(BUILD)/fsck
 
 # ---------------------------------------------------------------- kernel (C, asm)
 KERNEL_C := $(wildcard Kernel/*.c)
@@ -196,6 +196,12 @@ $(BUILD)/mkfs: tools/mkfs.c Kernel/fs.h Kernel/param.h
 	@echo "  HOSTCC $@"
 	$(Q)$(HOSTCC) -Werror -Wall -O2 -I Kernel -o $@ tools/mkfs.c
 
+# fsck checks an image as the kernel would see it after boot (tools/fsck.c).
+$(BUILD)/fsck: tools/fsck.c Kernel/fs.h Kernel/param.h Kernel/stat.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) -Werror -Wall -Wextra -Wno-sign-compare -O2 -I Kernel -o $@ tools/fsck.c
+
 # The web site httpd serves: the committed pages plus generated binary files.
 WWW_FILES := $(wildcard www/*)
 $(BUILD)/www/big.bin: tools/genfile.py
@@ -251,6 +257,8 @@ test: setup-test all
 	swift test
 	@echo "== the fault-injecting relay's own tests"
 	python3 tools/test_netrelay.py
+	@echo "== fsck's own tests (damaged and random images)"
+	python3 tools/test_fsck.py
 	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"
 	python3 tools/fuzz/run.py 30
 	@echo "== QEMU integration tests"

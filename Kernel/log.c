@@ -24,12 +24,6 @@
 #include "fs.h"
 #include "buf.h"
 
-// The header, on disk and in memory: which home blocks the log holds.
-struct logheader {
-  int n;
-  int block[LOGBLOCKS];
-};
-
 struct log {
   struct spinlock lock;  // guards outstanding, committing and lh
   int start;             // block number of the header
@@ -37,7 +31,7 @@ struct log {
   int outstanding;       // operations between begin_op and end_op
   int committing;        // commit() is running; new operations wait
   uint fsize;            // file system size, to vet block numbers in the log
-  struct logheader lh;
+  struct logheader lh;    // the on-disk header's layout (fs.h)
   struct buf *pinned[LOGBLOCKS];  // lh.block[i]'s cached buffer, pinned
 };
 struct log log;
@@ -57,8 +51,9 @@ static void commit(void);
 void
 initlog(int dev, struct superblock *sb)
 {
-  if(sizeof(struct logheader) > BSIZE)
-    panic("initlog: header does not fit a block");
+  if(sizeof(struct logheader) > BSIZE ||
+     LOGBLOCKS > sizeof(log.lh.block) / sizeof(log.lh.block[0]))
+    panic("initlog: LOGBLOCKS entries do not fit the header block");
   if(sb->nlog < LOGBLOCKS + 1)
     panic("initlog: log area on disk smaller than LOGBLOCKS+1");
 
