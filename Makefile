@@ -18,7 +18,10 @@ PCAP ?= pcap/en0.pcap
 # NET=user (QEMU's user network, the default) or NET=tap TAP=ifname (test beds).
 NET ?= user
 TAP ?= tap0
-# SNAPSHOT=1 boots with the disk's writes discarded at exit (used by the tests).
+# The disk image QEMU boots on. The tests give each guest its own copy
+# (build/test-disks/NAME.img) and check it with build/fsck when the guest ends.
+DISK ?= $(BUILD)/fs.img
+# SNAPSHOT=1 boots with the disk's writes discarded at exit.
 SNAPSHOT ?= 0
 
 BUILD := build
@@ -222,7 +225,7 @@ $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 QEMU := qemu-system-riscv64
 QEMUOPTS := -machine virt -bios none -kernel $(BUILD)/kernel -m 128M -smp $(CPUS) -nographic
 QEMUOPTS += -global virtio-mmio.force-legacy=false
-QEMUOPTS += -drive file=$(BUILD)/fs.img,if=none,format=raw,id=x0$(if $(filter 1,$(SNAPSHOT)),$(comma)snapshot=on)
+QEMUOPTS += -drive file=$(DISK),if=none,format=raw,id=x0$(if $(filter 1,$(SNAPSHOT)),$(comma)snapshot=on)
 QEMUOPTS += -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 ifeq ($(NET),tap)
 QEMUOPTS += -netdev tap,id=net0,ifname=$(TAP),script=no,downscript=no
