@@ -260,13 +260,29 @@ test: setup-test all
 	swift test
 	@echo "== the fault-injecting relay's own tests"
 	python3 tools/test_netrelay.py
-	@echo "== fsck's own tests (damaged and random images)"
+	@echo "== fsck's own tests (damaged and random images), the crash checker's"
 	python3 tools/test_fsck.py
+	python3 tools/crash/test_model.py
 	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"
 	python3 tools/fuzz/run.py 30
 	@echo "== QEMU integration tests"
 	@status=0; python3 Tests/integration/run.py || status=$$?; \
+	    echo "== crash consistency: $(TEST_CUTS) cuts (tools/crash/run.py)"; \
+	    python3 tools/crash/run.py --cuts $(TEST_CUTS) --seed 1 || status=$$?; \
 	    python3 tools/reliability_report.py; exit $$status
+
+# --- crash: begin (tools/crash/)
+# Crash consistency: QEMU killed at random moments of User/crashwork.c's workload
+# (two processes), the disk then checked by build/fsck and against what the
+# workload was told was done. make test runs TEST_CUTS cuts (about 3 minutes).
+#   make crash-test CUTS=N SEED=S      more cuts (two QEMUs at a time)
+TEST_CUTS ?= 300
+CUTS ?= 1000
+SEED ?= 1
+.PHONY: crash-test
+crash-test: setup-test all
+	python3 tools/crash/run.py --cuts $(CUTS) --seed $(SEED)
+# --- crash: end
 
 # --- fuzz: begin (tools/fuzz/, issue 6 point 5)
 # Host fuzz target: arbitrary Ethernet frames into the kernel's netif glue and lwIP
