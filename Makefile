@@ -18,7 +18,10 @@ PCAP ?= pcap/en0.pcap
 # NET=user (QEMU's user network, the default) or NET=tap TAP=ifname (test beds).
 NET ?= user
 TAP ?= tap0
-# SNAPSHOT=1 boots with the disk's writes discarded at exit (used by the tests).
+# The disk image QEMU boots on. The tests give each guest its own copy
+# (build/test-disks/NAME.img) and check it with build/fsck when the guest ends.
+DISK ?= $(BUILD)/fs.img
+# SNAPSHOT=1 boots with the disk's writes discarded at exit.
 SNAPSHOT ?= 0
 
 BUILD := build
@@ -49,7 +52,7 @@ Q := $(if $(filter 1,$(V)),,@)
 .SECONDARY:
 
 .PHONY: all qemu qemu-gdb test test-unit test-integration clean setup-qemu setup-test bench
-all: $(BUILD)/kernel $(BUILD)/fs.img
+all: $(BUILD)/kernel $(BUILD)/fs.img $(BUILD)/fsck
 
 # ---------------------------------------------------------------- kernel (C, asm)
 KERNEL_C := $(wildcard Kernel/*.c)
@@ -196,6 +199,12 @@ $(BUILD)/mkfs: tools/mkfs.c Kernel/fs.h Kernel/param.h
 	@echo "  HOSTCC $@"
 	$(Q)$(HOSTCC) -Werror -Wall -O2 -I Kernel -o $@ tools/mkfs.c
 
+# fsck checks an image as the kernel would see it after boot (tools/fsck.c).
+$(BUILD)/fsck: tools/fsck.c Kernel/fs.h Kernel/param.h Kernel/stat.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) -Werror -Wall -Wextra -Wno-sign-compare -O2 -I Kernel -o $@ tools/fsck.c
+
 # The web site httpd serves: the committed pages plus generated binary files.
 WWW_FILES := $(wildcard www/*)
 $(BUILD)/www/big.bin: tools/genfile.py
@@ -216,7 +225,7 @@ $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 QEMU := qemu-system-riscv64
 QEMUOPTS := -machine virt -bios none -kernel $(BUILD)/kernel -m 128M -smp $(CPUS) -nographic
 QEMUOPTS += -global virtio-mmio.force-legacy=false
-QEMUOPTS += -drive file=$(BUILD)/fs.img,if=none,format=raw,id=x0$(if $(filter 1,$(SNAPSHOT)),$(comma)snapshot=on)
+QEMUOPTS += -drive file=$(DISK),if=none,format=raw,id=x0$(if $(filter 1,$(SNAPSHOT)),$(comma)snapshot=on)
 QEMUOPTS += -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 ifeq ($(NET),tap)
 QEMUOPTS += -netdev tap,id=net0,ifname=$(TAP),script=no,downscript=no
@@ -251,11 +260,29 @@ test: setup-test all
 	swift test
 	@echo "== the fault-injecting relay's own tests"
 	python3 tools/test_netrelay.py
+	@echo "== fsck's own tests (damaged and random images), the crash checker's"
+	python3 tools/test_fsck.py
+	python3 tools/crash/test_model.py
 	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"
 	python3 tools/fuzz/run.py 30
 	@echo "== QEMU integration tests"
 	@status=0; python3 Tests/integration/run.py || status=$$?; \
+	    echo "== crash consistency: $(TEST_CUTS) cuts (tools/crash/run.py)"; \
+	    python3 tools/crash/run.py --cuts $(TEST_CUTS) --seed 1 || status=$$?; \
 	    python3 tools/reliability_report.py; exit $$status
+
+# --- crash: begin (tools/crash/)
+# Crash consistency: QEMU killed at random moments of User/crashwork.c's workload
+# (two processes), the disk then checked by build/fsck and against what the
+# workload was told was done. make test runs TEST_CUTS cuts (about 3 minutes).
+#   make crash-test CUTS=N SEED=S      more cuts (two QEMUs at a time)
+TEST_CUTS ?= 300
+CUTS ?= 1000
+SEED ?= 1
+.PHONY: crash-test
+crash-test: setup-test all
+	python3 tools/crash/run.py --cuts $(CUTS) --seed $(SEED)
+# --- crash: end
 
 # --- fuzz: begin (tools/fuzz/, issue 6 point 5)
 # Host fuzz target: arbitrary Ethernet frames into the kernel's netif glue and lwIP

@@ -62,3 +62,12 @@ struct dirent {
   ushort inum;
   char name[DIRSIZ];
 };
+
+// The log's header (Kernel/log.c), in the first block of the log area: the
+// committed transaction's n blocks follow it, and block[i] is where logged
+// block i belongs. n == 0: no committed transaction. Only the first
+// LOGBLOCKS entries are ever used; the array fills the block.
+struct logheader {
+  int n;
+  int block[BSIZE / sizeof(int) - 1];
+};

@@ -11,6 +11,9 @@
 // Several system calls may share one commit ("group commit"): a commit runs
 // only when no operation is outstanding. begin_op admits an operation only if
 // the log has room for MAXOPBLOCKS more blocks per outstanding operation.
+// end_op returns only when the commit holding its operation is complete, so
+// a system call that has returned is on disk: a write() that returned
+// survives a crash, even if another process's operation shared its group.
 //
 // On-disk log area (sb.logstart .. sb.logstart + sb.nlog - 1):
 //   [ header block | logged block 0 | logged block 1 | ... ]
@@ -24,20 +27,16 @@
 #include "fs.h"
 #include "buf.h"
 
-// The header, on disk and in memory: which home blocks the log holds.
-struct logheader {
-  int n;
-  int block[LOGBLOCKS];
-};
-
 struct log {
-  struct spinlock lock;  // guards outstanding, committing and lh
+  struct spinlock lock;  // guards outstanding, committing, group, done and lh
   int start;             // block number of the header
   int dev;
   int outstanding;       // operations between begin_op and end_op
   int committing;        // commit() is running; new operations wait
+  uint64 group;          // number of the group operations now join
+  uint64 done;           // number of the last group whose commit is complete
   uint fsize;            // file system size, to vet block numbers in the log
-  struct logheader lh;
+  struct logheader lh;    // the on-disk header's layout (fs.h)
   struct buf *pinned[LOGBLOCKS];  // lh.block[i]'s cached buffer, pinned
 };
 struct log log;
@@ -57,8 +56,9 @@ static void commit(void);
 void
 initlog(int dev, struct superblock *sb)
 {
-  if(sizeof(struct logheader) > BSIZE)
-    panic("initlog: header does not fit a block");
+  if(sizeof(struct logheader) > BSIZE ||
+     LOGBLOCKS > sizeof(log.lh.block) / sizeof(log.lh.block[0]))
+    panic("initlog: LOGBLOCKS entries do not fit the header block");
   if(sb->nlog < LOGBLOCKS + 1)
     panic("initlog: log area on disk smaller than LOGBLOCKS+1");
 
@@ -67,6 +67,8 @@ initlog(int dev, struct superblock *sb)
   log.start = sb->logstart;
   log.dev = dev;
   log.fsize = sb->size;
+  log.group = 1;
+  log.done = 0;
   recover_from_log();
 }
 
@@ -206,33 +208,41 @@ begin_op(void)
 }
 
 // Finish a file system operation; the last one out commits the group.
+// The others wait for that commit: their updates are in it, and the
+// caller must not return to user space before they are on disk. Nobody
+// calls end_op holding an inode or buffer lock, so waiting here cannot
+// hold up the operations that remain in the group.
 void
 end_op(void)
 {
-  int do_commit = 0;
+  uint64 mine;
 
   acquire(&log.lock);
   if(log.committing)
     panic("end_op: commit in progress");
+  mine = log.group;  // no commit can start while this operation is outstanding
   log.outstanding--;
-  if(log.outstanding == 0){
-    do_commit = 1;
-    log.committing = 1;
-  } else {
+  if(log.outstanding > 0){
     // begin_op may be waiting for the room this operation reserved.
     wakeup(&log);
+    while(log.done < mine)
+      sleep(&log, &log.lock);
+    release(&log.lock);
+    return;
   }
+  log.committing = 1;
   release(&log.lock);
 
-  if(do_commit){
-    // commit() sleeps on disk I/O, so it runs without log.lock;
-    // committing keeps new operations out meanwhile.
-    commit();
-    acquire(&log.lock);
-    log.committing = 0;
-    wakeup(&log);
-    release(&log.lock);
-  }
+  // commit() sleeps on disk I/O, so it runs without log.lock;
+  // committing keeps new operations out meanwhile.
+  commit();
+
+  acquire(&log.lock);
+  log.committing = 0;
+  log.done = mine;
+  log.group++;
+  wakeup(&log);  // begin_op callers, and the group's other end_op callers
+  release(&log.lock);
 }
 
 static void

@@ -105,6 +105,7 @@ extern uint64 sys_unlink(void);
 extern uint64 sys_link(void);
 extern uint64 sys_mkdir(void);
 extern uint64 sys_close(void);
+extern uint64 sys_rename(void);
 extern uint64 sys_socket(void);
 extern uint64 sys_bind(void);
 extern uint64 sys_listen(void);
@@ -146,6 +147,7 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_poweroff] = sys_poweroff,
   [SYS_kstat]    = sys_kstat,
   [SYS_waitpid]  = sys_waitpid,
+  [SYS_rename]   = sys_rename,
   [SYS_socket] = sys_socket,
   [SYS_bind] = sys_bind,
   [SYS_listen] = sys_listen,

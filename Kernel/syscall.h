@@ -27,6 +27,7 @@
 #define SYS_poweroff   22   // shut the machine down (virt test finisher)
 #define SYS_kstat      23   // kernel statistics (free pages, ...) for tests
 #define SYS_waitpid    24   // wait for one child, or poll (WNOHANG)
+#define SYS_rename     25   // rename(old, new), atomic (one transaction)
 // network calls (sockets issue): 30 and up
 #define SYS_socket     30
 #define SYS_bind       31

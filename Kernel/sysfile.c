@@ -510,3 +510,299 @@ bad:
   fileclose(wf);
   return -1;
 }
+
+// ---------------------------------------------------------------- rename
+//
+// rename(old, new) moves a name in one transaction: after a crash the file
+// or directory has its old name or its new one, never both or neither. It
+// replaces a file at new, or an empty directory when old is a directory.
+//
+// Locking. A rename locks two parents, the renamed inode and the one it
+// replaces. Other calls lock at most a directory and then its child, so
+// the parents are locked ancestor first, and renames that could lock two
+// unrelated directories in either order are serialised by renamelock. Only
+// a rename moves an existing directory, so while renamelock is held an
+// ancestry found by walking ".." (with no inode locked) stays true.
+// Lock order: begin_op, renamelock, inode locks.
+
+static struct sleeplock renamelock = { .lk = { .name = "renamelock" }, .name = "rename" };
+
+// What one rename works on. The inodes are referenced; rename_lock locks them.
+struct rename {
+  struct inode *odp, *ndp;     // directories of the old and the new name
+  struct inode *ip;            // what the old name names
+  struct inode *tip;           // what the new name names now, or 0
+  short itype, ttype;          // their types
+  char oname[DIRSIZ], nname[DIRSIZ];
+  uint ooff, noff;             // the entries' offsets in odp and ndp
+};
+
+// Is directory a the same as d or one of its ancestors? Walks ".." from d
+// up to the root. Caller holds renamelock and no inode lock.
+static int
+rename_above(struct inode *a, struct inode *d)
+{
+  struct inode *ip, *next;
+  int n;
+
+  ip = idup(d);
+  for(n = 0; n < NINODES; n++){
+    if(ip->inum == a->inum || ip->inum == ROOTINO)
+      break;
+    ilock(ip);
+    next = ip->type == T_DIR ? dirlookup(ip, "..", 0) : 0;
+    iunlockput(ip);
+    if((ip = next) == 0)
+      return 0;  // a damaged chain ends here
+  }
+  n = ip->inum == a->inum;
+  iput(ip);
+  return n;
+}
+
+// An inode's type, read under its lock (it cannot change while we hold a
+// reference: only a free inode gets a new type).
+static short
+rename_type(struct inode *ip)
+{
+  short t;
+
+  ilock(ip);
+  t = ip->type;
+  iunlock(ip);
+  return t;
+}
+
+// Find the two names' inodes without holding any lock across the lookups,
+// and refuse what would break the tree: a directory moved into its own
+// subtree, or a new name that is the old one's directory or an ancestor
+// of it (a non-empty directory, and locking it after odp would break the
+// lock order). 0 if the rename may go on.
+static int
+rename_lookup(struct rename *r)
+{
+  ilock(r->odp);
+  r->ip = dirlookup(r->odp, r->oname, 0);
+  iunlock(r->odp);
+  if(r->ip == 0)
+    return -1;
+  ilock(r->ndp);
+  r->tip = dirlookup(r->ndp, r->nname, 0);
+  iunlock(r->ndp);
+  // A damaged directory may name itself or its parent: locking would self-deadlock.
+  if(r->ip == r->odp || r->ip == r->ndp || r->tip == r->odp || r->tip == r->ndp)
+    return -1;
+  r->itype = rename_type(r->ip);
+  r->ttype = r->tip ? rename_type(r->tip) : 0;
+  if(r->itype == T_DIR && rename_above(r->ip, r->ndp))
+    return -1;
+  if(r->ttype == T_DIR && rename_above(r->tip, r->odp))
+    return -1;
+  return 0;
+}
+
+// The i-number name names in dp (locked), 0 if none; its offset in *poff.
+static uint
+rename_entry(struct inode *dp, char *name, uint *poff)
+{
+  struct inode *ip;
+  uint inum;
+
+  if((ip = dirlookup(dp, name, poff)) == 0)
+    return 0;
+  inum = ip->inum;
+  iput(ip);  // a named inode has links: this cannot free it
+  return inum;
+}
+
+// Lock both parents (ancestor first), check that the names still name
+// what rename_lookup found, then lock ip and tip. 1 if done, 0 if a name
+// changed meanwhile (nothing is locked then: look up again).
+static int
+rename_lock(struct rename *r)
+{
+  if(r->odp == r->ndp){
+    ilock(r->odp);
+  } else if(rename_above(r->ndp, r->odp)){
+    ilock(r->ndp);
+    ilock(r->odp);
+  } else {
+    ilock(r->odp);
+    ilock(r->ndp);
+  }
+  if(rename_entry(r->odp, r->oname, &r->ooff) != r->ip->inum ||
+     rename_entry(r->ndp, r->nname, &r->noff) != (r->tip ? r->tip->inum : 0)){
+    iunlock(r->odp);
+    if(r->ndp != r->odp)
+      iunlock(r->ndp);
+    return 0;
+  }
+  ilock(r->ip);
+  if(r->tip && r->tip != r->ip)
+    ilock(r->tip);
+  return 1;
+}
+
+static void
+rename_unlock(struct rename *r)
+{
+  if(r->tip && r->tip != r->ip)
+    iunlock(r->tip);
+  iunlock(r->ip);
+  iunlock(r->odp);
+  if(r->ndp != r->odp)
+    iunlock(r->ndp);
+}
+
+// Can ip replace tip? A file replaces a file or device, a directory an
+// empty directory; the new name's directory must not have been removed, nor
+// gain a subdirectory past LINK_MAX.
+static int
+rename_allowed(struct rename *r)
+{
+  if(r->ndp->nlink < 1 || r->ip->nlink < 1)
+    return 0;
+  if(r->ip->type == T_DIR && r->odp != r->ndp && r->ndp->nlink >= LINK_MAX)
+    return 0;
+  if(r->tip == 0)
+    return 1;
+  if(r->tip->nlink < 1)
+    return 0;
+  if(r->ip->type == T_DIR)
+    return r->tip->type == T_DIR && isdirempty(r->tip);
+  return r->tip->type != T_DIR;
+}
+
+// Write the entry (name, inum) at offset off of dp.
+static int
+rename_setent(struct inode *dp, uint off, char *name, uint inum)
+{
+  struct dirent de;
+
+  memset(&de, 0, sizeof(de));
+  if(inum)
+    strncpy(de.name, name, DIRSIZ);
+  de.inum = inum;
+  return writei(dp, 0, (uint64) &de, off, sizeof(de)) == sizeof(de) ? 0 : -1;
+}
+
+// The changes, all locked and inside the transaction. The first step is the
+// only one that can fail (a directory that cannot grow); the rest rewrite
+// entries that exist.
+static int
+rename_apply(struct rename *r)
+{
+  uint off;
+  struct inode *up;
+
+  if(r->tip == 0){
+    if(dirlink(r->ndp, r->nname, r->ip->inum) < 0)
+      return -1;
+  } else if(rename_setent(r->ndp, r->noff, r->nname, r->ip->inum) < 0){
+    return -1;
+  }
+  rename_setent(r->odp, r->ooff, 0, 0);
+  if(r->ip->type == T_DIR && r->odp != r->ndp){
+    // The moved directory's ".." and both parents' counts of subdirectories.
+    if((up = dirlookup(r->ip, "..", &off)) != 0){
+      iput(up);
+      rename_setent(r->ip, off, "..", r->ndp->inum);
+    }
+    r->odp->nlink--;
+    r->ndp->nlink++;
+    iupdate(r->odp);
+  }
+  if(r->tip){
+    if(r->tip->type == T_DIR){
+      // as unlink does: the replaced directory may live on as someone's cwd,
+      // and its ".." goes with the link it stood for
+      dirunlink(r->tip, "..");
+      r->ndp->nlink--;
+    }
+    r->tip->nlink--;
+    iupdate(r->tip);
+  }
+  iupdate(r->ndp);
+  return 0;
+}
+
+static int
+isdotname(char *name)
+{
+  return namecmp(name, ".") == 0 || namecmp(name, "..") == 0;
+}
+
+// The rename itself, in the caller's transaction, holding renamelock.
+// On success *replaced is what the new name named before (referenced,
+// unlocked, perhaps without links now), or 0.
+static int
+rename_paths(char *old, char *new, struct inode **replaced)
+{
+  struct rename r;
+  int tries, ok = -1;
+
+  memset(&r, 0, sizeof(r));
+  if((r.odp = nameiparent(old, r.oname)) == 0 || (r.ndp = nameiparent(new, r.nname)) == 0 ||
+     isdotname(r.oname) || isdotname(r.nname) || r.odp->dev != r.ndp->dev)
+    goto out;
+  for(tries = 0; tries < 10; tries++){
+    if(rename_lookup(&r) < 0)
+      goto out;
+    if(rename_lock(&r))
+      break;
+    iput(r.ip);  // a name changed between lookup and lock: again
+    if(r.tip)
+      iput(r.tip);
+    r.ip = r.tip = 0;
+  }
+  if(tries == 10)
+    goto out;
+  if(r.tip == r.ip){
+    ok = 0;  // two names of one inode: nothing to do (as POSIX says)
+  } else if(rename_allowed(&r)){
+    ok = rename_apply(&r);
+  }
+  rename_unlock(&r);
+  if(ok == 0 && r.tip != r.ip){
+    *replaced = r.tip;
+    r.tip = 0;
+  }
+
+out:
+  if(r.tip)
+    iput(r.tip);
+  if(r.ip)
+    iput(r.ip);
+  if(r.ndp)
+    iput(r.ndp);
+  if(r.odp)
+    iput(r.odp);
+  return ok;
+}
+
+// rename(old, new): 0, or -1 on any error (as the other file calls).
+// A replaced inode that lost its last link is freed in a transaction of its
+// own, after the rename has committed: freeing a large file takes several
+// commits (itrunc), and a crash between them leaves an orphan that the next
+// boot frees, never a half-done rename.
+uint64
+sys_rename(void)
+{
+  char old[MAXPATH], new[MAXPATH];
+  struct inode *replaced = 0;
+  int r;
+
+  if(argstr(0, old, MAXPATH) < 0 || argstr(1, new, MAXPATH) < 0)
+    return -1;
+  begin_op();
+  acquiresleep(&renamelock);
+  r = rename_paths(old, new, &replaced);
+  releasesleep(&renamelock);
+  end_op();
+  if(replaced){
+    begin_op();
+    iput(replaced);
+    end_op();
+  }
+  return r;
+}

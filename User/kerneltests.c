@@ -1350,6 +1350,137 @@ rmtree(char *path)
   unlink(path);
 }
 
+// ---------------------------------------------------------------- rename
+
+// rename: files and directories, within and across directories; a file or an
+// empty directory replaced; ".." and the parents' link counts follow a moved
+// directory. Refused: a missing source, ".", "..", the root, a directory into
+// its own subtree, over a non-empty directory, a file over a directory and
+// back, into a removed directory, bad pointers and over-long paths.
+static void
+t_rename(void)
+{
+  struct stat a, b;
+  int fd, i;
+  char longp[MAXPATH+40], *s;
+
+  writefile("rf1", 3000, 11, 3000);
+  CHECK(stat("rf1", &a) == 0, "stat rf1");
+  CHECK(rename("rf1", "rf2") == 0, "rename of a file failed");
+  CHECK(open("rf1", O_RDONLY) == -1, "the old name is still there");
+  checkfile("rf2", 3000, 11, 4096);
+  CHECK(stat("rf2", &b) == 0 && b.ino == a.ino && b.nlink == 1, "ino %d->%d nlink %d", a.ino, b.ino, b.nlink);
+
+  writefile("rf3", 500, 12, 500);
+  fd = open("rf3", O_RDONLY);             // the replaced file stays readable while open
+  CHECK(rename("rf2", "rf3") == 0, "rename over a file failed");
+  checkfile("rf3", 3000, 11, 4096);
+  CHECK(open("rf2", O_RDONLY) == -1, "rf2 is still there");
+  CHECK(read(fd, buf, 600) == 500 && checkpat(buf, 500, 12, 0) < 0, "the replaced file's data");
+  close(fd);
+
+  CHECK(link("rf3", "rf4") == 0 && rename("rf3", "rf4") == 0, "rename between two links");
+  CHECK(stat("rf3", &a) == 0 && stat("rf4", &b) == 0 && a.ino == b.ino && a.nlink == 2,
+        "two links after renaming one onto the other: nlink %d", a.nlink);
+  CHECK(rename("rf3", "rf3") == 0 && unlink("rf4") == 0, "rename onto itself");
+
+  CHECK(mkdir("rda") == 0 && mkdir("rdb") == 0 && mkdir("rda/sub") == 0, "mkdir");
+  writefile("rda/sub/f", 100, 13, 100);
+  CHECK(rename("rda/sub", "rdb/moved") == 0, "a directory across parents");
+  CHECK(stat("rda", &a) == 0 && stat("rdb", &b) == 0 && a.nlink == 1 && b.nlink == 2,
+        "the parents' nlink after a move: %d %d", a.nlink, b.nlink);
+  checkfile("rdb/moved/f", 100, 13, 100);
+  CHECK(stat("rdb/moved/..", &a) == 0 && stat("rdb", &b) == 0 && a.ino == b.ino, "\"..\" of the moved directory");
+  CHECK(rename("rdb/moved", "rdb/moved2") == 0 && stat("rdb", &b) == 0 && b.nlink == 2,
+        "a directory renamed in place: nlink %d", b.nlink);
+
+  CHECK(rename("rdb", "rdb/moved2/x") == -1, "a directory moved into its own subtree");
+  CHECK(rename("rdb", "rdb/x") == -1, "a directory moved into itself");
+  CHECK(rename("rdb/moved2/f", "rdb") == -1, "a file over its own directory's parent");
+  CHECK(rename("rf3", "rdb") == -1 && rename("rdb", "rf3") == -1, "a file over a directory or back");
+  CHECK(rename("rdb", "rda/..") == -1, "onto \"..\"");
+  CHECK(mkdir("rdc") == 0 && rename("rdb", "rdc") == 0, "a directory over an empty one");
+  CHECK(stat("rdc/moved2/f", &a) == 0 && open("rdb", O_RDONLY) == -1, "after replacing a directory");
+  CHECK(rename("rda", "rdc") == -1, "over a non-empty directory");
+  CHECK(stat(".", &a) == 0 && a.nlink == 3, "ktdir's nlink %d after replacing a directory", a.nlink);
+
+  CHECK(rename("rnone", "rx") == -1 && rename("rnodir/f", "rx") == -1, "a missing source");
+  CHECK(rename("rf3", "rnodir/x") == -1 && rename("rf3", "rf3/x") == -1, "into a missing directory or a file");
+  CHECK(rename(".", "rx") == -1 && rename("..", "rx") == -1 && rename("rdc/.", "rx") == -1,
+        "rename of . or ..");
+  CHECK(rename("rf3", ".") == -1 && rename("rf3", "..") == -1 && rename("rf3", "rdc/.") == -1,
+        "rename onto . or ..");
+  CHECK(rename("/", "rx") == -1 && rename("rf3", "/") == -1, "rename of or onto the root");
+  CHECK(rename("", "rx") == -1 && rename("rf3", "") == -1, "empty paths");
+
+  setbadaddrs();
+  for(i = 1; i < NBAD; i++){
+    s = (char*)badaddrs[i];
+    CHECK(rename(s, "rx") == -1 && rename("rf3", s) == -1, "rename with %p", s);
+  }
+  memset(longp, 'a', sizeof(longp) - 1);  // no room for it in MAXPATH
+  longp[sizeof(longp) - 1] = 0;
+  CHECK(rename(longp, "rx") == -1 && rename("rf3", longp) == -1, "a path longer than MAXPATH");
+  s = sbrk(PGSIZE) + PGSIZE - 8;          // unterminated, at the very end of the heap
+  memset(s, 'z', 8);
+  CHECK(rename(s, "rx") == -1 && rename("rf3", s) == -1, "an unterminated name");
+
+  CHECK(mkdir("rgone") == 0 && chdir("rgone") == 0 && unlink("../rgone") == 0, "remove the cwd");
+  CHECK(rename("/ktdir/rf3", "x") == -1, "rename into a removed directory");
+  CHECK(chdir("/ktdir") == 0, "chdir back");
+  checkfile("rf3", 3000, 11, 4096);
+
+  CHECK(unlink("rf3") == 0 && unlink("rdc/moved2/f") == 0 && unlink("rdc/moved2") == 0 &&
+        unlink("rdc") == 0 && unlink("rda") == 0, "clean up");
+}
+
+// Renames racing each other across two directories in opposite directions,
+// and creates and unlinks of the same names: no deadlock, and every file is
+// still in exactly one place afterwards.
+static void
+t_renamerace(void)
+{
+  enum { N = 60 };
+  char *from[] = { "rr1/a", "rr2/b", "rr1/d" }, *to[] = { "rr2/a", "rr1/b", "rr2/d" };
+  int i, j, st, fd, n;
+  struct stat x, y;
+
+  CHECK(mkdir("rr1") == 0 && mkdir("rr2") == 0 && mkdir("rr1/d") == 0, "mkdir");
+  writefile("rr1/a", 10, 1, 10);
+  writefile("rr2/b", 10, 2, 10);
+  for(i = 0; i < 3; i++){
+    if(fork() == 0){
+      for(j = 0; j < N; j++){
+        if(i < 2){   // one file each way, and the directory back and forth
+          rename(from[i], to[i]);
+          rename(to[i], from[i]);
+          rename(j % 2 ? to[2] : from[2], j % 2 ? from[2] : to[2]);
+        } else {     // a third name comes and goes in both directories
+          close(open(j % 2 ? "rr1/c" : "rr2/c", O_CREATE|O_RDWR));
+          rename(j % 2 ? "rr1/c" : "rr2/c", j % 2 ? "rr2/a" : "rr1/b");
+          unlink(j % 2 ? "rr1/c" : "rr2/c");
+        }
+      }
+      exit(0);
+    }
+  }
+  for(i = 0; i < 3; i++)
+    CHECK(wait(&st) > 0 && st == 0, "a racing process failed (status %d)", st);
+  n = (stat("rr1/d", &x) == 0) + (stat("rr2/d", &y) == 0);
+  CHECK(n == 1, "the directory is in %d places", n);
+  CHECK(stat("rr1", &x) == 0 && stat("rr2", &y) == 0 && x.nlink + y.nlink == 3,
+        "the parents' nlink %d + %d, want 3", x.nlink, y.nlink);
+  for(i = 0; i < 2; i++){
+    fd = open(i ? "rr1/b" : "rr2/a", O_RDONLY);
+    if(fd < 0)
+      fd = open(i ? "rr2/b" : "rr1/a", O_RDONLY);
+    CHECK(fd >= 0, "a racing file is gone");
+    close(fd);
+  }
+  rmtree("rr1");
+  rmtree("rr2");
+}
+
 // ---------------------------------------------------------------- random mix
 
 static uint64 seed;
@@ -1497,9 +1628,15 @@ t_deaddir(void)
   CHECK(mkdir("z") == -1, "mkdir in a removed directory");
   CHECK(mknod("n", 1, 1) == -1, "mknod in a removed directory");
   CHECK(link("/ktdir/ktdead/ktdf", "l") == -1, "link into a removed directory");
+  CHECK(rename("/ktdir/ktdead/ktdf", "r") == -1, "rename into a removed directory");
   CHECK((fd = open(".", O_RDONLY)) >= 0 && fstat(fd, &st) == 0 && st.nlink == 0,
         "the removed directory itself");
   close(fd);
+  // a directory renamed over an empty current directory: the same for the old one
+  CHECK(mkdir("/ktdir/ktdead/x") == 0 && mkdir("/ktdir/ktdead/y") == 0, "mkdir x, y");
+  CHECK(chdir("/ktdir/ktdead/x") == 0, "chdir x");
+  CHECK(rename("/ktdir/ktdead/y", "/ktdir/ktdead/x") == 0, "rename y over the empty cwd");
+  CHECK(open("..", O_RDONLY) == -1 && mkdir("z") == -1, "the replaced cwd");
   leakcheck_end("ktdead");
 }
 
@@ -1840,6 +1977,8 @@ struct test {
   { "names", t_names },
   { "deep", t_deep },
   { "links", t_links },
+  { "rename", t_rename },
+  { "renamerace", t_renamerace },
   { "fdlimit", t_fdlimit },
   { "sbrk", t_sbrk },
   { "faults", t_faults },

@@ -22,6 +22,7 @@ SUMMARY = [
     ("Pages and pools leaked", ("leak", "every state", "never reads", "table is full")),
     ("Hostile programs (each once broke the kernel)", ("hostile:",)),
     ("Receive memory under attack", ("rx-memory",)),
+    ("Crashes survived by the file system", ("crash:",)),
 ]
 
 

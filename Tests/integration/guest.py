@@ -1,14 +1,20 @@
 """A booted guest under `make qemu`, driven through its serial console with pexpect.
 
 Every run is bounded in time, writes its own capture (pcap/<name>.pcap), uses a host
-port picked free at run time, boots with SNAPSHOT=1 so the disk image is not changed,
-and ends by `poweroff` (or is killed if that fails)."""
-import contextlib, os, re, socket, subprocess, time
+port picked free at run time, and ends by `poweroff` (or is killed if that fails).
+Each guest boots on its own sparse copy of build/fs.img (build/test-disks/<name>.img);
+when it has ended, build/fsck checks that disk as the next boot would see it. A
+problem fails the test with fsck's lines (the disk is kept); a clean disk is deleted."""
+import contextlib, os, re, signal, socket, subprocess, sys, time
 
 import pexpect
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import fsimage  # noqa: E402
+
 PROMPT = r"\$ $"
+DISKS = os.path.join("build", "test-disks")     # relative to ROOT
 
 
 class TestFailure(Exception):
@@ -35,6 +41,39 @@ def free_port():
         return s.getsockname()[1]
 
 
+def private_disk(name):
+    """A fresh sparse copy of build/fs.img for one guest; its path relative to ROOT."""
+    os.makedirs(os.path.join(ROOT, DISKS), exist_ok=True)
+    disk = os.path.join(DISKS, re.sub(r"[^A-Za-z0-9_.-]+", "-", name) + ".img")
+    fsimage.sparse_copy(os.path.join(ROOT, "build", "fs.img"), os.path.join(ROOT, disk))
+    return disk
+
+
+def _qemu_pids(disk):
+    """QEMU processes that have disk open (found by their command line)."""
+    want = ("file=" + disk + ",").encode()
+    pids = []
+    for d in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/cmdline" % d, "rb") as f:
+                if d.isdigit() and want in f.read():
+                    pids.append(int(d))
+        except OSError:
+            pass
+    return pids
+
+
+def wait_qemu_gone(disk, timeout=10):
+    """Wait until no QEMU uses disk; after timeout, SIGKILL the ones that still do."""
+    deadline = time.monotonic() + timeout
+    while _qemu_pids(disk) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in _qemu_pids(disk):
+        os.kill(pid, signal.SIGKILL)
+    while _qemu_pids(disk) and time.monotonic() < deadline + 5:
+        time.sleep(0.05)
+
+
 class Guest:
     def __init__(self, name, cpus=3, net="user", tap="tap0", netns=None, boot_timeout=60):
         self.name = name
@@ -42,8 +81,9 @@ class Guest:
         self.pcap = os.path.join("pcap", name + ".pcap")
         if os.path.exists(os.path.join(ROOT, self.pcap)):
             os.unlink(os.path.join(ROOT, self.pcap))
-        cmd = "make -s qemu CPUS=%d FWDPORT=%d PCAP=%s SNAPSHOT=1 NET=%s TAP=%s" % (
-            cpus, self.fwdport, self.pcap, net, tap)
+        self.disk = private_disk(name)
+        cmd = "make -s qemu CPUS=%d FWDPORT=%d PCAP=%s DISK=%s NET=%s TAP=%s" % (
+            cpus, self.fwdport, self.pcap, self.disk, net, tap)
         if netns:
             cmd = "ip netns exec %s %s" % (netns, cmd)
         self.cmd = cmd
@@ -79,6 +119,7 @@ class Guest:
                 err = TestFailure("QEMU exited before the shell prompt: `%s`" % self.cmd)
         self.close()
         err.guest = self
+        err.fsck = self.check_disk()
         raise err
 
     def console(self):
@@ -155,6 +196,7 @@ class Guest:
             time.sleep(0.5)
 
     def poweroff(self, timeout=20):
+        """`poweroff` in the guest; then its disk must pass fsck."""
         self.c.sendline("poweroff")
         try:
             self.c.expect(pexpect.EOF, timeout=timeout)
@@ -162,10 +204,33 @@ class Guest:
             self.close()
             raise TestFailure("poweroff did not end QEMU within %d s" % timeout)
         self.c.close()
+        self.end()
 
     def close(self):
+        """Kill QEMU if it still runs (a crash, as far as the disk knows)."""
         if self.c.isalive():
             self.c.terminate(force=True)
+        wait_qemu_gone(self.disk)
+
+    def check_disk(self):
+        """fsck on the disk of this guest, once it has ended (first call only).
+        None if clean (the copy is deleted), else the failure's text."""
+        if not hasattr(self, "disk_problem"):
+            rc, lines = fsimage.run_fsck(os.path.join(ROOT, self.disk))
+            if rc == 0:
+                os.unlink(os.path.join(ROOT, self.disk))
+                self.disk_problem = None
+            else:
+                self.disk_problem = "fsck found problems on the disk after the guest ended " \
+                    "(kept at %s):\n    %s" % (self.disk, "\n    ".join(lines))
+        return self.disk_problem
+
+    def end(self):
+        """The guest is over: QEMU killed if it still runs, then its disk checked."""
+        self.close()
+        problem = self.check_disk()
+        if problem:
+            raise TestFailure(problem)
 
 
 class _Collect:
@@ -198,7 +263,16 @@ def booted(name, **kw):
     g = Guest(name, **kw)
     try:
         yield g
+        g.end()
     except Exception as e:
-        e.guest = g
-        g.close()
+        ended(g, e)
         raise
+
+
+def ended(g, e):
+    """After a failed test: kill the guest, and attach what fsck says of its disk."""
+    e.guest = g
+    g.close()
+    problem = g.check_disk()
+    if problem and problem not in str(e):
+        e.fsck = problem

@@ -17,7 +17,7 @@ import contextlib, json, os, re, shlex, socket, struct, subprocess, sys, time
 
 import pexpect
 
-from guest import Guest, TestFailure, Skip, PROMPT, ROOT, _Collect, free_port
+from guest import Guest, TestFailure, Skip, PROMPT, ROOT, _Collect, free_port, private_disk, ended
 
 OUTDIR = os.path.join(ROOT, "build", "reliability")
 GUEST_MAC = bytes.fromhex("525400123456")
@@ -58,9 +58,9 @@ def free_udp_port():
         return s.getsockname()[1]
 
 
-def _qemu_base(cpus, pcap_unused=None):
-    """QEMU's command line from the Makefile, minus its network options."""
-    out = subprocess.run(["make", "-s", "-n", "qemu", "CPUS=%d" % cpus, "SNAPSHOT=1"],
+def _qemu_base(cpus, disk):
+    """QEMU's command line from the Makefile on disk, minus its network options."""
+    out = subprocess.run(["make", "-s", "-n", "qemu", "CPUS=%d" % cpus, "DISK=" + disk],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     line = [l for l in out.splitlines() if l.startswith("qemu-system")][-1]
     words = shlex.split(line)
@@ -147,6 +147,7 @@ class RelayGuest(Guest):
         os.makedirs(os.path.join(ROOT, "pcap"), exist_ok=True)
         if os.path.exists(os.path.join(ROOT, self.pcap)):
             os.unlink(os.path.join(ROOT, self.pcap))
+        self.disk = private_disk(name)
         gport, nport = free_udp_port(), free_udp_port()
         if tap_netns:
             relay_opts = ["--tap", TAP_NAME, "--tap-netns", tap_netns] + list(relay_opts)
@@ -167,7 +168,7 @@ class RelayGuest(Guest):
         ]
         if tap_netns:
             net = net[:6]        # the guest's NIC only: the relay writes to the tap
-        argv = _qemu_base(cpus) + net
+        argv = _qemu_base(cpus, self.disk) + net
         if kernel:   # another build of the kernel (experiments with lwIP options)
             argv[argv.index("-kernel") + 1] = kernel
         self.cmd = " ".join(shlex.quote(a) for a in argv)
@@ -194,9 +195,9 @@ def relayed(name, **kw):
     g = RelayGuest(name, **kw)
     try:
         yield g
+        g.end()
     except Exception as e:
-        e.guest = g
-        g.close()
+        ended(g, e)
         raise
     finally:
         g.relay.stop()

@@ -37,6 +37,8 @@ for path in sorted(glob.glob(os.path.join(HERE, "test_*.py"))):
             if g is not None:
                 print("  capture: %s\n  console tail:\n    %s" % (
                     g.pcap, g.tail().replace("\n", "\n    ")), flush=True)
+            if getattr(e, "fsck", None):
+                print("  " + e.fsck, flush=True)
             if not isinstance(e, guest.TestFailure):
                 traceback.print_exc()
 print("integration: %d passed, %d failed, %d skipped" % (passed, failed, skipped))

@@ -38,3 +38,4 @@ SYSCALL close, SYS_close
 SYSCALL poweroff, SYS_poweroff
 SYSCALL kstat, SYS_kstat
 SYSCALL waitpid, SYS_waitpid
+SYSCALL rename, SYS_rename

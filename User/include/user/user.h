@@ -1,7 +1,7 @@
 // The user-space interface: system calls (User/lib/usys.S) and the small C library
 // (User/lib/ulib.c, printf.c, umalloc.c). The declarations match xv6-riscv's
 // user/user.h, so its programs build unchanged; older xv6 names (sleep) and a few
-// additions (poweroff, kstat, vprintf, snprintf, strncmp, strncpy) follow.
+// additions (poweroff, kstat, waitpid, rename, vprintf, snprintf, strncmp, strncpy) follow.
 // Like xv6's, this header expects kernel/types.h to be included first.
 #pragma once
 #include <stdarg.h>
@@ -48,6 +48,7 @@ int uptime(void);
 int poweroff(void);      // power the machine off; returns only on failure
 long kstat(int);         // kernel statistics, selectors in kernel/kstat.h
 int waitpid(int pid, int *status, int options);   // pid -1: any child
+int rename(const char*, const char*);             // atomic; replaces a file or empty directory
 
 // (the socket calls, numbers 30 and up, are declared in a later section)
 
