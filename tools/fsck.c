@@ -509,7 +509,8 @@ check_entry(uint dir, uint i, struct dirent *de, const char *name, int live)
 }
 
 // One directory's entries. A removed directory (nlink 0, someone's cwd) keeps
-// "." and ".." and must have nothing else; its entries count for nothing.
+// "." (unlink takes its ".." away with the link it stood for) and must have
+// nothing else; its entries count for nothing.
 static void
 scan_dir(uint dir)
 {
@@ -543,7 +544,7 @@ scan_dir(uint dir)
       check_entry(dir, i, &de, name, live);
     }
   }
-  if(ndot == 0 || ndotdot == 0)
+  if(ndot == 0 || (ndotdot == 0 && live))
     problem(P_DIR, "directory %u%s: no \"%s\" entry", dir, where(dir), ndot == 0 ? "." : "..");
   check_dupnames(dir, names, nnames);
   free(names);
@@ -591,11 +592,13 @@ claim(uint inum, uint b, const char *what, uint bn)
 }
 
 // A data block: claimed, and within the size. nb: blocks the size covers.
+// An orphan's size may be 0 already while its blocks are still being freed
+// (itrunc commits in steps; the next boot finishes the job).
 static void
 data_block(uint inum, uint b, uint bn, uint nb)
 {
   claim(inum, b, "file block", bn);
-  if(bn >= nb)
+  if(bn >= nb && dinode(inum)->nlink > 0)
     problem(P_BLOCK, "inode %u%s: file block %u (block %u) is past its size (%u bytes)",
             inum, where(inum), bn, b, dinode(inum)->size);
 }

@@ -379,6 +379,32 @@ class Fsck(unittest.TestCase):
         self.assertProblem(damage, r"block \d+: owned by inode \d+ /hello.txt and by inode \d+ \(as file block 0\)",
                            r"/hello.txt: file block 1 \(block \d+\) is past its size")
 
+    def test_orphan_being_freed_is_not_a_problem(self):
+        """A crash while iput frees a big orphan in steps: size 0, blocks left."""
+        def damage(img):
+            v = self.ino(img, "/big.bin")
+            img.set_entry(ROOTINO, img.entry_of(ROOTINO, "big.bin")[0], inum=0)
+            img.set_inode(v, nlink=0, size=0)
+        rc, out = self.damaged(damage)
+        self.assertEqual(rc, 0, out)
+        self.assertRegex(out, r"clean: 9 inodes in use, 1 orphans")
+
+    def test_removed_directory_without_dotdot_is_not_a_problem(self):
+        """unlink takes a removed directory's ".." away; "." stays (someone's cwd)."""
+        def damage(img):
+            b = self.ino(img, "/a/b")
+            a = self.ino(img, "/a")
+            for name in ("two.txt", "empty"):      # open files, removed
+                img.set_inode(self.ino(img, "/a/b/" + name), nlink=0)
+            for name in ("two.txt", "empty", ".."):
+                img.set_entry(b, img.entry_of(b, name)[0], inum=0)
+            img.set_entry(a, img.entry_of(a, "b")[0], inum=0)
+            img.set_inode(b, nlink=0)
+            img.set_inode(a, nlink=1)
+        rc, out = self.damaged(damage)
+        self.assertEqual(rc, 0, out)
+        self.assertRegex(out, r"orphan: inode \d+ \(directory, size \d+\)")
+
     def test_removed_directory_with_entries(self):
         def damage(img):
             b = self.ino(img, "/a/b")
