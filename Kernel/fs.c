@@ -862,13 +862,82 @@ readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
   return tot;
 }
 
+// Free file block bn's data block, if it has one, and clear its address.
+static void
+free_one(struct inode *ip, uint bn)
+{
+  uint idx, blk, groupblk = 0, *e;
+  int direct, group = -1;
+  struct buf *bp;
+
+  blk = index_of(ip, bn, &idx, &direct, &group, &groupblk, 0);
+  if(direct){
+    if(ip->addrs[idx])
+      bfree(ip->dev, ip->addrs[idx]);
+    ip->addrs[idx] = 0;
+    return;
+  }
+  if(blk == 0 || !goodblock(blk))
+    return;
+  bp = bread(ip->dev, blk);
+  e = (uint *) bp->data;
+  if(e[idx]){
+    bfree(ip->dev, e[idx]);
+    e[idx] = 0;
+    log_write(bp);
+  }
+  brelse(bp);
+}
+
+// Clear *slot and free the index block it names.
+static void
+free_slot(struct inode *ip, uint *slot)
+{
+  if(*slot)
+    bfree(ip->dev, *slot);
+  *slot = 0;
+}
+
+// writei mapped file blocks [nb, end) (allocating them, and maybe an index
+// block for them) but its copy from user memory failed before it reached them:
+// free them, so that no block lies past the file's size (nb blocks). They all
+// hang off one index block (bmap_alloc_run), so this fits writei's
+// transaction. Caller holds ip->lock.
+static void
+free_unwritten(struct inode *ip, uint nb, uint end)
+{
+  uint first = NDIRECT + NINDIRECT, g, bn;
+  struct buf *bp;
+  uint *top;
+
+  for(bn = nb; bn < end && bn < MAXFILE; bn++)
+    free_one(ip, bn);
+  // an index block that maps nothing below nb maps nothing at all now
+  if(nb <= NDIRECT)
+    free_slot(ip, &ip->addrs[NDIRECT]);
+  if(end > first && ip->addrs[NDIRECT+1] && goodblock(ip->addrs[NDIRECT+1])){
+    g = (end - 1 - first) / NINDIRECT;
+    if(nb <= first + g * NINDIRECT){
+      bp = bread(ip->dev, ip->addrs[NDIRECT+1]);
+      top = (uint *) bp->data;
+      if(top[g]){
+        free_slot(ip, &top[g]);
+        log_write(bp);
+      }
+      brelse(bp);
+    }
+    if(nb <= first)
+      free_slot(ip, &ip->addrs[NDIRECT+1]);
+  }
+}
+
 // Write n bytes from src (user address if user_src) at off in ip.
 // Writes stop at MAXFILE*BSIZE, a full disk or a bad src. Returns the bytes
 // written, or -1 if none could be. Caller holds ip->lock, in a transaction.
 int
 writei(struct inode *ip, int user_src, uint64 src, uint off, uint n)
 {
-  uint tot, m, addr, bn, run[WRITE_RUN], runstart = 0, runlen = 0;
+  uint tot, m, addr, bn = 0, run[WRITE_RUN], runstart = 0, runlen = 0;
   struct buf *bp;
   uint64 limit = (uint64) MAXFILE * BSIZE;
 
@@ -902,6 +971,9 @@ writei(struct inode *ip, int user_src, uint64 src, uint off, uint n)
   }
   if(off > ip->size)
     ip->size = off;
+  if(tot < n)   // stopped early: blocks mapped ahead may lie past the end
+    free_unwritten(ip, (ip->size + BSIZE - 1) / BSIZE, runstart + runlen > bn + 1 ?
+                   runstart + runlen : bn + 1);
   // Write the inode back even if the size did not change: bmap may have
   // put new block numbers in ip->addrs[].
   iupdate(ip);

@@ -1640,6 +1640,42 @@ t_deaddir(void)
   leakcheck_end("ktdead");
 }
 
+// A write whose source runs into unmapped memory partway: writei had already
+// allocated the blocks for the rest of the write (up to 16, and an index block)
+// and left them past the file's end. Exactly the blocks the written size needs
+// may stay allocated: at the start of a file, and where a new index block of
+// the doubly-indirect range begins.
+static void
+t_badwritetail(void)
+{
+  char *p = sbrk(0), *end;
+  long pad = PGROUNDUP((uint64)p) - (uint64)p, before;
+  int fd, n, at = (NDIRECT + NINDIRECT) * BSIZE;   // the first doubly-indirect block
+
+  CHECK(sbrk(pad + PGSIZE) != SBRK_ERROR, "sbrk");
+  end = p + pad + PGSIZE;                 // page aligned: nothing mapped past it
+  memset(end - PGSIZE, 7, PGSIZE);
+  leakcheck_begin("kttail");
+  before = kstat(KSTAT_FREEBLOCKS);
+  CHECK((fd = open("f", O_CREATE|O_RDWR)) >= 0, "create");
+  n = write(fd, end - 3000, 64 * KB);
+  CHECK(n > 0 && n < 3000, "a write running off memory returned %d", n);
+  CHECK(before - kstat(KSTAT_FREEBLOCKS) == (n + BSIZE - 1) / BSIZE,
+        "%ld blocks allocated for %d bytes", before - kstat(KSTAT_FREEBLOCKS), n);
+  // grow the file to the doubly-indirect range, then the same there
+  for(int off = n; off < at; off += n)
+    CHECK((n = write(fd, buf, at - off < sizeof(buf) ? at - off : sizeof(buf))) > 0, "write");
+  before = kstat(KSTAT_FREEBLOCKS);
+  n = write(fd, end - 3000, 64 * KB);
+  CHECK(n > 0 && n < 3000, "a write running off memory returned %d", n);
+  // data blocks, plus the index blocks of the doubly-indirect tree (top and first leaf)
+  CHECK(before - kstat(KSTAT_FREEBLOCKS) == (n + BSIZE - 1) / BSIZE + 2,
+        "%ld blocks allocated for %d bytes in a new index block", before - kstat(KSTAT_FREEBLOCKS), n);
+  close(fd);
+  leakcheck_end("kttail");
+  sbrk(-(pad + PGSIZE));
+}
+
 // init must never exit: kill(1) is refused, and init is still there.
 static void
 t_killinit(void)
@@ -1996,6 +2032,7 @@ struct test {
   { "random", t_random },
   { "deaddir", t_deaddir },
   { "killinit", t_killinit },
+  { "badwritetail", t_badwritetail },
   { "linkmax", t_linkmax, 1 },
   { "killrace", t_killrace },
   { "sockkillrace", t_sockkillrace },

@@ -10,6 +10,8 @@ HOSTILE = {
     "deaddir": ("removed cwd whose parent is removed too: open(\"..\") (was a panic), create, "
                 "mkdir, mknod, link inside it (leaked inodes)"),
     "killinit": "kill(1) (was a panic: init exiting)",
+    "badwritetail": "a write whose source runs into unmapped memory partway (left allocated blocks "
+                    "past the file's end, up to 16 and an index block)",
     "linkmax": "32767 links to one file, then one more (the 16-bit count wrapped)",
     "killrace": "200 kills each landing as a pipe reader, a pipe writer or a waiter goes to sleep "
                 "(a kill was lost: the victim slept for ever)",
