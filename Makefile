@@ -219,6 +219,11 @@ $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 	@echo "  MKFS   $@"
 	$(Q)$(BUILD)/mkfs $@ $(FS_ARGS)
 
+# What fs.img is made of, for tests that make images of their own.
+.PHONY: fs-args
+fs-args:
+	@echo $(FS_ARGS)
+
 -include $(BUILD)/obj/kernel/*.d $(BUILD)/obj/user/*.d $(BUILD)/obj/user/lib/*.d $(BUILD)/cshims/*.d
 
 # ---------------------------------------------------------------- running it

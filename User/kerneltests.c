@@ -1730,6 +1730,27 @@ t_linkmax(void)
   leakcheck_end("ktlm");
 }
 
+// The same limit on an image made for it (Tests/integration/test_kernel.py,
+// test_link_max): /ktlm/f already has LINK_MAX names, its links in
+// /ktlm/d0 .. /ktlm/d63 (512 a directory). Leaves the tree as it found it.
+static void
+t_linkfull(void)
+{
+  struct stat st;
+
+  CHECK(stat("/ktlm/f", &st) == 0, "/ktlm/f missing: boot the image test_link_max makes");
+  CHECK(st.nlink == LINK_MAX, "nlink %d, want %d", st.nlink, LINK_MAX);
+  CHECK(link("/ktlm/f", "/ktlm/x") == -1, "a link past LINK_MAX was made");
+  CHECK(stat("/ktlm/f", &st) == 0 && st.nlink == LINK_MAX, "nlink %d after a refused link", st.nlink);
+  CHECK(unlink("/ktlm/d0/0") == 0, "unlink at LINK_MAX");
+  CHECK(stat("/ktlm/f", &st) == 0 && st.nlink == LINK_MAX - 1, "nlink %d after unlink", st.nlink);
+  CHECK(link("/ktlm/d1/1", "/ktlm/d0/0") == 0, "link below LINK_MAX");
+  CHECK(link("/ktlm/f", "/ktlm/x") == -1, "a second link past LINK_MAX");
+  CHECK(rename("/ktlm/d1/5", "/ktlm/y") == 0 && rename("/ktlm/y", "/ktlm/d1/5") == 0,
+        "rename keeps the count");
+  CHECK(stat("/ktlm/d1/5", &st) == 0 && st.nlink == LINK_MAX, "nlink %d after renames", st.nlink);
+}
+
 // Busy-wait about n loop turns (to vary where a kill lands).
 static void
 spinfor(int n)
@@ -2034,6 +2055,7 @@ struct test {
   { "killinit", t_killinit },
   { "badwritetail", t_badwritetail },
   { "linkmax", t_linkmax, 1 },
+  { "linkfull", t_linkfull, 1 },
   { "killrace", t_killrace },
   { "sockkillrace", t_sockkillrace },
   { "socktimeouts", t_socktimeouts },

@@ -6,6 +6,10 @@
 //   mkfs fs.img DEST=SRC ...     host file SRC goes to path DEST in the image,
 //                                directories created as needed
 //                                (www/index.html=site/index.html)
+//   mkfs fs.img DEST=@PATH ...   DEST is a hard link to PATH, a file given
+//                                before it in the image
+//   mkfs fs.img @ARGS ...        more arguments, one a line, from host file ARGS
+//                                (test images with many names)
 //
 // The image has FSSIZE blocks, NINODES inodes and LOGBLOCKS log blocks, and
 // uses the doubly-indirect extension of fs.h. It is created sparse: only the
@@ -337,21 +341,20 @@ check_name(const char *name, const char *dest)
     die("%s: \".\" and \"..\" are not allowed", dest);
 }
 
-// Place host file src at dest (a path in the image).
-static void
-add_file(const char *dest, const char *src)
+// The directory that will hold dest's last element, made as needed; that
+// element is left in *last (pointing into path, a copy of dest).
+static struct dir*
+dest_dir(const char *dest, char *path, char **last)
 {
-  char path[MAXPATH], *elem, *slash;
+  char *elem, *slash;
   struct dir *d = dir_of(ROOTINO);
   uint inum;
 
   while(*dest == '/')
     dest++;
-  if(strlen(dest) >= sizeof(path))
+  if(strlen(dest) >= MAXPATH)
     die("%s: path longer than MAXPATH (%d)", dest, MAXPATH);
   strcpy(path, dest);
-
-  // Walk (and make) the directories before the last element.
   for(elem = path; (slash = strchr(elem, '/')) != 0; elem = slash + 1){
     *slash = 0;
     check_name(elem, dest);
@@ -365,6 +368,46 @@ add_file(const char *dest, const char *src)
   check_name(elem, dest);
   if(dir_find(d, elem) != 0)
     die("%s: given twice", dest);
+  *last = elem;
+  return d;
+}
+
+// dest becomes another name of the file at target (a path in the image).
+static void
+add_link(const char *dest, const char *target)
+{
+  char path[MAXPATH], tpath[MAXPATH], *elem, *name;
+  struct dir *d;
+  uint inum;
+
+  // the target's directory must exist already: look it up without making it
+  d = dir_of(ROOTINO);
+  strncpy(tpath, target[0] == '/' ? target + 1 : target, sizeof(tpath) - 1);
+  tpath[sizeof(tpath) - 1] = 0;
+  inum = 0;
+  for(elem = strtok(tpath, "/"); elem; elem = strtok(0, "/")){
+    if(d == 0 || (inum = dir_find(d, elem)) == 0)
+      die("%s: link target %s is not in the image (give it first)", dest, target);
+    d = inodes[inum].type == T_DIR ? dir_of(inum) : 0;
+  }
+  if(inum == 0 || inodes[inum].type != T_FILE)
+    die("%s: link target %s is not a file", dest, target);
+  if(inodes[inum].nlink >= LINK_MAX)
+    die("%s: %s has LINK_MAX (%d) names already", dest, target, LINK_MAX);
+  d = dest_dir(dest, path, &name);
+  dir_add(d, name, inum);
+  inodes[inum].nlink++;
+}
+
+// Place host file src at dest (a path in the image).
+static void
+add_file(const char *dest, const char *src)
+{
+  char path[MAXPATH], *elem;
+  struct dir *d;
+  uint inum;
+
+  d = dest_dir(dest, path, &elem);
   inum = ialloc(T_FILE);
   dir_add(d, elem, inum);
   copy_file(inum, src);
@@ -381,6 +424,43 @@ add_plain(const char *src)
   if(name[0] == '_')
     name++;
   add_file(name, src);
+}
+
+// One command-line argument: file, DEST=SRC or DEST=@PATH.
+static void
+add_arg(char *arg)
+{
+  char *eq = strchr(arg, '=');
+
+  if(eq == 0){
+    add_plain(arg);
+    return;
+  }
+  *eq = 0;
+  if(eq[1] == '@')
+    add_link(arg, eq + 2);
+  else
+    add_file(arg, eq + 1);
+}
+
+// The arguments in host file path, one a line.
+static void
+add_args_from(const char *path)
+{
+  char line[2 * MAXPATH + 8];
+  FILE *fp;
+  size_t n;
+
+  if((fp = fopen(path, "r")) == 0)
+    die("%s: %s", path, strerror(errno));
+  while(fgets(line, sizeof(line), fp)){
+    n = strlen(line);
+    if(n > 0 && line[n - 1] == '\n')
+      line[--n] = 0;
+    if(n > 0)
+      add_arg(line);
+  }
+  fclose(fp);
 }
 
 // ---------------------------------------------------------------- metadata
@@ -421,11 +501,10 @@ int
 main(int argc, char *argv[])
 {
   uint one = 1;
-  char *eq;
   int i;
 
   if(argc < 2){
-    fprintf(stderr, "usage: mkfs fs.img [file | DEST=SRC]...\n");
+    fprintf(stderr, "usage: mkfs fs.img [file | DEST=SRC | DEST=@PATH | @ARGS]...\n");
     return 1;
   }
   if(*(uchar *) &one != 1 || sizeof(struct dinode) != 64 ||
@@ -455,12 +534,10 @@ main(int argc, char *argv[])
     die("root directory is not inode %d", ROOTINO);
 
   for(i = 2; i < argc; i++){
-    if((eq = strchr(argv[i], '=')) != 0){
-      *eq = 0;
-      add_file(argv[i], eq + 1);
-    } else {
-      add_plain(argv[i]);
-    }
+    if(argv[i][0] == '@')
+      add_args_from(argv[i] + 1);
+    else
+      add_arg(argv[i]);
   }
 
   write_dirs();

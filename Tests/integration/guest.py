@@ -41,11 +41,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def private_disk(name):
-    """A fresh sparse copy of build/fs.img for one guest; its path relative to ROOT."""
+def private_disk(name, base=None):
+    """A fresh sparse copy of build/fs.img (or of image base) for one guest; its path
+    relative to ROOT."""
     os.makedirs(os.path.join(ROOT, DISKS), exist_ok=True)
     disk = os.path.join(DISKS, re.sub(r"[^A-Za-z0-9_.-]+", "-", name) + ".img")
-    fsimage.sparse_copy(os.path.join(ROOT, "build", "fs.img"), os.path.join(ROOT, disk))
+    fsimage.sparse_copy(os.path.join(ROOT, base or os.path.join("build", "fs.img")), os.path.join(ROOT, disk))
     return disk
 
 
@@ -75,13 +76,13 @@ def wait_qemu_gone(disk, timeout=10):
 
 
 class Guest:
-    def __init__(self, name, cpus=3, net="user", tap="tap0", netns=None, boot_timeout=60):
+    def __init__(self, name, cpus=3, net="user", tap="tap0", netns=None, boot_timeout=60, base=None):
         self.name = name
         self.fwdport = free_port()
         self.pcap = os.path.join("pcap", name + ".pcap")
         if os.path.exists(os.path.join(ROOT, self.pcap)):
             os.unlink(os.path.join(ROOT, self.pcap))
-        self.disk = private_disk(name)
+        self.disk = private_disk(name, base)
         cmd = "make -s qemu CPUS=%d FWDPORT=%d PCAP=%s DISK=%s NET=%s TAP=%s" % (
             cpus, self.fwdport, self.pcap, self.disk, net, tap)
         if netns:
