@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "integration"))
 import fsimage  # noqa: E402
 import model  # noqa: E402
+from guest import _Collect  # noqa: E402
 
 WORK = os.path.join(ROOT, "build", "crash")
 NOPS = 150
@@ -212,17 +213,6 @@ def check_cut(i, disk, dump, tracef, text):
         r["log"] = log_at_cut(f.read(), summary, logstart, nlog)
     r.update(orphans=summary["orphans"], done="DONE" in text, files=len(whole[0]))
     return r
-
-
-class _Collect:
-    def __init__(self, sink):
-        self.sink = sink
-
-    def write(self, s):
-        self.sink.append(s)
-
-    def flush(self):
-        pass
 
 
 def summarize(results):
