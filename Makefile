@@ -4,6 +4,7 @@
 #   make qemu       boot it (installs what is missing first); CPUS=3 FWDPORT=...
 #   make qemu-gdb   boot it stopped, waiting for gdb on a free port
 #   make test       every test: host unit tests (swift test) and QEMU integration tests
+#   make coverage   a kernel that records which of its edges ran (build-cov/kernel)
 #   make clean      remove build outputs (lwIP's fetched sources in .deps/ stay)
 #
 # C and assembly are built with the Swift toolchain's own clang and ld.lld; Swift
@@ -20,6 +21,8 @@ NET ?= user
 TAP ?= tap0
 # SNAPSHOT=1 boots with the disk's writes discarded at exit (used by the tests).
 SNAPSHOT ?= 0
+# COVERAGE=1 boots the coverage build of the kernel (build-cov/kernel).
+COVERAGE ?= 0
 
 BUILD := build
 SHELL := /bin/bash
@@ -48,7 +51,7 @@ Q := $(if $(filter 1,$(V)),,@)
 # Keep object files of user programs (make would delete them as intermediates).
 .SECONDARY:
 
-.PHONY: all qemu qemu-gdb test test-unit test-integration clean setup-qemu setup-test bench
+.PHONY: all qemu qemu-gdb test test-unit test-integration clean setup-qemu setup-test bench coverage
 all: $(BUILD)/kernel $(BUILD)/fs.img
 
 # ---------------------------------------------------------------- kernel (C, asm)
@@ -160,6 +163,39 @@ $(BUILD)/kernel: $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWI
 	    $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS)
 	$(Q)$(OBJDUMP) -S $@ > $(BUILD)/kernel.asm 2>/dev/null || true
 
+# --- coverage: begin
+# The same kernel with Kernel/*.c compiled to record which edges run (KCOV-like:
+# clang's trace-pc-guard; Kernel/kcov.c keeps a flag per edge, kstat
+# KSTAT_COV_HIT/KSTAT_COV_TOTAL count them), for the system-call fuzzer. Its C
+# objects go to build-cov/; Swift, lwIP and CShims objects are the normal
+# build's. kcov.c itself is not instrumented: it is the callback.
+COVBUILD := build-cov
+COVFLAGS := -fsanitize-coverage=trace-pc-guard
+COV_KERNEL_OBJS := $(patsubst $(BUILD)/obj/kernel/%,$(COVBUILD)/obj/kernel/%,$(KERNEL_OBJS))
+
+$(COVBUILD)/obj/kernel/%.o: Kernel/%.c
+	@mkdir -p $(@D)
+	@echo "  CC+COV $@"
+	$(Q)$(CLANG) $(KCFLAGS) $(if $(filter kcov,$*),,$(COVFLAGS)) -c $< -o $@
+
+$(COVBUILD)/obj/kernel/%.o: Kernel/%.S
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(KCFLAGS) -c $< -o $@
+
+$(COVBUILD)/obj/kernel/net.o: KCFLAGS += $(LWIP_INCS)
+$(COVBUILD)/obj/kernel/net.o: | $(LWIP_STAMP)
+
+$(COVBUILD)/kernel: $(COV_KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS) Kernel/kernel.ld
+	@echo "  LD     $@"
+	$(Q)$(LD) $(LDFLAGS) -T Kernel/kernel.ld --gc-sections -o $@ \
+	    $(COV_KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS)
+
+coverage: $(COVBUILD)/kernel $(BUILD)/fs.img
+
+-include $(wildcard $(COVBUILD)/obj/kernel/*.d)
+# --- coverage: end
+
 # ---------------------------------------------------------------- user space
 ULIB_SRC := $(wildcard User/lib/*.c) $(wildcard User/lib/*.S)
 ULIB_OBJS := $(patsubst User/lib/%,$(BUILD)/obj/user/lib/%.o,$(basename $(ULIB_SRC)))
@@ -214,7 +250,8 @@ $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 
 # ---------------------------------------------------------------- running it
 QEMU := qemu-system-riscv64
-QEMUOPTS := -machine virt -bios none -kernel $(BUILD)/kernel -m 128M -smp $(CPUS) -nographic
+KERNEL_IMAGE := $(if $(filter 1,$(COVERAGE)),$(COVBUILD)/kernel,$(BUILD)/kernel)
+QEMUOPTS := -machine virt -bios none -kernel $(KERNEL_IMAGE) -m 128M -smp $(CPUS) -nographic
 QEMUOPTS += -global virtio-mmio.force-legacy=false
 QEMUOPTS += -drive file=$(BUILD)/fs.img,if=none,format=raw,id=x0$(if $(filter 1,$(SNAPSHOT)),$(comma)snapshot=on)
 QEMUOPTS += -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
@@ -232,12 +269,12 @@ setup-qemu:
 setup-test:
 	@tools/setup.sh test
 
-qemu: setup-qemu all
+qemu: setup-qemu all $(KERNEL_IMAGE)
 	@mkdir -p $(dir $(PCAP))
 	@echo "qemu: $(CPUS) harts; guest port 80 is forwarded from host port $(FWDPORT) (http://localhost:$(FWDPORT)/); frames are captured in $(PCAP); quit with poweroff or Ctrl-a x"
 	$(QEMU) $(QEMUOPTS)
 
-qemu-gdb: setup-qemu all
+qemu-gdb: setup-qemu all $(KERNEL_IMAGE)
 	@mkdir -p $(dir $(PCAP))
 	$(eval GDBPORT := $(shell python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'))
 	@echo "qemu: waiting for gdb: run 'gdb-multiarch $(BUILD)/kernel -ex \"target remote :$(GDBPORT)\"'"
@@ -292,4 +329,4 @@ bench: setup-qemu all
 	BENCH_RUNS=$(BENCH_RUNS) BENCH_CPUS=$(BENCH_CPUS) /usr/bin/python3 tools/bench/run.py
 
 clean:
-	rm -rf $(BUILD) pcap/*.pcap
+	rm -rf $(BUILD) $(COVBUILD) pcap/*.pcap

@@ -62,6 +62,10 @@ void            stati(struct inode*, struct stat*);
 int             writei(struct inode*, int, uint64, uint, uint);
 void            itrunc(struct inode*);
 
+// kcov.c: edges reached in a coverage build (-1 in a normal one)
+long            kcov_hits(void);
+long            kcov_total(void);
+
 // kalloc.c: page allocator (bitmap over RAM) and a small-object heap on top of it
 void*           kalloc(void);                 // one page, filled with junk (5s)
 void            kfree(void*);
