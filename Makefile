@@ -170,7 +170,8 @@ $(BUILD)/kernel: $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWI
 # objects go to build-cov/; Swift, lwIP and CShims objects are the normal
 # build's. kcov.c itself is not instrumented: it is the callback.
 COVBUILD := build-cov
-COVFLAGS := -fsanitize-coverage=trace-pc-guard
+# pc-table: each edge's address, in guard order, for tools/sysfuzz/cover.py.
+COVFLAGS := -fsanitize-coverage=trace-pc-guard,pc-table
 COV_KERNEL_OBJS := $(patsubst $(BUILD)/obj/kernel/%,$(COVBUILD)/obj/kernel/%,$(KERNEL_OBJS))
 
 $(COVBUILD)/obj/kernel/%.o: Kernel/%.c

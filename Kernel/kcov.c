@@ -32,9 +32,15 @@ __sanitizer_cov_trace_pc_guard(uint32 *guard)
 }
 
 // Called by each object's constructor in a hosted program; the kernel runs no
-// constructors (kernel.ld discards .init_array), and the guards start at 0.
+// constructors (kernel.ld discards .init_array): the guards start at 0, and
+// the table of edge addresses is read from the ELF file by the host.
 void
 __sanitizer_cov_trace_pc_guard_init(uint32 *start, uint32 *stop)
+{
+}
+
+void
+__sanitizer_cov_pcs_init(const uint64 *start, const uint64 *stop)
 {
 }
 
