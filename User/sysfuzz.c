@@ -39,7 +39,9 @@
 // kills those too.
 //
 // -a names known kernel bugs whose triggers are not generated (comma-separated;
-// default none): kill1, dotdot, orphan, timeo, bigtrunc (see avoids[]).
+// default none): kill1, dotdot, orphan, timeo, bigtrunc, killrace (see avoids[]).
+// Without killrace, a process is killed once and must then die: one that
+// outlives its kill by -H seconds is reported as a hang.
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
@@ -63,7 +65,7 @@
 #define EAGERMAX   (1024*1024)       // heap a worker may grow eagerly beyond HEAPBUF
 #define LAZYMAX    (4*1024*1024)     // ... and lazily
 #define MAXKIDS    3                 // live children of a worker
-#define KIDCALLS   6                 // calls a child makes, at most
+#define KIDCALLS   8                 // calls a child makes, at most
 #define FLUSHEVERY 16                // calls between two stats records
 #define PORTBASE   7000              // worker w binds ports PORTBASE + 8w .. + 7
 #define SELF       0x0f02000aU       // 10.0.2.15, network order: the guest itself
@@ -80,15 +82,17 @@
 #define AV_ORPHAN   4    // files made in a removed cwd are never freed
 #define AV_TIMEO    8    // huge SO_RCVTIMEO/SO_SNDTIMEO timevals overflow
 #define AV_BIGTRUNC 16   // O_TRUNC of a file over 14 MiB races with its writers
+#define AV_KILLRACE 32   // a kill racing with a sleep is lost: kill again until it dies
 static struct { const char *name; int bit; } avoids[] = {
   { "kill1", AV_KILL1 }, { "dotdot", AV_DOTDOT }, { "orphan", AV_ORPHAN },
-  { "timeo", AV_TIMEO }, { "bigtrunc", AV_BIGTRUNC },
+  { "timeo", AV_TIMEO }, { "bigtrunc", AV_BIGTRUNC }, { "killrace", AV_KILLRACE },
 };
 
 // Pseudo-calls: several system calls as one step of a program.
 #define PS_NEWSOCK 100   // socket with receive/send timeouts, maybe bound/listening
 #define PS_MKFILE  101   // a file of some size
 #define PS_MKELF   102   // an ELF image, valid or damaged, whose code only exits
+#define PS_HOG     103   // all free memory but a few pages, until the program ends
 
 // ---------------------------------------------------------------- options
 static struct {
@@ -97,7 +101,7 @@ static struct {
   int replay, slot;                  // -r: one program of seed, in slot
   uchar subset[MAXCALLS / 8];        // -c: the calls to run (all if !hassubset)
   int hassubset;
-} opt = { 4, 48, 0, 0, 0, 0, 500, 5, 3000, 1, 0, 0, { 0 }, 0 };
+} opt = { 4, 48, 0, 0, 0, 0, 500, 5, 1000, 1, 0, 0, { 0 }, 0 };
 
 // ---------------------------------------------------------------- randomness
 struct rng {
@@ -188,6 +192,7 @@ record(int nr, long r)
 // Stats records, appended to FD_STATS by a worker and its children:
 //   'S' nsys npairs, nsys x {sys, count}, npairs x (sys << 7 | class)
 //   'P' 0 0 0, a child's pid (for the supervisor to kill, should it outlive us)
+//   'K' 0 0 0, a child's pid that we killed and that is still alive as we exit
 static uchar recbuf[4 + 64 * 4 + 2 * 64 * NPAIRBITS];
 
 static void
@@ -223,9 +228,9 @@ flushstats(void)
 }
 
 static void
-recordpid(int pid)
+recordpid(int tag, int pid)
 {
-  int rec[2] = { 'P', pid };
+  int rec[2] = { tag, pid };
 
   rawcall(SYS_write, FD_STATS, (uint64)rec, sizeof(rec), 0, 0, 0);
 }
@@ -267,6 +272,10 @@ static struct {
   char who[16];           // "w1", or "w1.5" for the child of call 5
   char root[16];          // "/sf/w1"
   int cwddepth;           // how far below root the cwd is; -1 unknown
+  char cwd[MAXPATH];      // the cwd's absolute path, "" if unknown
+  char known[32][48];     // absolute paths the program made (or found in the base tree)
+  char knowndir[32];      // ... which are directories
+  int nknown;
   uint64 base, end;       // heap: buffer start, and p->sz as sbrk said
   uint64 lazy;            // start of the last lazily grown part, 0 if none
   uint64 guard;           // the stack's guard page
@@ -557,7 +566,6 @@ static const char *longnames[] = {
   "abcdefghijklm", "abcdefghijklmn", "abcdefghijklmno",   // DIRSIZ-1, DIRSIZ, DIRSIZ+1
   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
 };
-static int pathdepth;   // how far below root the last path leads; -1 if unknown
 
 static void
 addname(char *t, const char *s)
@@ -567,6 +575,108 @@ addname(char *t, const char *s)
   if(n > 0)
     t[n++] = '/';
   strcpy(t + n, s);
+}
+
+// The absolute form of path s (a relative one from the cwd) in out; 0 if
+// that is not known or does not fit.
+static int
+abspath(const char *s, char *out, int max)
+{
+  int n = strlen(P.cwd), k = strlen(s);
+
+  if(s[0] == '/'){
+    if(k >= max)
+      return 0;
+    strcpy(out, s);
+    return 1;
+  }
+  if(n == 0 || n + 1 + k >= max)
+    return 0;
+  strcpy(out, P.cwd);
+  out[n] = '/';
+  strcpy(out + n + 1, s);
+  return 1;
+}
+
+// How many directories below root the absolute path p leads; -1 if it is
+// not under root or climbs above it.
+static int
+depthof(const char *p)
+{
+  int n = strlen(P.root), depth = 0, k;
+
+  if(strncmp(p, P.root, n) != 0 || (p[n] != '/' && p[n] != 0))
+    return -1;
+  for(p += n; *p; p += k){
+    while(*p == '/')
+      p++;
+    for(k = 0; p[k] && p[k] != '/'; k++)
+      ;
+    if(k == 0 || (k == 1 && p[0] == '.'))
+      continue;
+    depth += (k == 2 && p[0] == '.' && p[1] == '.') ? -1 : 1;
+    if(depth < 0)
+      return -1;
+  }
+  return depth;
+}
+
+// A path the program made (mkdir, open O_CREATE, link, ...) goes on the list
+// paths are drawn from, so that later calls meet it; unlink takes it off.
+static void
+addknown(const char *s, int dir)
+{
+  char t[sizeof(P.known[0])];
+  int i;
+
+  if(s == 0 || !abspath(s, t, sizeof(t)))
+    return;
+  for(i = 0; i < P.nknown && strcmp(P.known[i], t) != 0; i++)
+    ;
+  if(i == P.nknown){
+    if(P.nknown == NELEM(P.known))
+      i = 5 + P.nknown % (NELEM(P.known) - 5);   // the base tree stays
+    else
+      P.nknown++;
+  }
+  strcpy(P.known[i], t);
+  P.knowndir[i] = dir;
+}
+
+static void
+dropknown(const char *s)
+{
+  char t[sizeof(P.known[0])];
+
+  if(s == 0 || !abspath(s, t, sizeof(t)))
+    return;
+  for(int i = 0; i < P.nknown; i++){
+    if(strcmp(P.known[i], t) == 0){
+      P.nknown--;
+      strcpy(P.known[i], P.known[P.nknown]);
+      P.knowndir[i] = P.knowndir[P.nknown];
+      return;
+    }
+  }
+}
+
+// A known path, or something in it, or it by way of "." or "..".
+static void
+knownpath(struct rng *r, char *t)
+{
+  strcpy(t, P.known[pick(r, P.nknown)]);
+  switch(pick(r, 8)){
+  case 0: case 1: case 2: case 3:
+    break;
+  case 4: case 5:
+    addname(t, names[pick(r, NELEM(names))]);
+    break;
+  case 6:
+    addname(t, ".");
+    break;
+  default:
+    addname(t, "..");
+  }
 }
 
 // May a path start at the cwd? ".." from a removed cwd and files made in one
@@ -612,7 +722,6 @@ treepath(struct rng *r, char *t, int creating)
       addname(t, "");
     }
   }
-  pathdepth = depth;
 }
 
 // root + slashes or "/." runs + "/a", exactly len bytes long: around MAXPATH.
@@ -629,7 +738,6 @@ longpath(struct rng *r, char *t)
   t[n++] = '/';
   t[n++] = 'a';
   t[n] = 0;
-  pathdepth = 1;
 }
 
 // The corner cases: "", ".", "..", trailing and doubled slashes.
@@ -637,24 +745,18 @@ static void
 oddpath(struct rng *r, char *t, int creating)
 {
   static const char *rel[] = { "", ".", "./", "a/", "a//b", "./a/./b", "..", "../a" };
-  static const int reldepth[] = { 0, 0, 0, 1, 2, 2, -1, 0 };   // below the cwd
   static const char *abs[] = { "/.", "/", "//a", "/a/..", "/./a/c/.." };
-  static const int absdepth[] = { 0, 0, 1, 0, 1 };
   int k;
 
   if(relok(creating) && chance(r, 2)){
     k = pick(r, NELEM(rel));
-    if(reldepth[k] < 0 || k == 7){   // up from the cwd
-      if(P.cwddepth == 0 || (opt.avoid & AV_DOTDOT))
-        k = 1;
-    }
+    if(k >= 6 && (P.cwddepth == 0 || (opt.avoid & AV_DOTDOT)))
+      k = 1;   // no climbing above the cwd
     strcpy(t, rel[k]);
-    pathdepth = k == 0 ? -1 : P.cwddepth + reldepth[k];
   } else {
     k = pick(r, NELEM(abs));
     strcpy(t, P.root);
     strcpy(t + strlen(t), abs[k]);
-    pathdepth = absdepth[k];
   }
 }
 
@@ -663,14 +765,20 @@ pathstr(struct rng *r, char *t, int creating)
 {
   int k;
 
-  switch(pick(r, 16)){
+  switch(pick(r, 20)){
   case 0: case 1:
     oddpath(r, t, creating);
+    break;
+  case 6: case 7: case 8: case 9: case 10: case 11:
+    if(P.nknown > 0){
+      knownpath(r, t);
+      break;
+    }
+    treepath(r, t, creating);
     break;
   case 2:
     strcpy(t, P.root);
     addname(t, longnames[pick(r, NELEM(longnames))]);
-    pathdepth = 1;
     break;
   case 3:
     longpath(r, t);
@@ -679,14 +787,12 @@ pathstr(struct rng *r, char *t, int creating)
     strcpy(t, P.root);
     addname(t, pick(r, 2) ? "f" : "a/b");
     addname(t, pick(r, 3) ? names[pick(r, NELEM(names))] : pick(r, 2) ? "." : "..");
-    pathdepth = -1;
     break;
   case 5:   // deep
     strcpy(t, P.root);
     k = 3 + pick(r, 8);
     for(int j = 0; j < k; j++)
       addname(t, pick(r, 4) ? "a" : "c");
-    pathdepth = k;
     break;
   default:
     treepath(r, t, creating);
@@ -707,14 +813,12 @@ patharg(struct rng *r, int i, int creating)
   n = strlen(text) + 1;
   if(roll == 0){
     p = badaddr(r, &what);
-    pathdepth = -1;
     arg(i, 'p', p, what);
     return;
   }
   if(roll == 1 && heapok(n)){
     p = P.end - (n - 1);
     memmove((void*)p, text, n - 1);
-    pathdepth = -1;
     arg(i, 'p', p, "unterminated at heap end");
     return;
   }
@@ -1146,13 +1250,13 @@ g_exec(struct rng *r)
   static const char *strs[] = { "x", "", "argument", "-v" };
   uint64 *av = (uint64*)argmem[1], p;
   const char *what = "";
-  int k, roll = pick(r, 12);
+  int k, roll = pick(r, 13);
 
   if(P.elfpath[0] && chance(r, 2)){
     strcpy(argmem[0], P.elfpath);
     C.str[0] = argmem[0];
     arg(0, 's', (uint64)argmem[0], "image");
-  } else if(chance(r, 4)){
+  } else if(chance(r, 3)){
     strcpy(argmem[0], P.root);
     strcpy(argmem[0] + strlen(argmem[0]), "/e");
     C.str[0] = argmem[0];
@@ -1195,6 +1299,14 @@ g_exec(struct rng *r)
   case 11:
     av[0] = badaddr(r, &what);
     av[1] = 0;
+    break;
+  case 12:   // more than the one page of stack holds
+    memset(argmem[2], 'x', 300);
+    argmem[2][300] = 0;
+    for(k = 0; k < MAXARG - 1; k++)
+      av[k] = (uint64)argmem[2];
+    av[k] = 0;
+    what = "31 strings of 300 bytes";
     break;
   default:
     k = pick(r, 4);
@@ -1453,11 +1565,13 @@ x_newsock(void)
   return fd;
 }
 
-// mkfile(path, size): a file of size bytes from the heap buffer.
+// mkfile(path, size): a file of size bytes, written from the heap buffer in
+// pieces: small, just into the singly-indirect blocks, into the doubly-indirect.
 static int
 g_mkfile(struct rng *r)
 {
-  static const int sizes[] = { 0, 1, 100, 1024, 5000, 65536 };
+  static const int sizes[] = { 0, 1, 100, 1024, 5000, NDIRECT * BSIZE + 1, 65536,
+                               (NDIRECT + NINDIRECT) * BSIZE + 1000 };
 
   patharg(r, 0, 1);
   arg(1, 'd', sizes[pick(r, NELEM(sizes))], 0);
@@ -1468,13 +1582,15 @@ static long
 writeout(uint64 path, uint64 data, int n)
 {
   int fd = sys(SYS_open, path, O_CREATE | O_WRONLY | O_TRUNC, 0, 0, 0, 0);
-  long w;
+  long w = 0, k;
 
   if(fd < 0)
     return fd;
-  w = sys(SYS_write, fd, data, n, 0, 0, 0);
+  do {
+    k = sys(SYS_write, fd, data, n - w < HEAPBUF ? n - w : HEAPBUF, 0, 0, 0);
+  } while(k > 0 && (w += k) < n);
   sys(SYS_close, fd, 0, 0, 0, 0, 0);
-  return w;
+  return k < 0 ? k : w;
 }
 
 // mkelf(path, variant): an image for exec (see mkelf()).
@@ -1490,6 +1606,32 @@ g_mkelf(struct rng *r)
   arg(1, 'd', v, v == 0 ? "valid" : "damaged");
   arg(2, 'd', mkelf(r, v), "bytes");
   return 1;
+}
+
+// hog(pages): an eager sbrk of all free memory but that many pages (and some
+// for page tables), so that the calls after it -- this program's and the
+// other workers' -- meet a kernel out of memory. It ends with the program.
+static int
+g_hog(struct rng *r)
+{
+  static const int keeps[] = { 0, 2, 16, 64 };
+
+  arg(0, 'd', keeps[pick(r, NELEM(keeps))], "pages left");
+  return !P.child;
+}
+
+static long
+x_hog(void)
+{
+  long free = sys(SYS_kstat, KSTAT_FREEPAGES, 0, 0, 0, 0, 0);
+  long n = (free - (long)C.a[0] - free / 512 - 4) * PGSIZE;   // and the page tables
+  long r;
+
+  if(n <= 0 || n > 0x7fffffff)
+    return -1;
+  if((r = sys(SYS_sbrk, n, SBRK_EAGER, 0, 0, 0, 0)) != -1)
+    P.end += n;
+  return r;
 }
 
 static long
@@ -1552,7 +1694,8 @@ static const struct sysent calls[] = {
   { SYS_fcntl, "fcntl", 2, g_fcntl },
   { PS_NEWSOCK, "newsock", 4, g_newsock },
   { PS_MKFILE, "mkfile", 2, g_mkfile },
-  { PS_MKELF, "mkelf", 2, g_mkelf },
+  { PS_MKELF, "mkelf", 3, g_mkelf },
+  { PS_HOG, "hog", 1, g_hog },
 };
 
 static const char*
@@ -1752,7 +1895,7 @@ x_exec(void)
   }
   if(pid < 0)
     return -3;   // no process to try it in
-  recordpid(pid);
+  recordpid('P', pid);
   rawcall(SYS_waitpid, pid, (uint64)&st, 0, 0, 0, 0);
   r = st == EXECFAIL ? -1 : st == -1 ? -2 : 0;
   record(SYS_exec, r);
@@ -1772,7 +1915,7 @@ execute(int idx)
       runchild(idx);
     if(r > 0){
       addkid(r);
-      recordpid(r);
+      recordpid('P', r);
     }
     return r;
   case SYS_exec:
@@ -1783,6 +1926,8 @@ execute(int idx)
     return writeout(C.a[0], P.base, C.a[1]);
   case PS_MKELF:
     return x_mkelf();
+  case PS_HOG:
+    return x_hog();
   }
   return sys(C.nr, C.a[0], C.a[1], C.a[2], C.a[3], C.a[4], C.a[5]);
 }
@@ -1804,6 +1949,8 @@ after(long r)
   case SYS_open:
     if(r >= 0)
       newfd(r, K_FILE);
+    if(r >= 0 && (C.a[1] & O_CREATE))
+      addknown(C.str[0], 0);
     break;
   case SYS_dup:
     if(fdok(r) && fdok(fd)){
@@ -1853,8 +2000,33 @@ after(long r)
         P.kind[k] = K_LISTEN;
     break;
   case SYS_chdir:
+    if(r == 0 && C.str[0] && abspath(C.str[0], text, sizeof(P.cwd))){
+      strcpy(P.cwd, text);
+      P.cwddepth = depthof(P.cwd);
+    } else if(r == 0){
+      P.cwd[0] = 0;   // somewhere in the tree: only absolute paths from now on
+      P.cwddepth = -1;
+    }
+    break;
+  case SYS_mkdir:
     if(r == 0)
-      P.cwddepth = pathdepth;
+      addknown(C.str[0], 1);
+    break;
+  case SYS_mknod:
+    if(r == 0)
+      addknown(C.str[0], 0);
+    break;
+  case SYS_link:
+    if(r == 0)
+      addknown(C.str[1], 0);
+    break;
+  case SYS_unlink:
+    if(r == 0)
+      dropknown(C.str[0]);
+    break;
+  case PS_MKFILE: case PS_MKELF:
+    if(r >= 0)
+      addknown(C.str[0], 0);
     break;
   case SYS_sbrk:
     if(r != -1){
@@ -2065,18 +2237,27 @@ setup(void)
     return -1;
   for(int fd = 0; fd < NOFILE; fd++)
     P.kind[fd] = fd < 3 ? K_FILE : K_FREE;
+  strcpy(P.cwd, P.root);
+  P.nknown = 0;
+  addknown("a", 1);
+  addknown("a/b", 0);
+  addknown("a/c", 1);
+  addknown("e", 0);
+  addknown("f", 0);
   return 0;
 }
 
-// End of a program: its children are killed and reaped (the kill repeated,
-// in case one is lost), the last counts written, exit.
+// End of a program: its children are killed and reaped, the last counts
+// written, exit. With -a killrace the kill is repeated, in case one is lost;
+// else a child still alive after 3 s is left to the supervisor, which reports
+// it if it lives on.
 static void
 finish(void)
 {
   long pid;
 
   for(int t = 0; t < 300 && P.nkids > 0; t++){
-    if(t % 10 == 0)
+    if(t == 0 || (t % 10 == 0 && (opt.avoid & AV_KILLRACE)))
       for(int i = 0; i < P.nkids; i++)
         rawcall(SYS_kill, P.kids[i], 0, 0, 0, 0, 0);
     while((pid = rawcall(SYS_waitpid, -1, 0, WNOHANG, 0, 0, 0)) > 0)
@@ -2086,6 +2267,8 @@ finish(void)
     else
       rawcall(SYS_pause, 1, 0, 0, 0, 0, 0);
   }
+  for(int i = 0; i < P.nkids; i++)
+    recordpid('K', P.kids[i]);
   flushstats();
   rawcall(SYS_exit, 0, 0, 0, 0, 0, 0);
 }
@@ -2122,7 +2305,7 @@ static struct {
 
 static struct {
   int pid, slot, hung;
-  uint since;
+  uint killed;            // when it was first killed; 0: not yet
 } orphans[256];           // children of ended programs, killed until gone
 static int norphans;
 
@@ -2132,16 +2315,25 @@ static long totalcalls;
 static int nprogs, nstopped, nhung, nfailed;
 static uchar rbuf[32768];
 
+// A child of a program of slot w; killed: its program killed it at exit.
 static void
-addorphan(int pid, int w, uint now)
+addorphan(int pid, int w, uint killed)
 {
-  if(norphans < NELEM(orphans) && pid > 1){
-    orphans[norphans].pid = pid;
-    orphans[norphans].slot = w;
-    orphans[norphans].hung = 0;
-    orphans[norphans].since = now;
+  int i;
+
+  for(i = 0; i < norphans && orphans[i].pid != pid; i++)
+    ;
+  if(i == NELEM(orphans) || pid <= 1)
+    return;
+  if(i == norphans){
     norphans++;
+    orphans[i].killed = 0;
   }
+  orphans[i].pid = pid;
+  orphans[i].slot = w;
+  orphans[i].hung = 0;
+  if(killed)
+    orphans[i].killed = killed;
 }
 
 // Fold the records of slot w's stats file into the totals.
@@ -2151,9 +2343,9 @@ parsestats(int n, int w, uint now)
   int p = 0, pid, nsys, npairs, len, q, v;
 
   while(p + 4 <= n){
-    if(rbuf[p] == 'P' && p + 8 <= n){
+    if((rbuf[p] == 'P' || rbuf[p] == 'K') && p + 8 <= n){
       memmove(&pid, rbuf + p + 4, sizeof(pid));
-      addorphan(pid, w, now);
+      addorphan(pid, w, rbuf[p] == 'K' ? now : 0);
       p += 8;
       continue;
     }
@@ -2191,21 +2383,28 @@ readstats(int w, uint now)
   parsestats(n, w, now);
 }
 
-// Kill every orphan again; forget those that are gone (kill fails once the
-// process has been reaped: pids are never reused).
+// Kill the orphans; forget those that are gone (kill fails once the process
+// has been reaped: pids are never reused). A kill must work the first time,
+// so it is not repeated (a second one would rescue a process the first one
+// missed) but after HANGTICKS, to see whether the process is still there --
+// a hang -- unless -a killrace, which kills again every round.
 static void
 killorphans(uint now)
 {
   for(int i = 0; i < norphans; ){
-    if(kill(orphans[i].pid) < 0){
+    int first = orphans[i].killed == 0;
+    int late = !first && now - orphans[i].killed >= HANGTICKS;
+    if((first || late || (opt.avoid & AV_KILLRACE)) && kill(orphans[i].pid) < 0){
       orphans[i] = orphans[--norphans];
       continue;
     }
-    if(!orphans[i].hung && now - orphans[i].since > HANGTICKS){
+    if(first)
+      orphans[i].killed = now;
+    if(late && !orphans[i].hung){
       orphans[i].hung = 1;
       nhung++;
       printf("sysfuzz: HANG: pid %d (a child of a w%d program) is alive %d s after its "
-             "first kill\n", orphans[i].pid, orphans[i].slot, HANGTICKS / 100);
+             "kill\n", orphans[i].pid, orphans[i].slot, HANGTICKS / 100);
     }
     i++;
   }
@@ -2255,8 +2454,8 @@ spawn(int w, uint now)
   slots[w].hung = 0;
 }
 
-// A program past its deadline is killed, again every second (a kill can be
-// lost); one that outlives its first kill by HANGTICKS is reported.
+// A program past its deadline is killed (with -a killrace again every second:
+// a kill can be lost); one that outlives its first kill by HANGTICKS is a hang.
 static void
 deadlines(uint now)
 {
@@ -2267,7 +2466,8 @@ deadlines(uint now)
       slots[w].firstkill = now;
       nstopped++;
     }
-    if(now - slots[w].lastkill >= 100){
+    if(slots[w].lastkill == 0 ||
+       ((opt.avoid & AV_KILLRACE) && now - slots[w].lastkill >= 100)){
       kill(slots[w].pid);
       slots[w].lastkill = now;
     }
