@@ -272,7 +272,8 @@ static struct {
   char who[16];           // "w1", or "w1.5" for the child of call 5
   char root[16];          // "/sf/w1"
   int cwddepth;           // how far below root the cwd is; -1 unknown
-  char cwd[MAXPATH];      // the cwd's absolute path, "" if unknown
+  char cwd[MAXPATH];      // the cwd's absolute path (canonical), "" if unknown
+  int cwdgone;            // the cwd, or a directory above it, has been unlinked
   char known[32][48];     // absolute paths the program made (or found in the base tree)
   char knowndir[32];      // ... which are directories
   int nknown;
@@ -558,7 +559,7 @@ lenptrarg(struct rng *r, int i)
 
 // ---------------------------------------------------------------- paths
 // Names are from a small vocabulary, so that calls meet each other's files;
-// the base tree (basetree()) has a/ a/b a/c/ e f. No name is that of anything
+// the base tree (basetree()) has a/ a/c/ b e f. No name is that of anything
 // outside the tree, and ".." never climbs above the worker's root: whatever a
 // path resolves to is the worker's own.
 static const char *names[] = { "a", "b", "c", "d", "e", "f" };
@@ -577,6 +578,35 @@ addname(char *t, const char *s)
   strcpy(t + n, s);
 }
 
+// Resolve ".", ".." and repeated slashes of absolute path s in place, and cut
+// names to DIRSIZ as the kernel does: with no links in the file system, this
+// is the directory the kernel finds too.
+static void
+canon(char *s)
+{
+  int n = 0, k;
+  char *p = s;
+
+  while(*p){
+    while(*p == '/')
+      p++;
+    for(k = 0; p[k] && p[k] != '/'; k++)
+      ;
+    if(k == 2 && p[0] == '.' && p[1] == '.'){
+      while(n > 0 && s[--n] != '/')
+        ;
+    } else if(k > 0 && !(k == 1 && p[0] == '.')){
+      s[n++] = '/';
+      memmove(s + n, p, k < DIRSIZ ? k : DIRSIZ);
+      n += k < DIRSIZ ? k : DIRSIZ;
+    }
+    p += k;
+  }
+  if(n == 0)
+    s[n++] = '/';
+  s[n] = 0;
+}
+
 // The absolute form of path s (a relative one from the cwd) in out; 0 if
 // that is not known or does not fit.
 static int
@@ -588,13 +618,39 @@ abspath(const char *s, char *out, int max)
     if(k >= max)
       return 0;
     strcpy(out, s);
-    return 1;
+  } else {
+    if(n == 0 || n + 1 + k >= max)
+      return 0;
+    strcpy(out, P.cwd);
+    out[n] = '/';
+    strcpy(out + n + 1, s);
   }
-  if(n == 0 || n + 1 + k >= max)
+  canon(out);
+  return 1;
+}
+
+// Is directory d (canonical) the cwd or above it?
+static int
+abovecwd(const char *d)
+{
+  int n = strlen(d);
+
+  return P.cwd[0] && strncmp(P.cwd, d, n) == 0 && (P.cwd[n] == 0 || P.cwd[n] == '/');
+}
+
+// The cwd or a directory above it, up to the root's child: what unlink aims
+// at now and then, so that programs go on in removed directories.
+static int
+cwdpath(struct rng *r, char *t)
+{
+  if(P.cwddepth < 1 || P.cwd[0] == 0)
     return 0;
-  strcpy(out, P.cwd);
-  out[n] = '/';
-  strcpy(out + n + 1, s);
+  strcpy(t, P.cwd);
+  for(int up = pick(r, P.cwddepth), n = strlen(t); up > 0; up--){
+    while(t[--n] != '/')
+      ;
+    t[n] = 0;
+  }
   return 1;
 }
 
@@ -660,11 +716,16 @@ dropknown(const char *s)
   }
 }
 
-// A known path, or something in it, or it by way of "." or "..".
+// A known path (a directory if dir), or something in it, or it by way of
+// "." or "..".
 static void
-knownpath(struct rng *r, char *t)
+knownpath(struct rng *r, char *t, int dir)
 {
-  strcpy(t, P.known[pick(r, P.nknown)]);
+  int i = pick(r, P.nknown);
+
+  for(int j = 0; dir && !P.knowndir[i] && j < P.nknown; j++)
+    i = (i + 1) % P.nknown;
+  strcpy(t, P.known[i]);
   switch(pick(r, 8)){
   case 0: case 1: case 2: case 3:
     break;
@@ -678,6 +739,10 @@ knownpath(struct rng *r, char *t)
     addname(t, "..");
   }
 }
+
+// What a path is for: any use, a name to create, a directory to enter, a
+// name to remove. The generators lean accordingly.
+enum { PA_ANY, PA_CREATE, PA_DIR, PA_REMOVE };
 
 // May a path start at the cwd? ".." from a removed cwd and files made in one
 // are known bugs (-a dotdot, -a orphan); the root itself is never removed.
@@ -761,17 +826,27 @@ oddpath(struct rng *r, char *t, int creating)
 }
 
 static void
-pathstr(struct rng *r, char *t, int creating)
+pathstr(struct rng *r, char *t, int mode)
 {
-  int k;
+  int k, creating = mode == PA_CREATE;
 
+  if(mode == PA_REMOVE && chance(r, 4) && cwdpath(r, t))
+    return;
+  // in a removed cwd, paths from the cwd (known bugs lurk there)
+  if(P.cwdgone && relok(creating) && chance(r, 2)){
+    t[0] = 0;
+    if(P.cwddepth > 0 && !(opt.avoid & AV_DOTDOT) && chance(r, 2))
+      strcpy(t, "..");
+    addname(t, chance(r, 3) ? "." : names[pick(r, NELEM(names))]);
+    return;
+  }
   switch(pick(r, 20)){
   case 0: case 1:
     oddpath(r, t, creating);
     break;
   case 6: case 7: case 8: case 9: case 10: case 11:
     if(P.nknown > 0){
-      knownpath(r, t);
+      knownpath(r, t, mode == PA_DIR);
       break;
     }
     treepath(r, t, creating);
@@ -785,7 +860,7 @@ pathstr(struct rng *r, char *t, int creating)
     break;
   case 4:   // through a file
     strcpy(t, P.root);
-    addname(t, pick(r, 2) ? "f" : "a/b");
+    addname(t, pick(r, 2) ? "f" : "b");
     addname(t, pick(r, 3) ? names[pick(r, NELEM(names))] : pick(r, 2) ? "." : "..");
     break;
   case 5:   // deep
@@ -803,13 +878,13 @@ pathstr(struct rng *r, char *t, int creating)
 // unterminated up to the heap's end; or a bad address (never program text:
 // its bytes are no name of ours).
 static void
-patharg(struct rng *r, int i, int creating)
+patharg(struct rng *r, int i, int mode)
 {
   const char *what = "";
   int n, roll = pick(r, 24);
   uint64 p;
 
-  pathstr(r, text, creating);
+  pathstr(r, text, mode);
   n = strlen(text) + 1;
   if(roll == 0){
     p = badaddr(r, &what);
@@ -889,18 +964,12 @@ putcode(char *at, int n)
   }
 }
 
-static int
-mkelf(struct rng *r, int v)
+// The valid image, len bytes.
+static void
+goodelf(int len)
 {
-  static const ushort phnums[] = { 0, 65, 64, 0xffff };
-  static const uint64 vaddrs[] = { 0x10, 0x7ffff000, -PGSIZE, MAXUVA - 3 * PGSIZE, 1UL << 38 };
-  static const uint64 memszs[] = { 0x7fffffff, 1UL << 40, -PGSIZE, 16 << 20, 0 };
-  static const uint64 offs[] = { 2, 4, 8, -16UL, 0x200, 1UL << 40 };
-  static const uint64 entries[] = { 0x102, 0x1000, MAXUVA - PGSIZE, -1UL };
-  static const uint64 seconds[] = { 0x200000, 0x40000000, 0x1000, 0 };
   struct elfhdr *eh = (struct elfhdr*)elfimg;
   struct proghdr *ph = (struct proghdr*)(elfimg + sizeof(*eh));
-  int len = 0x200;
 
   memset(elfimg, 0, sizeof(elfimg));
   eh->magic = ELF_MAGIC;
@@ -921,6 +990,23 @@ mkelf(struct rng *r, int v)
   ph->memsz = PGSIZE;
   ph->align = PGSIZE;
   putcode(elfimg + 0x100, len - 0x100);
+}
+
+// The image of variant v (0 valid, else one thing broken); its length.
+static int
+mkelf(struct rng *r, int v)
+{
+  static const ushort phnums[] = { 0, 65, 64, 0xffff };
+  static const uint64 vaddrs[] = { 0x10, 0x7ffff000, -PGSIZE, MAXUVA - 3 * PGSIZE, 1UL << 38 };
+  static const uint64 memszs[] = { 0x7fffffff, 1UL << 40, -PGSIZE, 16 << 20, 0 };
+  static const uint64 offs[] = { 2, 4, 8, -16UL, 0x200, 1UL << 40 };
+  static const uint64 entries[] = { 0x102, 0x1000, MAXUVA - PGSIZE, -1UL };
+  static const uint64 seconds[] = { 0x200000, 0x40000000, 0x1000, 0 };
+  struct elfhdr *eh = (struct elfhdr*)elfimg;
+  struct proghdr *ph = (struct proghdr*)(elfimg + sizeof(*eh));
+  int len = 0x200;
+
+  goodelf(len);
   switch(v){
   case 1: len = pick(r, len); break;                                // truncated
   case 2: eh->magic ^= 1U << pick(r, 32); break;
@@ -1129,24 +1215,31 @@ g_fstat(struct rng *r)
 }
 
 static int
-g_path(struct rng *r)   // chdir, unlink
+g_chdir(struct rng *r)
 {
-  patharg(r, 0, 0);
+  patharg(r, 0, PA_DIR);
+  return 1;
+}
+
+static int
+g_unlink(struct rng *r)
+{
+  patharg(r, 0, PA_REMOVE);
   return 1;
 }
 
 static int
 g_mkdir(struct rng *r)
 {
-  patharg(r, 0, 1);
+  patharg(r, 0, PA_CREATE);
   return 1;
 }
 
 static int
 g_link(struct rng *r)   // link, rename
 {
-  patharg(r, 0, 0);
-  patharg(r, 1, 1);
+  patharg(r, 0, PA_ANY);
+  patharg(r, 1, PA_CREATE);
   return 1;
 }
 
@@ -1159,7 +1252,7 @@ g_open(struct rng *r)
 
   if(chance(r, 10))
     f = pick(r, 2) ? rnext(r) : -1;
-  patharg(r, 0, (f & O_CREATE) != 0);
+  patharg(r, 0, (f & O_CREATE) ? PA_CREATE : PA_ANY);
   arg(1, 'x', f, 0);
   return 1;
 }
@@ -1176,7 +1269,7 @@ g_mknod(struct rng *r)
 
   if((int)major == CONSOLE)
     major = 0;
-  patharg(r, 0, 1);
+  patharg(r, 0, PA_CREATE);
   arg(1, 'd', major, 0);
   arg(2, 'd', minors[pick(r, NELEM(minors))], 0);
   return 1;
@@ -1240,18 +1333,11 @@ g_kstat(struct rng *r)
   return 1;
 }
 
-// exec(path, argv) of the images mkelf wrote, the valid one the base tree
-// has, or any path of the tree (directories, devices, garbage); argv valid,
-// NULL, bad, running into unmapped memory, too long, or with a string longer
-// than the page the kernel copies it into.
-static int
-g_exec(struct rng *r)
+// exec's path: the image mkelf wrote last, the valid one of the base tree, or
+// any path of the tree (directories, devices, garbage).
+static void
+execpath(struct rng *r)
 {
-  static const char *strs[] = { "x", "", "argument", "-v" };
-  uint64 *av = (uint64*)argmem[1], p;
-  const char *what = "";
-  int k, roll = pick(r, 13);
-
   if(P.elfpath[0] && chance(r, 2)){
     strcpy(argmem[0], P.elfpath);
     C.str[0] = argmem[0];
@@ -1262,8 +1348,21 @@ g_exec(struct rng *r)
     C.str[0] = argmem[0];
     arg(0, 's', (uint64)argmem[0], "");
   } else {
-    patharg(r, 0, 0);
+    patharg(r, 0, PA_ANY);
   }
+}
+
+// exec's argv: valid, NULL, bad, running into unmapped memory, too long, with
+// a string longer than the page the kernel copies it into, or more than the
+// new stack holds.
+static void
+argvarg(struct rng *r, int i)
+{
+  static const char *strs[] = { "x", "", "argument", "-v" };
+  uint64 *av = (uint64*)argmem[i], p;
+  const char *what = "";
+  int k, roll = pick(r, 13);
+
   p = (uint64)av;
   switch(roll){
   case 6:
@@ -1314,7 +1413,14 @@ g_exec(struct rng *r)
       av[j] = (uint64)strs[pick(r, NELEM(strs))];
     av[k] = 0;
   }
-  arg(1, 'p', p, what[0] ? what : "argv");
+  arg(i, 'p', p, what[0] ? what : "argv");
+}
+
+static int
+g_exec(struct rng *r)
+{
+  execpath(r);
+  argvarg(r, 1);
   return 1;
 }
 
@@ -1448,7 +1554,7 @@ optname(struct rng *r, int i)
   arg(i, 'd', chance(r, 10) ? rnext(r) : sonames[pick(r, NELEM(sonames))], 0);
 }
 
-static struct timeval opttv;   // the value setsockopt was given, for after()
+static struct timeval opttv;   // the value setsockopt was given, for afterio()
 static int optint, optlen;
 
 static int
@@ -1573,7 +1679,7 @@ g_mkfile(struct rng *r)
   static const int sizes[] = { 0, 1, 100, 1024, 5000, NDIRECT * BSIZE + 1, 65536,
                                (NDIRECT + NINDIRECT) * BSIZE + 1000 };
 
-  patharg(r, 0, 1);
+  patharg(r, 0, PA_CREATE);
   arg(1, 'd', sizes[pick(r, NELEM(sizes))], 0);
   return heapok(HEAPBUF);
 }
@@ -1602,7 +1708,7 @@ g_mkelf(struct rng *r)
   // the variants whose process faults print a kernel line each: fewer of them
   if((v == 13 || v == 14 || v == 18) && !chance(r, 3))
     v = 0;
-  patharg(r, 0, 1);
+  patharg(r, 0, PA_CREATE);
   arg(1, 'd', v, v == 0 ? "valid" : "damaged");
   arg(2, 'd', mkelf(r, v), "bytes");
   return 1;
@@ -1664,10 +1770,10 @@ static const struct sysent calls[] = {
   { SYS_close, "close", 5, g_fdonly },
   { SYS_dup, "dup", 3, g_fdonly },
   { SYS_fstat, "fstat", 3, g_fstat },
-  { SYS_chdir, "chdir", 2, g_path },
+  { SYS_chdir, "chdir", 2, g_chdir },
   { SYS_open, "open", 7, g_open },
   { SYS_mknod, "mknod", 1, g_mknod },
-  { SYS_unlink, "unlink", 4, g_path },
+  { SYS_unlink, "unlink", 4, g_unlink },
   { SYS_link, "link", 2, g_link },
   { SYS_mkdir, "mkdir", 3, g_mkdir },
 #ifdef SYS_rename
@@ -1938,10 +2044,9 @@ fdok(int fd)
   return fd >= 0 && fd < NFUZZFD;
 }
 
-// What a call's result tells about the process's descriptors, memory,
-// children and cwd.
+// What a call's result tells about the process's descriptors.
 static void
-after(long r)
+afterfd(long r)
 {
   int fd = (int)C.a[0], k, *two;
 
@@ -1949,8 +2054,6 @@ after(long r)
   case SYS_open:
     if(r >= 0)
       newfd(r, K_FILE);
-    if(r >= 0 && (C.a[1] & O_CREATE))
-      addknown(C.str[0], 0);
     break;
   case SYS_dup:
     if(fdok(r) && fdok(fd)){
@@ -1986,48 +2089,92 @@ after(long r)
     if(r == 0 && fdok(fd))
       P.kind[fd] = K_STALE;
     break;
-  case SYS_read: case SYS_recvfrom:
-    if(r > 0 && fdok(fd) && P.kind[fd] == K_PIPER)
-      P.pipes[objof(fd)->pipe % NELEM(P.pipes)] -= r;
-    break;
-  case SYS_write:
-    if(r > 0 && fdok(fd) && P.kind[fd] == K_PIPEW)
-      P.pipes[objof(fd)->pipe % NELEM(P.pipes)] += r;
-    break;
   case SYS_listen:
     for(k = 0; r == 0 && fdok(fd) && k < NFUZZFD; k++)
       if(P.kind[k] == K_TCP && P.obj[k] == P.obj[fd])
         P.kind[k] = K_LISTEN;
     break;
+  }
+}
+
+// ... about what is in its pipes and how its sockets and files block.
+static void
+afterio(long r)
+{
+  int fd = (int)C.a[0];
+  long ms;
+
+  if(!fdok(fd))
+    return;
+  switch(C.nr){
+  case SYS_read: case SYS_recvfrom:
+    if(r > 0 && P.kind[fd] == K_PIPER)
+      P.pipes[objof(fd)->pipe % NELEM(P.pipes)] -= r;
+    break;
+  case SYS_write:
+    if(r > 0 && P.kind[fd] == K_PIPEW)
+      P.pipes[objof(fd)->pipe % NELEM(P.pipes)] += r;
+    break;
+  case SYS_fcntl:
+    if(r == 0 && (int)C.a[1] == F_SETFL)
+      objof(fd)->nonblock = ((int)C.a[2] & O_NONBLOCK) != 0;
+    break;
+  case SYS_setsockopt:
+    if(r != 0 || (int)C.a[1] != SOL_SOCKET)
+      break;
+    ms = optlen >= sizeof(opttv) ? opttv.tv_sec * 1000 + opttv.tv_usec / 1000 : optint;
+    if((int)C.a[2] == SO_RCVTIMEO)
+      objof(fd)->rcvok = ms > 0 && ms <= 2000;
+    if((int)C.a[2] == SO_SNDTIMEO)
+      objof(fd)->sndok = ms > 0 && ms <= 2000;
+    break;
+  }
+}
+
+// ... about its cwd and the paths it made or removed.
+static void
+afterpath(long r)
+{
+  if(r < 0)
+    return;
+  switch(C.nr){
   case SYS_chdir:
-    if(r == 0 && C.str[0] && abspath(C.str[0], text, sizeof(P.cwd))){
+    if(C.str[0] && abspath(C.str[0], text, sizeof(P.cwd))){
+      if(strcmp(text, P.cwd) != 0)
+        P.cwdgone = 0;
       strcpy(P.cwd, text);
       P.cwddepth = depthof(P.cwd);
-    } else if(r == 0){
+    } else {
       P.cwd[0] = 0;   // somewhere in the tree: only absolute paths from now on
       P.cwddepth = -1;
     }
     break;
-  case SYS_mkdir:
-    if(r == 0)
-      addknown(C.str[0], 1);
-    break;
-  case SYS_mknod:
-    if(r == 0)
+  case SYS_open:
+    if(C.a[1] & O_CREATE)
       addknown(C.str[0], 0);
+    break;
+  case SYS_mkdir:
+    addknown(C.str[0], 1);
+    break;
+  case SYS_mknod: case PS_MKFILE: case PS_MKELF:
+    addknown(C.str[0], 0);
     break;
   case SYS_link:
-    if(r == 0)
-      addknown(C.str[1], 0);
+    addknown(C.str[1], 0);
     break;
   case SYS_unlink:
-    if(r == 0)
-      dropknown(C.str[0]);
+    dropknown(C.str[0]);
+    if(C.str[0] && abspath(C.str[0], text, sizeof(P.cwd)) && abovecwd(text))
+      P.cwdgone = 1;
     break;
-  case PS_MKFILE: case PS_MKELF:
-    if(r >= 0)
-      addknown(C.str[0], 0);
-    break;
+  }
+}
+
+// ... about its memory and its children.
+static void
+afterproc(long r)
+{
+  switch(C.nr){
   case SYS_sbrk:
     if(r != -1){
       P.end += (int)C.a[0];
@@ -2040,20 +2187,6 @@ after(long r)
   case SYS_wait: case SYS_waitpid:
     if(r > 0)
       dropkid(r);
-    break;
-  case SYS_fcntl:
-    if(r == 0 && fdok(fd) && (int)C.a[1] == F_SETFL)
-      objof(fd)->nonblock = ((int)C.a[2] & O_NONBLOCK) != 0;
-    break;
-  case SYS_setsockopt:
-    if(r == 0 && fdok(fd) && (int)C.a[1] == SOL_SOCKET &&
-       ((int)C.a[2] == SO_RCVTIMEO || (int)C.a[2] == SO_SNDTIMEO)){
-      long ms = optlen >= sizeof(opttv) ? opttv.tv_sec * 1000 + opttv.tv_usec / 1000 : optint;
-      if((int)C.a[2] == SO_RCVTIMEO)
-        objof(fd)->rcvok = ms > 0 && ms <= 2000;
-      else
-        objof(fd)->sndok = ms > 0 && ms <= 2000;
-    }
     break;
   }
 }
@@ -2083,7 +2216,10 @@ onestep(uint64 base, int idx)
   showcall(idx);
   res = execute(idx);
   showresult(idx, res);
-  after(res);
+  afterfd(res);
+  afterio(res);
+  afterpath(res);
+  afterproc(res);
   if(unflushed >= FLUSHEVERY)
     flushstats();
 }
@@ -2195,7 +2331,8 @@ putfile(const char *path, const void *data, int n)
   }
 }
 
-// The tree every program starts from: a/ a/b a/c/ e (a valid image) f.
+// The tree every program starts from: a/ a/c/ b e (a valid image) f; a has
+// one directory in it, so that a cwd in a/c and both its directories can go.
 static void
 basetree(void)
 {
@@ -2203,7 +2340,7 @@ basetree(void)
 
   mkdir("a");
   mkdir("a/c");
-  putfile("a/b", (void*)P.base, 100);
+  putfile("b", (void*)P.base, 100);
   putfile("f", (void*)P.base, 3000);
   putfile("e", elfimg, mkelf(&r, 0));
 }
@@ -2240,7 +2377,7 @@ setup(void)
   strcpy(P.cwd, P.root);
   P.nknown = 0;
   addknown("a", 1);
-  addknown("a/b", 0);
+  addknown("b", 0);
   addknown("a/c", 1);
   addknown("e", 0);
   addknown("f", 0);
@@ -2677,13 +2814,9 @@ kstats(void)
          kstat(KSTAT_COV_HIT), kstat(KSTAT_COV_TOTAL));
 }
 
-int
-main(int argc, char *argv[])
+static void
+options(int argc, char *argv[])
 {
-  long pages0, procs0, edges0;
-  uint ticks;
-  char dir[16];
-
   for(int i = 1; i < argc; i++){
     char *a = argv[i], *v = argv[i + 1];
     if(strcmp(a, "-v") == 0){
@@ -2723,7 +2856,16 @@ main(int argc, char *argv[])
   } else if(opt.secs == 0 && opt.progs == 0){
     opt.secs = 60;
   }
+}
 
+int
+main(int argc, char *argv[])
+{
+  long pages0, procs0, edges0;
+  uint ticks;
+  char dir[16];
+
+  options(argc, argv);
   pages0 = kstat(KSTAT_FREEPAGES);
   procs0 = kstat(KSTAT_NPROC);
   edges0 = kstat(KSTAT_COV_HIT);
