@@ -61,15 +61,17 @@ def boot(name, cpus):
 
 def kstats(g):
     out = g.run("sysfuzz -m", timeout=30)
-    m = re.search(r"kstat pages (-?\d+) procs (-?\d+) kmalloc (-?\d+) edges (-?\d+) of (-?\d+)", out)
+    m = re.search(r"kstat pages (-?\d+) procs (-?\d+) kmalloc (-?\d+) edges (-?\d+) of (-?\d+)",
+                  out)
     if not m:
         raise guest.TestFailure("`sysfuzz -m` printed %r" % out)
     return dict(zip(("pages", "procs", "kmalloc", "edges", "total"), map(int, m.groups())))
 
 
-def watch(g, done, limit):
+def watch(g, done, limit, echo=False):
     """Wait for the regex done on the console; returns (match text, None) or
-    (None, why) on a crash, a hang, the shell dying or the time limit."""
+    (None, why) on a crash, a hang, the shell dying or the time limit. echo:
+    print sysfuzz's progress lines as they come."""
     pats = [done, CRASH, r"init: starting sh", r"sysfuzz: progress[^\r\n]*\r?\n"]
     end = time.monotonic() + limit
     while True:
@@ -98,6 +100,8 @@ def watch(g, done, limit):
             return None, text.strip()
         if i == 2:
             return None, "the shell died (init started a new one)"
+        if i == 3 and echo:
+            log("guest: " + text.strip())
 
 
 def procdump(g):
@@ -399,24 +403,16 @@ def httpd_answers(g):
         return False
 
 
-def fuzz(args, g):
-    """The bounded run. Returns (result dict, failure or None, console of the run)."""
-    before = kstats(g)
-    start = len(g.console())
-    cmd = "sysfuzz -p %d -s %s -T %d -n %d" % (args.workers, args.seed, args.seconds, args.calls)
-    if args.avoid:
-        cmd += " -a %s" % args.avoid
-    log("guest: %s" % cmd)
-    g.c.sendline(cmd)
-    text, why = watch(g, r"sysfuzz: free pages[^\r\n]*\r?\n", args.seconds + 120)
-    out = g.console()[start:].replace("\r", "")
-    res = {"command": cmd}
-    prog = re.findall(r"progress (\d+) s: (\d+) calls \((\d+)/s\), (\d+) programs, (\d+) pairs, edges (-?\d+)", out)
+def figures(out):
+    """The numbers sysfuzz printed: its report, or its last progress line."""
+    res = {}
+    prog = re.findall(r"progress (\d+) s: (\d+) calls \((\d+)/s\), (\d+) programs, (\d+) pairs, "
+                      r"edges (-?\d+)", out)
     if prog:   # figures up to a crash
-        p = prog[-1]
-        res.update(seconds=int(p[0]), calls=int(p[1]), rate=int(p[2]), programs=int(p[3]),
-                   pairs=int(p[4]), edges=int(p[5]))
-    m = re.search(r"done: (\d+) calls in ([\d.]+) s \((\d+) calls/s\), (\d+) programs \((\d+) stopped", out)
+        res.update(zip(("seconds", "calls", "rate", "programs", "pairs", "edges"),
+                       map(int, prog[-1])))
+    m = re.search(r"done: (\d+) calls in ([\d.]+) s \((\d+) calls/s\), (\d+) programs "
+                  r"\((\d+) stopped", out)
     if m:
         res.update(calls=int(m.group(1)), seconds=float(m.group(2)), rate=int(m.group(3)),
                    programs=int(m.group(4)), stopped=int(m.group(5)))
@@ -426,6 +422,22 @@ def fuzz(args, g):
     m = re.search(r"kernel edges reached: (\d+) of (\d+) \((\d+) before", out)
     if m:
         res.update(edges=int(m.group(1)), total=int(m.group(2)), edges_before=int(m.group(3)))
+    return res
+
+
+def fuzz(args, g):
+    """The bounded run. Returns (result dict, failure or None, console of the run)."""
+    before = kstats(g)
+    start = len(g.console())
+    cmd = "sysfuzz -p %d -s %s -T %d -n %d" % (args.workers, args.seed, args.seconds, args.calls)
+    if args.avoid:
+        cmd += " -a %s" % args.avoid
+    log("guest: %s" % cmd)
+    g.c.sendline(cmd)
+    text, why = watch(g, r"sysfuzz: free pages[^\r\n]*\r?\n", args.seconds + 120, echo=True)
+    out = g.console()[start:].replace("\r", "")
+    res = figures(out)
+    res["command"] = cmd
     if why:
         return res, why, out
     try:
@@ -445,6 +457,51 @@ def fuzz(args, g):
     if after["procs"] != before["procs"]:
         return res, "%d processes before, %d after" % (before["procs"], after["procs"]), out
     return res, None, out
+
+
+def replay_step(args):
+    """Replay the regression cases and record the outcome; (guest, ok)."""
+    g, failures, done, skipped = replay_all(args, None)
+    result = "all %d replayed clean" % done
+    if skipped:
+        result += "; skipped (known open bugs) %s" % ", ".join(skipped)
+    if failures:
+        result = "FAILED: " + "; ".join(failures)
+    record("syscalls: replay of the fuzzer's regression cases (Tests/sysfuzz-regress)",
+           {"cases": done, "skipped (known open bugs)": len(skipped)}, result, not failures)
+    return g, not failures
+
+
+def fuzz_step(args, g):
+    """The bounded run, its checks and its record; on a crash, the investigation.
+    Returns (guest still up or None, ok)."""
+    if g is None:
+        g = boot("sysfuzz", args.cpus)
+    res, why, out = fuzz(args, g)
+    params = {"seconds": args.seconds, "workers": args.workers, "calls a program": args.calls,
+              "seed": args.seed, "cpus": args.cpus, "avoiding": args.avoid or "none",
+              "kernel": "build-cov (edge coverage)"}
+    summary = "%s calls (%s calls/s), %s distinct (call, result) pairs, %s of %s kernel edges" % (
+        res.get("calls", "?"), res.get("rate", "?"), res.get("pairs", "?"),
+        res.get("edges", "?"), res.get("total", "?"))
+    if why is None:
+        summary += ("; no panic, no hang; free pages %d before, %d after: nothing leaked; "
+                    "shell and httpd answer afterwards" % (res["pages_before"], res["pages_after"]))
+        path = coverage_report(g)
+        if path:
+            log("edges reached and not, by file and function: %s" % os.path.relpath(path, ROOT))
+        g.poweroff()
+    else:
+        log("FAILED: %s" % why)
+        print(g.tail(3000), flush=True)
+        g.close()
+        if why.startswith(("panic", "kerneltrap", "sysfuzz: HANG", "hang", "the shell died")):
+            summary += "; " + investigate(args, out, why)
+        summary = "FAILED (%s): %s" % (why, summary)
+    record("syscalls: fuzzing every system call, no panic, hang or leak (sysfuzz)",
+           params, summary, why is None)
+    log(summary)
+    return None, why is None
 
 
 def main():
@@ -476,48 +533,13 @@ def main():
         print(investigate(args, "", None, {"slot": int(slot), "seed": seed, "calls": args.calls,
                                            "avoid": args.avoid}), flush=True)
         return
-    ok = True
-    g = None
+    g, ok = None, True
     try:
         if not args.no_replay:
-            g, failures, done, skipped = replay_all(args, g)
-            record("syscalls: replay of the fuzzer's regression cases (Tests/sysfuzz-regress)",
-                   {"cases": done, "skipped (known open bugs)": len(skipped)},
-                   "all %d replayed clean%s" % (done, "; skipped %s" % ", ".join(skipped) if skipped else "")
-                   if not failures else "FAILED: " + "; ".join(failures), not failures)
-            ok = not failures
+            g, ok = replay_step(args)
         if not args.no_fuzz:
-            if g is None:
-                g = boot("sysfuzz", args.cpus)
-            res, why, out = fuzz(args, g)
-            params = {"seconds": args.seconds, "workers": args.workers, "calls a program": args.calls,
-                      "seed": args.seed, "cpus": args.cpus, "avoiding": args.avoid or "none",
-                      "kernel": "build-cov (edge coverage)"}
-            summary = "%s calls (%s calls/s), %s distinct (call, result) pairs, %s of %s kernel edges" % (
-                res.get("calls", "?"), res.get("rate", "?"), res.get("pairs", "?"),
-                res.get("edges", "?"), res.get("total", "?"))
-            if why is None:
-                summary += "; no panic, no hang; free pages %d before, %d after: nothing leaked" % (
-                    res["pages_before"], res["pages_after"])
-                summary += "; shell and httpd answer afterwards"
-                log("clean: %s" % summary)
-                path = coverage_report(g)
-                if path:
-                    log("edges reached and not, by file and function: %s" % os.path.relpath(path, ROOT))
-                g.poweroff()
-                g = None
-            else:
-                ok = False
-                log("FAILED: %s" % why)
-                print(g.tail(3000), flush=True)
-                g.close()
-                g = None
-                if why.startswith(("panic", "kerneltrap", "sysfuzz: HANG", "hang", "the shell died")):
-                    summary += "; " + investigate(args, out, why)
-                summary = "FAILED (%s): %s" % (why, summary)
-            record("syscalls: fuzzing every system call, no panic, hang or leak (sysfuzz)",
-                   params, summary, why is None)
-            print("sysfuzz-run: %s" % summary, flush=True)
+            g, fuzzed = fuzz_step(args, g)
+            ok = ok and fuzzed
     finally:
         if g is not None:
             g.close()
