@@ -5,6 +5,7 @@
 #   make qemu-gdb   boot it stopped, waiting for gdb on a free port
 #   make test       every test: host unit tests (swift test) and QEMU integration tests
 #   make coverage   a kernel that records which of its edges ran (build-cov/kernel)
+#   make fuzz-syscalls   the system-call fuzzer for SECONDS (default 600) [SEED=]
 #   make clean      remove build outputs (lwIP's fetched sources in .deps/ stay)
 #
 # C and assembly are built with the Swift toolchain's own clang and ld.lld; Swift
@@ -291,8 +292,10 @@ test: setup-test all
 	python3 tools/test_netrelay.py
 	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"
 	python3 tools/fuzz/run.py 30
-	@echo "== QEMU integration tests"
-	@status=0; python3 Tests/integration/run.py || status=$$?; \
+	@echo "== fuzzing the system calls (replay of Tests/sysfuzz-regress, then $(SYSFUZZ_TEST_SECONDS) s)"
+	@echo "== and the QEMU integration tests"
+	@status=0; python3 tools/sysfuzz/run.py --seconds $(SYSFUZZ_TEST_SECONDS) --seed 1 || status=$$?; \
+	    python3 Tests/integration/run.py || status=$$?; \
 	    python3 tools/reliability_report.py; exit $$status
 
 # --- fuzz: begin (tools/fuzz/, issue 6 point 5)
@@ -311,6 +314,18 @@ test-fuzz: | $(LWIP_STAMP)
 reliability-report:
 	python3 tools/reliability_report.py
 # --- fuzz: end
+
+# --- sysfuzz: begin (tools/sysfuzz/, User/sysfuzz.c)
+# The system-call fuzzer in a guest booting the coverage kernel: the regression
+# cases of Tests/sysfuzz-regress/ replayed, then a run of SECONDS with 4 workers.
+# A crash is reproduced alone, minimised and saved as a new regression case.
+#   make fuzz-syscalls [SECONDS=600] [SEED=0x1234]   (SEED: default from the clock)
+SECONDS ?= 600
+SYSFUZZ_TEST_SECONDS ?= 75
+.PHONY: fuzz-syscalls
+fuzz-syscalls: setup-test all
+	python3 tools/sysfuzz/run.py --seconds $(SECONDS) $(if $(SEED),--seed $(SEED))
+# --- sysfuzz: end
 
 test-unit:
 	swift test
