@@ -93,6 +93,7 @@ static struct { const char *name; int bit; } avoids[] = {
 #define PS_MKFILE  101   // a file of some size
 #define PS_MKELF   102   // an ELF image, valid or damaged, whose code only exits
 #define PS_HOG     103   // all free memory but a few pages, until the program ends
+#define PS_FDHOG   104   // a child holding 13 more files, pipes or sockets open
 
 // ---------------------------------------------------------------- options
 static struct {
@@ -1740,6 +1741,69 @@ x_hog(void)
   return r;
 }
 
+// fdhog(kind): a child and a grandchild that open 14 objects each of one
+// kind -- distinct files, pipes, UDP or TCP sockets -- and hold them until the
+// program's end kills them, so that the kernel's tables (files, in-memory
+// inodes) and lwIP's pools of protocol blocks run out for everyone meanwhile.
+static int
+g_fdhog(struct rng *r)
+{
+  static const char *kinds[] = { "files", "pipes", "udp", "tcp" };
+  int k = pick(r, NELEM(kinds));
+
+  arg(0, 'd', k, kinds[k]);
+  return !P.child && P.nkids < MAXKIDS;
+}
+
+static void
+fdhogchild(int kind, char tag)
+{
+  char name[8] = "/h00";
+  int two[2], pid;
+
+  for(int fd = 0; fd < NFUZZFD; fd++)   // room for its own
+    rawcall(SYS_close, fd, 0, 0, 0, 0, 0);
+  name[1] = tag;
+  for(int i = 0; i < NFUZZFD; i++){
+    switch(kind){
+    case 0:
+      name[2] = '0' + i / 10;
+      name[3] = '0' + i % 10;
+      strcpy(text, P.root);
+      strcpy(text + strlen(text), name);
+      rawcall(SYS_open, (uint64)text, O_CREATE | O_RDWR, 0, 0, 0, 0);
+      break;
+    case 1:
+      rawcall(SYS_pipe, (uint64)two, 0, 0, 0, 0, 0);
+      break;
+    default:
+      rawcall(SYS_socket, AF_INET, kind == 2 ? SOCK_DGRAM : SOCK_STREAM, 0, 0, 0, 0);
+    }
+  }
+  if(tag == 'h' && (pid = rawcall(SYS_fork, 0, 0, 0, 0, 0, 0)) == 0)
+    fdhogchild(kind, 'g');
+  if(tag == 'h' && pid > 0)
+    recordpid('P', pid);   // for the supervisor: the program knows only its child
+  // until killed, or long enough: the grandchild's pid is lost if the child
+  // is killed before it wrote it down
+  rawcall(SYS_pause, opt.deadline, 0, 0, 0, 0, 0);
+  rawcall(SYS_exit, 0, 0, 0, 0, 0, 0);
+}
+
+static long
+x_fdhog(void)
+{
+  int pid = rawcall(SYS_fork, 0, 0, 0, 0, 0, 0);
+
+  if(pid == 0)
+    fdhogchild(C.a[0], 'h');
+  if(pid > 0){
+    addkid(pid);
+    recordpid('P', pid);
+  }
+  return pid;
+}
+
 static long
 x_mkelf(void)
 {
@@ -1802,6 +1866,7 @@ static const struct sysent calls[] = {
   { PS_MKFILE, "mkfile", 2, g_mkfile },
   { PS_MKELF, "mkelf", 3, g_mkelf },
   { PS_HOG, "hog", 1, g_hog },
+  { PS_FDHOG, "fdhog", 2, g_fdhog },
 };
 
 static const char*
@@ -2034,6 +2099,8 @@ execute(int idx)
     return x_mkelf();
   case PS_HOG:
     return x_hog();
+  case PS_FDHOG:
+    return x_fdhog();
   }
   return sys(C.nr, C.a[0], C.a[1], C.a[2], C.a[3], C.a[4], C.a[5]);
 }
