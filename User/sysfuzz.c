@@ -7,7 +7,8 @@
 //
 // Workers run programs of n random system calls -- every call in
 // kernel/syscall.h but poweroff, and a few pseudo-calls built of them (a socket
-// with timeouts, a file, a damaged ELF image) -- with arguments from structured
+// with timeouts, a file, a damaged ELF image, all memory, a child holding many
+// files or sockets) -- with arguments from structured
 // generators: open, closed and out-of-range descriptors of every kind; paths in
 // a scratch tree per worker ("", ".", "..", names longer than DIRSIZ, paths of
 // MAXPATH bytes, paths through files); pointers that end exactly at the end of
@@ -24,7 +25,8 @@
 // prints one line with its slot and seed; `-r SEED -w SLOT` runs that program
 // alone, -v prints each call with its decoded arguments and result (what
 // tools/sysfuzz/run.py uses to reproduce and minimise a crash). -m prints the
-// kernel's figures (free pages, processes, edges) for the harness.
+// kernel's figures (free pages, processes, edges) for the harness. See
+// docs/sysfuzz.md.
 //
 // Keeping the rest of the machine alive: workers never touch the console
 // (descriptors 0-2 are a scratch file; only -v writes call lines to it, on the
@@ -34,9 +36,8 @@
 // own children, pid 1, 0, -1 and pids that cannot exist, and send only to
 // 10.0.2.77 (nobody answers its ARP), 10.0.2.15 (the guest itself) and
 // 127.0.0.1 (lwIP has no route to it): nothing QEMU would forward to the host.
-// A program still running at its deadline is killed (again each second: a kill
-// can be lost); its children's pids are in its stats file, and the supervisor
-// kills those too.
+// A program still running at its deadline (-d, 5 s) is killed; its children's
+// pids are in its stats file, and the supervisor kills those too.
 //
 // -a names known kernel bugs whose triggers are not generated (comma-separated;
 // default none): kill1, dotdot, orphan, timeo, bigtrunc, killrace (see avoids[]).
@@ -2234,6 +2235,18 @@ afterpath(long r)
     if(C.str[0] && abspath(C.str[0], text, sizeof(P.cwd)) && abovecwd(text))
       P.cwdgone = 1;
     break;
+#ifdef SYS_rename
+  case SYS_rename:
+    // the cwd may have moved: where it is now is not worked out, and paths
+    // from it stop, so that ".." cannot climb out of the tree
+    if(!C.str[0] || !abspath(C.str[0], text, sizeof(P.cwd)) || abovecwd(text)){
+      P.cwd[0] = 0;
+      P.cwddepth = -1;
+    }
+    dropknown(C.str[0]);
+    addknown(C.str[1], 0);
+    break;
+#endif
   }
 }
 
@@ -2738,7 +2751,7 @@ supervise(void)
         break;
     }
     deadlines(now);
-    if(now - lastkill >= 25){
+    if(now - lastkill >= 5){
       killorphans(now);
       lastkill = now;
     }
