@@ -2721,9 +2721,9 @@ reap(uint now)
 static void
 progress(uint ticks)
 {
-  printf("sysfuzz: progress %d s: %ld calls (%ld/s), %d programs, %d pairs, edges %ld\n",
+  printf("sysfuzz: progress %d s: %ld calls (%ld/s), %d programs, %d pairs, edges %ld of %ld\n",
          ticks / 100, totalcalls, ticks ? totalcalls * 100 / ticks : 0, nprogs, npairs(),
-         kstat(KSTAT_COV_HIT));
+         kstat(KSTAT_COV_HIT), kstat(KSTAT_COV_TOTAL));
 }
 
 // Run programs in the slots until the time (-T) or the count (-N) is up,

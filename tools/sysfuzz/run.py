@@ -303,7 +303,10 @@ def investigate(args, console, why, given=None):
     to try (--program), whatever it crashes with."""
     sig = signature(why) if why else None
     budget_end = time.monotonic() + args.budget
-    for cand in [given] if given else candidates(args, console, why):
+    cands = [given] if given else candidates(args, console, why)
+    log("programs to try alone: %s" % ", ".join("w%d seed %s" % (c["slot"], c["seed"])
+                                                 for c in cands))
+    for cand in cands:
         if time.monotonic() > budget_end:
             break
         log("trying w%d seed %s alone" % (cand["slot"], cand["seed"]))
@@ -407,9 +410,9 @@ def figures(out):
     """The numbers sysfuzz printed: its report, or its last progress line."""
     res = {}
     prog = re.findall(r"progress (\d+) s: (\d+) calls \((\d+)/s\), (\d+) programs, (\d+) pairs, "
-                      r"edges (-?\d+)", out)
+                      r"edges (-?\d+) of (-?\d+)", out)
     if prog:   # figures up to a crash
-        res.update(zip(("seconds", "calls", "rate", "programs", "pairs", "edges"),
+        res.update(zip(("seconds", "calls", "rate", "programs", "pairs", "edges", "total"),
                        map(int, prog[-1])))
     m = re.search(r"done: (\d+) calls in ([\d.]+) s \((\d+) calls/s\), (\d+) programs "
                   r"\((\d+) stopped", out)
