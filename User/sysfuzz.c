@@ -1640,7 +1640,8 @@ g_newsock(struct rng *r)
     type |= SOCK_NONBLOCK;
   if(chance(r, 2))
     port = ownport(r);
-  arg(0, 'x', type, (type & 0xf) == SOCK_STREAM ? "tcp" : (type & 0xf) == SOCK_DGRAM ? "udp" : "raw");
+  arg(0, 'x', type, (type & 0xf) == SOCK_STREAM ? "tcp" :
+                   (type & 0xf) == SOCK_DGRAM ? "udp" : "raw");
   arg(1, 'd', port, port ? "bind" : "");
   arg(2, 'd', port && (type & 0xf) == SOCK_STREAM && chance(r, 2), "listen");
   return 1;
@@ -1660,8 +1661,10 @@ x_newsock(void)
   k = base == SOCK_STREAM ? K_TCP : base == SOCK_DGRAM ? K_UDP : K_RAW;
   newfd(fd, k);
   objof(fd)->nonblock = (type & SOCK_NONBLOCK) != 0;
-  objof(fd)->rcvok = sys(SYS_setsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, (uint64)&tv, sizeof(tv), 0) == 0;
-  objof(fd)->sndok = sys(SYS_setsockopt, fd, SOL_SOCKET, SO_SNDTIMEO, (uint64)&tv, sizeof(tv), 0) == 0;
+  objof(fd)->rcvok =
+    sys(SYS_setsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, (uint64)&tv, sizeof(tv), 0) == 0;
+  objof(fd)->sndok =
+    sys(SYS_setsockopt, fd, SOL_SOCKET, SO_SNDTIMEO, (uint64)&tv, sizeof(tv), 0) == 0;
   if(C.a[1]){
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;

@@ -12,15 +12,17 @@ the lines of the edges never reached: where the fuzzer does not go."""
 import argparse, os, struct, subprocess, sys, tempfile
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-TOOLS = os.path.dirname(subprocess.run(["bash", "-c", "command -v swiftc || echo /opt/swift/usr/bin/swiftc"],
-                                       capture_output=True, text=True).stdout.strip())
+# the Swift toolchain's LLVM tools, as the Makefile finds them (TOOLBIN)
+TOOLS = os.path.dirname(subprocess.run(
+    ["bash", "-c", "command -v swiftc || echo /opt/swift/usr/bin/swiftc"],
+    capture_output=True, text=True).stdout.strip())
 
 
 def section(kernel, name):
     """(address, bytes) of a section of the ELF file."""
     with tempfile.NamedTemporaryFile() as f:
-        subprocess.run([os.path.join(TOOLS, "llvm-objcopy"), "-O", "binary", "--only-section=" + name,
-                        kernel, f.name], check=True)
+        subprocess.run([os.path.join(TOOLS, "llvm-objcopy"), "-O", "binary",
+                        "--only-section=" + name, kernel, f.name], check=True)
         data = open(f.name, "rb").read()
     out = subprocess.run([os.path.join(TOOLS, "llvm-objdump"), "-h", kernel], capture_output=True,
                          text=True, check=True).stdout
@@ -33,8 +35,9 @@ def section(kernel, name):
 
 def symbolize(kernel, pcs):
     """[(function, file, line)] for each address."""
-    p = subprocess.run([os.path.join(TOOLS, "llvm-symbolizer"), "--obj=" + kernel, "--functions=short",
-                        "--no-inlines"], input="".join("0x%x\n" % pc for pc in pcs),
+    p = subprocess.run([os.path.join(TOOLS, "llvm-symbolizer"), "--obj=" + kernel,
+                        "--functions=short", "--no-inlines"],
+                       input="".join("0x%x\n" % pc for pc in pcs),
                        capture_output=True, text=True, check=True)
     out, lines = [], p.stdout.split("\n")
     i = 0
