@@ -2525,7 +2525,9 @@ static struct {
 
 static struct {
   int pid, slot, hung;
+  int strict;             // its program killed it and saw it live on ('K')
   uint killed;            // when it was first killed; 0: not yet
+  uint probed;            // when kill last looked whether it is still there
 } orphans[256];           // children of ended programs, killed until gone
 static int norphans;
 
@@ -2547,13 +2549,14 @@ addorphan(int pid, int w, uint killed)
     return;
   if(i == norphans){
     norphans++;
-    orphans[i].killed = 0;
+    orphans[i].killed = orphans[i].strict = 0;
   }
   orphans[i].pid = pid;
   orphans[i].slot = w;
   orphans[i].hung = 0;
   if(killed)
-    orphans[i].killed = killed;
+    orphans[i].killed = orphans[i].probed = killed;
+  orphans[i].strict |= killed != 0;
 }
 
 // Fold the records of slot w's stats file into the totals.
@@ -2605,22 +2608,27 @@ readstats(int w, uint now)
 
 // Kill the orphans; forget those that are gone (kill fails once the process
 // has been reaped: pids are never reused). A kill must work the first time,
-// so it is not repeated (a second one would rescue a process the first one
-// missed) but after HANGTICKS, to see whether the process is still there --
-// a hang -- unless -a killrace, which kills again every round.
+// so a child its program killed and saw live on is not killed again (that
+// would rescue one the first kill missed) until HANGTICKS have passed: if it
+// is still there then, it hangs. Others are killed once and looked at (by
+// another kill) every second, so that their slot need not wait long; with
+// -a killrace every round.
 static void
 killorphans(uint now)
 {
   for(int i = 0; i < norphans; ){
     int first = orphans[i].killed == 0;
-    int late = !first && now - orphans[i].killed >= HANGTICKS;
-    if((first || late || (opt.avoid & AV_KILLRACE)) && kill(orphans[i].pid) < 0){
+    int gap = orphans[i].strict ? HANGTICKS : 100;
+    int look = first || (opt.avoid & AV_KILLRACE) || now - orphans[i].probed >= gap;
+    if(look && kill(orphans[i].pid) < 0){
       orphans[i] = orphans[--norphans];
       continue;
     }
     if(first)
       orphans[i].killed = now;
-    if(late && !orphans[i].hung){
+    if(look)
+      orphans[i].probed = now;
+    if(!first && now - orphans[i].killed >= HANGTICKS && !orphans[i].hung){
       orphans[i].hung = 1;
       nhung++;
       printf("sysfuzz: HANG: pid %d (a child of a w%d program) is alive %d s after its "

@@ -480,7 +480,10 @@ def fuzz_step(args, g):
     Returns (guest still up or None, ok)."""
     if g is None:
         g = boot("sysfuzz", args.cpus)
-    res, why, out = fuzz(args, g)
+    try:
+        res, why, out = fuzz(args, g)
+    except guest.TestFailure as e:   # the shell did not answer a command
+        res, why, out = {}, str(e), g.console()
     params = {"seconds": args.seconds, "workers": args.workers, "calls a program": args.calls,
               "seed": args.seed, "cpus": args.cpus, "avoiding": args.avoid or "none",
               "kernel": "build-cov (edge coverage)"}
