@@ -292,8 +292,7 @@ test: setup-test all
 	python3 tools/test_netrelay.py
 	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"
 	python3 tools/fuzz/run.py 30
-	@echo "== fuzzing the system calls (replay of Tests/sysfuzz-regress, then $(SYSFUZZ_TEST_SECONDS) s)"
-	@echo "== and the QEMU integration tests"
+	@echo "== fuzzing the system calls (replay of Tests/sysfuzz-regress, then $(SYSFUZZ_TEST_SECONDS) s), then the QEMU integration tests"
 	@status=0; python3 tools/sysfuzz/run.py --seconds $(SYSFUZZ_TEST_SECONDS) --seed 1 || status=$$?; \
 	    python3 Tests/integration/run.py || status=$$?; \
 	    python3 tools/reliability_report.py; exit $$status

@@ -1745,10 +1745,12 @@ x_hog(void)
   return r;
 }
 
-// fdhog(kind): a child and a grandchild that open 14 objects each of one
-// kind -- distinct files, pipes, UDP or TCP sockets -- and hold them until the
-// program's end kills them, so that the kernel's tables (files, in-memory
-// inodes) and lwIP's pools of protocol blocks run out for everyone meanwhile.
+// fdhog(kind): a child that opens 14 objects of one kind -- files (the same
+// 14 for all of a worker's fdhogs), pipes, UDP or TCP sockets -- and holds them
+// until the program's end kills it, so that the kernel's tables (files,
+// in-memory inodes) and lwIP's pools of protocol blocks run out for everyone
+// meanwhile. (Not a grandchild too: its pid could be lost if the child were
+// killed before writing it down, and it would outlive the run.)
 static int
 g_fdhog(struct rng *r)
 {
@@ -1760,14 +1762,13 @@ g_fdhog(struct rng *r)
 }
 
 static void
-fdhogchild(int kind, char tag)
+fdhogchild(int kind)
 {
   char name[8] = "/h00";
-  int two[2], pid;
+  int two[2];
 
   for(int fd = 0; fd < NFUZZFD; fd++)   // room for its own
     rawcall(SYS_close, fd, 0, 0, 0, 0, 0);
-  name[1] = tag;
   for(int i = 0; i < NFUZZFD; i++){
     switch(kind){
     case 0:
@@ -1784,13 +1785,7 @@ fdhogchild(int kind, char tag)
       rawcall(SYS_socket, AF_INET, kind == 2 ? SOCK_DGRAM : SOCK_STREAM, 0, 0, 0, 0);
     }
   }
-  if(tag == 'h' && (pid = rawcall(SYS_fork, 0, 0, 0, 0, 0, 0)) == 0)
-    fdhogchild(kind, 'g');
-  if(tag == 'h' && pid > 0)
-    recordpid('P', pid);   // for the supervisor: the program knows only its child
-  // until killed, or long enough: the grandchild's pid is lost if the child
-  // is killed before it wrote it down
-  rawcall(SYS_pause, opt.deadline, 0, 0, 0, 0, 0);
+  rawcall(SYS_pause, opt.deadline, 0, 0, 0, 0, 0);   // until killed, or long enough
   rawcall(SYS_exit, 0, 0, 0, 0, 0, 0);
 }
 
@@ -1800,7 +1795,7 @@ x_fdhog(void)
   int pid = rawcall(SYS_fork, 0, 0, 0, 0, 0, 0);
 
   if(pid == 0)
-    fdhogchild(C.a[0], 'h');
+    fdhogchild(C.a[0]);
   if(pid > 0){
     addkid(pid);
     recordpid('P', pid);

@@ -20,7 +20,6 @@ SUMMARY = [
     ("Floods held", ("flood", "half-open", "syn", "slowloris")),
     ("Malformed inputs tried", ("malformed", "fuzz", "runt", "fragment", "random")),
     ("Pages and pools leaked", ("leak", "every state", "never reads", "table is full")),
-    ("System calls fuzzed", ("sysfuzz",)),
 ]
 
 
