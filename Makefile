@@ -4,6 +4,8 @@
 #   make qemu       boot it (installs what is missing first); CPUS=3 FWDPORT=...
 #   make qemu-gdb   boot it stopped, waiting for gdb on a free port
 #   make test       every test: host unit tests (swift test) and QEMU integration tests
+#   make coverage   a kernel that records which of its edges ran (build-cov/kernel)
+#   make fuzz-syscalls   the system-call fuzzer for SECONDS (default 600) [SEED=]
 #   make clean      remove build outputs (lwIP's fetched sources in .deps/ stay)
 #
 # C and assembly are built with the Swift toolchain's own clang and ld.lld; Swift
@@ -23,6 +25,8 @@ TAP ?= tap0
 DISK ?= $(BUILD)/fs.img
 # SNAPSHOT=1 boots with the disk's writes discarded at exit.
 SNAPSHOT ?= 0
+# COVERAGE=1 boots the coverage build of the kernel (build-cov/kernel).
+COVERAGE ?= 0
 
 BUILD := build
 SHELL := /bin/bash
@@ -51,7 +55,7 @@ Q := $(if $(filter 1,$(V)),,@)
 # Keep object files of user programs (make would delete them as intermediates).
 .SECONDARY:
 
-.PHONY: all qemu qemu-gdb test test-unit test-integration clean setup-qemu setup-test bench
+.PHONY: all qemu qemu-gdb test test-unit test-integration clean setup-qemu setup-test bench coverage
 all: $(BUILD)/kernel $(BUILD)/fs.img $(BUILD)/fsck
 
 # ---------------------------------------------------------------- kernel (C, asm)
@@ -163,6 +167,40 @@ $(BUILD)/kernel: $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWI
 	    $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS)
 	$(Q)$(OBJDUMP) -S $@ > $(BUILD)/kernel.asm 2>/dev/null || true
 
+# --- coverage: begin
+# The same kernel with Kernel/*.c compiled to record which edges run (KCOV-like:
+# clang's trace-pc-guard; Kernel/kcov.c keeps a flag per edge, kstat
+# KSTAT_COV_HIT/KSTAT_COV_TOTAL count them), for the system-call fuzzer. Its C
+# objects go to build-cov/; Swift, lwIP and CShims objects are the normal
+# build's. kcov.c itself is not instrumented: it is the callback.
+COVBUILD := build-cov
+# pc-table: each edge's address, in guard order, for tools/sysfuzz/cover.py.
+COVFLAGS := -fsanitize-coverage=trace-pc-guard,pc-table
+COV_KERNEL_OBJS := $(patsubst $(BUILD)/obj/kernel/%,$(COVBUILD)/obj/kernel/%,$(KERNEL_OBJS))
+
+$(COVBUILD)/obj/kernel/%.o: Kernel/%.c
+	@mkdir -p $(@D)
+	@echo "  CC+COV $@"
+	$(Q)$(CLANG) $(KCFLAGS) $(if $(filter kcov,$*),,$(COVFLAGS)) -c $< -o $@
+
+$(COVBUILD)/obj/kernel/%.o: Kernel/%.S
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(KCFLAGS) -c $< -o $@
+
+$(COVBUILD)/obj/kernel/net.o: KCFLAGS += $(LWIP_INCS)
+$(COVBUILD)/obj/kernel/net.o: | $(LWIP_STAMP)
+
+$(COVBUILD)/kernel: $(COV_KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS) Kernel/kernel.ld
+	@echo "  LD     $@"
+	$(Q)$(LD) $(LDFLAGS) -T Kernel/kernel.ld --gc-sections -o $@ \
+	    $(COV_KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS)
+
+coverage: $(COVBUILD)/kernel $(BUILD)/fs.img
+
+-include $(wildcard $(COVBUILD)/obj/kernel/*.d)
+# --- coverage: end
+
 # ---------------------------------------------------------------- user space
 ULIB_SRC := $(wildcard User/lib/*.c) $(wildcard User/lib/*.S)
 ULIB_OBJS := $(patsubst User/lib/%,$(BUILD)/obj/user/lib/%.o,$(basename $(ULIB_SRC)))
@@ -228,7 +266,8 @@ fs-args:
 
 # ---------------------------------------------------------------- running it
 QEMU := qemu-system-riscv64
-QEMUOPTS := -machine virt -bios none -kernel $(BUILD)/kernel -m 128M -smp $(CPUS) -nographic
+KERNEL_IMAGE := $(if $(filter 1,$(COVERAGE)),$(COVBUILD)/kernel,$(BUILD)/kernel)
+QEMUOPTS := -machine virt -bios none -kernel $(KERNEL_IMAGE) -m 128M -smp $(CPUS) -nographic
 QEMUOPTS += -global virtio-mmio.force-legacy=false
 QEMUOPTS += -drive file=$(DISK),if=none,format=raw,id=x0$(if $(filter 1,$(SNAPSHOT)),$(comma)snapshot=on)
 QEMUOPTS += -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
@@ -246,12 +285,12 @@ setup-qemu:
 setup-test:
 	@tools/setup.sh test
 
-qemu: setup-qemu all
+qemu: setup-qemu all $(KERNEL_IMAGE)
 	@mkdir -p $(dir $(PCAP))
 	@echo "qemu: $(CPUS) harts; guest port 80 is forwarded from host port $(FWDPORT) (http://localhost:$(FWDPORT)/); frames are captured in $(PCAP); quit with poweroff or Ctrl-a x"
 	$(QEMU) $(QEMUOPTS)
 
-qemu-gdb: setup-qemu all
+qemu-gdb: setup-qemu all $(KERNEL_IMAGE)
 	@mkdir -p $(dir $(PCAP))
 	$(eval GDBPORT := $(shell python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'))
 	@echo "qemu: waiting for gdb: run 'gdb-multiarch $(BUILD)/kernel -ex \"target remote :$(GDBPORT)\"'"
@@ -270,8 +309,9 @@ test: setup-test all
 	python3 tools/crash/test_model.py
 	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"
 	python3 tools/fuzz/run.py 30
-	@echo "== QEMU integration tests"
-	@status=0; python3 Tests/integration/run.py || status=$$?; \
+	@echo "== fuzzing the system calls (replay of Tests/sysfuzz-regress, then $(SYSFUZZ_TEST_SECONDS) s), then the QEMU integration tests"
+	@status=0; python3 tools/sysfuzz/run.py --seconds $(SYSFUZZ_TEST_SECONDS) --seed 1 || status=$$?; \
+	    python3 Tests/integration/run.py || status=$$?; \
 	    echo "== crash consistency: $(TEST_CUTS) cuts (tools/crash/run.py)"; \
 	    python3 tools/crash/run.py --cuts $(TEST_CUTS) --seed 1 || status=$$?; \
 	    python3 tools/reliability_report.py; exit $$status
@@ -306,6 +346,18 @@ reliability-report:
 	python3 tools/reliability_report.py
 # --- fuzz: end
 
+# --- sysfuzz: begin (tools/sysfuzz/, User/sysfuzz.c)
+# The system-call fuzzer in a guest booting the coverage kernel: the regression
+# cases of Tests/sysfuzz-regress/ replayed, then a run of SECONDS with 4 workers.
+# A crash is reproduced alone, minimised and saved as a new regression case.
+#   make fuzz-syscalls [SECONDS=600] [SEED=0x1234]   (SEED: default from the clock)
+SECONDS ?= 600
+SYSFUZZ_TEST_SECONDS ?= 75
+.PHONY: fuzz-syscalls
+fuzz-syscalls: setup-test all
+	python3 tools/sysfuzz/run.py --seconds $(SECONDS) $(if $(SEED),--seed $(SEED))
+# --- sysfuzz: end
+
 test-unit:
 	swift test
 
@@ -324,4 +376,4 @@ bench: setup-qemu all
 	BENCH_RUNS=$(BENCH_RUNS) BENCH_CPUS=$(BENCH_CPUS) /usr/bin/python3 tools/bench/run.py
 
 clean:
-	rm -rf $(BUILD) pcap/*.pcap
+	rm -rf $(BUILD) $(COVBUILD) pcap/*.pcap

@@ -66,6 +66,10 @@ int             dirunlink(struct inode*, char*);
 long            fs_freeblocks(void);
 long            fs_freeinodes(void);
 
+// kcov.c: edges reached in a coverage build (-1 in a normal one)
+long            kcov_hits(void);
+long            kcov_total(void);
+
 // kalloc.c: page allocator (bitmap over RAM) and a small-object heap on top of it
 void*           kalloc(void);                 // one page, filled with junk (5s)
 void            kfree(void*);

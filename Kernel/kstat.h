@@ -7,5 +7,7 @@
 #define KSTAT_KMALLOC    2   // bytes handed out by kmalloc
 #define KSTAT_TICKS      3   // timer ticks since boot (TICK_HZ a second)
 #define KSTAT_KSTACK     4   // deepest kernel-stack use seen, in bytes
+#define KSTAT_COV_HIT    5   // kernel edges reached since boot (coverage build; else -1)
+#define KSTAT_COV_TOTAL  6   // kernel edges instrumented (coverage build; else -1)
 #define KSTAT_FREEBLOCKS 8   // free data blocks on the root file system
 #define KSTAT_FREEINODES 9   // free inodes on the root file system

@@ -145,6 +145,10 @@ sys_kstat(void)
     return kstack_maxuse();
   case KSTAT_TICKS:
     return sys_uptime();
+  case KSTAT_COV_HIT:
+    return kcov_hits();
+  case KSTAT_COV_TOTAL:
+    return kcov_total();
   case KSTAT_FREEBLOCKS:
     return fs_freeblocks();
   case KSTAT_FREEINODES:

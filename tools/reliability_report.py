@@ -23,6 +23,7 @@ SUMMARY = [
     ("Hostile programs (each once broke the kernel)", ("hostile:",)),
     ("Receive memory under attack", ("rx-memory",)),
     ("Crashes survived by the file system", ("crash:",)),
+    ("System calls fuzzed (sysfuzz)", ("syscalls:",)),
 ]
 
 
