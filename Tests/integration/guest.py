@@ -42,10 +42,11 @@ def free_port():
 
 
 def private_disk(name, base=None):
-    """A fresh sparse copy of build/fs.img (or of image base) for one guest; its path
-    relative to ROOT."""
+    """A fresh sparse copy of build/fs.img (or of image base) for one guest. The path is
+    absolute: QEMUs are found by it (wait_qemu_gone), and another checkout's guest of
+    the same name must never match."""
     os.makedirs(os.path.join(ROOT, DISKS), exist_ok=True)
-    disk = os.path.join(DISKS, re.sub(r"[^A-Za-z0-9_.-]+", "-", name) + ".img")
+    disk = os.path.join(ROOT, DISKS, re.sub(r"[^A-Za-z0-9_.-]+", "-", name) + ".img")
     fsimage.sparse_copy(os.path.join(ROOT, base or os.path.join("build", "fs.img")), os.path.join(ROOT, disk))
     return disk
 
