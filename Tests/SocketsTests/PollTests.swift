@@ -56,6 +56,25 @@ extension SocketTests {
     #expect(settled())
   }
 
+  @Test func pollFullSendBufferIsNotWritableUntilThePeerReads() {
+    let (c, s) = pair(port: 5205)
+    sock_setnonblock(c, 1)
+    var queued = 0
+    while queued < 4 << 20 {
+      let n = send(c, pattern(8192, from: queued))
+      if n < 0 { break }
+      queued += Int(n)
+      usleep(1000)
+    }
+    #expect(events(c) { $0 & POLLOUT == 0 } & POLLOUT == 0, "full after \(queued) bytes")
+    var got = 0
+    while got < 40_000 { got += Int(recv(s, max: 10_000).0) }
+    #expect(events(c) { $0 & POLLOUT != 0 } & POLLOUT != 0, "acks made room")
+    sock_release(c)
+    sock_release(s)
+    #expect(settled())
+  }
+
   @Test func pollNonBlockingConnectShowsPollOutWhenDone() {
     let l = listening(on: 5203)
     let c = open(nonblocking: true)
