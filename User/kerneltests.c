@@ -2358,6 +2358,86 @@ t_pollsock(void)
   close(u);
 }
 
+// A fd that may be anything: open (pipe ends, a file, sockets, the console),
+// closed, negative or far past the table.
+static int
+randomfd(int *fds, int nfds)
+{
+  static const int odd[] = { -1, -2, -0x7fffffff - 1, NOFILE, NOFILE + 1, 99, 1 << 30 };
+
+  switch(rnd() % 4){
+  case 0: return odd[rnd() % (sizeof(odd) / sizeof(odd[0]))];
+  case 1: return rnd() % (NOFILE + 2);
+  default: return fds[rnd() % nfds];
+  }
+}
+
+// Check one poll result against its array: every revents within what was
+// asked (plus the unasked bits), 0 for a negative fd, POLLNVAL past the
+// table, and the count of non-zero revents returned.
+static void
+checkpoll(struct pollfd *fds, int nfds, int r, int round)
+{
+  int ready = 0;
+
+  for(int i = 0; i < nfds; i++){
+    int rev = fds[i].revents & 0xffff, allowed = fds[i].events | POLLERR | POLLHUP | POLLNVAL;
+    CHECK((rev & ~allowed) == 0, "round %d: fd %d events %x got revents %x", round, fds[i].fd,
+          fds[i].events, rev);
+    CHECK(fds[i].fd >= 0 || rev == 0, "round %d: negative fd %d got %x", round, fds[i].fd, rev);
+    CHECK(fds[i].fd < NOFILE || rev == POLLNVAL, "round %d: fd %d got %x", round, fds[i].fd, rev);
+    if(rev)
+      ready++;
+  }
+  CHECK(r == ready, "round %d: poll returned %d, %d revents set", round, r, ready);
+}
+
+// Random poll calls: counts in and out of range, arrays of random
+// descriptors and events, good and bad array addresses, short timeouts.
+// Every call must return a valid count or EINVAL / EFAULT, never hang.
+static void
+t_pollrandom(void)
+{
+  static struct pollfd fds[POLL_NFDS_MAX + 8];
+  int fdset[8], p[2], q[2], nopen = 0, r, nfds;
+  struct pollfd *arr;
+
+  seed = 0x9e3779b97f4a7c15UL;
+  setbadaddrs();
+  CHECK(pipe(p) == 0 && pipe(q) == 0, "pipe");
+  write(q[1], "x", 1);
+  close(q[1]);                        // q[0]: data, then end of file
+  writefile("ktpr", 10, 3, 10);
+  fdset[nopen++] = p[0];
+  fdset[nopen++] = p[1];
+  fdset[nopen++] = q[0];
+  fdset[nopen++] = 0;
+  CHECK((fdset[nopen++] = open("ktpr", O_RDONLY)) >= 0, "open");
+  fdset[nopen++] = boundsock(SOCK_DGRAM, 7406);
+  CHECK((fdset[nopen++] = socket(AF_INET, SOCK_STREAM, 0)) >= 0, "socket");
+  for(int round = 0; round < 3000; round++){
+    nfds = rnd() % 8 == 0 ? (int)rnd() - (1 << 30) : rnd() % (POLL_NFDS_MAX + 4);
+    for(int i = 0; i < POLL_NFDS_MAX + 8; i++)
+      fds[i] = (struct pollfd){ randomfd(fdset, nopen), rnd(), rnd() };
+    arr = rnd() % 10 == 0 ? (struct pollfd*)badaddrs[rnd() % NBAD] : fds;
+    r = poll(arr, nfds, rnd() % 50 == 0 ? 1 + rnd() % 3 : 0);
+    if(nfds < 0 || nfds > POLL_NFDS_MAX){
+      CHECK(r == -1 && errno == EINVAL, "round %d: nfds %d: %d errno %d", round, nfds, r, errno);
+    } else if(arr != fds){
+      CHECK((r == -1 && errno == EFAULT) || nfds == 0, "round %d: array %p: %d errno %d",
+            round, arr, r, errno);
+    } else {
+      CHECK(r >= 0, "round %d: %d fds: errno %d", round, nfds, errno);
+      checkpoll(fds, nfds, r, round);
+    }
+  }
+  for(int i = 0; i < nopen; i++)
+    if(fdset[i] > 2)
+      close(fdset[i]);
+  close(q[0]);
+  unlink("ktpr");
+}
+
 // ---------------------------------------------------------------- the runner
 
 struct test {
@@ -2421,6 +2501,7 @@ struct test {
   { "polltimeout", t_polltimeout },
   { "pollkill", t_pollkill },
   { "pollsock", t_pollsock },
+  { "pollrandom", t_pollrandom },
   { 0, 0 },
 };
 
