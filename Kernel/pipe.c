@@ -1,4 +1,4 @@
-// Pipes: a 512-byte ring buffer between a read end and a write end.
+// Pipes: a 2048-byte ring buffer between a read end and a write end.
 // Readers sleep while the ring is empty and a writer remains; writers sleep
 // while it is full and a reader remains. A killed process stops waiting and
 // gets -1. With O_NONBLOCK (fcntl) nobody waits: -EAGAIN instead.
@@ -16,7 +16,13 @@
 #include "errnum.h"
 #include "poll.h"
 
-#define PIPESIZE 512
+// The ring is larger than PIPE_BUF, as on Linux, so that poll's POLLOUT can
+// promise that a write of PIPE_BUF bytes fits (a non-blocking one of that size
+// is all or nothing) while the ring still holds data. A power of two: nread and
+// nwrite are free-running counters taken modulo PIPESIZE. The pipe and its ring
+// share one page.
+#define PIPESIZE 2048
+#define PIPE_BUF 512   // POSIX's minimum: writes up to this size are never split
 
 struct pipe {
   struct spinlock lock;  // guards everything below
@@ -104,9 +110,9 @@ pipewrite(struct pipe *pi, uint64 addr, int n, int nonblock)
   uint m, at;
 
   acquire(&pi->lock);
-  // POSIX: a nonblocking write of up to PIPESIZE (PIPE_BUF) bytes is whole or
+  // POSIX: a nonblocking write of up to PIPE_BUF bytes is whole or
   // nothing
-  if(nonblock && n <= PIPESIZE && pi->readopen && PIPESIZE - (pi->nwrite - pi->nread) < n){
+  if(nonblock && n <= PIPE_BUF && pi->readopen && PIPESIZE - (pi->nwrite - pi->nread) < n){
     release(&pi->lock);
     return -EAGAIN;
   }
@@ -184,8 +190,9 @@ piperead(struct pipe *pi, uint64 addr, int n, int nonblock)
 }
 
 // poll: the read end (writeend 0) is readable with data in the ring and hung
-// up once no writer is left; the write end is writable with room in the ring
-// and in error once no reader is left (a write would fail), as on Linux.
+// up once no writer is left; the write end is writable when PIPE_BUF bytes
+// fit (so a non-blocking writer never gets EAGAIN after POLLOUT) and in error
+// once no reader is left (a write would fail), as on Linux.
 int
 pipepoll(struct pipe *pi, int writeend)
 {
@@ -193,7 +200,7 @@ pipepoll(struct pipe *pi, int writeend)
 
   acquire(&pi->lock);
   if(writeend){
-    if(pi->nwrite - pi->nread < PIPESIZE)
+    if(PIPESIZE - (pi->nwrite - pi->nread) >= PIPE_BUF)
       r |= POLLOUT | POLLWRNORM;
     if(!pi->readopen)
       r |= POLLERR;

@@ -2141,8 +2141,13 @@ t_pollready(void)
   POLLCHECK(p[1], POLLOUT | POLLWRNORM, 1, POLLOUT | POLLWRNORM, "one byte in, write end");
   fillpipe(p[1]);
   POLLCHECK(p[1], POLLOUT, 0, 0, "full pipe");
-  CHECK(read(p[0], buf, 100) == 100, "read");
-  POLLCHECK(p[1], POLLOUT, 1, POLLOUT, "full pipe after a read");
+  // writable again once PIPE_BUF (512) bytes fit, as on Linux
+  CHECK(read(p[0], buf, 511) == 511, "read");
+  POLLCHECK(p[1], POLLOUT, 0, 0, "full pipe after 511 bytes read");
+  CHECK(read(p[0], buf, 1) == 1, "read");
+  POLLCHECK(p[1], POLLOUT, 1, POLLOUT, "full pipe after 512 bytes read");
+  CHECK(write(p[1], buf, 512) == 512, "a 512-byte non-blocking write after POLLOUT");
+  CHECK(read(p[0], buf, 600) == 600, "read");
   // several at once: a negative fd is ignored (revents 0), no events: nothing
   fds[0] = (struct pollfd){ p[0], POLLIN, 0x55 };
   fds[1] = (struct pollfd){ -1, POLLIN | POLLOUT, 0x55 };
@@ -2251,7 +2256,7 @@ t_pollwake(void)
   fillpipe(p[1]);
   if(fork() == 0){
     pause(5);
-    read(p[0], buf, 100);
+    read(p[0], buf, 600);
     pause(20);
     exit(0);       // closes the last read end
   }
