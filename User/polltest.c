@@ -5,6 +5,7 @@
 //   polltest accept PORT        a listener, then the accepted connection: data, EOF
 //   polltest connect ADDR PORT  a non-blocking connect: POLLOUT when it completes
 //   polltest refused ADDR PORT  the same to a closed port: POLLERR / POLLHUP
+//   polltest udp ADDR PORT      a datagram to a host echo server, poll for the answer
 //   polltest console            the console becomes readable when a line is typed
 //   polltest idle MS | spin MS  block in poll / busy-loop for MS (CPU use from the host)
 #include "kernel/types.h"
@@ -17,7 +18,7 @@
 
 static char buf[512];
 
-static void
+__attribute__((noreturn)) static void
 die(const char *what)
 {
   printf("polltest: %s: %s\n", what, strerror(errno));
@@ -112,6 +113,28 @@ connectnb(char *addr, int port, const char *what)
 }
 
 static void
+udp(char *addr, int port)
+{
+  struct sockaddr_in sa;
+  int fd, n;
+
+  memset(&sa, 0, sizeof(sa));
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  if(inet_pton(AF_INET, addr, &sa.sin_addr) != 1 || (fd = socket(AF_INET, SOCK_DGRAM, 0)) < 0)
+    die("udp socket");
+  polled("udp before sending", fd, POLLIN | POLLOUT, 0);
+  if(sendto(fd, "echo me", 7, 0, (struct sockaddr*)&sa, sizeof(sa)) != 7)
+    die("sendto");
+  polled("udp answer", fd, POLLIN, TIMEOUT_MS);
+  n = recv(fd, buf, sizeof(buf) - 1, 0);
+  buf[n > 0 ? n : 0] = 0;
+  printf("udp read %d: %s\n", n, buf);
+  polled("udp drained", fd, POLLIN, 0);
+  close(fd);
+}
+
+static void
 console(void)
 {
   int n;
@@ -163,6 +186,8 @@ main(int argc, char *argv[])
     close(fd);
   } else if(strcmp(mode, "refused") == 0 && argc == 4)
     close(connectnb(argv[2], atoi(argv[3]), "refused"));
+  else if(strcmp(mode, "udp") == 0 && argc == 4)
+    udp(argv[2], atoi(argv[3]));
   else if(strcmp(mode, "console") == 0)
     console();
   else if(strcmp(mode, "idle") == 0 && argc == 3)
@@ -171,7 +196,7 @@ main(int argc, char *argv[])
     spin(atoi(argv[2]));
   else {
     printf("usage: polltest time | accept PORT | connect ADDR PORT | refused ADDR PORT |"
-           " console | idle MS | spin MS\n");
+           " udp ADDR PORT | console | idle MS | spin MS\n");
     exit(1);
   }
   exit(0);

@@ -1,7 +1,7 @@
 """poll and clock_gettime (issue 12) against the host: the guest's wall clock
-against the host's, poll over TCP with a host peer (a listener becomes readable
-on connect, data, the peer's close, a non-blocking connect completing or being
-refused), the console, and the CPU a guest blocked in poll uses, measured from
+against the host's, poll over sockets with a host peer (a listener becomes
+readable on connect, data, the peer's close, a non-blocking connect completing or
+being refused, a UDP answer), the console, and the CPU a guest blocked in poll uses, measured from
 the host as QEMU's own CPU time (User/polltest.c is the guest side)."""
 import os, re, socket, threading, time
 from guest import booted, expect_in, _qemu_pids, TestFailure
@@ -99,14 +99,40 @@ def _guest_refused(g):
     expect_in(r"so_error 111\b", out, "SO_ERROR ECONNREFUSED")
 
 
-def test_poll_tcp_with_host_peer():
-    with booted("poll-tcp") as g:
+def _guest_udp(g):
+    """A datagram to a host echo server that answers after 0.3 s: the guest sleeps in
+    poll until the answer makes its socket readable."""
+    srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    srv.bind(("127.0.0.1", 0))
+    srv.settimeout(30)
+
+    def echo():
+        try:
+            data, peer = srv.recvfrom(64)
+            time.sleep(0.3)
+            srv.sendto(data, peer)
+        except OSError:
+            pass
+    t = threading.Thread(target=echo, daemon=True)
+    t.start()
+    out = g.run("polltest udp 10.0.2.2 %d" % srv.getsockname()[1], timeout=40)
+    t.join(5)
+    srv.close()
+    expect_in(r"udp before sending: poll 1 revents 0x4\b", out, "UDP: writable, nothing to read")
+    expect_in(r"udp answer: poll 1 revents 0x1\b", out, "UDP: the answer is readable")
+    expect_in(r"udp read 7: echo me", out, "UDP: the answer")
+    expect_in(r"udp drained: poll 0 revents 0x0\b", out, "UDP: drained")
+
+
+def test_poll_sockets_with_host_peer():
+    with booted("poll-sockets") as g:
         g.wait_for(r"lease after", timeout=15)
         _guest_accepts(g)
         _guest_connects(g)
         _guest_refused(g)
+        _guest_udp(g)
         g.poweroff()
-    return "accept, data, EOF, connect, refusal"
+    return "accept, data, EOF, connect, refusal, UDP"
 
 
 def _cpu_seconds(pids):
