@@ -12,6 +12,7 @@
 #include "riscv.h"
 #include "defs.h"
 #include "proc.h"
+#include "poll.h"
 
 #define CTRL(x)   ((x) - '@')
 #define BACKSPACE 0x100   // consputc: erase the previous character on screen
@@ -152,9 +153,24 @@ consoleintr(int c)
       // a line (or end of file) is complete: let read() have it.
       cons.w = cons.e;
       wakeup(&cons.r);
+      poll_notify();
     }
   }
   release(&cons.lock);
+}
+
+// poll: readable once read() has a line (or ^D) to return; output never
+// waits for long, so always writable.
+int
+consolepoll(void)
+{
+  int r = POLLOUT | POLLWRNORM;
+
+  acquire(&cons.lock);
+  if(cons.r != cons.w)
+    r |= POLLIN | POLLRDNORM;
+  release(&cons.lock);
+  return r;
 }
 
 void
@@ -165,4 +181,5 @@ consoleinit(void)
   uartinit();
   devsw[CONSOLE].read = consoleread;
   devsw[CONSOLE].write = consolewrite;
+  devsw[CONSOLE].poll = consolepoll;
 }

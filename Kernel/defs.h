@@ -25,10 +25,14 @@ void            bwrite(struct buf*);
 void            bpin(struct buf*);
 void            bunpin(struct buf*);
 
+// clock.c
+void            clockinit(void);
+
 // console.c
 void            consoleinit(void);
 void            consoleintr(int);
 void            consputc(int);
+int             consolepoll(void);
 
 // exec.c
 int             kexec(char*, char**);
@@ -90,11 +94,18 @@ void            log_write(struct buf*);
 void            begin_op(void);
 void            end_op(void);
 
+// poll.c
+void            pollinit(void);
+void            poll_notify(void);  // some file's readiness may have changed
+void            poll_tick(void);    // a clock tick: pollers whose timeout passed wake
+uint64          poll_scans(void);   // scans since boot (kstat KSTAT_POLLSCANS)
+
 // pipe.c
 int             pipealloc(struct file**, struct file**);
 void            pipeclose(struct pipe*, int);
 int             piperead(struct pipe*, uint64, int, int nonblock);
 int             pipewrite(struct pipe*, uint64, int, int nonblock);
+int             pipepoll(struct pipe*, int writeend);
 
 // printf.c
 int             printf(const char*, ...) __attribute__ ((format (printf, 1, 2)));

@@ -40,6 +40,7 @@ struct inode {
 struct devsw {
   int (*read)(int user_dst, uint64 dst, int n);
   int (*write)(int user_src, uint64 src, int n);
+  int (*poll)(void);   // POLL* bits ready now (kernel/poll.h); 0: always ready
 };
 
 extern struct devsw devsw[];

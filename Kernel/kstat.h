@@ -11,3 +11,4 @@
 #define KSTAT_COV_TOTAL  6   // kernel edges instrumented (coverage build; else -1)
 #define KSTAT_FREEBLOCKS 8   // free data blocks on the root file system
 #define KSTAT_FREEINODES 9   // free inodes on the root file system
+#define KSTAT_POLLSCANS 16   // descriptor scans poll has made since boot (each wakeup: one)

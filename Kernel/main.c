@@ -25,6 +25,8 @@ main(void)
     uart_paging_on();
     procinit();      // process table
     trapinit();
+    clockinit();     // the wall clock (Goldfish RTC)
+    pollinit();      // poll's wait queue
     trapinithart();  // kernel trap vector
     plicinit();      // interrupt controller
     plicinithart();

@@ -1,6 +1,7 @@
 // Physical memory layout of QEMU's virt machine, and the kernel's virtual layout.
 //
 // 00100000 -- test finisher (write 0x5555 to power off)
+// 00101000 -- Goldfish RTC (wall clock, nanoseconds since 1970)
 // 02000000 -- CLINT (mtime at +0xBFF8, 10 MHz; mtimecmp per hart at +0x4000)
 // 0C000000 -- PLIC
 // 10000000 -- uart0 (16550, irq 10)
@@ -20,6 +21,9 @@
 #define TESTFINISHER_PA 0x100000L
 #define TESTFINISHER DEVICE_VA(TESTFINISHER_PA)
 #define TESTFINISHER_POWEROFF 0x5555
+
+#define GOLDFISH_RTC_PA 0x101000L
+#define GOLDFISH_RTC DEVICE_VA(GOLDFISH_RTC_PA)
 
 #define CLINT 0x2000000L
 #define CLINT_MTIMECMP(hartid) (CLINT + 0x4000 + 8*(hartid))

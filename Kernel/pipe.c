@@ -1,7 +1,8 @@
-// Pipes: a 512-byte ring buffer between a read end and a write end.
+// Pipes: a 2048-byte ring buffer between a read end and a write end.
 // Readers sleep while the ring is empty and a writer remains; writers sleep
 // while it is full and a reader remains. A killed process stops waiting and
 // gets -1. With O_NONBLOCK (fcntl) nobody waits: -EAGAIN instead.
+// Every change a reader or writer could wait for also goes to poll (pipewake).
 
 #include "types.h"
 #include "riscv.h"
@@ -13,8 +14,15 @@
 #include "sleeplock.h"
 #include "file.h"
 #include "errnum.h"
+#include "poll.h"
 
-#define PIPESIZE 512
+// The ring is larger than PIPE_BUF, as on Linux, so that poll's POLLOUT can
+// promise that a write of PIPE_BUF bytes fits (a non-blocking one of that size
+// is all or nothing) while the ring still holds data. A power of two: nread and
+// nwrite are free-running counters taken modulo PIPESIZE. The pipe and its ring
+// share one page.
+#define PIPESIZE 2048
+#define PIPE_BUF 512   // POSIX's minimum: writes up to this size are never split
 
 struct pipe {
   struct spinlock lock;  // guards everything below
@@ -24,6 +32,14 @@ struct pipe {
   int readopen;          // read end still open
   int writeopen;         // write end still open
 };
+
+// Wake the readers (chan &pi->nread) or writers (&pi->nwrite), and pollers.
+static void
+pipewake(void *chan)
+{
+  wakeup(chan);
+  poll_notify();
+}
 
 // Create a pipe and two files for its ends. 0 on success, -1 if a file
 // or the memory could not be had (nothing is left allocated then).
@@ -69,10 +85,10 @@ pipeclose(struct pipe *pi, int writable)
   acquire(&pi->lock);
   if(writable){
     pi->writeopen = 0;
-    wakeup(&pi->nread);   // readers see end of file
+    pipewake(&pi->nread);   // readers see end of file
   } else {
     pi->readopen = 0;
-    wakeup(&pi->nwrite);  // writers see a broken pipe
+    pipewake(&pi->nwrite);  // writers see a broken pipe
   }
   if(pi->readopen == 0 && pi->writeopen == 0){
     release(&pi->lock);
@@ -94,9 +110,9 @@ pipewrite(struct pipe *pi, uint64 addr, int n, int nonblock)
   uint m, at;
 
   acquire(&pi->lock);
-  // POSIX: a nonblocking write of up to PIPESIZE (PIPE_BUF) bytes is whole or
+  // POSIX: a nonblocking write of up to PIPE_BUF bytes is whole or
   // nothing
-  if(nonblock && n <= PIPESIZE && pi->readopen && PIPESIZE - (pi->nwrite - pi->nread) < n){
+  if(nonblock && n <= PIPE_BUF && pi->readopen && PIPESIZE - (pi->nwrite - pi->nread) < n){
     release(&pi->lock);
     return -EAGAIN;
   }
@@ -106,7 +122,7 @@ pipewrite(struct pipe *pi, uint64 addr, int n, int nonblock)
       return -1;
     }
     if(pi->nwrite - pi->nread == PIPESIZE){
-      wakeup(&pi->nread);
+      pipewake(&pi->nread);
       if(nonblock){
         release(&pi->lock);
         return i > 0 ? i : -EAGAIN;
@@ -126,7 +142,7 @@ pipewrite(struct pipe *pi, uint64 addr, int n, int nonblock)
     pi->nwrite += m;
     i += m;
   }
-  wakeup(&pi->nread);
+  pipewake(&pi->nread);
   release(&pi->lock);
   return i > 0 ? i : -1;
 }
@@ -168,7 +184,32 @@ piperead(struct pipe *pi, uint64 addr, int n, int nonblock)
     pi->nread += m;
     i += m;
   }
-  wakeup(&pi->nwrite);
+  pipewake(&pi->nwrite);
   release(&pi->lock);
   return i;
+}
+
+// poll: the read end (writeend 0) is readable with data in the ring and hung
+// up once no writer is left; the write end is writable when PIPE_BUF bytes
+// fit (so a non-blocking writer never gets EAGAIN after POLLOUT) and in error
+// once no reader is left (a write would fail), as on Linux.
+int
+pipepoll(struct pipe *pi, int writeend)
+{
+  int r = 0;
+
+  acquire(&pi->lock);
+  if(writeend){
+    if(PIPESIZE - (pi->nwrite - pi->nread) >= PIPE_BUF)
+      r |= POLLOUT | POLLWRNORM;
+    if(!pi->readopen)
+      r |= POLLERR;
+  } else {
+    if(pi->nwrite != pi->nread)
+      r |= POLLIN | POLLRDNORM;
+    if(!pi->writeopen)
+      r |= POLLHUP;
+  }
+  release(&pi->lock);
+  return r;
 }

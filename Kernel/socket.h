@@ -55,6 +55,7 @@ int  sock_setopt(struct socket*, int level, int name, long value);
 int  sock_getopt(struct socket*, int level, int name, long *value);
 void sock_setnonblock(struct socket*, int on);
 void sock_release(struct socket*);
+int  sock_poll(struct socket*);   // POLL* bits ready now (kernel/poll.h)
 int  sock_info(int index, struct sock_info *out);
 void sock_memstats(struct lsock_memstats *out);
 

@@ -120,6 +120,9 @@ extern uint64 sys_setsockopt(void);
 extern uint64 sys_getsockopt(void);
 extern uint64 sys_netinfo(void);
 extern uint64 sys_fcntl(void);
+// clock.c, poll.c
+extern uint64 sys_clock_gettime(void);
+extern uint64 sys_poll(void);
 
 // Indexed by the numbers in syscall.h; a missing (0) entry is an unknown call.
 static uint64 (*syscalls[64])(void) = {
@@ -162,6 +165,8 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_getsockopt] = sys_getsockopt,
   [SYS_netinfo] = sys_netinfo,
   [SYS_fcntl] = sys_fcntl,
+  [SYS_clock_gettime] = sys_clock_gettime,
+  [SYS_poll] = sys_poll,
 };
 
 void

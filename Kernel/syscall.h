@@ -28,6 +28,7 @@
 #define SYS_kstat      23   // kernel statistics (free pages, ...) for tests
 #define SYS_waitpid    24   // wait for one child, or poll (WNOHANG)
 #define SYS_rename     25   // rename(old, new), atomic (one transaction)
+#define SYS_clock_gettime 26   // clock_gettime(clockid, struct timespec*): kernel/clock.h
 // network calls (sockets issue): 30 and up
 #define SYS_socket     30
 #define SYS_bind       31
@@ -43,3 +44,4 @@
 #define SYS_getsockopt 41
 #define SYS_netinfo    42
 #define SYS_fcntl      43
+#define SYS_poll       44   // poll(struct pollfd*, nfds, timeout_ms): kernel/poll.h

@@ -32,7 +32,14 @@
 void lsock_lock(void) { net_lock(); }
 void lsock_unlock(void) { net_unlock(); }
 void lsock_sleep(const void *chan) { net_sleep((void*)chan); }
-void lsock_wakeup(const void *chan) { wakeup((void*)chan); }
+// Every change the socket layer wakes sleepers for (data, FIN, a connection
+// to accept, a connect's outcome, acks, errors) is one poll may wait for.
+void
+lsock_wakeup(const void *chan)
+{
+  wakeup((void*)chan);
+  poll_notify();
+}
 uint64_t lsock_now_ms(void) { return uptime_ms(); }
 
 // trap.c wakes &ticks every tick: sleepers with a deadline use it as an alarm.

@@ -153,6 +153,8 @@ sys_kstat(void)
     return fs_freeblocks();
   case KSTAT_FREEINODES:
     return fs_freeinodes();
+  case KSTAT_POLLSCANS:
+    return poll_scans();
   }
   return -1;
 }

@@ -64,6 +64,7 @@ clockintr(void)
     ticks = r_time() / TICK_INTERVAL;
     wakeup(&ticks);
     release(&tickslock);
+    poll_tick();
     net_timer();
   }
 }

@@ -33,6 +33,7 @@ kvmmake(void)
 
   memset(kpt, 0, PGSIZE);
   kvmmap(kpt, TESTFINISHER, TESTFINISHER_PA, PGSIZE, PTE_R | PTE_W);
+  kvmmap(kpt, GOLDFISH_RTC, GOLDFISH_RTC_PA, PGSIZE, PTE_R | PTE_W);
   kvmmap(kpt, UART0, UART0_PA, PGSIZE, PTE_R | PTE_W);
   kvmmap(kpt, VIRTIO_MMIO_BASE, VIRTIO_MMIO_BASE_PA,
          VIRTIO_MMIO_SLOTS * VIRTIO_MMIO_STRIDE, PTE_R | PTE_W);

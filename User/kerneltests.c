@@ -13,6 +13,8 @@
 #include "kernel/memlayout.h"
 #include "kernel/elf.h"
 #include "kernel/kstat.h"
+#include "kernel/clock.h"
+#include "kernel/poll.h"
 #include "user/user.h"
 #include "user/socket.h"
 
@@ -2034,6 +2036,413 @@ t_socktimeouts(void)
   close(u);
 }
 
+// ---------------------------------------------------------------- time and poll
+
+#define MS 1000000L   // nanoseconds in a millisecond
+
+// Clock id's reading in nanoseconds, or fail.
+static long
+nsnow(int id)
+{
+  struct timespec ts;
+
+  CHECK(clock_gettime(id, &ts) == 0, "clock_gettime(%d): errno %d", id, errno);
+  CHECK(ts.tv_nsec >= 0 && ts.tv_nsec < 1000 * MS, "clock %d: tv_nsec %ld", id, ts.tv_nsec);
+  return ts.tv_sec * 1000 * MS + ts.tv_nsec;
+}
+
+// clock_gettime: CLOCK_MONOTONIC never goes back, has sub-tick resolution,
+// agrees with uptime(); CLOCK_REALTIME is a date after 2020 and moves with
+// it; bad clock ids and pointers are refused.
+static void
+t_clock(void)
+{
+  static const int badids[] = { -1, 2, 3, 7, 1000, 0x7fffffff, -0x7fffffff - 1 };
+  struct timespec ts;
+  long prev, now, m0, r0, dm, dr, ticks;
+  int finer = 0;
+
+  prev = nsnow(CLOCK_MONOTONIC);
+  for(int i = 0; i < 2000; i++){
+    now = nsnow(CLOCK_MONOTONIC);
+    CHECK(now >= prev, "CLOCK_MONOTONIC went back: %ld then %ld", prev, now);
+    if(now != prev && (now - prev) % (10 * MS) != 0)
+      finer = 1;
+    prev = now;
+  }
+  CHECK(finer, "CLOCK_MONOTONIC moves only in whole ticks");
+  ticks = uptime();
+  now = nsnow(CLOCK_MONOTONIC) / (10 * MS);
+  CHECK(now - ticks >= 0 && now - ticks <= 1, "CLOCK_MONOTONIC says tick %ld, uptime %ld", now, ticks);
+  r0 = nsnow(CLOCK_REALTIME) / (1000 * MS);
+  CHECK(r0 > 1577836800L && r0 < 4102444800L, "CLOCK_REALTIME %ld s is not 2020..2100", r0);
+  m0 = nsnow(CLOCK_MONOTONIC);
+  r0 = nsnow(CLOCK_REALTIME);
+  pause(20);
+  dm = nsnow(CLOCK_MONOTONIC) - m0;
+  dr = nsnow(CLOCK_REALTIME) - r0;
+  CHECK(dm >= 190 * MS && dm < 5000 * MS, "pause(20) took %ld ms of CLOCK_MONOTONIC", dm / MS);
+  CHECK(dr - dm < 500 * MS && dm - dr < 500 * MS,
+        "over one pause CLOCK_REALTIME moved %ld ms, CLOCK_MONOTONIC %ld ms", dr / MS, dm / MS);
+  for(int i = 0; i < sizeof(badids) / sizeof(badids[0]); i++)
+    CHECK(clock_gettime(badids[i], &ts) == -1 && errno == EINVAL, "clock id %d: errno %d",
+          badids[i], errno);
+  setbadaddrs();
+  for(int i = 0; i < NBAD; i++)
+    CHECK(clock_gettime(CLOCK_REALTIME, (void*)badaddrs[i]) == -1 && errno == EFAULT,
+          "clock_gettime into %p: errno %d", (void*)badaddrs[i], errno);
+  uint64 top = PGROUNDUP((uint64)sbrk(0));
+  CHECK(clock_gettime(CLOCK_MONOTONIC, (void*)(top - 8)) == -1 && errno == EFAULT,
+        "a timespec across the end of memory: errno %d", errno);
+}
+
+// poll of one descriptor: poll's result; its revents in *rev.
+static int
+poll1(int fd, int events, int timeout_ms, int *rev)
+{
+  struct pollfd p = { fd, events, 0x7777 };   // revents must be overwritten
+  int r = poll(&p, 1, timeout_ms);
+
+  *rev = p.revents;
+  return r;
+}
+
+// Fill a (nonblocking) pipe's write end to the last byte.
+static void
+fillpipe(int fd)
+{
+  CHECK(fcntl(fd, F_SETFL, O_NONBLOCK) == 0, "fcntl");
+  while(write(fd, buf, 64) == 64)
+    ;
+  while(write(fd, buf, 1) == 1)
+    ;
+  CHECK(errno == EAGAIN, "filling a pipe: errno %d", errno);
+}
+
+#define POLLCHECK(fd, ev, want_n, want_rev, what) do { int rev_, n_ = poll1(fd, ev, 0, &rev_); \
+  CHECK(n_ == (want_n) && rev_ == (want_rev), "%s: poll %d, revents %x (want %d, %x)", \
+        what, n_, rev_, want_n, want_rev); } while(0)
+
+// Readiness of pipes, files and descriptors that are not open, without waiting.
+static void
+t_pollready(void)
+{
+  struct pollfd fds[4] = {{0}};
+  int p[2], fd;
+
+  CHECK(pipe(p) == 0, "pipe");
+  POLLCHECK(p[0], POLLIN, 0, 0, "empty pipe");
+  POLLCHECK(p[1], POLLOUT, 1, POLLOUT, "empty pipe's write end");
+  POLLCHECK(p[1], POLLIN, 0, 0, "write end asked for POLLIN");
+  CHECK(write(p[1], "x", 1) == 1, "write");
+  POLLCHECK(p[0], POLLIN | POLLRDNORM, 1, POLLIN | POLLRDNORM, "one byte");
+  POLLCHECK(p[0], POLLRDNORM, 1, POLLRDNORM, "one byte, POLLRDNORM only");
+  POLLCHECK(p[0], POLLOUT, 0, 0, "read end asked for POLLOUT");
+  POLLCHECK(p[1], POLLOUT | POLLWRNORM, 1, POLLOUT | POLLWRNORM, "one byte in, write end");
+  fillpipe(p[1]);
+  POLLCHECK(p[1], POLLOUT, 0, 0, "full pipe");
+  // writable again once PIPE_BUF (512) bytes fit, as on Linux
+  CHECK(read(p[0], buf, 511) == 511, "read");
+  POLLCHECK(p[1], POLLOUT, 0, 0, "full pipe after 511 bytes read");
+  CHECK(read(p[0], buf, 1) == 1, "read");
+  POLLCHECK(p[1], POLLOUT, 1, POLLOUT, "full pipe after 512 bytes read");
+  CHECK(write(p[1], buf, 512) == 512, "a 512-byte non-blocking write after POLLOUT");
+  CHECK(read(p[0], buf, 600) == 600, "read");
+  // several at once: a negative fd is ignored (revents 0), no events: nothing
+  fds[0] = (struct pollfd){ p[0], POLLIN, 0x55 };
+  fds[1] = (struct pollfd){ -1, POLLIN | POLLOUT, 0x55 };
+  fds[2] = (struct pollfd){ p[1], POLLOUT, 0x55 };
+  fds[3] = (struct pollfd){ p[0], 0, 0x55 };
+  CHECK(poll(fds, 4, 0) == 2 && fds[0].revents == POLLIN && fds[1].revents == 0 &&
+        fds[2].revents == POLLOUT && fds[3].revents == 0, "four fds: %x %x %x %x",
+        fds[0].revents, fds[1].revents, fds[2].revents, fds[3].revents);
+  // no writer left: data and POLLHUP, then POLLHUP alone (asked or not)
+  close(p[1]);
+  POLLCHECK(p[0], POLLIN, 1, POLLIN | POLLHUP, "data, writer gone");
+  while(read(p[0], buf, sizeof(buf)) > 0)
+    ;
+  POLLCHECK(p[0], POLLIN, 1, POLLHUP, "drained, writer gone");
+  POLLCHECK(p[0], 0, 1, POLLHUP, "drained, writer gone, nothing asked");
+  close(p[0]);
+  // no reader left: the write end is writable and in error
+  CHECK(pipe(p) == 0, "pipe");
+  close(p[0]);
+  POLLCHECK(p[1], POLLOUT, 1, POLLOUT | POLLERR, "reader gone");
+  POLLCHECK(p[1], 0, 1, POLLERR, "reader gone, nothing asked");
+  // descriptors that are not open: POLLNVAL, counted, asked or not
+  POLLCHECK(p[0], POLLIN, 1, POLLNVAL, "closed fd");
+  close(p[1]);
+  POLLCHECK(NOFILE - 1, 0, 1, POLLNVAL, "fd NOFILE-1, never opened");
+  POLLCHECK(NOFILE, POLLIN, 1, POLLNVAL, "fd NOFILE");
+  POLLCHECK(1 << 30, POLLIN, 1, POLLNVAL, "fd 1<<30");
+  // files never block; the console is writable
+  writefile("ktpoll", 10, 1, 10);
+  CHECK((fd = open("ktpoll", O_RDWR)) >= 0, "open");
+  POLLCHECK(fd, POLLIN | POLLOUT, 1, POLLIN | POLLOUT, "a file");
+  close(fd);
+  unlink("ktpoll");
+  POLLCHECK(1, POLLOUT, 1, POLLOUT, "the console");
+}
+
+// Bad input: counts out of range, arrays the kernel cannot read or write.
+static void
+t_pollbad(void)
+{
+  static struct pollfd fds[POLL_NFDS_MAX + 1];
+  static const int badcounts[] = { POLL_NFDS_MAX + 1, -1, 1 << 30, 0x7fffffff, -0x7fffffff - 1 };
+
+  for(int i = 0; i <= POLL_NFDS_MAX; i++)
+    fds[i] = (struct pollfd){ -1, POLLIN, 0 };
+  CHECK(poll(fds, POLL_NFDS_MAX, 0) == 0, "%d ignored fds: errno %d", POLL_NFDS_MAX, errno);
+  for(int i = 0; i < sizeof(badcounts) / sizeof(badcounts[0]); i++)
+    CHECK(poll(fds, badcounts[i], -1) == -1 && errno == EINVAL, "nfds %d: errno %d",
+          badcounts[i], errno);
+  setbadaddrs();
+  for(int i = 0; i < NBAD; i++)
+    CHECK(poll((void*)badaddrs[i], 1, 0) == -1 && errno == EFAULT, "poll of %p: errno %d",
+          (void*)badaddrs[i], errno);
+  uint64 top = PGROUNDUP((uint64)sbrk(0));
+  CHECK(poll((void*)(top - sizeof(struct pollfd)), 2, 0) == -1 && errno == EFAULT,
+        "an array across the end of memory: errno %d", errno);
+  CHECK(poll((void*)KERNADDR, 0, 0) == 0, "nfds 0 with a bad array: errno %d", errno);
+}
+
+// Wake-ups: a poller asleep on an empty pipe wakes when data comes (prints
+// the latency, write to poll's return, by CLOCK_MONOTONIC), when the last
+// writer goes; one asleep on a full pipe when a reader makes room, or goes.
+static void
+t_pollwake(void)
+{
+  enum { ROUNDS = 21 };
+  long lat[ROUNDS], t, now;
+  int p[2], rev, n;
+
+  CHECK(pipe(p) == 0, "pipe");
+  for(int i = 0; i < ROUNDS; i++){
+    if(fork() == 0){
+      pause(2);    // the parent is asleep in poll by now
+      t = nsnow(CLOCK_MONOTONIC);
+      write(p[1], &t, sizeof(t));
+      exit(0);
+    }
+    // 5 s: a lost wakeup fails the test instead of hanging it (pollkill
+    // has polls that wait for ever)
+    n = poll1(p[0], POLLIN, 5000, &rev);
+    CHECK(n == 1 && rev == POLLIN, "data: %d, %x", n, rev);
+    now = nsnow(CLOCK_MONOTONIC);
+    CHECK(read(p[0], &t, sizeof(t)) == sizeof(t), "read");
+    lat[i] = now - t;
+    wait(0);
+  }
+  for(int i = 0; i < ROUNDS; i++)   // sort, for the median
+    for(int j = i + 1; j < ROUNDS; j++)
+      if(lat[j] < lat[i]){
+        t = lat[i];
+        lat[i] = lat[j];
+        lat[j] = t;
+      }
+  printf("  poll wakeup latency on a pipe (%d rounds): min %ld us, median %ld us, max %ld us\n",
+         ROUNDS, lat[0] / 1000, lat[ROUNDS / 2] / 1000, lat[ROUNDS - 1] / 1000);
+  CHECK(lat[ROUNDS / 2] < 100 * MS, "median wakeup latency %ld us", lat[ROUNDS / 2] / 1000);
+  if(fork() == 0){
+    pause(5);
+    exit(0);       // closes the last write end
+  }
+  close(p[1]);
+  CHECK((n = poll1(p[0], POLLIN, 5000, &rev)) == 1 && rev == POLLHUP, "writer gone: %d, %x", n, rev);
+  wait(0);
+  close(p[0]);
+  CHECK(pipe(p) == 0, "pipe");
+  fillpipe(p[1]);
+  if(fork() == 0){
+    pause(5);
+    read(p[0], buf, 600);
+    pause(20);
+    exit(0);       // closes the last read end
+  }
+  close(p[0]);
+  CHECK((n = poll1(p[1], POLLOUT, 5000, &rev)) == 1 && rev == POLLOUT, "room made: %d, %x", n, rev);
+  fillpipe(p[1]);
+  CHECK((n = poll1(p[1], POLLOUT, 5000, &rev)) == 1 && rev == POLLERR, "reader gone: %d, %x", n, rev);
+  wait(0);
+  close(p[1]);
+}
+
+// Timeouts: 0 returns at once, positive ones wait that long (the tick is 10
+// ms), nfds 0 is a sleep. While blocked, poll sleeps: a 2 s wait scans its
+// descriptors a few times (kstat KSTAT_POLLSCANS), not thousands.
+static void
+t_polltimeout(void)
+{
+  static const int waits[] = { 1, 30, 250 };
+  long t0, el, scans;
+  int p[2], rev, n;
+
+  CHECK(pipe(p) == 0, "pipe");
+  t0 = nsnow(CLOCK_MONOTONIC);
+  CHECK(poll1(p[0], POLLIN, 0, &rev) == 0 && rev == 0, "timeout 0");
+  el = nsnow(CLOCK_MONOTONIC) - t0;
+  CHECK(el < 50 * MS, "timeout 0 took %ld ms", el / MS);
+  for(int i = 0; i < sizeof(waits) / sizeof(waits[0]); i++){
+    t0 = nsnow(CLOCK_MONOTONIC);
+    CHECK((n = poll1(p[0], POLLIN, waits[i], &rev)) == 0 && rev == 0, "timeout %d: %d, %x",
+          waits[i], n, rev);
+    el = nsnow(CLOCK_MONOTONIC) - t0;
+    CHECK(el >= (waits[i] - 1) * MS && el < (waits[i] + 500) * MS,
+          "timeout %d ms took %ld ms", waits[i], el / MS);
+  }
+  t0 = nsnow(CLOCK_MONOTONIC);
+  CHECK(poll(0, 0, 100) == 0, "nfds 0, timeout 100: errno %d", errno);
+  el = nsnow(CLOCK_MONOTONIC) - t0;
+  CHECK(el >= 99 * MS && el < 600 * MS, "poll(0, 0, 100) took %ld ms", el / MS);
+  scans = kstat(KSTAT_POLLSCANS);
+  t0 = nsnow(CLOCK_MONOTONIC);
+  CHECK(poll1(p[0], POLLIN, 2000, &rev) == 0, "2 s timeout");
+  el = nsnow(CLOCK_MONOTONIC) - t0;
+  scans = kstat(KSTAT_POLLSCANS) - scans;
+  printf("  a poll blocked for %ld ms scanned its descriptors %ld times\n", el / MS, scans);
+  CHECK(el >= 1999 * MS && el < 3000 * MS, "2 s timeout took %ld ms", el / MS);
+  CHECK(scans >= 2 && scans <= 10, "%ld scans in a 2 s poll", scans);
+  close(p[0]);
+  close(p[1]);
+}
+
+static void
+pollidle(int fd)
+{
+  struct pollfd p = { fd, POLLIN, 0 };
+
+  poll(&p, 1, -1);
+}
+
+static void
+polltimed(int fd)
+{
+  struct pollfd p = { fd, POLLIN, 0 };
+
+  poll(&p, 1, 3600 * 1000);
+}
+
+static void
+pollnothing(int fd)
+{
+  poll(0, 0, -1);
+}
+
+// A kill ends a poll however it waits (the kill race of t_killrace).
+static void
+t_pollkill(void)
+{
+  int p[2];
+
+  CHECK(pipe(p) == 0, "pipe");
+  killrace(pollidle, p[0], "poll of an empty pipe");
+  killrace(polltimed, p[0], "poll of an empty pipe with an hour's timeout");
+  killrace(pollnothing, 0, "poll of no descriptors for ever");
+  close(p[0]);
+  close(p[1]);
+}
+
+// Sockets without a peer (the rest is Tests/integration/test_poll.py): a new
+// TCP socket is writable and hung up (Linux too), a listener with nobody
+// connecting is not readable, a UDP socket is writable and not readable.
+static void
+t_pollsock(void)
+{
+  int t, l, u;
+
+  CHECK((t = socket(AF_INET, SOCK_STREAM, 0)) >= 0, "socket");
+  POLLCHECK(t, POLLIN | POLLOUT, 1, POLLOUT | POLLHUP, "a new TCP socket");
+  l = boundsock(SOCK_STREAM, 7404);
+  CHECK(listen(l, 4) == 0, "listen");
+  POLLCHECK(l, POLLIN | POLLOUT, 0, 0, "a listener");
+  u = boundsock(SOCK_DGRAM, 7405);
+  POLLCHECK(u, POLLIN | POLLOUT, 1, POLLOUT, "a UDP socket");
+  close(t);
+  close(l);
+  close(u);
+}
+
+// A fd that may be anything: open (pipe ends, a file, sockets, the console),
+// closed, negative or far past the table.
+static int
+randomfd(int *fds, int nfds)
+{
+  static const int odd[] = { -1, -2, -0x7fffffff - 1, NOFILE, NOFILE + 1, 99, 1 << 30 };
+
+  switch(rnd() % 4){
+  case 0: return odd[rnd() % (sizeof(odd) / sizeof(odd[0]))];
+  case 1: return rnd() % (NOFILE + 2);
+  default: return fds[rnd() % nfds];
+  }
+}
+
+// Check one poll result against its array: every revents within what was
+// asked (plus the unasked bits), 0 for a negative fd, POLLNVAL past the
+// table, and the count of non-zero revents returned.
+static void
+checkpoll(struct pollfd *fds, int nfds, int r, int round)
+{
+  int ready = 0;
+
+  for(int i = 0; i < nfds; i++){
+    int rev = fds[i].revents & 0xffff, allowed = fds[i].events | POLLERR | POLLHUP | POLLNVAL;
+    CHECK((rev & ~allowed) == 0, "round %d: fd %d events %x got revents %x", round, fds[i].fd,
+          fds[i].events, rev);
+    CHECK(fds[i].fd >= 0 || rev == 0, "round %d: negative fd %d got %x", round, fds[i].fd, rev);
+    CHECK(fds[i].fd < NOFILE || rev == POLLNVAL, "round %d: fd %d got %x", round, fds[i].fd, rev);
+    if(rev)
+      ready++;
+  }
+  CHECK(r == ready, "round %d: poll returned %d, %d revents set", round, r, ready);
+}
+
+// Random poll calls: counts in and out of range, arrays of random
+// descriptors and events, good and bad array addresses, short timeouts.
+// Every call must return a valid count or EINVAL / EFAULT, never hang.
+static void
+t_pollrandom(void)
+{
+  static struct pollfd fds[POLL_NFDS_MAX + 8];
+  int fdset[8], p[2], q[2], nopen = 0, r, nfds;
+  struct pollfd *arr;
+
+  seed = 0x9e3779b97f4a7c15UL;
+  setbadaddrs();
+  CHECK(pipe(p) == 0 && pipe(q) == 0, "pipe");
+  write(q[1], "x", 1);
+  close(q[1]);                        // q[0]: data, then end of file
+  writefile("ktpr", 10, 3, 10);
+  fdset[nopen++] = p[0];
+  fdset[nopen++] = p[1];
+  fdset[nopen++] = q[0];
+  fdset[nopen++] = 0;
+  CHECK((fdset[nopen++] = open("ktpr", O_RDONLY)) >= 0, "open");
+  fdset[nopen++] = boundsock(SOCK_DGRAM, 7406);
+  CHECK((fdset[nopen++] = socket(AF_INET, SOCK_STREAM, 0)) >= 0, "socket");
+  for(int round = 0; round < 3000; round++){
+    nfds = rnd() % 8 == 0 ? (int)rnd() - (1 << 30) : rnd() % (POLL_NFDS_MAX + 4);
+    for(int i = 0; i < POLL_NFDS_MAX + 8; i++)
+      fds[i] = (struct pollfd){ randomfd(fdset, nopen), rnd(), rnd() };
+    arr = rnd() % 10 == 0 ? (struct pollfd*)badaddrs[rnd() % NBAD] : fds;
+    r = poll(arr, nfds, rnd() % 50 == 0 ? 1 + rnd() % 3 : 0);
+    if(nfds < 0 || nfds > POLL_NFDS_MAX){
+      CHECK(r == -1 && errno == EINVAL, "round %d: nfds %d: %d errno %d", round, nfds, r, errno);
+    } else if(arr != fds){
+      CHECK((r == -1 && errno == EFAULT) || nfds == 0, "round %d: array %p: %d errno %d",
+            round, arr, r, errno);
+    } else {
+      CHECK(r >= 0, "round %d: %d fds: errno %d", round, nfds, errno);
+      checkpoll(fds, nfds, r, round);
+    }
+  }
+  for(int i = 0; i < nopen; i++)
+    if(fdset[i] > 2)
+      close(fdset[i]);
+  close(q[0]);
+  unlink("ktpr");
+}
+
 // ---------------------------------------------------------------- the runner
 
 struct test {
@@ -2090,6 +2499,14 @@ struct test {
   { "socktimeouts", t_socktimeouts },
   { "pipenonblock", t_pipenonblock },
   { "truncrace", t_truncrace },
+  { "clock", t_clock },
+  { "pollready", t_pollready },
+  { "pollbad", t_pollbad },
+  { "pollwake", t_pollwake },
+  { "polltimeout", t_polltimeout },
+  { "pollkill", t_pollkill },
+  { "pollsock", t_pollsock },
+  { "pollrandom", t_pollrandom },
   { 0, 0 },
 };
 

@@ -1070,7 +1070,7 @@ mayblock(int fd, int write, long n, int flags)
   if(k == K_PIPER && !write)
     return inpipe <= 0 && pipeend(o->pipe, K_PIPEW);
   if(k == K_PIPEW && write)
-    return len > 0 && len > 512 - inpipe && pipeend(o->pipe, K_PIPER);
+    return len > 0 && len > 2048 - inpipe && pipeend(o->pipe, K_PIPER);   // PIPESIZE, Kernel/pipe.c
   if(k < K_TCP || o->nonblock || (flags & MSG_DONTWAIT))
     return 0;
   if(write)

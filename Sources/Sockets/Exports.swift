@@ -324,6 +324,13 @@ public func sock_release(_ h: Handle) {
   }
 }
 
+/// What the socket is ready for now: POLL* bits (Kernel/poll.h), see Poll.swift.
+@_cdecl("sock_poll")
+public func sock_poll(_ h: Handle) -> Int32 {
+  let s = socket(h)
+  return call { () throws(SocketError) -> Int32 in s.pollEvents.rawValue }
+}
+
 /// Slot index of the table, for netstat: 1 if in use, 0 if free, -EINVAL past the end.
 @_cdecl("sock_info")
 public func sock_info(_ index: Int32, _ out: UnsafeMutablePointer<sock_info>) -> Int32 {

@@ -39,3 +39,6 @@ SYSCALL poweroff, SYS_poweroff
 SYSCALL kstat, SYS_kstat
 SYSCALL waitpid, SYS_waitpid
 SYSCALL rename, SYS_rename
+# poll and clock_gettime return -errno; User/lib/clockpoll.c sets errno.
+SYSCALL __sys_clock_gettime, SYS_clock_gettime
+SYSCALL __sys_poll, SYS_poll

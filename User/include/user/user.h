@@ -7,6 +7,8 @@
 #include <stdarg.h>
 
 struct stat;
+struct timespec;   // kernel/clock.h
+struct pollfd;     // kernel/poll.h
 
 // sys_sbrk's second argument: map the pages now, or only when first touched.
 #ifndef SBRK_EAGER
@@ -49,6 +51,9 @@ int poweroff(void);      // power the machine off; returns only on failure
 long kstat(int);         // kernel statistics, selectors in kernel/kstat.h
 int waitpid(int pid, int *status, int options);   // pid -1: any child
 int rename(const char*, const char*);             // atomic; replaces a file or empty directory
+// These two return -1 with errno set (user/socket.h declares errno).
+int clock_gettime(int clockid, struct timespec*);  // kernel/clock.h
+int poll(struct pollfd*, int nfds, int timeout_ms); // kernel/poll.h; timeout < 0: for ever
 
 // (the socket calls, numbers 30 and up, are declared in a later section)
 
