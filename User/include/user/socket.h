@@ -42,47 +42,9 @@ struct timeval {
 };
 #endif
 
-#define AF_UNSPEC       0
-#define AF_INET         2
-#define PF_INET         AF_INET
-#define SOCK_STREAM     1
-#define SOCK_DGRAM      2
-#define SOCK_RAW        3         // with IPPROTO_ICMP: send ICMP messages, receive
-                                  // whole IPv4 packets (IP header first)
-#define SOCK_NONBLOCK   0x800
-#define SOCK_CLOEXEC    0x80000
-#define IPPROTO_IP      0
-#define IPPROTO_ICMP    1
-#define IPPROTO_TCP     6
-#define IPPROTO_UDP     17
-
-#define INADDR_ANY       ((in_addr_t)0x00000000)
-#define INADDR_LOOPBACK  ((in_addr_t)0x7f000001)   // host order: use htonl
-#define INADDR_BROADCAST ((in_addr_t)0xffffffff)
-#define INADDR_NONE      ((in_addr_t)0xffffffff)
-#define INET_ADDRSTRLEN  16
-
-// socket options
-#define SOL_SOCKET      1
-#define SO_REUSEADDR    2
-#define SO_TYPE         3
-#define SO_ERROR        4
-#define SO_SNDBUF       7
-#define SO_RCVBUF       8
-#define SO_KEEPALIVE    9
-#define SO_RCVTIMEO     20        // struct timeval (or an int of milliseconds)
-#define SO_SNDTIMEO     21        // also bounds connect()
-#define TCP_NODELAY     1         // level IPPROTO_TCP
-
-// send/recv flags
-#define MSG_PEEK        0x2
-#define MSG_DONTWAIT    0x40
-#define MSG_NOSIGNAL    0x4000    // accepted; there are no signals
-
-// shutdown
-#define SHUT_RD         0
-#define SHUT_WR         1
-#define SHUT_RDWR       2
+// AF_, SOCK_, IPPROTO_, SOL_/SO_, TCP_NODELAY, MSG_, SHUT_, INADDR_ numbers:
+// one definition for the kernel and both user worlds
+#include "kernel/sockabi.h"
 
 // fcntl
 #define F_GETFD         1
