@@ -120,6 +120,10 @@ extern uint64 sys_setsockopt(void);
 extern uint64 sys_getsockopt(void);
 extern uint64 sys_netinfo(void);
 extern uint64 sys_fcntl(void);
+extern uint64 sys_lseek(void);
+extern uint64 sys_dup3(void);
+extern uint64 sys_pread(void);
+extern uint64 sys_pwrite(void);
 
 // Indexed by the numbers in syscall.h; a missing (0) entry is an unknown call.
 static uint64 (*syscalls[64])(void) = {
@@ -162,6 +166,10 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_getsockopt] = sys_getsockopt,
   [SYS_netinfo] = sys_netinfo,
   [SYS_fcntl] = sys_fcntl,
+  [SYS_lseek]    = sys_lseek,
+  [SYS_dup3]     = sys_dup3,
+  [SYS_pread]    = sys_pread,
+  [SYS_pwrite]   = sys_pwrite,
 };
 
 void

@@ -43,3 +43,8 @@
 #define SYS_getsockopt 41
 #define SYS_netinfo    42
 #define SYS_fcntl      43
+// POSIX file calls (Kernel/sysposix.c): 45..49; they return -errno
+#define SYS_lseek      45
+#define SYS_dup3       46
+#define SYS_pread      47
+#define SYS_pwrite     48

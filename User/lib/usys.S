@@ -39,3 +39,7 @@ SYSCALL poweroff, SYS_poweroff
 SYSCALL kstat, SYS_kstat
 SYSCALL waitpid, SYS_waitpid
 SYSCALL rename, SYS_rename
+SYSCALL lseek, SYS_lseek
+SYSCALL dup3, SYS_dup3
+SYSCALL pread, SYS_pread
+SYSCALL pwrite, SYS_pwrite

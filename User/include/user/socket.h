@@ -8,31 +8,10 @@
 //   #include "kernel/types.h"
 //   #include "user/user.h"
 //   #include "user/socket.h"
-// (read() and write() work on sockets too; they return the negative error
-// number directly.)
+// (read() and write() work on sockets too, with the same -1 and errno.)
+// POSIX programs use <sys/socket.h> etc. instead (docs/posix.md).
 #pragma once
-#include <stdint.h>
-
-typedef unsigned int socklen_t;
-typedef unsigned short sa_family_t;
-typedef uint16_t in_port_t;
-typedef uint32_t in_addr_t;
-
-struct in_addr {
-  in_addr_t s_addr;           // network byte order
-};
-
-struct sockaddr {
-  sa_family_t sa_family;
-  char sa_data[14];
-};
-
-struct sockaddr_in {
-  sa_family_t sin_family;     // AF_INET
-  in_port_t sin_port;         // network byte order
-  struct in_addr sin_addr;
-  unsigned char sin_zero[8];
-};
+#include "user/sockaddr.h"   // socklen_t, struct sockaddr, sockaddr_in, ...
 
 #ifndef _STRUCT_TIMEVAL
 #define _STRUCT_TIMEVAL

@@ -49,6 +49,11 @@ int poweroff(void);      // power the machine off; returns only on failure
 long kstat(int);         // kernel statistics, selectors in kernel/kstat.h
 int waitpid(int pid, int *status, int options);   // pid -1: any child
 int rename(const char*, const char*);             // atomic; replaces a file or empty directory
+// POSIX file calls (45..48): these return -errno (kernel/errnum.h) on failure.
+long lseek(int fd, long offset, int whence);      // whence 0 set, 1 cur, 2 end
+int dup3(int oldfd, int newfd, int flags);        // flags 0 or O_CLOEXEC (ignored)
+long pread(int fd, void *buf, int n, long offset);
+long pwrite(int fd, const void *buf, int n, long offset);
 
 // (the socket calls, numbers 30 and up, are declared in a later section)
 
