@@ -36,6 +36,7 @@ TOOLBIN ?= $(or $(dir $(shell command -v swiftc 2>/dev/null)),/opt/swift/usr/bin
 CLANG := $(TOOLBIN)clang
 LD := $(TOOLBIN)ld.lld
 OBJDUMP := $(TOOLBIN)llvm-objdump
+AR := $(TOOLBIN)llvm-ar
 SWIFTC := $(TOOLBIN)swiftc
 HOSTCC ?= cc
 RESDIR := $(shell $(CLANG) -print-resource-dir)
@@ -231,6 +232,81 @@ $(BUILD)/user/_%: $(BUILD)/obj/user/%.o $(ULIB_OBJS) User/user.ld
 	@echo "  LD     $@"
 	$(Q)$(LD) $(LDFLAGS) -T User/user.ld -o $@ $< $(ULIB_OBJS)
 
+# --- posix: begin
+# POSIX programs: each User/posix/NAME.c is a program written for POSIX and
+# BSD sockets, with its own standard #include lines, built against Debian's
+# picolibc (installed by tools/setup.sh posix on first use) and the project's
+# POSIX layer (User/posix/include: the headers picolibc lacks; User/posix/lib:
+# crt0, the system calls, sockets, the resolver). It lands in fs.img as NAME,
+# beside the xv6-style programs of User/*.c. See docs/posix.md.
+PICOLIBC := /usr/lib/picolibc/riscv64-unknown-elf
+# picolibc's multilib for the user programs' -march=rv64imac -mabi=lp64.
+PICOLIBC_LIB := $(PICOLIBC)/lib/rv64imac/lp64
+PICOLIBC_STAMP := $(PICOLIBC_LIB)/libc.a
+# GCC's runtime helpers (soft float, __riscv_save_*) that picolibc's objects
+# call: from the same multilib of gcc-riscv64-unknown-elf, which Debian's
+# picolibc package depends on. Looked up when linking (it appears on install).
+LIBGCC = $(firstword $(wildcard /usr/lib/gcc/riscv64-unknown-elf/*/rv64imac/lp64/libgcc.a))
+
+# Our headers first (they replace picolibc's <arpa/inet.h>), then picolibc's,
+# then the compiler's (stddef.h, stdarg.h). No -ffreestanding: this is hosted C.
+PCFLAGS := $(RVFLAGS) -nostdinc -isystem User/posix/include -isystem $(PICOLIBC)/include \
+           -isystem $(RESDIR)/include -I User/include -I $(BUILD)/include \
+           -Wno-nonportable-include-path -O2 -Wall -ggdb -gdwarf-4 -fno-common -fno-pie \
+           -ffunction-sections -fdata-sections -MD -MP
+# The layer itself: warnings are errors; XV6NET_POSIX selects the POSIX side
+# of the user library files both worlds share (User/lib/inet.c, resolv.c).
+POSIX_LIB_CFLAGS := $(PCFLAGS) -Werror -DXV6NET_POSIX -I User/posix/lib
+POSIX_SHARED := inet resolv
+POSIX_LIB_SRC := $(filter-out User/posix/lib/crt0.S,$(wildcard User/posix/lib/*.c User/posix/lib/*.S))
+POSIX_LIB_OBJS := $(patsubst User/posix/lib/%,$(BUILD)/obj/posix/lib/%.o,$(basename $(POSIX_LIB_SRC))) \
+                  $(patsubst %,$(BUILD)/obj/posix/lib/shared_%.o,$(POSIX_SHARED))
+POSIX_CRT0 := $(BUILD)/obj/posix/lib/crt0.o
+POSIX_LIBA := $(BUILD)/posix/libposix.a
+POSIX_NAMES := $(basename $(notdir $(wildcard User/posix/*.c)))
+POSIX_PROGS := $(patsubst %,$(BUILD)/user/_%,$(POSIX_NAMES))
+ifneq ($(filter $(UPROG_NAMES),$(POSIX_NAMES)),)
+$(error User/posix/ and User/ both have $(filter $(UPROG_NAMES),$(POSIX_NAMES)): one name in fs.img each)
+endif
+
+$(PICOLIBC_STAMP):
+	tools/setup.sh posix
+
+$(BUILD)/obj/posix/lib/%.o: User/posix/lib/%.c | $(BUILD)/include/kernel $(PICOLIBC_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(POSIX_LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/posix/lib/%.o: User/posix/lib/%.S | $(BUILD)/include/kernel
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(POSIX_LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/posix/lib/shared_%.o: User/lib/%.c | $(BUILD)/include/kernel $(PICOLIBC_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(POSIX_LIB_CFLAGS) -c $< -o $@
+
+$(POSIX_LIBA): $(POSIX_LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  AR     $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/obj/posix/%.o: User/posix/%.c | $(BUILD)/include/kernel $(PICOLIBC_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(PCFLAGS) -c $< -o $@
+
+# The group: picolibc calls back into the layer (read, write, sbrk, _exit).
+$(POSIX_PROGS): $(BUILD)/user/_%: $(BUILD)/obj/posix/%.o $(POSIX_CRT0) $(POSIX_LIBA) User/posix/posix.ld
+	@mkdir -p $(@D)
+	@echo "  LD     $@"
+	$(Q)$(LD) $(LDFLAGS) -T User/posix/posix.ld --gc-sections -o $@ $(POSIX_CRT0) $< \
+	    --start-group $(POSIX_LIBA) $(PICOLIBC_LIB)/libc.a $(LIBGCC) --end-group
+
+-include $(wildcard $(BUILD)/obj/posix/*.d $(BUILD)/obj/posix/lib/*.d)
+# --- posix: end
+
 # ---------------------------------------------------------------- file system image
 $(BUILD)/mkfs: tools/mkfs.c Kernel/fs.h Kernel/param.h
 	@mkdir -p $(@D)
@@ -250,8 +326,8 @@ $(BUILD)/www/big.bin: tools/genfile.py
 	@echo "  GEN    $@"
 	$(Q)python3 tools/genfile.py $@ 1048576
 
-FS_CONTENTS := README.md $(UPROGS) $(WWW_FILES) $(BUILD)/www/big.bin
-FS_ARGS := README.md $(UPROGS) $(foreach f,$(WWW_FILES),$(f)=$(f)) www/big.bin=$(BUILD)/www/big.bin
+FS_CONTENTS := README.md $(UPROGS) $(POSIX_PROGS) $(WWW_FILES) $(BUILD)/www/big.bin
+FS_ARGS := README.md $(UPROGS) $(POSIX_PROGS) $(foreach f,$(WWW_FILES),$(f)=$(f)) www/big.bin=$(BUILD)/www/big.bin
 
 $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 	@echo "  MKFS   $@"

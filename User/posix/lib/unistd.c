@@ -1,0 +1,274 @@
+// unistd.c: the file and process calls of <unistd.h>, <fcntl.h>,
+// <sys/stat.h> and <sys/wait.h> over the kernel's, as picolibc expects
+// them: -1 and errno on failure.
+//
+// xv6's own calls answer a bare -1 on failure; for those the reason is
+// worked out afterwards (an fd that fstat/fcntl refuses is EBADF, a path
+// stat cannot find is ENOENT, ...). The newer calls (lseek, dup3, pread,
+// pwrite, sockets) return -errno, mapped by name in errmap.c.
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "calls.h"
+#include "kflags.h"
+
+// The kernel's struct stat, renamed: picolibc's is a different structure.
+#include "kernel/types.h"
+#define stat kstat
+#include "kernel/stat.h"
+#undef stat
+#include "kernel/fs.h"         // BSIZE
+#include "kernel/param.h"      // MAXARG, TICK_HZ
+
+// Is fd an open descriptor? (fcntl answers for every kind of file.)
+static int
+fd_open(int fd)
+{
+  return __xv6_fcntl(fd, F_GETFL, 0) >= 0;
+}
+
+// errno for a read or write that got xv6's bare -1.
+static ssize_t
+io_error(int fd, int writing)
+{
+  struct kstat st;
+  int fl = __xv6_fcntl(fd, F_GETFL, 0);
+
+  if(fl < 0 || (fl & O_ACCMODE) == (writing ? O_RDONLY : O_WRONLY))
+    errno = EBADF;
+  else if(writing && __xv6_fstat(fd, &st) < 0)
+    errno = EPIPE;       // not a file or device: a pipe with no reader left
+  else
+    errno = EIO;         // the disk, or a bad buffer address
+  return -1;
+}
+
+ssize_t
+read(int fd, void *buf, size_t n)
+{
+  int r = __xv6_read(fd, buf, n > INT32_MAX ? INT32_MAX : n);
+
+  return r == -1 ? io_error(fd, 0) : __xv6_ret(r);
+}
+
+ssize_t
+write(int fd, const void *buf, size_t n)
+{
+  int r = __xv6_write(fd, buf, n > INT32_MAX ? INT32_MAX : n);
+
+  return r == -1 ? io_error(fd, 1) : __xv6_ret(r);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+  return __xv6_ret(__xv6_pread(fd, buf, n > INT32_MAX ? INT32_MAX : n, off));
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+  return __xv6_ret(__xv6_pwrite(fd, buf, n > INT32_MAX ? INT32_MAX : n, off));
+}
+
+off_t lseek(int fd, off_t off, int whence) { return __xv6_ret(__xv6_lseek(fd, off, whence)); }
+int dup3(int oldfd, int newfd, int flags) { return __xv6_ret(__xv6_dup3(oldfd, newfd, flags)); }
+
+int
+dup2(int oldfd, int newfd)
+{
+  if(oldfd == newfd){       // dup3 refuses this; dup2 checks oldfd and is done
+    if(!fd_open(oldfd)){
+      errno = EBADF;
+      return -1;
+    }
+    return newfd;
+  }
+  return dup3(oldfd, newfd, 0);
+}
+
+int
+dup(int fd)
+{
+  int r = __xv6_dup(fd);
+
+  if(r < 0)
+    errno = fd_open(fd) ? EMFILE : EBADF;
+  return r < 0 ? -1 : r;
+}
+
+int
+close(int fd)
+{
+  if(__xv6_close(fd) < 0){
+    errno = EBADF;
+    return -1;
+  }
+  return 0;
+}
+
+// picolibc's O_ bits onto the kernel's; flags the kernel has no use for
+// (O_NOCTTY, O_CLOEXEC, O_SYNC, ...) are dropped.
+static int
+kernel_oflags(int flags)
+{
+  const struct kflags *k = &__xv6_kflags;
+  int acc = flags & O_ACCMODE, kf;
+
+  kf = acc == O_WRONLY ? k->wronly : acc == O_RDWR ? k->rdwr : k->rdonly;
+  if(flags & O_CREAT) kf |= k->create;
+  if(flags & O_TRUNC) kf |= k->trunc;
+  if(flags & O_APPEND) kf |= k->append;
+  if(flags & O_EXCL) kf |= k->excl;
+  return kf;
+}
+
+// open(path, flags[, mode]): the file system keeps no permissions, so the
+// mode is accepted and not stored.
+int
+open(const char *path, int flags, ...)
+{
+  struct stat st;
+  int fd;
+
+  if((fd = __xv6_open(path, kernel_oflags(flags))) >= 0){
+    if(flags & O_NONBLOCK)
+      __xv6_fcntl(fd, F_SETFL, __xv6_kflags.nonblock);
+    return fd;
+  }
+  if(stat(path, &st) < 0)
+    errno = ENOENT;
+  else if((flags & O_CREAT) && (flags & O_EXCL))
+    errno = EEXIST;
+  else if(S_ISDIR(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY)
+    errno = EISDIR;
+  else
+    errno = EMFILE;        // the descriptor or file table is full
+  return -1;
+}
+
+int
+creat(const char *path, mode_t mode)
+{
+  return open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+}
+
+int
+fcntl(int fd, int cmd, ...)
+{
+  va_list ap;
+  int arg, r;
+
+  va_start(ap, cmd);
+  arg = va_arg(ap, int);
+  va_end(ap);
+  switch(cmd){
+  case F_GETFL:
+    if((r = __xv6_ret(__xv6_fcntl(fd, cmd, 0))) < 0)
+      return r;
+    return (r & O_ACCMODE) | ((r & __xv6_kflags.nonblock) ? O_NONBLOCK : 0);
+  case F_SETFL:
+    return __xv6_ret(__xv6_fcntl(fd, cmd, (arg & O_NONBLOCK) ? __xv6_kflags.nonblock : 0));
+  case F_GETFD:
+  case F_SETFD:
+    return __xv6_ret(__xv6_fcntl(fd, cmd, arg));
+  case F_DUPFD:
+    errno = EINVAL;       // not yet: dup() gives the lowest free descriptor
+    return -1;
+  }
+  errno = EINVAL;
+  return -1;
+}
+
+// The kernel's stat as POSIX's: a type into st_mode (with made-up but
+// usual permission bits: the file system has none).
+static void
+convert_stat(const struct kstat *k, struct stat *st)
+{
+  memset(st, 0, sizeof(*st));
+  st->st_dev = k->dev;
+  st->st_ino = k->ino;
+  st->st_nlink = k->nlink;
+  st->st_size = k->size;
+  st->st_blksize = BSIZE;
+  st->st_blocks = (k->size + 511) / 512;
+  st->st_mode = k->type == T_DIR ? S_IFDIR | 0755 :
+                k->type == T_DEVICE ? S_IFCHR | 0666 : S_IFREG | 0644;
+}
+
+int
+fstat(int fd, struct stat *st)
+{
+  struct kstat k;
+
+  if(__xv6_fstat(fd, &k) < 0){
+    // pipes and sockets have no inode: describe them as a FIFO and a socket
+    int fl = __xv6_fcntl(fd, F_GETFL, 0);
+    if(fl < 0){
+      errno = EBADF;
+      return -1;
+    }
+    memset(st, 0, sizeof(*st));
+    st->st_mode = S_IFIFO | 0600;
+    return 0;
+  }
+  convert_stat(&k, st);
+  return 0;
+}
+
+int
+stat(const char *path, struct stat *st)
+{
+  int fd = __xv6_open(path, __xv6_kflags.rdonly), r;
+
+  if(fd < 0){
+    errno = ENOENT;
+    return -1;
+  }
+  r = fstat(fd, st);
+  __xv6_close(fd);
+  return r;
+}
+
+int lstat(const char *path, struct stat *st) { return stat(path, st); }
+
+int
+isatty(int fd)
+{
+  struct stat st;
+
+  if(fstat(fd, &st) < 0)
+    return 0;
+  if(!S_ISCHR(st.st_mode)){
+    errno = ENOTTY;
+    return 0;
+  }
+  return 1;
+}
+
+// Path calls: the kernel says only -1; the likeliest reason is given.
+static int
+path_result(int r, int err)
+{
+  if(r < 0){
+    errno = err;
+    return -1;
+  }
+  return 0;
+}
+
+int unlink(const char *path) { return path_result(__xv6_unlink(path), ENOENT); }
+int rmdir(const char *path) { return path_result(__xv6_unlink(path), ENOENT); }
+int chdir(const char *path) { return path_result(__xv6_chdir(path), ENOENT); }
+int link(const char *old, const char *new) { return path_result(__xv6_link(old, new), EEXIST); }
+int rename(const char *old, const char *new) { return path_result(__xv6_rename(old, new), ENOENT); }
+int mkdir(const char *path, mode_t mode) { (void)mode; return path_result(__xv6_mkdir(path), EEXIST); }
+
+int
+pipe(int fds[2])
+{
+  return path_result(__xv6_pipe(fds), EMFILE);
+}
