@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 static int verbose, checks, failures;
@@ -146,12 +147,35 @@ redirect(void)
   CHECK(dup2(saved, 1) == 1 && close(saved) == 0 && close(fd) == 0, "stdout back");
   CHECK(dup2(5, 5) == -1 && errno == EBADF, "dup2 of a closed fd: EBADF");
   CHECK(dup2(1, 1) == 1, "dup2 onto itself");
+  CHECK((fd = fcntl(1, F_DUPFD, 10)) >= 10 && close(fd) == 0, "fcntl F_DUPFD");
+  CHECK(fcntl(1, F_DUPFD, 100000) == -1 && errno == EMFILE, "F_DUPFD past the table: EMFILE");
   fd = open("/pt.out", O_RDONLY);
   n = read(fd, buf, sizeof(buf) - 1);
   close(fd);
   buf[n > 0 ? n : 0] = 0;
   CHECK(strcmp(buf, "into the file 7\n") == 0, "dup2: printf went to the file");
   unlink("/pt.out");
+}
+
+// writev of three pieces as one write into a pipe, readv back in two.
+static void
+vectors(void)
+{
+  struct iovec out[3] = { { "abc", 3 }, { "", 0 }, { "defgh", 5 } }, in[2];
+  char a[4] = "", b[8] = "";
+  int p[2];
+
+  CHECK(pipe(p) == 0, "pipe");
+  CHECK(writev(p[1], out, 3) == 8, "writev");
+  in[0].iov_base = a; in[0].iov_len = 2;
+  in[1].iov_base = b; in[1].iov_len = 7;
+  CHECK(readv(p[0], in, 2) == 8 && memcmp(a, "ab", 2) == 0 && memcmp(b, "cdefgh", 6) == 0,
+        "readv scatters");
+  CHECK(writev(p[1], out, -1) == -1 && errno == EINVAL, "writev with a negative count: EINVAL");
+  CHECK(writev(p[1], out, IOV_MAX + 1) == -1 && errno == EINVAL, "writev past IOV_MAX: EINVAL");
+  close(p[0]);
+  close(p[1]);
+  CHECK(writev(p[1], out, 3) == -1 && errno == EBADF, "writev on a closed fd: EBADF");
 }
 
 // fork, exec the shell's echo with its output in a pipe, waitpid's status.
@@ -308,6 +332,7 @@ main(int argc, char *argv[])
     strings_and_numbers();
     files();
     redirect();
+    vectors();
     processes();
     sockets_local();
     if(failures){

@@ -23,7 +23,7 @@
 #include "kernel/stat.h"
 #undef stat
 #include "kernel/fs.h"         // BSIZE
-#include "kernel/param.h"      // MAXARG, TICK_HZ
+#include "kernel/param.h"      // NOFILE
 
 // Is fd an open descriptor? (fcntl answers for every kind of file.)
 static int
@@ -176,7 +176,15 @@ fcntl(int fd, int cmd, ...)
   case F_SETFD:
     return __xv6_ret(__xv6_fcntl(fd, cmd, arg));
   case F_DUPFD:
-    errno = EINVAL;       // not yet: dup() gives the lowest free descriptor
+  case F_DUPFD_CLOEXEC:   // exec keeps every descriptor anyway
+    if(!fd_open(fd)){
+      errno = EBADF;
+      return -1;
+    }
+    for(r = arg < 0 ? NOFILE : arg; r < NOFILE; r++)
+      if(!fd_open(r))
+        return dup3(fd, r, 0);
+    errno = arg < 0 ? EINVAL : EMFILE;
     return -1;
   }
   errno = EINVAL;
