@@ -1921,13 +1921,17 @@ t_truncrace(void)
         exit(0);
       }
       // the writer: the first MiB again and again (into the doubly-indirect
-      // range), from the start whenever the file was cut under it
+      // range), from the start whenever the file was cut under it. Its 30 KiB
+      // pieces need a buffer of their own (buf has 16 KiB).
+      char *piece = malloc(30 * KB);
+      if(piece == 0)
+        exit(1);
       for(n = 0; n < 12; n++){
         if((fd = open("kttr", O_RDWR)) < 0)
           exit(1);
         for(off = 0; off < MB; off += 30 * KB){
-          fillpat(buf, 30 * KB, 9, off);
-          if(write(fd, buf, 30 * KB) != 30 * KB)
+          fillpat(piece, 30 * KB, 9, off);
+          if(write(fd, piece, 30 * KB) != 30 * KB)
             break;
         }
         close(fd);

@@ -3,7 +3,7 @@
 #include "kernel/syscall.h"
 
 .macro SYSCALL name, num
-  .text
+  .section .text.\name   # one section per stub: --gc-sections keeps the used ones
   .globl \name
   .type \name, @function
 \name:

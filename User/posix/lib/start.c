@@ -10,9 +10,18 @@ void __libc_init_array(void);
 
 static char inbuf[BUFSIZ], outbuf[BUFSIZ];
 
+// Reading stdin first flushes stdout, as C libraries do for interactive
+// programs: a prompt without a newline shows before the program waits.
+static ssize_t
+read_stdin(int fd, void *buf, size_t n)
+{
+  fflush(stdout);
+  return read(fd, buf, n);
+}
+
 // stdout is line-buffered (a prompt without a newline needs fflush, as on
 // Unix with a pipe); stderr is unbuffered: one byte of buffer, flushed at once.
-static struct __file_bufio in = FDEV_SETUP_BUFIO(0, inbuf, BUFSIZ, read, write, lseek,
+static struct __file_bufio in = FDEV_SETUP_BUFIO(0, inbuf, BUFSIZ, read_stdin, write, lseek,
                                                   close, __SRD, 0);
 static struct __file_bufio out = FDEV_SETUP_BUFIO(1, outbuf, BUFSIZ, read, write, lseek,
                                                    close, __SWR, __BLBF);
