@@ -264,7 +264,10 @@ LIBGCC = $(firstword $(wildcard /usr/lib/gcc/riscv64-unknown-elf/*/rv64imac/lp64
 PCFLAGS := $(RVFLAGS) -nostdinc -isystem User/posix/include -isystem $(PICOLIBC)/include \
            -isystem $(RESDIR)/include -I User/include -I $(BUILD)/include \
            -Wno-nonportable-include-path -O2 -Wall -ggdb -gdwarf-4 -fno-common -fno-pie \
-           -ffunction-sections -fdata-sections -MD -MP
+           -ffunction-sections -fdata-sections -MD -MP \
+           -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L
+# (picolibc's <time.h> declares clock_gettime, nanosleep and CLOCK_MONOTONIC
+# only for systems that say they have them: the layer does, User/posix/lib/time.c.)
 # The layer itself: warnings are errors; XV6NET_POSIX selects the POSIX side
 # of the user library files both worlds share (User/lib/inet.c, resolv.c).
 POSIX_LIB_CFLAGS := $(PCFLAGS) -Werror -DXV6NET_POSIX -I User/posix/lib

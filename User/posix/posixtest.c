@@ -13,16 +13,20 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -176,6 +180,28 @@ vectors(void)
   close(p[0]);
   close(p[1]);
   CHECK(writev(p[1], out, 3) == -1 && errno == EBADF, "writev on a closed fd: EBADF");
+}
+
+// Argument checks of the time and select glue. (clock_gettime, poll and a
+// select that waits need the poll/time kernel: tested once it is merged.)
+static void
+timing(void)
+{
+  struct timespec ts = { 0, 20 * 1000 * 1000 }, bad = { 0, 1000000000L };
+  struct timeval tv = { 0, 1000000 };
+  fd_set rd;
+
+  CHECK(nanosleep(&ts, 0) == 0 && usleep(10000) == 0 && sleep(0) == 0, "nanosleep, usleep, sleep");
+  CHECK(nanosleep(&bad, 0) == -1 && errno == EINVAL, "nanosleep of 10^9 ns: EINVAL");
+  bad.tv_sec = -1;
+  bad.tv_nsec = 0;
+  CHECK(nanosleep(&bad, 0) == -1 && errno == EINVAL, "nanosleep of -1 s: EINVAL");
+  CHECK(clock_gettime((clockid_t)99, &ts) == -1 && errno == EINVAL, "clock_gettime of clock 99: EINVAL");
+  FD_ZERO(&rd);
+  FD_SET(0, &rd);
+  CHECK(select(-1, &rd, 0, 0, 0) == -1 && errno == EINVAL, "select of -1 fds: EINVAL");
+  CHECK(select(FD_SETSIZE + 1, &rd, 0, 0, 0) == -1 && errno == EINVAL, "select past FD_SETSIZE: EINVAL");
+  CHECK(select(1, &rd, 0, 0, &tv) == -1 && errno == EINVAL, "select with 10^6 us: EINVAL");
 }
 
 // fork, exec the shell's echo with its output in a pipe, waitpid's status.
@@ -333,6 +359,7 @@ main(int argc, char *argv[])
     files();
     redirect();
     vectors();
+    timing();
     processes();
     sockets_local();
     if(failures){

@@ -47,6 +47,14 @@ int __xv6_dup3(int oldfd, int newfd, int flags);
 long __xv6_pread(int fd, void *buf, long n, long off);
 long __xv6_pwrite(int fd, const void *buf, long n, long off);
 
+struct timespec;
+struct pollfd;
+int __xv6_clock_gettime(int kclock, struct timespec *ts);
+int __xv6_poll(struct pollfd *fds, int nfds, int timeout_ms);
+
+// The kernel's clock ids (kclock.c).
+extern const int __xv6_kclock_realtime, __xv6_kclock_monotonic;
+
 // A result of a call that returns -errno: itself, or -1 with errno set to
 // picolibc's number for the kernel's (errmap.c).
 long __xv6_ret(long r);
