@@ -30,11 +30,14 @@ struct sockaddr_in {
 // has no IPv6 yet (socket(AF_INET6, ...) fails with EAFNOSUPPORT).
 struct in6_addr {
   union {
-    uint8_t s6_addr[16];
-    uint16_t s6_addr16[8];
-    uint32_t s6_addr32[4];
-  };
+    uint8_t u6_addr8[16];
+    uint16_t u6_addr16[8];
+    uint32_t u6_addr32[4];
+  } in6_u;                    // named: C99 and C++ compilers take it too
 };
+#define s6_addr   in6_u.u6_addr8
+#define s6_addr16 in6_u.u6_addr16
+#define s6_addr32 in6_u.u6_addr32
 
 struct sockaddr_in6 {
   sa_family_t sin6_family;    // AF_INET6
