@@ -9,6 +9,7 @@
 // Exit status: 0 when all went well, 1 on a failed check or a network error
 // (with perror's message), 2 for bad usage.
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -133,6 +134,22 @@ files(void)
   CHECK(lseek(0, 0, SEEK_SET) == -1 && errno == ESPIPE, "lseek on the console: ESPIPE");
   CHECK(isatty(1) || !isatty(1), "isatty answers");
   unlink("/pt.txt");
+
+  DIR *d;
+  struct dirent *e;
+  int dots = 0, echo = 0, entries = 0;
+  CHECK((d = opendir("/")) != 0, "opendir /");
+  while(d && (e = readdir(d)) != 0){
+    entries++;
+    dots += strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    echo += strcmp(e->d_name, "echo") == 0 && e->d_ino > 0;
+  }
+  CHECK(dots == 2 && echo == 1 && entries > 10, "readdir finds ., .. and echo");
+  rewinddir(d);
+  CHECK(readdir(d) && strcmp(readdir(d)->d_name, "..") == 0, "rewinddir");
+  CHECK(closedir(d) == 0, "closedir");
+  CHECK(opendir("/echo") == 0 && errno == ENOTDIR, "opendir of a file: ENOTDIR");
+  CHECK(opendir("/nowhere") == 0 && errno == ENOENT, "opendir of nothing: ENOENT");
 }
 
 // stdout into a file through dup2, then back.
