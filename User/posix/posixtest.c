@@ -197,6 +197,21 @@ vectors(void)
   close(p[0]);
   close(p[1]);
   CHECK(writev(p[1], out, 3) == -1 && errno == EBADF, "writev on a closed fd: EBADF");
+
+  // streams on a pipe, as programs put them on sockets (no seeking there)
+  FILE *w, *r;
+  char line[32];
+  CHECK(pipe(p) == 0, "pipe");
+  w = fdopen(p[1], "w");
+  r = fdopen(p[0], "r");
+  CHECK(w && r, "fdopen");
+  if(!w || !r)
+    return;
+  CHECK(fprintf(w, "one %d\ntwo\n", 1) == 10 && fflush(w) == 0, "fprintf to a pipe");
+  CHECK(fgets(line, sizeof(line), r) && strcmp(line, "one 1\n") == 0 &&
+        fgets(line, sizeof(line), r) && strcmp(line, "two\n") == 0, "fgets from a pipe");
+  CHECK(fclose(w) == 0 && fgets(line, sizeof(line), r) == 0 && feof(r) && fclose(r) == 0,
+        "end of file after the writer's fclose");
 }
 
 // Argument checks of the time and select glue. (clock_gettime, poll and a
