@@ -92,6 +92,14 @@ strings_and_numbers(void)
   CHECK(sscanf("10.0.2.15 port 80", "%15s port %ld", buf, &n) == 2 && n == 80, "sscanf");
 }
 
+static int
+what_is(const char *path)   // 0: nothing there
+{
+  struct stat st;
+
+  return stat(path, &st) == 0 ? (S_ISDIR(st.st_mode) ? 'd' : 'f') : 0;
+}
+
 static void
 files(void)
 {
@@ -134,6 +142,22 @@ files(void)
   CHECK(lseek(0, 0, SEEK_SET) == -1 && errno == ESPIPE, "lseek on the console: ESPIPE");
   CHECK(isatty(1) || !isatty(1), "isatty answers");
   unlink("/pt.txt");
+
+  CHECK(mkdir("/ptdir", 0755) == 0 && mkdir("/ptdir", 0755) == -1 && errno == EEXIST,
+        "mkdir, and again: EEXIST");
+  CHECK(mkdir("/nowhere/x", 0755) == -1 && errno == ENOENT, "mkdir in a missing directory: ENOENT");
+  CHECK((fd = open("/ptdir/f", O_CREAT | O_WRONLY, 0644)) >= 0 && close(fd) == 0, "a file in it");
+  CHECK(unlink("/ptdir") == -1 && errno == EISDIR, "unlink of a directory: EISDIR");
+  CHECK(rmdir("/ptdir") == -1 && errno == ENOTEMPTY, "rmdir of a full directory: ENOTEMPTY");
+  CHECK(rmdir("/ptdir/f") == -1 && errno == ENOTDIR, "rmdir of a file: ENOTDIR");
+  CHECK(chdir("/ptdir/f") == -1 && errno == ENOTDIR, "chdir to a file: ENOTDIR");
+  CHECK(link("/ptdir/f", "/ptdir/g") == 0 && link("/ptdir/f", "/ptdir/g") == -1 &&
+        errno == EEXIST, "link, and again: EEXIST");
+  CHECK(rename("/ptdir/g", "/ptdir/h") == 0 && rename("/ptdir/g", "/ptdir/h") == -1 &&
+        errno == ENOENT, "rename, and again: ENOENT");
+  CHECK(unlink("/ptdir/f") == 0 && unlink("/ptdir/h") == 0 && unlink("/ptdir/h") == -1 &&
+        errno == ENOENT, "unlink, and again: ENOENT");
+  CHECK(rmdir("/ptdir") == 0 && what_is("/ptdir") == 0, "rmdir of the empty directory");
 
   DIR *d;
   struct dirent *e;

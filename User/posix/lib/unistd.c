@@ -257,26 +257,89 @@ isatty(int fd)
   return 1;
 }
 
-// Path calls: the kernel says only -1; the likeliest reason is given.
+// Path calls. The kernel says only -1; the reason is worked out from what
+// the paths are afterwards. unlink and rmdir are one call in the kernel
+// (xv6's unlink removes empty directories): POSIX keeps them apart.
+enum { NONE, FILE_, DIR_ };
+
 static int
-path_result(int r, int err)
+what(const char *path)
 {
-  if(r < 0){
-    errno = err;
-    return -1;
-  }
+  struct stat st;
+
+  if(stat(path, &st) < 0)
+    return NONE;
+  return S_ISDIR(st.st_mode) ? DIR_ : FILE_;
+}
+
+static int
+fail(int err)
+{
+  errno = err;
+  return -1;
+}
+
+int
+unlink(const char *path)
+{
+  int w = what(path);
+
+  if(w == DIR_)
+    return fail(EISDIR);
+  if(__xv6_unlink(path) < 0)
+    return fail(w == NONE ? ENOENT : EBUSY);
   return 0;
 }
 
-int unlink(const char *path) { return path_result(__xv6_unlink(path), ENOENT); }
-int rmdir(const char *path) { return path_result(__xv6_unlink(path), ENOENT); }
-int chdir(const char *path) { return path_result(__xv6_chdir(path), ENOENT); }
-int link(const char *old, const char *new) { return path_result(__xv6_link(old, new), EEXIST); }
-int rename(const char *old, const char *new) { return path_result(__xv6_rename(old, new), ENOENT); }
-int mkdir(const char *path, mode_t mode) { (void)mode; return path_result(__xv6_mkdir(path), EEXIST); }
+int
+rmdir(const char *path)
+{
+  int w = what(path);
+
+  if(w == FILE_)
+    return fail(ENOTDIR);
+  if(__xv6_unlink(path) < 0)
+    return fail(w == NONE ? ENOENT : ENOTEMPTY);   // or "." and ".."
+  return 0;
+}
+
+int
+mkdir(const char *path, mode_t mode)
+{
+  (void)mode;
+  if(__xv6_mkdir(path) < 0)
+    return fail(what(path) != NONE ? EEXIST : ENOENT);
+  return 0;
+}
+
+int
+chdir(const char *path)
+{
+  if(__xv6_chdir(path) < 0)
+    return fail(what(path) == NONE ? ENOENT : ENOTDIR);
+  return 0;
+}
+
+int
+link(const char *old, const char *new)
+{
+  int w = what(old);
+
+  if(__xv6_link(old, new) < 0)
+    return fail(w == NONE ? ENOENT : w == DIR_ ? EPERM : what(new) != NONE ? EEXIST : ENOENT);
+  return 0;
+}
+
+int
+rename(const char *old, const char *new)
+{
+  if(__xv6_rename(old, new) < 0)
+    return fail(what(old) == NONE ? ENOENT : what(new) == DIR_ ? ENOTEMPTY : EINVAL);
+  return 0;
+}
 
 int
 pipe(int fds[2])
 {
-  return path_result(__xv6_pipe(fds), EMFILE);
+  return __xv6_pipe(fds) < 0 ? fail(EMFILE) : 0;
 }
