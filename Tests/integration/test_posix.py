@@ -29,6 +29,7 @@ def test_posix_programs():
                 raise TestFailure("posixtest local:\n" + out[-2000:])
             checks = int(re.search(r"ALL (\d+) CHECKS PASSED", out).group(1))
             expect_in(r"AF_INET6: Address family not supported", out, "strerror(EAFNOSUPPORT)")
+            expect_in(r"herror: name not found", out, "herror on stderr")
 
             wait_lease(g)
             out = g.run("exitcode posixtest -n 3 tcp 10.0.2.2 %d hello" % echo.port, timeout=60)

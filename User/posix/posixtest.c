@@ -120,6 +120,19 @@ files(void)
   fclose(f);
   CHECK((f = fopen("/pt.txt", "a")) != 0 && fputs("fourth\n", f) >= 0 && fclose(f) == 0,
         "fopen \"a\" (O_APPEND)");
+  char *text = 0;
+  size_t cap = 0;
+  ssize_t len;
+  lines = 0;
+  CHECK((f = fopen("/pt.txt", "r")) != 0, "fopen again");
+  while(f && (len = getline(&text, &cap, f)) > 0)
+    lines += text[len - 1] == '\n';
+  CHECK(lines == 4 && strcmp(text, "fourth\n") == 0 && cap >= 8, "getline reads four lines");
+  CHECK(f && getdelim(&text, &cap, ' ', f) == -1 && feof(f), "getdelim at the end: -1");
+  CHECK(getline(0, &cap, f) == -1 && errno == EINVAL, "getline without a buffer: EINVAL");
+  free(text);
+  if(f)
+    fclose(f);
   CHECK(stat("/pt.txt", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 33, "stat: S_ISREG, size");
   CHECK(stat("/", &st) == 0 && S_ISDIR(st.st_mode), "stat: S_ISDIR");
   CHECK(fopen("/no/such/file", "r") == 0 && errno == ENOENT, "fopen of a missing file: ENOENT");
@@ -234,6 +247,8 @@ vectors(void)
   CHECK(fprintf(w, "one %d\ntwo\n", 1) == 10 && fflush(w) == 0, "fprintf to a pipe");
   CHECK(fgets(line, sizeof(line), r) && strcmp(line, "one 1\n") == 0 &&
         fgets(line, sizeof(line), r) && strcmp(line, "two\n") == 0, "fgets from a pipe");
+  CHECK(dprintf(fileno(w), "%s=%d\n", "dprintf", 42) == 11 && fgets(line, sizeof(line), r) &&
+        strcmp(line, "dprintf=42\n") == 0, "dprintf");
   CHECK(fclose(w) == 0 && fgets(line, sizeof(line), r) == 0 && feof(r) && fclose(r) == 0,
         "end of file after the writer's fclose");
 }
@@ -327,6 +342,15 @@ sockets_local(void)
   CHECK(getaddrinfo("::1", "80", &hints, &res) == EAI_FAMILY, "getaddrinfo AF_INET6: EAI_FAMILY");
   CHECK(strlen(gai_strerror(EAI_NONAME)) > 0, "gai_strerror");
   CHECK(gethostbyname("10.1.2.3") && gethostbyname("10.1.2.3")->h_length == 4, "gethostbyname");
+  CHECK(getservbyname("http", "tcp") && getservbyname("http", "tcp")->s_port == htons(80) &&
+        getservbyname("domain", "udp")->s_port == htons(53), "getservbyname");
+  CHECK(getservbyname("nosuch", "tcp") == 0 && getservbyname("http", "sctp") == 0,
+        "getservbyname of unknown ones");
+  CHECK(getprotobyname("tcp") && getprotobyname("tcp")->p_proto == IPPROTO_TCP &&
+        strcmp(getprotobynumber(17)->p_name, "udp") == 0 && getprotobyname("xtp") == 0,
+        "getprotobyname, getprotobynumber");
+  h_errno = HOST_NOT_FOUND;
+  herror("herror");
 
   CHECK(socket(AF_INET6, SOCK_STREAM, 0) == -1 && errno == EAFNOSUPPORT,
         "socket(AF_INET6): EAFNOSUPPORT");

@@ -3,6 +3,7 @@
 // and EAI_ numbers are in user/netdb.h). IPv4 only: AF_INET6 hints give
 // EAI_FAMILY. getnameinfo and gethostbyaddr give numeric names (no reverse
 // DNS lookups): with NI_NAMEREQD getnameinfo fails with EAI_NONAME.
+// (User/posix/lib/netdb.c has these extras.)
 #pragma once
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -29,6 +30,25 @@ extern "C" {
 int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
                 socklen_t hostlen, char *serv, socklen_t servlen, int flags);
 struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type);
+void herror(const char *what);    // "what: message" for h_errno, on stderr
+
+// Services and protocols come from small built-in tables (no /etc files):
+// the services getaddrinfo knows (http, domain, echo, daytime, discard) and
+// ip, icmp, tcp, udp. Results are static.
+struct servent {
+  char *s_name;
+  char **s_aliases;
+  int s_port;             // network order
+  char *s_proto;
+};
+struct protoent {
+  char *p_name;
+  char **p_aliases;
+  int p_proto;
+};
+struct servent *getservbyname(const char *name, const char *proto);
+struct protoent *getprotobyname(const char *name);
+struct protoent *getprotobynumber(int proto);
 
 #ifdef __cplusplus
 }

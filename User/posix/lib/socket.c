@@ -1,6 +1,5 @@
 // socket.c: <sys/socket.h> for POSIX programs, over the socket system calls
 // (30..43), which return -errno; __xv6_ret makes that -1 and picolibc's errno.
-// getnameinfo and gethostbyaddr give numeric names: there is no reverse DNS.
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,41 +74,4 @@ int
 getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
   return __xv6_ret(__xv6_getsockopt(fd, level, name, val, len));
-}
-
-// ---- numeric names ----------------------------------------------------------
-
-int
-getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen,
-            char *serv, socklen_t servlen, int flags)
-{
-  const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-
-  if(sa == 0 || salen < sizeof(*in))
-    return EAI_FAIL;
-  if(sa->sa_family != AF_INET)
-    return EAI_FAMILY;
-  if(host && hostlen > 0){
-    if(flags & NI_NAMEREQD)
-      return EAI_NONAME;     // a name was required, and there is no reverse DNS
-    if(inet_ntop(AF_INET, &in->sin_addr, host, hostlen) == 0)
-      return EAI_OVERFLOW;
-  }
-  if(serv && servlen > 0 &&
-     snprintf(serv, servlen, "%u", ntohs(in->sin_port)) >= (int)servlen)
-    return EAI_OVERFLOW;
-  return 0;
-}
-
-struct hostent *
-gethostbyaddr(const void *addr, socklen_t len, int type)
-{
-  char text[INET_ADDRSTRLEN];
-
-  if(type != AF_INET || len != 4){
-    h_errno = NO_RECOVERY;
-    return 0;
-  }
-  inet_ntop(AF_INET, addr, text, sizeof(text));
-  return gethostbyname(text);   // a dotted name is its own answer: no query
 }
