@@ -57,3 +57,10 @@
 #define INADDR_NONE      0xffffffffu
 #define INET_ADDRSTRLEN  16
 #define INET6_ADDRSTRLEN 46
+
+// netinfo(what, buf, index), system call 42: what a program can learn about
+// the network. The structures are in CShims/include (lwip_glue.h, lwip_sock.h).
+#define NETINFO_IF      0         // struct netinfo
+#define NETINFO_MEM     1         // struct lsock_memstats
+#define NETINFO_SOCK    2         // struct sock_info of table slot index: 1 used, 0 free
+#define NETINFO_CLOCK   3         // uint64: microseconds since boot (ping's RTT)

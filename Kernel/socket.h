@@ -48,8 +48,4 @@ void sock_release(struct socket*);
 int  sock_info(int index, struct sock_info *out);
 void sock_memstats(struct lsock_memstats *out);
 
-// netinfo(what, buf, index): what a user program can learn about the network.
-#define NETINFO_IF    0   // struct netinfo (CShims/include/lwip_glue.h)
-#define NETINFO_MEM   1   // struct lsock_memstats (CShims/include/lwip_sock.h)
-#define NETINFO_SOCK  2   // struct sock_info of table slot index: 1 used, 0 free
-#define NETINFO_CLOCK 3   // uint64: microseconds since boot (ping's RTT)
+// netinfo(what, buf, index): the NETINFO_ selectors are in sockabi.h.

@@ -235,6 +235,16 @@ vectors(void)
   close(p[1]);
   CHECK(writev(p[1], out, 3) == -1 && errno == EBADF, "writev on a closed fd: EBADF");
 
+  // picolibc's O_NONBLOCK (0x4000) is the kernel's 0x800 underneath
+  CHECK(pipe(p) == 0 && fcntl(p[0], F_SETFL, O_NONBLOCK) == 0 &&
+        (fcntl(p[0], F_GETFL) & O_NONBLOCK) && (fcntl(p[0], F_GETFL) & O_ACCMODE) == O_RDONLY,
+        "fcntl F_SETFL O_NONBLOCK, F_GETFL");
+  CHECK(read(p[0], a, 1) == -1 && errno == EAGAIN, "read of an empty nonblocking pipe: EAGAIN");
+  CHECK(fcntl(p[0], F_SETFL, 0) == 0 && !(fcntl(p[0], F_GETFL) & O_NONBLOCK), "blocking again");
+  CHECK(fcntl(p[0], 12345) == -1 && errno == EINVAL, "fcntl of an unknown command: EINVAL");
+  close(p[0]);
+  close(p[1]);
+
   // streams on a pipe, as programs put them on sockets (no seeking there)
   FILE *w, *r;
   char line[32];

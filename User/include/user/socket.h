@@ -32,11 +32,7 @@ struct timeval {
 #define F_SETFL         4
 #define O_NONBLOCK      0x800
 
-// netinfo(what, buf, index); the structures are in these kernel headers
-#define NETINFO_IF      0         // struct netinfo (lwip_glue.h)
-#define NETINFO_MEM     1         // struct lsock_memstats (lwip_sock.h)
-#define NETINFO_SOCK    2         // struct sock_info of slot index (lwip_sock.h)
-#define NETINFO_CLOCK   3         // uint64: microseconds since boot
+// netinfo(what, buf, index): the NETINFO_ selectors are in kernel/sockabi.h.
 
 // errno values (Linux's numbers), shared with the kernel
 #include "kernel/errnum.h"

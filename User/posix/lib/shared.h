@@ -21,6 +21,6 @@
 
 #include "calls.h"             // the raw system calls (uptime)
 #define uptime()      __xv6_uptime()
-// netinfo(what, buf, index): the socket layer's call, errno set on failure.
+// netinfo(what, buf, index): the socket layer's call, errno set on failure
+// (selectors in kernel/sockabi.h).
 int netinfo(int what, void *buf, int index);
-#define NETINFO_IF    0
