@@ -340,7 +340,7 @@ sockets_local(void)
   memset(&hints, 0, sizeof(hints));
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
+  hints.ai_flags = AI_PASSIVE | AI_ADDRCONFIG | AI_NUMERICSERV;
   CHECK(getaddrinfo(0, "8080", &hints, &res) == 0 && res->ai_family == AF_INET &&
         ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr == htonl(INADDR_ANY) &&
         ntohs(((struct sockaddr_in *)res->ai_addr)->sin_port) == 8080, "getaddrinfo AI_PASSIVE");

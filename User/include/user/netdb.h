@@ -48,6 +48,9 @@ struct addrinfo {
 #define AI_CANONNAME    0x02
 #define AI_NUMERICHOST  0x04  // node must be a dotted address: never query
 #define AI_NUMERICSERV  0x400
+#define AI_V4MAPPED     0x08  // accepted: there is only IPv4
+#define AI_ALL          0x10  // accepted: there is only IPv4
+#define AI_ADDRCONFIG   0x20  // accepted: an IPv4 address is all there is
 
 // getaddrinfo's results (Linux's values)
 #define EAI_BADFLAGS    -1
