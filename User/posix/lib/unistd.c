@@ -143,7 +143,7 @@ open(const char *path, int flags, ...)
     errno = ENOENT;
   else if((flags & O_CREAT) && (flags & O_EXCL))
     errno = EEXIST;
-  else if(S_ISDIR(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY)
+  else if(S_ISDIR(st.st_mode) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)))
     errno = EISDIR;
   else
     errno = EMFILE;        // the descriptor or file table is full

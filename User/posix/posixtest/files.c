@@ -67,6 +67,8 @@ files(void)
   close(fd);
   CHECK(open("/pt.txt", O_CREAT | O_EXCL | O_WRONLY, 0644) == -1 && errno == EEXIST,
         "O_CREAT|O_EXCL on an existing file: EEXIST");
+  CHECK(open("/", O_CREAT | O_RDONLY, 0644) == -1 && errno == EISDIR &&
+        open("/", O_RDWR) == -1 && errno == EISDIR, "open of a directory to write: EISDIR");
   CHECK((fd = open("/pt.txt", O_WRONLY | O_TRUNC)) >= 0 && write(fd, "x", 1) == 1 &&
         fstat(fd, &st) == 0 && st.st_size == 1, "O_TRUNC");
   close(fd);

@@ -1,5 +1,6 @@
 // Processes and time.
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,4 +63,13 @@ processes(void)
   CHECK(waitpid(-1, &st, WNOHANG) == -1 && errno == ECHILD, "no children left: ECHILD");
   CHECK(execl("/no-such-program", "x", (char *)0) == -1 && errno == ENOENT, "execl: ENOENT");
   CHECK(getpid() > 1, "getpid");
+  CHECK(kill(getpid(), SIGCHLD) == 0 && kill(getpid(), SIGWINCH) == 0, "kill with an ignored signal");
+  CHECK(kill(getpid(), 0) == -1 && errno == EINVAL, "kill with signal 0: EINVAL (not yet)");
+  CHECK(kill(99999, SIGTERM) == -1 && errno == ESRCH, "kill of no process: ESRCH");
+  if((pid = fork()) == 0){
+    for(;;)
+      sleep(1);
+  }
+  CHECK(pid > 0 && kill(pid, SIGTERM) == 0 && waitpid(pid, &st, 0) == pid && WEXITSTATUS(st) != 0,
+        "kill SIGTERM ends a child");
 }
