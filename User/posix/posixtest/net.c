@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include "posixtest.h"
 
 // Addresses and errors that need no peer.
@@ -62,8 +63,51 @@ sockets_local(void)
   CHECK((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0, "socket");
   CHECK(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0, "TCP_NODELAY");
   CHECK(listen(12345, 1) == -1 && errno == EBADF, "listen on a bad fd: EBADF");
+  struct iovec iov = { host, 4 };
+  struct msghdr m;
+  memset(&m, 0, sizeof(m));
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  CHECK(sendmsg(12345, &m, 0) == -1 && errno == EBADF, "sendmsg on a bad fd: EBADF");
+  m.msg_controllen = 16;
+  m.msg_control = serv;
+  CHECK(sendmsg(fd, &m, 0) == -1 && errno == EOPNOTSUPP, "sendmsg with ancillary data: EOPNOTSUPP");
+  m.msg_controllen = 0;
+  m.msg_iovlen = 1 << 20;
+  CHECK(recvmsg(fd, &m, 0) == -1 && errno == EINVAL, "recvmsg past IOV_MAX: EINVAL");
   CHECK(recv(0, host, 1, MSG_DONTWAIT) == -1 && errno == ENOTSOCK, "recv on the console: ENOTSOCK");
   close(fd);
+}
+
+// sendmsg of buf in two pieces; recvmsg into two pieces; recv.
+static ssize_t
+sendpieces(int fd, char *buf, int n)
+{
+  struct iovec iov[2] = { { buf, n / 2 }, { buf + n / 2, n - n / 2 } };
+  struct msghdr m;
+
+  memset(&m, 0, sizeof(m));
+  m.msg_iov = iov;
+  m.msg_iovlen = 2;
+  return sendmsg(fd, &m, 0);
+}
+
+static ssize_t
+recvpieces(int fd, char *buf, int n)
+{
+  struct iovec iov[2] = { { buf, 3 < n ? 3 : n }, { buf + 3, n > 3 ? n - 3 : 0 } };
+  struct msghdr m;
+
+  memset(&m, 0, sizeof(m));
+  m.msg_iov = iov;
+  m.msg_iovlen = 2;
+  return recvmsg(fd, &m, 0);
+}
+
+static ssize_t
+recvplain(int fd, char *buf, int n)
+{
+  return recv(fd, buf, n, 0);
 }
 
 // A TCP client, the textbook way: getaddrinfo, socket, connect, send, recv.
@@ -95,12 +139,13 @@ tcp(const char *host, const char *port, const char *word, int count)
     return 1;
   for(i = 0; i < count; i++){
     n = snprintf(buf, sizeof(buf), "%s %d\n", word, i);
-    if(send(fd, buf, n, 0) != n){
+    // odd rounds the scatter-gather way: the word and the rest in two pieces
+    if((i % 2 ? sendpieces(fd, buf, n) : send(fd, buf, n, 0)) != n){
       perror("send");
       return 1;
     }
     for(got = 0; got < (int)sizeof(buf) - 1 && (got == 0 || buf[got - 1] != '\n'); got += n)
-      if((n = recv(fd, buf + got, sizeof(buf) - 1 - got, 0)) <= 0){
+      if((n = (i % 2 ? recvpieces : recvplain)(fd, buf + got, sizeof(buf) - 1 - got)) <= 0){
         if(n < 0)
           perror("recv");
         else

@@ -10,6 +10,19 @@
 
 #define SOMAXCONN 128
 
+// sendmsg/recvmsg: scatter-gather with an address. No ancillary data
+// (msg_control): a message carrying some is refused with EOPNOTSUPP.
+struct iovec;
+struct msghdr {
+  void *msg_name;
+  socklen_t msg_namelen;
+  struct iovec *msg_iov;
+  size_t msg_iovlen;
+  void *msg_control;
+  size_t msg_controllen;
+  int msg_flags;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,6 +43,8 @@ int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
 int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags);
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
 
 #ifdef __cplusplus
 }
