@@ -29,7 +29,17 @@
 static int
 fd_open(int fd)
 {
-  return __xv6_fcntl(fd, F_GETFL, 0) >= 0;
+  return __xv6_fcntl(fd, __xv6_kflags.getfl, 0) >= 0;
+}
+
+// The kernel's access mode bits of fd's F_GETFL as picolibc's O_ mode.
+static int
+access_mode(int kfl)
+{
+  const struct kflags *k = &__xv6_kflags;
+  int acc = kfl & (k->rdonly | k->wronly | k->rdwr);
+
+  return acc == k->rdwr ? O_RDWR : acc == k->wronly ? O_WRONLY : O_RDONLY;
 }
 
 // errno for a read or write that got xv6's bare -1.
@@ -37,9 +47,9 @@ static ssize_t
 io_error(int fd, int writing)
 {
   struct kstat st;
-  int fl = __xv6_fcntl(fd, F_GETFL, 0);
+  int fl = __xv6_fcntl(fd, __xv6_kflags.getfl, 0);
 
-  if(fl < 0 || (fl & O_ACCMODE) == (writing ? O_RDONLY : O_WRONLY))
+  if(fl < 0 || access_mode(fl) == (writing ? O_RDONLY : O_WRONLY))
     errno = EBADF;
   else if(writing && __xv6_fstat(fd, &st) < 0)
     errno = EPIPE;       // not a file or device: a pipe with no reader left
@@ -136,7 +146,7 @@ open(const char *path, int flags, ...)
 
   if((fd = __xv6_open(path, kernel_oflags(flags))) >= 0){
     if(flags & O_NONBLOCK)
-      __xv6_fcntl(fd, F_SETFL, __xv6_kflags.nonblock);
+      __xv6_fcntl(fd, __xv6_kflags.setfl, __xv6_kflags.nonblock);
     return fd;
   }
   if(stat(path, &st) < 0)
@@ -159,6 +169,7 @@ creat(const char *path, mode_t mode)
 int
 fcntl(int fd, int cmd, ...)
 {
+  const struct kflags *k = &__xv6_kflags;
   va_list ap;
   int arg, r;
 
@@ -167,16 +178,17 @@ fcntl(int fd, int cmd, ...)
   va_end(ap);
   switch(cmd){
   case F_GETFL:
-    if((r = __xv6_ret(__xv6_fcntl(fd, cmd, 0))) < 0)
+    if((r = __xv6_ret(__xv6_fcntl(fd, k->getfl, 0))) < 0)
       return r;
-    return (r & O_ACCMODE) | ((r & __xv6_kflags.nonblock) ? O_NONBLOCK : 0);
+    return access_mode(r) | ((r & k->nonblock) ? O_NONBLOCK : 0);
   case F_SETFL:
-    return __xv6_ret(__xv6_fcntl(fd, cmd, (arg & O_NONBLOCK) ? __xv6_kflags.nonblock : 0));
+    return __xv6_ret(__xv6_fcntl(fd, k->setfl, (arg & O_NONBLOCK) ? k->nonblock : 0));
   case F_GETFD:
-  case F_SETFD:
-    return __xv6_ret(__xv6_fcntl(fd, cmd, arg));
+    return __xv6_ret(__xv6_fcntl(fd, k->getfd, 0));
+  case F_SETFD:   // FD_CLOEXEC is accepted: exec keeps every descriptor
+    return __xv6_ret(__xv6_fcntl(fd, k->setfd, arg));
   case F_DUPFD:
-  case F_DUPFD_CLOEXEC:   // exec keeps every descriptor anyway
+  case F_DUPFD_CLOEXEC:
     if(!fd_open(fd)){
       errno = EBADF;
       return -1;
@@ -213,8 +225,8 @@ fstat(int fd, struct stat *st)
   struct kstat k;
 
   if(__xv6_fstat(fd, &k) < 0){
-    // pipes and sockets have no inode: describe them as a FIFO and a socket
-    int fl = __xv6_fcntl(fd, F_GETFL, 0);
+    // pipes and sockets have no inode: both show as a FIFO
+    int fl = __xv6_fcntl(fd, __xv6_kflags.getfl, 0);
     if(fl < 0){
       errno = EBADF;
       return -1;
