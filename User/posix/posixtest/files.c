@@ -93,6 +93,17 @@ files(void)
         errno == ENOENT, "unlink, and again: ENOENT");
   CHECK(rmdir("/ptdir") == 0 && what_is("/ptdir") == 0, "rmdir of the empty directory");
 
+  char cwd[64], tiny[8], *dyn;
+  CHECK(mkdir("/ptcwd", 0755) == 0 && mkdir("/ptcwd/inner", 0755) == 0 &&
+        chdir("/ptcwd/inner") == 0, "chdir into a new directory");
+  CHECK(getcwd(cwd, sizeof(cwd)) == cwd && strcmp(cwd, "/ptcwd/inner") == 0, "getcwd");
+  CHECK(getcwd(tiny, sizeof(tiny)) == 0 && errno == ERANGE, "getcwd into too small a buffer: ERANGE");
+  CHECK((dyn = getcwd(0, 0)) != 0 && strcmp(dyn, "/ptcwd/inner") == 0, "getcwd(NULL, 0) allocates");
+  free(dyn);
+  CHECK(chdir("..") == 0 && getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/ptcwd") == 0, "getcwd after ..");
+  CHECK(chdir("/") == 0 && getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/") == 0, "getcwd at the root");
+  CHECK(rmdir("/ptcwd/inner") == 0 && rmdir("/ptcwd") == 0, "rmdir both");
+
   DIR *d;
   struct dirent *e;
   int dots = 0, echo = 0, entries = 0;
