@@ -36,6 +36,8 @@ TOOLBIN ?= $(or $(dir $(shell command -v swiftc 2>/dev/null)),/opt/swift/usr/bin
 CLANG := $(TOOLBIN)clang
 LD := $(TOOLBIN)ld.lld
 OBJDUMP := $(TOOLBIN)llvm-objdump
+AR := $(TOOLBIN)llvm-ar
+OBJCOPY := $(TOOLBIN)llvm-objcopy
 SWIFTC := $(TOOLBIN)swiftc
 HOSTCC ?= cc
 RESDIR := $(shell $(CLANG) -print-resource-dir)
@@ -47,7 +49,10 @@ CFLAGS := $(RVFLAGS) -ffreestanding -fno-builtin -nostdlib -nostdinc \
 KCFLAGS := $(CFLAGS) -I Kernel -I CShims/include
 # User programs include "kernel/types.h" and "user/user.h" as on xv6-riscv:
 # build/include/kernel is a link to Kernel/ made at build time.
-UCFLAGS := $(CFLAGS) -I User/include -I $(BUILD)/include -Wno-nonportable-include-path
+# Each function and datum in its own section: programs link the user library
+# as an archive with --gc-sections and keep only what they use.
+UCFLAGS := $(CFLAGS) -I User/include -I $(BUILD)/include -Wno-nonportable-include-path \
+           -ffunction-sections -fdata-sections
 LDFLAGS := -z max-page-size=4096
 # `make V=1` shows every command; by default each step prints one short line.
 Q := $(if $(filter 1,$(V)),,@)
@@ -204,6 +209,7 @@ coverage: $(COVBUILD)/kernel $(BUILD)/fs.img
 # ---------------------------------------------------------------- user space
 ULIB_SRC := $(wildcard User/lib/*.c) $(wildcard User/lib/*.S)
 ULIB_OBJS := $(patsubst User/lib/%,$(BUILD)/obj/user/lib/%.o,$(basename $(ULIB_SRC)))
+ULIB_A := $(BUILD)/user/libxv6.a
 UPROG_NAMES := $(basename $(notdir $(wildcard User/*.c)))
 UPROGS := $(patsubst %,$(BUILD)/user/_%,$(UPROG_NAMES))
 
@@ -226,10 +232,106 @@ $(BUILD)/obj/user/%.o: User/%.c | $(BUILD)/include/kernel
 	@echo "  CC     $@"
 	$(Q)$(CLANG) $(UCFLAGS) -c $< -o $@
 
-$(BUILD)/user/_%: $(BUILD)/obj/user/%.o $(ULIB_OBJS) User/user.ld
+$(ULIB_A): $(ULIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  AR     $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# The entry point, start (ulib.c), is what pulls ulib.o out of the archive.
+$(BUILD)/user/_%: $(BUILD)/obj/user/%.o $(ULIB_A) User/user.ld
 	@mkdir -p $(@D)
 	@echo "  LD     $@"
-	$(Q)$(LD) $(LDFLAGS) -T User/user.ld -o $@ $< $(ULIB_OBJS)
+	$(Q)$(LD) $(LDFLAGS) -T User/user.ld --gc-sections -u start -o $@ $< $(ULIB_A)
+
+# --- posix: begin
+# POSIX programs: each User/posix/NAME.c is a program written for POSIX and
+# BSD sockets, with its own standard #include lines, built against Debian's
+# picolibc (installed by tools/setup.sh posix on first use) and the project's
+# POSIX layer (User/posix/include: the headers picolibc lacks; User/posix/lib:
+# crt0, the system calls, sockets, the resolver). It lands in fs.img as NAME,
+# beside the xv6-style programs of User/*.c. See docs/posix.md.
+PICOLIBC := /usr/lib/picolibc/riscv64-unknown-elf
+# picolibc's multilib for the user programs' -march=rv64imac -mabi=lp64.
+PICOLIBC_LIB := $(PICOLIBC)/lib/rv64imac/lp64
+PICOLIBC_STAMP := $(PICOLIBC_LIB)/libc.a
+# GCC's runtime helpers (soft float, __riscv_save_*) that picolibc's objects
+# call: from the same multilib of gcc-riscv64-unknown-elf, which Debian's
+# picolibc package depends on. Looked up when linking (it appears on install).
+LIBGCC = $(firstword $(wildcard /usr/lib/gcc/riscv64-unknown-elf/*/rv64imac/lp64/libgcc.a))
+
+# Our headers first (they replace picolibc's <arpa/inet.h>), then picolibc's,
+# then the compiler's (stddef.h, stdarg.h). No -ffreestanding: this is hosted C.
+PCFLAGS := $(RVFLAGS) -nostdinc -isystem User/posix/include -isystem $(PICOLIBC)/include \
+           -isystem $(RESDIR)/include -I User/include -I $(BUILD)/include \
+           -Wno-nonportable-include-path -O2 -Wall -ggdb -gdwarf-4 -fno-common -fno-pie \
+           -ffunction-sections -fdata-sections -MD -MP \
+           -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L
+# (picolibc's <time.h> declares clock_gettime, nanosleep and CLOCK_MONOTONIC
+# only for systems that say they have them: the layer does, User/posix/lib/time.c.)
+# The layer itself: warnings are errors; XV6NET_POSIX selects the POSIX side
+# of the user library files both worlds share (User/lib/inet.c, resolv.c).
+POSIX_LIB_CFLAGS := $(PCFLAGS) -Werror -DXV6NET_POSIX -I User/posix/lib
+POSIX_SHARED := inet resolv
+POSIX_LIB_SRC := $(filter-out User/posix/lib/crt0.S,$(wildcard User/posix/lib/*.c User/posix/lib/*.S))
+POSIX_LIB_OBJS := $(patsubst User/posix/lib/%,$(BUILD)/obj/posix/lib/%.o,$(basename $(POSIX_LIB_SRC))) \
+                  $(patsubst %,$(BUILD)/obj/posix/lib/shared_%.o,$(POSIX_SHARED))
+POSIX_CRT0 := $(BUILD)/obj/posix/lib/crt0.o
+POSIX_LIBA := $(BUILD)/posix/libposix.a
+# A program of one file: User/posix/NAME.c. Of several: User/posix/NAME/*.c
+# (any folder but include/ and lib/), its own .h files beside them.
+POSIX_SINGLE := $(basename $(notdir $(wildcard User/posix/*.c)))
+POSIX_MULTI := $(sort $(filter-out include lib,$(patsubst User/posix/%/,%,$(dir $(wildcard User/posix/*/*.c)))))
+POSIX_NAMES := $(POSIX_SINGLE) $(POSIX_MULTI)
+POSIX_PROGS := $(patsubst %,$(BUILD)/user/_%,$(POSIX_NAMES))
+ifneq ($(filter $(UPROG_NAMES),$(POSIX_NAMES)),)
+$(error User/posix/ and User/ both have $(filter $(UPROG_NAMES),$(POSIX_NAMES)): one name in fs.img each)
+endif
+ifneq ($(filter $(POSIX_SINGLE),$(POSIX_MULTI)),)
+$(error User/posix/ has both NAME.c and NAME/ for $(filter $(POSIX_SINGLE),$(POSIX_MULTI)))
+endif
+# The objects of program NAME.
+posix_objs = $(if $(filter $(1),$(POSIX_MULTI)),$(patsubst User/posix/%.c,$(BUILD)/obj/posix/%.o,$(wildcard User/posix/$(1)/*.c)),$(BUILD)/obj/posix/$(1).o)
+
+$(PICOLIBC_STAMP):
+	tools/setup.sh posix
+
+$(BUILD)/obj/posix/lib/%.o: User/posix/lib/%.c | $(BUILD)/include/kernel $(PICOLIBC_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(POSIX_LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/posix/lib/%.o: User/posix/lib/%.S | $(BUILD)/include/kernel
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(POSIX_LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/posix/lib/shared_%.o: User/lib/%.c | $(BUILD)/include/kernel $(PICOLIBC_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(POSIX_LIB_CFLAGS) -c $< -o $@
+
+$(POSIX_LIBA): $(POSIX_LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  AR     $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/obj/posix/%.o: User/posix/%.c | $(BUILD)/include/kernel $(PICOLIBC_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(PCFLAGS) -c $< -o $@
+
+# The group: picolibc calls back into the layer (read, write, sbrk, _exit).
+# Second expansion: a program's objects are known only once % is.
+.SECONDEXPANSION:
+$(POSIX_PROGS): $(BUILD)/user/_%: $$(call posix_objs,$$*) $(POSIX_CRT0) $(POSIX_LIBA) User/posix/posix.ld
+	@mkdir -p $(@D)
+	@echo "  LD     $@"
+	$(Q)$(LD) $(LDFLAGS) -T User/posix/posix.ld --gc-sections -o $@ $(POSIX_CRT0) \
+	    $(call posix_objs,$*) \
+	    --start-group $(POSIX_LIBA) $(PICOLIBC_LIB)/libc.a $(LIBGCC) --end-group
+
+-include $(wildcard $(BUILD)/obj/posix/*.d $(BUILD)/obj/posix/*/*.d)
+# --- posix: end
 
 # ---------------------------------------------------------------- file system image
 $(BUILD)/mkfs: tools/mkfs.c Kernel/fs.h Kernel/param.h
@@ -250,8 +352,16 @@ $(BUILD)/www/big.bin: tools/genfile.py
 	@echo "  GEN    $@"
 	$(Q)python3 tools/genfile.py $@ 1048576
 
-FS_CONTENTS := README.md $(UPROGS) $(WWW_FILES) $(BUILD)/www/big.bin
-FS_ARGS := README.md $(UPROGS) $(foreach f,$(WWW_FILES),$(f)=$(f)) www/big.bin=$(BUILD)/www/big.bin
+# The programs go into the image without symbols and debug information
+# (echo: 215 KB linked whole with debug information, 60 KB after
+# --gc-sections, 8.5 KB stripped); build/user/ keeps the full ones for gdb.
+IMG_PROGS := $(patsubst $(BUILD)/user/%,$(BUILD)/img/%,$(UPROGS) $(POSIX_PROGS))
+$(BUILD)/img/_%: $(BUILD)/user/_%
+	@mkdir -p $(@D)
+	$(Q)$(OBJCOPY) --strip-all $< $@
+
+FS_CONTENTS := README.md $(IMG_PROGS) $(WWW_FILES) $(BUILD)/www/big.bin
+FS_ARGS := README.md $(IMG_PROGS) $(foreach f,$(WWW_FILES),$(f)=$(f)) www/big.bin=$(BUILD)/www/big.bin
 
 $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 	@echo "  MKFS   $@"

@@ -45,6 +45,8 @@ void            fileinit(void);
 int             fileread(struct file*, uint64, int n);
 int             filestat(struct file*, uint64 addr);
 int             filewrite(struct file*, uint64, int n);
+int             filepread(struct file*, uint64, int n, uint off);
+int             filepwrite(struct file*, uint64, int n, uint off);
 
 // fs.c
 void            fsinit(int);

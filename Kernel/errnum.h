@@ -17,6 +17,7 @@
 #define ENFILE          23
 #define EMFILE          24
 #define ENOSPC          28
+#define ESPIPE          29
 #define EMLINK          31
 #define EPIPE           32
 #define EDOM            33

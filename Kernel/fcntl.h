@@ -1,4 +1,5 @@
-// open() flags, as in xv6-riscv.
+// open() flags: xv6-riscv's, then two POSIX ones (the POSIX library maps
+// its O_ names onto these: User/posix/lib/unistd.c).
 #pragma once
 
 #define O_RDONLY  0x000
@@ -6,3 +7,5 @@
 #define O_RDWR    0x002
 #define O_CREATE  0x200
 #define O_TRUNC   0x400
+#define O_APPEND  0x008   // every write goes to the end of the file
+#define O_EXCL    0x080   // with O_CREATE: fail if the file exists

@@ -11,6 +11,7 @@
 #include "file.h"
 #include "stat.h"
 #include "proc.h"
+#include "errnum.h"
 
 struct devsw devsw[NDEV];
 
@@ -127,16 +128,17 @@ devsw_of(short major)
 // still sees the file as one writer left it.
 #define READ_CHUNK (64 * 1024)
 
+// *off is f->off, or pread's own offset.
 static int
-inode_read(struct file *f, uint64 addr, int n)
+inode_read(struct file *f, uint *off, uint64 addr, int n)
 {
   int done = 0, chunk, r;
 
   do {
     chunk = n - done < READ_CHUNK ? n - done : READ_CHUNK;
-    r = readi(f->ip, 1, addr + done, f->off, chunk);
+    r = readi(f->ip, 1, addr + done, *off, chunk);
     if(r > 0){
-      f->off += r;
+      *off += r;
       done += r;
     }
   } while(r == chunk && done < n && !killed(myproc()));
@@ -163,7 +165,7 @@ fileread(struct file *f, uint64 addr, int n)
     return d->read(1, addr, n);
   case FD_INODE:
     ilock(f->ip);
-    r = inode_read(f, addr, n);
+    r = inode_read(f, &f->off, addr, n);
     iunlock(f->ip);
     return r;
   case FD_SOCK:
@@ -192,8 +194,10 @@ fileread(struct file *f, uint64 addr, int n)
 #define WRITE_META_BLOCKS (1 + 2 + 3)
 #define WRITE_CHUNK_BLOCKS (MAXOPBLOCKS - WRITE_META_BLOCKS)
 
+// *off is f->off, or pwrite's own offset; O_APPEND moves f->off to the end
+// before each piece, under the inode's lock, so appenders never overwrite.
 static int
-inode_write(struct file *f, uint64 addr, int n)
+inode_write(struct file *f, uint *off, uint64 addr, int n)
 {
   int done = 0, chunk, r;
 
@@ -202,16 +206,17 @@ inode_write(struct file *f, uint64 addr, int n)
     // QEMU, and kill must not wait for it (sysfuzz found that).
     if(killed(myproc()))
       break;
-    // Stop at the next block boundary at most WRITE_CHUNK_BLOCKS ahead.
-    chunk = WRITE_CHUNK_BLOCKS * BSIZE - f->off % BSIZE;
-    if(chunk > n - done)
-      chunk = n - done;
-
     begin_op();
     ilock(f->ip);
-    r = writei(f->ip, 1, addr + done, f->off, chunk);
+    if(f->append && off == &f->off)
+      *off = f->ip->size;
+    // Stop at the next block boundary at most WRITE_CHUNK_BLOCKS ahead.
+    chunk = WRITE_CHUNK_BLOCKS * BSIZE - *off % BSIZE;
+    if(chunk > n - done)
+      chunk = n - done;
+    r = writei(f->ip, 1, addr + done, *off, chunk);
     if(r > 0)
-      f->off += r;
+      *off += r;
     iunlock(f->ip);
     end_op();
 
@@ -244,10 +249,40 @@ filewrite(struct file *f, uint64 addr, int n)
       return -1;
     return d->write(1, addr, n);
   case FD_INODE:
-    return inode_write(f, addr, n);
+    return inode_write(f, &f->off, addr, n);
   case FD_SOCK:
     return sockwrite(f->sock, addr, n);
   default:
     return -1;
   }
+}
+
+// pread/pwrite: n bytes at offset off of an inode's file, f->off untouched.
+// -ESPIPE for pipes, sockets and devices; -EBADF if f's mode forbids it.
+int
+filepread(struct file *f, uint64 addr, int n, uint off)
+{
+  int r;
+
+  if(f->type != FD_INODE)
+    return -ESPIPE;
+  if(f->readable == 0)
+    return -EBADF;
+  ilock(f->ip);
+  r = inode_read(f, &off, addr, n);
+  iunlock(f->ip);
+  return r < 0 ? -EFAULT : r;
+}
+
+int
+filepwrite(struct file *f, uint64 addr, int n, uint off)
+{
+  if(f->type != FD_INODE)
+    return -ESPIPE;
+  if(f->writable == 0)
+    return -EBADF;
+  if(n == 0)
+    return 0;
+  int r = inode_write(f, &off, addr, n);
+  return r < 0 ? -EIO : r;
 }

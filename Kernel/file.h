@@ -9,6 +9,7 @@ struct file {
   char readable;
   char writable;
   char nonblock;       // O_NONBLOCK-style flag (sockets)
+  char append;         // O_APPEND: FD_INODE writes go to the end
   struct pipe *pipe;   // FD_PIPE
   struct inode *ip;    // FD_INODE and FD_DEVICE
   struct socket *sock; // FD_SOCK: the socket layer's object

@@ -1,26 +1,16 @@
 // socket.h: the kernel's side of the BSD socket calls (Kernel/sysnet.c) and
 // the Swift socket layer's entry points (Sources/Sockets/Exports.swift).
-// Constants and errno values are Linux's, as in User/include/user/socket.h.
+// Constants (sockabi.h) and errno values (errnum.h) are Linux's, shared with
+// both user worlds.
 #pragma once
 
-// address family, types, flags
-#define AF_INET        2
-#define SOCK_STREAM    1
-#define SOCK_DGRAM     2
-#define SOCK_RAW       3          // IPPROTO_ICMP only (ping)
-#define SOCK_NONBLOCK  0x800      // same bit as O_NONBLOCK, as in Linux
-#define SOCK_CLOEXEC   0x80000    // accepted and ignored (exec keeps files)
-#define O_NONBLOCK     0x800
-#define IPPROTO_ICMP   1
-#define IPPROTO_TCP    6
-#define IPPROTO_UDP    17
+#include "sockabi.h"   // AF_, SOCK_, IPPROTO_, SOL_/SO_, MSG_ numbers
+
+#define O_NONBLOCK     0x800      // fcntl F_SETFL; SOCK_NONBLOCK is the same bit
 #define F_GETFD        1
 #define F_SETFD        2
 #define F_GETFL        3
 #define F_SETFL        4
-#define SOL_SOCKET     1
-#define SO_RCVTIMEO    20
-#define SO_SNDTIMEO    21
 
 #include "errnum.h"   // the errno values the C side returns itself
 
@@ -59,8 +49,4 @@ int  sock_poll(struct socket*);   // POLL* bits ready now (kernel/poll.h)
 int  sock_info(int index, struct sock_info *out);
 void sock_memstats(struct lsock_memstats *out);
 
-// netinfo(what, buf, index): what a user program can learn about the network.
-#define NETINFO_IF    0   // struct netinfo (CShims/include/lwip_glue.h)
-#define NETINFO_MEM   1   // struct lsock_memstats (CShims/include/lwip_sock.h)
-#define NETINFO_SOCK  2   // struct sock_info of table slot index: 1 used, 0 free
-#define NETINFO_CLOCK 3   // uint64: microseconds since boot (ping's RTT)
+// netinfo(what, buf, index): the NETINFO_ selectors are in sockabi.h.

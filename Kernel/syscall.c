@@ -123,6 +123,10 @@ extern uint64 sys_fcntl(void);
 // clock.c, poll.c
 extern uint64 sys_clock_gettime(void);
 extern uint64 sys_poll(void);
+extern uint64 sys_lseek(void);
+extern uint64 sys_dup3(void);
+extern uint64 sys_pread(void);
+extern uint64 sys_pwrite(void);
 
 // Indexed by the numbers in syscall.h; a missing (0) entry is an unknown call.
 static uint64 (*syscalls[64])(void) = {
@@ -167,6 +171,10 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_fcntl] = sys_fcntl,
   [SYS_clock_gettime] = sys_clock_gettime,
   [SYS_poll] = sys_poll,
+  [SYS_lseek]    = sys_lseek,
+  [SYS_dup3]     = sys_dup3,
+  [SYS_pread]    = sys_pread,
+  [SYS_pwrite]   = sys_pwrite,
 };
 
 void

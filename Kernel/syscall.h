@@ -45,3 +45,8 @@
 #define SYS_netinfo    42
 #define SYS_fcntl      43
 #define SYS_poll       44   // poll(struct pollfd*, nfds, timeout_ms): kernel/poll.h
+// POSIX file calls (Kernel/sysposix.c): 45..49; they return -errno
+#define SYS_lseek      45
+#define SYS_dup3       46
+#define SYS_pread      47
+#define SYS_pwrite     48

@@ -236,9 +236,10 @@ bad:
 
 // Make a new inode of the given type at path, linked into its directory.
 // Opening an existing file with O_CREATE is fine: the existing inode is
-// returned. Returns the inode locked, or 0. Caller is inside a transaction.
+// returned, unless excl (O_EXCL). Returns the inode locked, or 0. Caller is
+// inside a transaction.
 static struct inode*
-create(char *path, short type, short major, short minor)
+create(char *path, short type, short major, short minor, int excl)
 {
   struct inode *ip, *dp;
   char name[DIRSIZ];
@@ -257,7 +258,7 @@ create(char *path, short type, short major, short minor)
   if((ip = dirlookup(dp, name, 0)) != 0){
     iunlockput(dp);
     ilock(ip);
-    if(type == T_FILE && (ip->type == T_FILE || ip->type == T_DEVICE))
+    if(type == T_FILE && !excl && (ip->type == T_FILE || ip->type == T_DEVICE))
       return ip;
     iunlockput(ip);
     return 0;
@@ -321,6 +322,7 @@ open_inode(struct inode *ip, int omode)
   f->readable = !(omode & O_WRONLY);
   f->writable = (omode & O_WRONLY) || (omode & O_RDWR);
   f->nonblock = 0;
+  f->append = (omode & O_APPEND) != 0;
   return fd;
 }
 
@@ -338,7 +340,7 @@ sys_open(void)
 
   begin_op();
   if(omode & O_CREATE){
-    if((ip = create(path, T_FILE, 0, 0)) == 0){
+    if((ip = create(path, T_FILE, 0, 0, omode & O_EXCL)) == 0){
       end_op();
       return -1;
     }
@@ -390,7 +392,7 @@ sys_mkdir(void)
   if(argstr(0, path, MAXPATH) < 0)
     return -1;
   begin_op();
-  if((ip = create(path, T_DIR, 0, 0)) == 0){
+  if((ip = create(path, T_DIR, 0, 0, 0)) == 0){
     end_op();
     return -1;
   }
@@ -413,7 +415,7 @@ sys_mknod(void)
   if(major < 0 || major >= NDEV || minor < 0 || minor > 0x7fff)
     return -1;
   begin_op();
-  if((ip = create(path, T_DEVICE, major, minor)) == 0){
+  if((ip = create(path, T_DEVICE, major, minor, 0)) == 0){
     end_op();
     return -1;
   }

@@ -1923,13 +1923,17 @@ t_truncrace(void)
         exit(0);
       }
       // the writer: the first MiB again and again (into the doubly-indirect
-      // range), from the start whenever the file was cut under it
+      // range), from the start whenever the file was cut under it. Its 30 KiB
+      // pieces need a buffer of their own (buf has 16 KiB).
+      char *piece = malloc(30 * KB);
+      if(piece == 0)
+        exit(1);
       for(n = 0; n < 12; n++){
         if((fd = open("kttr", O_RDWR)) < 0)
           exit(1);
         for(off = 0; off < MB; off += 30 * KB){
-          fillpat(buf, 30 * KB, 9, off);
-          if(write(fd, buf, 30 * KB) != 30 * KB)
+          fillpat(piece, 30 * KB, 9, off);
+          if(write(fd, piece, 30 * KB) != 30 * KB)
             break;
         }
         close(fd);
@@ -2443,6 +2447,156 @@ t_pollrandom(void)
   unlink("ktpr");
 }
 
+// ---------------------------------------------------------------- POSIX file calls
+
+// lseek (45): each whence, past the end, and every bad argument with its errno.
+static void
+t_lseek(void)
+{
+  int fd, p[2];
+
+  writefile("ktseek", 3000, 21, 1000);
+  CHECK((fd = open("ktseek", O_RDWR)) >= 0, "open");
+  CHECK(lseek(fd, 0, 2) == 3000, "SEEK_END: %ld", lseek(fd, 0, 2));
+  CHECK(lseek(fd, 1000, 0) == 1000, "SEEK_SET");
+  CHECK(lseek(fd, 500, 1) == 1500, "SEEK_CUR forward");
+  CHECK(read(fd, buf, 12) == 12 && checkpat(buf, 12, 21, 1500) == -1, "read after seek");
+  CHECK(lseek(fd, -12, 1) == 1500, "SEEK_CUR back");
+  CHECK(lseek(fd, 0, 1) == 1500, "SEEK_CUR 0 tells the offset");
+  CHECK(lseek(fd, 5000, 0) == 5000 && read(fd, buf, 10) == 0, "past the end reads 0");
+  CHECK(lseek(fd, -1, 0) == -EINVAL, "negative offset");
+  CHECK(lseek(fd, -3001, 2) == -EINVAL, "before the start from the end");
+  CHECK(lseek(fd, 0x100000000L, 0) == -EINVAL, "past 4 GiB");
+  CHECK(lseek(fd, 0x7fffffffffffffffL, 2) == -EINVAL, "LONG_MAX from the end");
+  CHECK(lseek(fd, (long)0x8000000000000000UL, 1) == -EINVAL, "LONG_MIN");
+  CHECK(lseek(fd, 0, 3) == -EINVAL && lseek(fd, 0, -1) == -EINVAL, "bad whence");
+  CHECK(lseek(fd, 0, 1) == 5000, "a refused seek moved the offset");
+  CHECK(lseek(-1, 0, 0) == -EBADF && lseek(NOFILE, 0, 0) == -EBADF &&
+        lseek(1000000, 0, 0) == -EBADF, "bad fd");
+  CHECK(pipe(p) == 0, "pipe");
+  CHECK(lseek(p[0], 0, 0) == -ESPIPE && lseek(p[1], 0, 0) == -ESPIPE, "pipe: ESPIPE");
+  close(p[0]);
+  close(p[1]);
+  close(fd);
+  unlink("ktseek");
+}
+
+// dup3 (46) and the dup2 made from it: the target is replaced (its old file
+// closed), the offset shared; bad descriptors and flags are refused.
+static void
+t_dup3(void)
+{
+  int a, b, p[2];
+
+  writefile("ktdup", 100, 22, 100);
+  CHECK((a = open("ktdup", O_RDONLY)) >= 0, "open");
+  CHECK(pipe(p) == 0, "pipe");
+  CHECK(dup3(a, p[0], 0) == p[0], "dup3 over an open pipe end");
+  CHECK(read(p[0], buf, 12) == 12 && checkpat(buf, 12, 22, 0) == -1, "p[0] reads the file");
+  CHECK(read(a, buf, 12) == 12 && checkpat(buf, 12, 22, 12) == -1, "offset shared with a");
+  CHECK(write(p[1], "x", 1) == -1, "the pipe's read end was not closed");
+  close(p[1]);
+  CHECK(dup3(a, 15, 0x80000) == 15, "dup3 to a free fd, O_CLOEXEC");
+  CHECK(read(15, buf, 12) == 12 && checkpat(buf, 12, 22, 24) == -1, "fd 15 reads on");
+  CHECK(dup3(a, a, 0) == -EINVAL, "dup3 to itself");
+  CHECK(dup3(a, 15, 1) == -EINVAL && dup3(a, 15, -1) == -EINVAL, "bad flags");
+  CHECK(dup3(a, -1, 0) == -EBADF && dup3(a, NOFILE, 0) == -EBADF &&
+        dup3(a, 1 << 30, 0) == -EBADF, "bad new fd");
+  CHECK(dup3(-1, 14, 0) == -EBADF && dup3(NOFILE, 14, 0) == -EBADF &&
+        dup3(14, 13, 0) == -EBADF, "bad old fd");
+  CHECK((b = dup(15)) >= 0 && dup3(b, 15, 0) == 15, "dup3 between two fds of one file");
+  close(a);
+  close(b);
+  close(15);
+  close(p[0]);
+  CHECK(read(p[0], buf, 1) == -1 && read(15, buf, 1) == -1, "closed");
+  unlink("ktdup");
+}
+
+// pread/pwrite (47, 48): at an offset, the file's offset untouched; pipes
+// refuse them; bad buffers, lengths, offsets and modes get errors.
+static void
+t_pio(void)
+{
+  int i, fd, p[2];
+
+  setbadaddrs();
+  writefile("ktpio", 4000, 23, 1000);
+  CHECK((fd = open("ktpio", O_RDWR)) >= 0, "open");
+  CHECK(read(fd, buf, 100) == 100, "read");
+  CHECK(pread(fd, buf, 52, 3000) == 52 && checkpat(buf, 52, 23, 3000) == -1, "pread");
+  CHECK(pread(fd, buf, 100, 3950) == 50, "pread stops at the end");
+  CHECK(pread(fd, buf, 10, 9000) == 0, "pread past the end");
+  fillpat(buf, 30, 24, 0);
+  CHECK(pwrite(fd, buf, 30, 2000) == 30, "pwrite");
+  CHECK(pwrite(fd, buf, 0, 2000) == 0, "pwrite of nothing");
+  CHECK(lseek(fd, 0, 1) == 100, "the offset moved: %ld", lseek(fd, 0, 1));
+  CHECK(pread(fd, buf + 100, 30, 2000) == 30 && memcmp(buf, buf + 100, 30) == 0,
+        "pread sees pwrite");
+  CHECK(pwrite(fd, buf, 10, 4000) == 10 && pread(fd, buf + 200, 10, 4000) == 10,
+        "pwrite at the end grows the file");
+  CHECK(pwrite(fd, buf, 10, 6000) < 0, "pwrite past the end (no holes)");
+  for(i = 0; i < NBAD; i++){
+    CHECK(pread(fd, (void*)badaddrs[i], 10, 0) == -EFAULT, "pread into %p", (void*)badaddrs[i]);
+    if(badaddrs[i] != 0)   // address 0 is readable program text
+      CHECK(pwrite(fd, (void*)badaddrs[i], 10, 0) < 0, "pwrite from %p", (void*)badaddrs[i]);
+  }
+  CHECK(pread(fd, buf, -1, 0) == -EINVAL && pwrite(fd, buf, -5, 0) == -EINVAL, "negative n");
+  CHECK(pread(fd, buf, 1, -1) == -EINVAL && pwrite(fd, buf, 1, 0x100000000L) == -EINVAL,
+        "bad offset");
+  CHECK(pread(-1, buf, 1, 0) == -EBADF && pwrite(NOFILE, buf, 1, 0) == -EBADF, "bad fd");
+  close(fd);
+  CHECK((fd = open("ktpio", O_RDONLY)) >= 0, "reopen read-only");
+  CHECK(pwrite(fd, buf, 1, 0) == -EBADF, "pwrite on a read-only fd");
+  close(fd);
+  CHECK(pipe(p) == 0, "pipe");
+  CHECK(pread(p[0], buf, 1, 0) == -ESPIPE && pwrite(p[1], buf, 1, 0) == -ESPIPE, "pipe: ESPIPE");
+  close(p[0]);
+  close(p[1]);
+  unlink("ktpio");
+}
+
+// O_APPEND: two processes appending never overwrite each other; O_EXCL with
+// O_CREATE refuses an existing file and creates a missing one.
+static void
+t_append(void)
+{
+  int fd, i, pid, st, counts[2] = { 0, 0 };
+  struct stat s;
+
+  unlink("ktapp");
+  CHECK((fd = open("ktapp", O_CREATE | O_EXCL | O_WRONLY)) >= 0, "O_EXCL creates");
+  close(fd);
+  CHECK(open("ktapp", O_CREATE | O_EXCL | O_WRONLY) < 0, "O_EXCL on an existing file");
+  CHECK((fd = open("ktapp", O_CREATE | O_WRONLY)) >= 0, "O_CREATE without O_EXCL");
+  close(fd);
+  for(i = 0; i < 2; i++){
+    if((pid = fork()) == 0){
+      fd = open("ktapp", O_WRONLY | O_APPEND);
+      memset(buf, 'a' + i, 100);
+      for(int k = 0; k < 50; k++)
+        if(write(fd, buf, 100) != 100)
+          exit(1);
+      exit(0);
+    }
+  }
+  for(i = 0; i < 2; i++)
+    CHECK(wait(&st) > 0 && st == 0, "appender failed");
+  CHECK(stat("ktapp", &s) == 0 && s.size == 10000, "size %d, not 10000", (int)s.size);
+  fd = open("ktapp", O_RDONLY);
+  while((i = read(fd, buf, sizeof(buf))) > 0)
+    for(int k = 0; k < i; k++){
+      CHECK(buf[k] == 'a' || buf[k] == 'b', "byte %c", buf[k]);
+      counts[buf[k] - 'a']++;
+    }
+  close(fd);
+  CHECK(counts[0] == 5000 && counts[1] == 5000, "%d a, %d b", counts[0], counts[1]);
+  CHECK((fd = open("ktapp", O_RDWR | O_APPEND)) >= 0 && lseek(fd, 0, 0) == 0 &&
+        write(fd, "z", 1) == 1 && lseek(fd, 0, 1) == 10001, "O_APPEND after a seek");
+  close(fd);
+  unlink("ktapp");
+}
+
 // ---------------------------------------------------------------- the runner
 
 struct test {
@@ -2507,6 +2661,10 @@ struct test {
   { "pollkill", t_pollkill },
   { "pollsock", t_pollsock },
   { "pollrandom", t_pollrandom },
+  { "lseek", t_lseek },
+  { "dup3", t_dup3 },
+  { "pio", t_pio },
+  { "append", t_append },
   { 0, 0 },
 };
 

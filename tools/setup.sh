@@ -2,7 +2,8 @@
 # Installs what `make qemu` / `make test` / `make bench` need and is missing, saying
 # what it does. Debian packages come through apt; lwIP's source is fetched by
 # tools/fetch-lwip.sh when the kernel build needs it. Quiet when all is present.
-#   usage: tools/setup.sh qemu|test|bench
+# `posix` is what `make` itself needs for User/posix/: Debian's picolibc.
+#   usage: tools/setup.sh qemu|test|bench|posix
 set -euo pipefail
 
 mode=${1:-qemu}
@@ -10,9 +11,10 @@ mode=${1:-qemu}
 need=(qemu-system-riscv64:qemu-system-misc)
 case "$mode" in
   qemu) ;;
+  posix) need=() ;;
   test) need+=(tshark:tshark dnsmasq:dnsmasq-base curl:curl socat:socat ip:iproute2 ping:iputils-ping) ;;
   bench) need+=(tshark:tshark curl:curl socat:socat ab:apache2-utils wrk:wrk taskset:util-linux) ;;
-  *) echo "setup: unknown mode '$mode' (qemu, test or bench)" >&2; exit 2 ;;
+  *) echo "setup: unknown mode '$mode' (qemu, test, bench or posix)" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -23,6 +25,11 @@ done
 # The host unit tests of the socket layer link Debian's build of lwIP.
 if [ "$mode" = test ] && ! dpkg -s liblwip-dev >/dev/null 2>&1; then
   missing+=(liblwip-dev)
+fi
+
+# POSIX programs (User/posix/) link Debian's picolibc (a C library, no compiler).
+if [ "$mode" = posix ] && ! dpkg -s picolibc-riscv64-unknown-elf >/dev/null 2>&1; then
+  missing+=(picolibc-riscv64-unknown-elf)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -154,9 +154,10 @@ def test_sockets_guest_server():
 
 
 def test_bsd_echo_programs():
-    """Textbook BSD-sockets programs (User/echocli.c, User/echoserv.c: only their
-    includes are ours) against real peers: the guest client to a host echo server,
-    and a host client to the guest server through the forwarded port."""
+    """Textbook BSD-sockets programs (User/posix/echocli.c, echoserv.c: POSIX
+    programs with their standard includes, built on picolibc) against real peers:
+    the guest client to a host echo server, and a host client to the guest server
+    through the forwarded port."""
     tcp = _Threaded(("127.0.0.1", 0), _Echo)
     threading.Thread(target=tcp.serve_forever, daemon=True).start()
     try:

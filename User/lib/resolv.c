@@ -9,10 +9,16 @@
 // with res_setserver); a lost answer is retried. Every offset into an answer is
 // bounds-checked, compression pointers are followed with a hop limit, and CNAME
 // chains are followed to the addresses of the final name.
+// Built for both user worlds: xv6-style programs (ulib) and POSIX programs
+// (User/posix/lib/shared.h gives this file the names it uses there).
+#ifdef XV6NET_POSIX
+#include "shared.h"
+#else
 #include "kernel/types.h"
 #include "user/user.h"
 #include "user/socket.h"
 #include "user/netdb.h"
+#endif
 #include "kernel/../CShims/include/lwip_sock.h"
 
 // struct netinfo lives in a kernel header whose netinfo() prototype differs

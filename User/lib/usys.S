@@ -3,7 +3,7 @@
 #include "kernel/syscall.h"
 
 .macro SYSCALL name, num
-  .text
+  .section .text.\name   # one section per stub: --gc-sections keeps the used ones
   .globl \name
   .type \name, @function
 \name:
@@ -42,3 +42,7 @@ SYSCALL rename, SYS_rename
 # poll and clock_gettime return -errno; User/lib/clockpoll.c sets errno.
 SYSCALL __sys_clock_gettime, SYS_clock_gettime
 SYSCALL __sys_poll, SYS_poll
+SYSCALL lseek, SYS_lseek
+SYSCALL dup3, SYS_dup3
+SYSCALL pread, SYS_pread
+SYSCALL pwrite, SYS_pwrite

@@ -4,7 +4,7 @@
 #include "kernel/syscall.h"
 
 .macro NETCALL name, num
-  .text
+  .section .text.\name   # one section per stub: --gc-sections keeps the used ones
   .globl \name
   .type \name, @function
 \name:

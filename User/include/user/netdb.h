@@ -5,6 +5,8 @@
 // The resolver is a user-space DNS client over a UDP socket. It asks the DNS
 // server learned through DHCP (netinfo), unless res_setserver() chose another.
 // Include after kernel/types.h, user/user.h and user/socket.h.
+// POSIX programs' <netdb.h> (User/posix/include) includes this file with
+// NETDB_STANDARD_ONLY defined: they see only the standard names.
 #pragma once
 
 struct hostent {
@@ -23,9 +25,11 @@ extern int h_errno;
 #define NO_RECOVERY     3   // refused, malformed answer or a local error
 #define NO_DATA         4   // the name exists but has no IPv4 address
 #define NO_ADDRESS      NO_DATA
+#ifndef NETDB_STANDARD_ONLY
 #define NO_SERVER       5   // (ours) no DNS server known: no network or lease
 #define DNS_TIMEOUT     6   // (ours) the server did not answer in time
 #define BAD_NAME        7   // (ours) not a valid DNS name (e.g. "a..b")
+#endif
 const char *hstrerror(int err);
 
 struct hostent *gethostbyname(const char *name);   // a static result, or 0
@@ -44,6 +48,9 @@ struct addrinfo {
 #define AI_CANONNAME    0x02
 #define AI_NUMERICHOST  0x04  // node must be a dotted address: never query
 #define AI_NUMERICSERV  0x400
+#define AI_V4MAPPED     0x08  // accepted: there is only IPv4
+#define AI_ALL          0x10  // accepted: there is only IPv4
+#define AI_ADDRCONFIG   0x20  // accepted: an IPv4 address is all there is
 
 // getaddrinfo's results (Linux's values)
 #define EAI_BADFLAGS    -1
@@ -60,6 +67,7 @@ int getaddrinfo(const char *node, const char *service,
 void freeaddrinfo(struct addrinfo *ai);
 const char *gai_strerror(int err);
 
+#ifndef NETDB_STANDARD_ONLY
 // The DNS server to ask: addr (network order), or 0 for the one from DHCP.
 void res_setserver(in_addr_t addr);
 // The server that will be asked: 0, or -1 with h_errno = NO_SERVER.
@@ -73,3 +81,4 @@ int dial(const char *host, int port, int type, int timeout_ms, char *why, int wh
 
 // Set a socket's receive timeout (SO_RCVTIMEO) in milliseconds.
 int set_rcvtimeo(int fd, int ms);
+#endif

@@ -8,31 +8,10 @@
 //   #include "kernel/types.h"
 //   #include "user/user.h"
 //   #include "user/socket.h"
-// (read() and write() work on sockets too; they return the negative error
-// number directly.)
+// (read() and write() work on sockets too, with the same -1 and errno.)
+// POSIX programs use <sys/socket.h> etc. instead (docs/posix.md).
 #pragma once
-#include <stdint.h>
-
-typedef unsigned int socklen_t;
-typedef unsigned short sa_family_t;
-typedef uint16_t in_port_t;
-typedef uint32_t in_addr_t;
-
-struct in_addr {
-  in_addr_t s_addr;           // network byte order
-};
-
-struct sockaddr {
-  sa_family_t sa_family;
-  char sa_data[14];
-};
-
-struct sockaddr_in {
-  sa_family_t sin_family;     // AF_INET
-  in_port_t sin_port;         // network byte order
-  struct in_addr sin_addr;
-  unsigned char sin_zero[8];
-};
+#include "user/sockaddr.h"   // socklen_t, struct sockaddr, sockaddr_in, ...
 
 #ifndef _STRUCT_TIMEVAL
 #define _STRUCT_TIMEVAL
@@ -42,47 +21,9 @@ struct timeval {
 };
 #endif
 
-#define AF_UNSPEC       0
-#define AF_INET         2
-#define PF_INET         AF_INET
-#define SOCK_STREAM     1
-#define SOCK_DGRAM      2
-#define SOCK_RAW        3         // with IPPROTO_ICMP: send ICMP messages, receive
-                                  // whole IPv4 packets (IP header first)
-#define SOCK_NONBLOCK   0x800
-#define SOCK_CLOEXEC    0x80000
-#define IPPROTO_IP      0
-#define IPPROTO_ICMP    1
-#define IPPROTO_TCP     6
-#define IPPROTO_UDP     17
-
-#define INADDR_ANY       ((in_addr_t)0x00000000)
-#define INADDR_LOOPBACK  ((in_addr_t)0x7f000001)   // host order: use htonl
-#define INADDR_BROADCAST ((in_addr_t)0xffffffff)
-#define INADDR_NONE      ((in_addr_t)0xffffffff)
-#define INET_ADDRSTRLEN  16
-
-// socket options
-#define SOL_SOCKET      1
-#define SO_REUSEADDR    2
-#define SO_TYPE         3
-#define SO_ERROR        4
-#define SO_SNDBUF       7
-#define SO_RCVBUF       8
-#define SO_KEEPALIVE    9
-#define SO_RCVTIMEO     20        // struct timeval (or an int of milliseconds)
-#define SO_SNDTIMEO     21        // also bounds connect()
-#define TCP_NODELAY     1         // level IPPROTO_TCP
-
-// send/recv flags
-#define MSG_PEEK        0x2
-#define MSG_DONTWAIT    0x40
-#define MSG_NOSIGNAL    0x4000    // accepted; there are no signals
-
-// shutdown
-#define SHUT_RD         0
-#define SHUT_WR         1
-#define SHUT_RDWR       2
+// AF_, SOCK_, IPPROTO_, SOL_/SO_, TCP_NODELAY, MSG_, SHUT_, INADDR_ numbers:
+// one definition for the kernel and both user worlds
+#include "kernel/sockabi.h"
 
 // fcntl
 #define F_GETFD         1
@@ -91,11 +32,7 @@ struct timeval {
 #define F_SETFL         4
 #define O_NONBLOCK      0x800
 
-// netinfo(what, buf, index); the structures are in these kernel headers
-#define NETINFO_IF      0         // struct netinfo (lwip_glue.h)
-#define NETINFO_MEM     1         // struct lsock_memstats (lwip_sock.h)
-#define NETINFO_SOCK    2         // struct sock_info of slot index (lwip_sock.h)
-#define NETINFO_CLOCK   3         // uint64: microseconds since boot
+// netinfo(what, buf, index): the NETINFO_ selectors are in kernel/sockabi.h.
 
 // errno values (Linux's numbers), shared with the kernel
 #include "kernel/errnum.h"

@@ -54,6 +54,11 @@ int rename(const char*, const char*);             // atomic; replaces a file or 
 // These two return -1 with errno set (user/socket.h declares errno).
 int clock_gettime(int clockid, struct timespec*);  // kernel/clock.h
 int poll(struct pollfd*, int nfds, int timeout_ms); // kernel/poll.h; timeout < 0: for ever
+// POSIX file calls (45..48): these return -errno (kernel/errnum.h) on failure.
+long lseek(int fd, long offset, int whence);      // whence 0 set, 1 cur, 2 end
+int dup3(int oldfd, int newfd, int flags);        // flags 0 or O_CLOEXEC (ignored)
+long pread(int fd, void *buf, int n, long offset);
+long pwrite(int fd, const void *buf, int n, long offset);
 
 // (the socket calls, numbers 30 and up, are declared in a later section)
 

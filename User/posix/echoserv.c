@@ -1,10 +1,13 @@
 // echoserv [port [count]]: a TCP echo server written the way any BSD-sockets
-// textbook writes one. Only the three includes differ from the same program on
-// Linux or a BSD (there: sys/socket.h, netinet/in.h, arpa/inet.h, unistd.h,
-// stdio.h, stdlib.h, string.h). Serves `count` connections (default: forever).
-#include "kernel/types.h"
-#include "user/user.h"
-#include "user/socket.h"
+// textbook writes one. A POSIX program (User/posix/): it builds unchanged on
+// Linux or a BSD. Serves `count` connections (default: forever).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static void
 echo(int connfd)

@@ -1,10 +1,14 @@
 // echocli host port: a TCP echo client written the way any BSD-sockets
 // textbook writes one: each line read from standard input goes to the server,
-// and what comes back is printed. Only the includes differ from the same
-// program on Linux or a BSD.
-#include "kernel/types.h"
-#include "user/user.h"
-#include "user/socket.h"
+// and what comes back is printed. A POSIX program (User/posix/): it builds
+// unchanged on Linux or a BSD.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 // Read exactly n bytes (the echo of what was sent), or fewer at end of stream.
 static int
@@ -48,7 +52,7 @@ main(int argc, char *argv[])
     perror("echocli: connect");
     exit(1);
   }
-  while(gets(line, sizeof(line)) && (n = strlen(line)) > 0){
+  while(fgets(line, sizeof(line), stdin) && (n = strlen(line)) > 0){
     if(write(sockfd, line, n) != n){
       perror("echocli: write");
       exit(1);
@@ -57,7 +61,7 @@ main(int argc, char *argv[])
       fprintf(stderr, "echocli: server closed the connection early\n");
       exit(1);
     }
-    write(stdout, reply, n);
+    fwrite(reply, 1, n, stdout);
   }
   close(sockfd);
   return 0;

@@ -1,0 +1,66 @@
+// sockabi.h: the socket ABI's numbers (Linux's values), defined once for the
+// kernel (Kernel/socket.h), xv6-style programs (user/socket.h) and POSIX
+// programs (User/posix/include/sys/socket.h, netinet/in.h, netinet/tcp.h).
+// Only constants: no types, no errno values (errnum.h), no O_ flags, so any
+// world's headers can include it beside their own.
+#pragma once
+
+// address and protocol families
+#define AF_UNSPEC       0
+#define AF_INET         2
+#define AF_INET6        10        // defined for programs; socket() refuses it (EAFNOSUPPORT)
+#define PF_UNSPEC       AF_UNSPEC
+#define PF_INET         AF_INET
+#define PF_INET6        AF_INET6
+
+// socket types, and flags or-ed into the type
+#define SOCK_STREAM     1
+#define SOCK_DGRAM      2
+#define SOCK_RAW        3         // with IPPROTO_ICMP only: send ICMP messages,
+                                  // receive whole IPv4 packets (IP header first)
+#define SOCK_NONBLOCK   0x800     // the kernel's O_NONBLOCK bit, as in Linux
+#define SOCK_CLOEXEC    0x80000   // accepted and ignored (exec keeps files)
+
+// protocols
+#define IPPROTO_IP      0
+#define IPPROTO_ICMP    1
+#define IPPROTO_TCP     6
+#define IPPROTO_UDP     17
+#define IPPROTO_IPV6    41
+
+// socket options: level SOL_SOCKET, and TCP_NODELAY at level IPPROTO_TCP
+#define SOL_SOCKET      1
+#define SO_REUSEADDR    2
+#define SO_TYPE         3
+#define SO_ERROR        4
+#define SO_SNDBUF       7
+#define SO_RCVBUF       8
+#define SO_KEEPALIVE    9
+#define SO_RCVTIMEO     20        // struct timeval (or an int of milliseconds)
+#define SO_SNDTIMEO     21        // also bounds connect()
+#define TCP_NODELAY     1
+
+// send/recv flags
+#define MSG_PEEK        0x2
+#define MSG_DONTWAIT    0x40
+#define MSG_NOSIGNAL    0x4000
+
+// shutdown(how)
+#define SHUT_RD         0
+#define SHUT_WR         1
+#define SHUT_RDWR       2
+
+// addresses and their text forms
+#define INADDR_ANY       0x00000000u
+#define INADDR_LOOPBACK  0x7f000001u   // host order: use htonl
+#define INADDR_BROADCAST 0xffffffffu
+#define INADDR_NONE      0xffffffffu
+#define INET_ADDRSTRLEN  16
+#define INET6_ADDRSTRLEN 46
+
+// netinfo(what, buf, index), system call 42: what a program can learn about
+// the network. The structures are in CShims/include (lwip_glue.h, lwip_sock.h).
+#define NETINFO_IF      0         // struct netinfo
+#define NETINFO_MEM     1         // struct lsock_memstats
+#define NETINFO_SOCK    2         // struct sock_info of table slot index: 1 used, 0 free
+#define NETINFO_CLOCK   3         // uint64: microseconds since boot (ping's RTT)

@@ -1,0 +1,18 @@
+// <stdio.h> for POSIX programs: picolibc's, plus the POSIX 2008 functions
+// picolibc 1.8 lacks (User/posix/lib/lines.c): getline, getdelim, dprintf.
+#pragma once
+#include_next <stdio.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+ssize_t getdelim(char **lineptr, size_t *n, int delim, FILE *f);
+ssize_t getline(char **lineptr, size_t *n, FILE *f);
+int dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vdprintf(int fd, const char *fmt, __builtin_va_list ap);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,51 @@
+// <sys/socket.h> for POSIX programs (User/posix/): BSD sockets over the
+// kernel's socket calls (system calls 30..43). Numbers come from
+// kernel/sockabi.h and structures from user/sockaddr.h, the one definition
+// both user worlds share. IPv4 only: AF_INET6 sockets fail with EAFNOSUPPORT.
+// Failing calls return -1 with errno set (picolibc's <errno.h> numbers).
+#pragma once
+#include <sys/types.h>
+#include "user/sockaddr.h"
+#include "kernel/sockabi.h"
+
+#define SOMAXCONN 128
+
+// sendmsg/recvmsg: scatter-gather with an address. No ancillary data
+// (msg_control): a message carrying some is refused with EOPNOTSUPP.
+struct iovec;
+struct msghdr {
+  void *msg_name;
+  socklen_t msg_namelen;
+  struct iovec *msg_iov;
+  size_t msg_iovlen;
+  void *msg_control;
+  size_t msg_controllen;
+  int msg_flags;
+};
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int socket(int domain, int type, int protocol);
+int bind(int fd, const struct sockaddr *addr, socklen_t len);
+int listen(int fd, int backlog);
+int accept(int fd, struct sockaddr *addr, socklen_t *len);
+int connect(int fd, const struct sockaddr *addr, socklen_t len);
+ssize_t send(int fd, const void *buf, size_t len, int flags);
+ssize_t recv(int fd, void *buf, size_t len, int flags);
+ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+               const struct sockaddr *to, socklen_t tolen);
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
+                 struct sockaddr *from, socklen_t *fromlen);
+int shutdown(int fd, int how);
+int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
+int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags);
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,15 @@
+// errnames.h: every errno name the kernel returns (Kernel/errnum.h), as a
+// list. errmap.c expands it twice, once with the kernel's numbers and once
+// with picolibc's, so the two are matched by name, never by number.
+#pragma once
+
+#define ERRNO_NAMES(X) \
+  X(EPERM) X(ENOENT) X(EINTR) X(EIO) X(EBADF) X(EAGAIN) X(ENOMEM) X(EACCES) \
+  X(EFAULT) X(EEXIST) X(EINVAL) X(ENFILE) X(EMFILE) X(ENOSPC) X(ESPIPE) \
+  X(EMLINK) X(EPIPE) X(EDOM) X(ENOSYS) X(ENOTSOCK) X(EDESTADDRREQ) \
+  X(EMSGSIZE) X(EPROTOTYPE) X(ENOPROTOOPT) X(EPROTONOSUPPORT) X(EOPNOTSUPP) \
+  X(EAFNOSUPPORT) X(EADDRINUSE) X(EADDRNOTAVAIL) X(ENETUNREACH) \
+  X(ECONNABORTED) X(ECONNRESET) X(ENOBUFS) X(EISCONN) X(ENOTCONN) \
+  X(ETIMEDOUT) X(ECONNREFUSED) X(EHOSTUNREACH) X(EALREADY) X(EINPROGRESS)
+
+#define ERRNO_VALUE(name) name,

@@ -1,0 +1,185 @@
+// process.c: processes and memory for POSIX programs: fork, the exec
+// family, waitpid, _exit, sbrk (picolibc's malloc grows the heap with it),
+// sleep and usleep (in the kernel's 10 ms ticks).
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "calls.h"
+#include "kernel/types.h"
+#include "kernel/param.h"      // MAXARG, TICK_HZ
+
+#define SBRK_EAGER 1           // map the pages now (User/include/user/user.h)
+
+pid_t
+fork(void)
+{
+  pid_t pid = __xv6_fork();
+
+  if(pid < 0)
+    errno = EAGAIN;
+  return pid < 0 ? -1 : pid;
+}
+
+void
+_exit(int status)
+{
+  __xv6_exit(status);
+}
+
+pid_t getpid(void) { return __xv6_getpid(); }
+
+// There is no environment in the kernel: envp is not passed on.
+int
+execve(const char *path, char *const argv[], char *const envp[])
+{
+  struct stat st;
+  int n;
+
+  (void)envp;
+  for(n = 0; argv[n]; n++)
+    if(n >= MAXARG){
+      errno = E2BIG;
+      return -1;
+    }
+  __xv6_exec(path, argv);
+  errno = stat(path, &st) < 0 ? ENOENT : S_ISDIR(st.st_mode) ? EACCES : ENOEXEC;
+  return -1;
+}
+
+int execv(const char *path, char *const argv[]) { return execve(path, argv, environ); }
+
+// No PATH in the kernel's world: a bare name is looked up as given, then in
+// the root directory, where the programs are.
+int
+execvp(const char *file, char *const argv[])
+{
+  char path[128];
+
+  if(strchr(file, '/') || strlen(file) + 2 > sizeof(path))
+    return execv(file, argv);
+  execv(file, argv);
+  path[0] = '/';
+  strcpy(path + 1, file);
+  return execv(path, argv);
+}
+
+// execl's list into an argv on the stack; too many arguments: E2BIG.
+#define LIST_TO_ARGV(first, argv, ap)                       \
+  do {                                                       \
+    int n_ = 0;                                              \
+    argv[n_++] = (char *)(first);                            \
+    while(n_ <= MAXARG && (argv[n_] = va_arg(ap, char *)) != 0) \
+      n_++;                                                  \
+    if(n_ > MAXARG){ errno = E2BIG; va_end(ap); return -1; } \
+  } while(0)
+
+int
+execl(const char *path, const char *arg, ...)
+{
+  char *argv[MAXARG + 2];
+  va_list ap;
+
+  va_start(ap, arg);
+  LIST_TO_ARGV(arg, argv, ap);
+  va_end(ap);
+  return execv(path, argv);
+}
+
+int
+execlp(const char *file, const char *arg, ...)
+{
+  char *argv[MAXARG + 2];
+  va_list ap;
+
+  va_start(ap, arg);
+  LIST_TO_ARGV(arg, argv, ap);
+  va_end(ap);
+  return execvp(file, argv);
+}
+
+// The kernel's status is exit()'s value; POSIX's keeps it in bits 8..15
+// (WEXITSTATUS). A process the kernel killed exits with -1: status 255.
+pid_t
+waitpid(pid_t pid, int *status, int options)
+{
+  int xstatus, r;
+
+  if(options & ~WNOHANG){
+    errno = EINVAL;
+    return -1;
+  }
+  if((r = __xv6_waitpid(pid, &xstatus, options)) < 0){
+    errno = ECHILD;
+    return -1;
+  }
+  if(r > 0 && status)
+    *status = (xstatus & 0xff) << 8;
+  return r;
+}
+
+pid_t wait(int *status) { return waitpid(-1, status, 0); }
+
+void *
+sbrk(ptrdiff_t incr)
+{
+  char *p;
+
+  if(incr > INT32_MAX || incr < -INT32_MAX ||
+     (p = __xv6_sbrk(incr, SBRK_EAGER)) == (char *)-1){
+    errno = ENOMEM;
+    return (void *)-1;
+  }
+  return p;
+}
+
+unsigned
+sleep(unsigned seconds)
+{
+  int start = __xv6_uptime();
+
+  if(__xv6_pause(seconds * TICK_HZ) < 0){   // killed meanwhile
+    unsigned gone = (__xv6_uptime() - start) / TICK_HZ;
+    return gone < seconds ? seconds - gone : 0;
+  }
+  return 0;
+}
+
+int
+usleep(useconds_t us)
+{
+  __xv6_pause((us + 1000000 / TICK_HZ - 1) / (1000000 / TICK_HZ));
+  return 0;
+}
+
+// kill(pid, sig) without signals in the kernel (the signals piece of issue
+// 12 brings them): a signal whose default action ends a process ends it,
+// as xv6's kill does; one whose default is to be ignored (SIGCHLD, SIGCONT,
+// SIGURG, SIGWINCH) does nothing. Signal 0 (does pid exist?) and stopping
+// cannot be done without killing: EINVAL. picolibc's abort() and raise() come
+// here. The names are <signal.h>'s, whichever numbering it has.
+int
+kill(pid_t pid, int sig)
+{
+  switch(sig){
+  case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+    return 0;
+  case 0: case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+    errno = EINVAL;
+    return -1;
+  }
+  if(sig < 0 || sig >= NSIG){
+    errno = EINVAL;
+    return -1;
+  }
+  if(__xv6_kill(pid) < 0){
+    errno = ESRCH;
+    return -1;
+  }
+  return 0;
+}

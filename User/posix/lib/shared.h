@@ -1,0 +1,26 @@
+// shared.h: what the user library's shared files (User/lib/resolv.c) use,
+// given to them in the POSIX world. Those files are compiled a second time,
+// with XV6NET_POSIX defined, into the POSIX library, so their logic lives once.
+#pragma once
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/time.h>
+#include <arpa/inet.h>
+#include "kernel/types.h"      // uint, uchar: the names the shared code uses
+
+// The resolver's extras stay out of a POSIX program's name space, so a
+// program may have a dial() or set_rcvtimeo() of its own.
+#define dial          __xv6net_dial
+#define set_rcvtimeo  __xv6net_set_rcvtimeo
+#define res_setserver __xv6net_res_setserver
+#define res_getserver __xv6net_res_getserver
+#include "user/netdb.h"        // with the extras: NO_SERVER, BAD_NAME, ...
+
+#include "calls.h"             // the raw system calls (uptime)
+#define uptime()      __xv6_uptime()
+// netinfo(what, buf, index): the socket layer's call, errno set on failure
+// (selectors in kernel/sockabi.h).
+int netinfo(int what, void *buf, int index);
