@@ -4,14 +4,6 @@
 # unistd.c and socket.c, which turn failures into -1 and errno. Same stubs as
 # User/lib/usys.S, under names no program uses.
 #include "kernel/syscall.h"
-// Numbers the poll/time piece of issue 12 adds to Kernel/syscall.h; until it
-// is merged, the shared ABI's numbers (the kernel then refuses the calls).
-#ifndef SYS_clock_gettime
-#define SYS_clock_gettime 26
-#endif
-#ifndef SYS_poll
-#define SYS_poll 44
-#endif
 
 .macro CALL name, num
   .section .text.__xv6_\name

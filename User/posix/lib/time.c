@@ -1,7 +1,5 @@
 // time.c: clock_gettime and gettimeofday over system call 26 (picolibc's
 // time() calls gettimeofday), and nanosleep over the kernel's 10 ms ticks.
-// clock_gettime needs the kernel of the poll/time piece of issue 12; before
-// it is merged the kernel refuses the call and these fail.
 #define _GNU_SOURCE            // CLOCK_MONOTONIC_RAW, _COARSE, CLOCK_BOOTTIME
 #include <errno.h>
 #include <time.h>

@@ -1,5 +1,6 @@
 // Processes and time.
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,79 @@
 #include <sys/wait.h>
 #include "posixtest.h"
 
-// Argument checks of the time and select glue. (clock_gettime, poll and a
-// select that waits need the poll/time kernel: tested once it is merged.)
+// Milliseconds on clock id.
+static long
+ms_on(clockid_t id)
+{
+  struct timespec ts;
+
+  if(clock_gettime(id, &ts) != 0)
+    return -1;
+  return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+// The clocks through the C library: time(), gettimeofday and CLOCK_REALTIME
+// agree on a date after 2020; CLOCK_MONOTONIC moves with a nanosleep.
+static void
+clocks(void)
+{
+  struct timespec ts = { 0, 50 * 1000 * 1000 };
+  struct timeval tv;
+  time_t now = time(0);
+  long m0, dm, rt;
+
+  CHECK(now > 1577836800 && now < 4102444800, "time(): a date between 2020 and 2100");
+  CHECK(gettimeofday(&tv, 0) == 0 && tv.tv_sec - now >= 0 && tv.tv_sec - now <= 2 &&
+        tv.tv_usec >= 0 && tv.tv_usec < 1000000, "gettimeofday agrees with time()");
+  rt = ms_on(CLOCK_REALTIME) / 1000;
+  CHECK(rt - now >= 0 && rt - now <= 2, "CLOCK_REALTIME agrees with time()");
+  CHECK(strftime((char[64]){0}, 64, "%Y-%m-%d %H:%M:%S", gmtime(&now)) == 19, "strftime of gmtime(time())");
+  m0 = ms_on(CLOCK_MONOTONIC);
+  CHECK(m0 >= 0 && nanosleep(&ts, 0) == 0, "CLOCK_MONOTONIC, nanosleep of 50 ms");
+  dm = ms_on(CLOCK_MONOTONIC) - m0;
+  CHECK(dm >= 50 && dm < 5000, "50 ms of nanosleep moved CLOCK_MONOTONIC by 50 ms or a little more");
+}
+
+// poll and select on a pipe: not ready, then ready once a byte is written; a
+// timeout that passes returns 0 after about the time asked.
+static void
+readiness(void)
+{
+  struct pollfd pfd;
+  struct timeval tv = { 0, 100 * 1000 };
+  fd_set rd, wr;
+  int p[2];
+  long t0, waited;
+
+  CHECK(pipe(p) == 0, "pipe");
+  pfd = (struct pollfd){ p[0], POLLIN, 0 };
+  CHECK(poll(&pfd, 1, 0) == 0 && pfd.revents == 0, "poll: an empty pipe is not readable");
+  FD_ZERO(&rd);
+  FD_SET(p[0], &rd);
+  t0 = ms_on(CLOCK_MONOTONIC);
+  CHECK(select(p[0] + 1, &rd, 0, 0, &tv) == 0 && !FD_ISSET(p[0], &rd), "select: times out on an empty pipe");
+  waited = ms_on(CLOCK_MONOTONIC) - t0;
+  CHECK(waited >= 90 && waited < 5000, "select's 100 ms timeout waited about 100 ms");
+  CHECK(write(p[1], "x", 1) == 1, "write a byte");
+  CHECK(poll(&pfd, 1, -1) == 1 && pfd.revents == POLLIN, "poll: the pipe is readable");
+  FD_ZERO(&rd);
+  FD_ZERO(&wr);
+  FD_SET(p[0], &rd);
+  FD_SET(p[1], &wr);
+  CHECK(select(p[1] + 1, &rd, &wr, 0, 0) == 2 && FD_ISSET(p[0], &rd) && FD_ISSET(p[1], &wr),
+        "select: read end readable, write end writable");
+  close(p[1]);
+  CHECK(read(p[0], (char[1]){0}, 1) == 1, "read the byte");
+  CHECK(poll(&pfd, 1, 1000) == 1 && (pfd.revents & POLLHUP), "poll: POLLHUP once the writer is gone");
+  close(p[0]);
+  pfd.fd = p[0];
+  CHECK(poll(&pfd, 1, 0) == 1 && pfd.revents == POLLNVAL, "poll: POLLNVAL for a closed descriptor");
+  FD_ZERO(&rd);
+  FD_SET(p[0], &rd);
+  CHECK(select(p[0] + 1, &rd, 0, 0, 0) == -1 && errno == EBADF, "select of a closed descriptor: EBADF");
+}
+
+// The time and select glue: bad arguments, the clocks, readiness.
 void
 timing(void)
 {
@@ -32,6 +104,8 @@ timing(void)
   CHECK(select(-1, &rd, 0, 0, 0) == -1 && errno == EINVAL, "select of -1 fds: EINVAL");
   CHECK(select(FD_SETSIZE + 1, &rd, 0, 0, 0) == -1 && errno == EINVAL, "select past FD_SETSIZE: EINVAL");
   CHECK(select(1, &rd, 0, 0, &tv) == -1 && errno == EINVAL, "select with 10^6 us: EINVAL");
+  clocks();
+  readiness();
 }
 
 // fork, exec the shell's echo with its output in a pipe, waitpid's status.
