@@ -153,6 +153,27 @@ net_tryacquire(void)
   return 1;
 }
 
+// Feed lwIP the packets it looped back (to 127.0.0.1 or en0's own address):
+// with NO_SYS it only queues them. Answers they cause (ACKs, more data) join
+// the queue and are fed in the same call, until it is empty. netlock held, and
+// never from inside lwIP (a callback): tcp_input is not reentrant. With nothing
+// queued this is a pointer check per netif. Returns 1 if it fed any.
+static int
+net_loop_poll(void)
+{
+  struct netif *n;
+  int queued = 0;
+
+  if(!net_up)
+    return 0;
+  NETIF_FOREACH(n)
+    if(n->loop_first != 0)
+      queued = 1;
+  if(queued)
+    netif_poll_all();
+  return queued;
+}
+
 // Every tick, from the timer interrupt on one hart: run lwIP timeouts that are
 // due. With nothing due sys_check_timeouts is a clock read and one compare.
 // If another hart is inside lwIP, skip this tick rather than spin in an
@@ -165,6 +186,7 @@ net_timer(void)
     return;
   lwip_persist_sweep();   // before lwIP's slow timer can assert (lwip_seqguard.c)
   sys_check_timeouts();
+  net_loop_poll();        // what timers sent to ourselves (retransmissions)
   release(&netlock);
 }
 
@@ -175,18 +197,26 @@ net_lock(void)
   acquire(&netlock);
 }
 
+// A system call is done with lwIP: deliver what it sent to ourselves first,
+// so a local peer sees it now rather than at the next tick.
 void
 net_unlock(void)
 {
+  net_loop_poll();
   release(&netlock);
 }
 
 // Sleep on chan with netlock held; netlock is released while asleep and held
 // again on return. A killed process does not sleep (the socket layer checks
-// killed() again on return).
+// killed() again on return). Looped packets are delivered first (a sender
+// waiting for a local receiver's ACKs would otherwise wait for the tick); if
+// there were any, return at once instead: what the caller waits for may have
+// happened in them, and its wakeup is already past. Callers re-check in a loop.
 void
 net_sleep(void *chan)
 {
+  if(net_loop_poll())
+    return;
   sleep_killable(chan, &netlock);
 }
 

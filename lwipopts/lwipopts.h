@@ -93,10 +93,18 @@
 #define LWIP_DNS                        1
 // The lease line is printed from the netif status callback. Default 0.
 #define LWIP_NETIF_STATUS_CALLBACK      1
-// Only one real interface and no loopback netif (the default, spelled out):
-// loopback would need netif_poll() calls that NO_SYS leaves to the port.
-#define LWIP_HAVE_LOOPIF                0
-#define LWIP_NETIF_LOOPBACK             0
+// Loopback: programs in the guest reach each other at 127.0.0.1 (lwIP's own
+// "lo" netif, 127.0.0.1/8) and at en0's own address (looped back on en0, never
+// put on the wire). lwIP copies each such packet into a heap pbuf and queues it;
+// with NO_SYS nothing feeds the queue back, so Kernel/net.c does (net_loop_poll,
+// netif_poll_all) before the network lock is let go and on every tick. Cost: one
+// more netif, a compare per sent packet, a copy per looped one. Defaults 0.
+#define LWIP_NETIF_LOOPBACK             1
+#define LWIP_HAVE_LOOPIF                1
+// At most this many looped packets wait (per netif), so a busy sender cannot
+// empty the heap; more get ERR_MEM (TCP resends later). Two full send queues.
+// Default 0: no limit.
+#define LWIP_LOOPBACK_MAX_PBUFS         (2 * TCP_SND_QUEUELEN)
 
 // ---- TCP -----------------------------------------------------------------------
 // Full Ethernet segments: 1500 - 20 (IP) - 20 (TCP). Default 536.
