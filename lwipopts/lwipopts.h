@@ -131,6 +131,11 @@
 // Tell the sender which out-of-order blocks arrived (RFC 2018) so that after a
 // loss it resends only the holes, not everything after the first one. Default 0.
 #define LWIP_TCP_SACK_OUT               1
+// SO_KEEPALIVE works without it (lwIP's slow timer probes an idle connection
+// whose SOF_KEEPALIVE is set), but only with the defaults (7200 s idle, 9 probes
+// 75 s apart); on, each pcb keeps its own TCP_KEEPIDLE / TCP_KEEPINTVL /
+// TCP_KEEPCNT (8 more bytes per pcb). Default 0.
+#define LWIP_TCP_KEEPALIVE              1
 // Let the socket layer limit pending connections per listener. Default 0.
 #define TCP_LISTEN_BACKLOG              1
 // A restarted server can bind its port while old connections sit in TIME_WAIT.

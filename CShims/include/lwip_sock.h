@@ -90,6 +90,11 @@ void lsock_tcp_abort(struct tcp_pcb *pcb);
 void lsock_tcp_set_nodelay(struct tcp_pcb *pcb, int on);
 void lsock_tcp_set_reuseaddr(struct tcp_pcb *pcb, int on);
 void lsock_tcp_poll(struct tcp_pcb *pcb, int on);
+// SO_KEEPALIVE and its timing (TCP_KEEPIDLE, TCP_KEEPINTVL in ms, TCP_KEEPCNT).
+void lsock_tcp_set_keepalive(struct tcp_pcb *pcb, int on, uint32_t idle_ms,
+                             uint32_t intvl_ms, uint32_t count);
+// Bytes written and not yet acknowledged (what SO_SNDBUF bounds).
+uint32_t lsock_tcp_unacked(struct tcp_pcb *pcb);
 void lsock_tcp_local(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port);
 void lsock_tcp_remote(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port);
 int32_t lsock_tcp_state(struct tcp_pcb *pcb);     // lwIP's enum tcp_state
@@ -146,6 +151,7 @@ uint32_t lsock_pbuf_count(struct pbuf *p);       // pbufs in the chain
 uint32_t lsock_pool_free(void);                  // free receive pool pbufs
 uint32_t lsock_pool_size(void);
 uint32_t lsock_tcp_window(void);                 // TCP_WND: the most a connection queues
+uint32_t lsock_tcp_sndbuf_max(void);             // TCP_SND_BUF: the most it has unacked
 
 // lwIP's memory in use, for leak checks (netinfo's NETINFO_MEM).
 struct lsock_memstats {

@@ -295,6 +295,31 @@ lsock_tcp_poll(struct tcp_pcb *pcb, int on)
 }
 
 void
+lsock_tcp_set_keepalive(struct tcp_pcb *pcb, int on, uint32_t idle_ms, uint32_t intvl_ms,
+                        uint32_t count)
+{
+  if(on)
+    ip_set_option(pcb, SOF_KEEPALIVE);
+  else
+    ip_reset_option(pcb, SOF_KEEPALIVE);
+  if(pcb->state == LISTEN)
+    return;   // a listening pcb has no timing; its connections get the socket's
+  pcb->keep_idle = idle_ms;
+#if LWIP_TCP_KEEPALIVE
+  pcb->keep_intvl = intvl_ms;
+  pcb->keep_cnt = count;
+#endif
+}
+
+uint32_t
+lsock_tcp_unacked(struct tcp_pcb *pcb)
+{
+  uint32_t room = tcp_sndbuf(pcb);
+
+  return room < TCP_SND_BUF ? TCP_SND_BUF - room : 0;
+}
+
+void
 lsock_tcp_local(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port)
 {
   *addr = ip_addr_get_ip4_u32(&pcb->local_ip);
@@ -586,6 +611,12 @@ uint32_t
 lsock_tcp_window(void)
 {
   return TCP_WND;
+}
+
+uint32_t
+lsock_tcp_sndbuf_max(void)
+{
+  return TCP_SND_BUF;
 }
 
 void

@@ -257,7 +257,12 @@ public func sock_setopt(_ h: Handle, _ level: Int32, _ name: Int32, _ value: Int
         s.sendTimeoutMs = ms
       }
     case (solSocket, soKeepAlive):
-      break  // accepted; lwIP's keepalive is not built in
+      s.keepAlive = value != 0
+      s.applyKeepAlive()
+    case (solSocket, soSndBuf): s.setSendBuffer(value)
+    case (solSocket, soRcvBuf): s.setReceiveBuffer(value)
+    case (ipprotoTCP, tcpKeepIdle), (ipprotoTCP, tcpKeepInterval), (ipprotoTCP, tcpKeepCount):
+      try s.setKeepTiming(name, value)
     case (ipprotoTCP, tcpNoDelay):
       guard s.kind == .tcp else { throw .noProtocolOption }
       s.noDelay = value != 0
@@ -287,8 +292,11 @@ public func sock_getopt(
     case (solSocket, soError): value.pointee = Int64(s.takeError()?.rawValue ?? 0)
     case (solSocket, soRcvTimeo): value.pointee = timeoutValue(s.recvTimeoutMs)
     case (solSocket, soSndTimeo): value.pointee = timeoutValue(s.sendTimeoutMs)
-    case (solSocket, soKeepAlive): value.pointee = 0
-    case (solSocket, soSndBuf), (solSocket, soRcvBuf): value.pointee = 16 * 1460
+    case (solSocket, soKeepAlive): value.pointee = s.keepAlive ? 1 : 0
+    case (solSocket, soSndBuf): value.pointee = s.sendBufferValue
+    case (solSocket, soRcvBuf): value.pointee = s.receiveBufferValue
+    case (ipprotoTCP, tcpKeepIdle), (ipprotoTCP, tcpKeepInterval), (ipprotoTCP, tcpKeepCount):
+      value.pointee = try s.keepTiming(name)
     case (ipprotoTCP, tcpNoDelay):
       guard s.kind == .tcp else { throw .noProtocolOption }
       value.pointee = s.noDelay ? 1 : 0

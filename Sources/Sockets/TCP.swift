@@ -189,9 +189,14 @@ extension Socket {
         if done > 0 { break }
         throw takeError() ?? .brokenPipe
       }
+      // no more than SO_SNDBUF allows; past it, as if lwIP's buffer were full
+      let want = len - done
+      let n = min(want, sendRoom(pcb))
       var queued: UInt32 = 0
-      let err = lsock_tcp_write_user(pcb, src + UInt64(done), len - done, 0, &queued)
+      var err = LSOCK_ERR_MEM
+      if n > 0 { err = lsock_tcp_write_user(pcb, src + UInt64(done), n, 0, &queued) }
       done += queued
+      if err == LSOCK_OK && n < want { err = LSOCK_ERR_MEM }
       if err == LSOCK_OK { break }
       if err == LSOCK_EFAULT {
         if done > 0 { break }
