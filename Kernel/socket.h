@@ -9,7 +9,7 @@
 #define SOCK_DGRAM     2
 #define SOCK_RAW       3          // IPPROTO_ICMP only (ping)
 #define SOCK_NONBLOCK  0x800      // same bit as O_NONBLOCK, as in Linux
-#define SOCK_CLOEXEC   0x80000    // accepted and ignored (exec keeps files)
+#define SOCK_CLOEXEC   0x80000    // the descriptor's FD_CLOEXEC: exec closes it
 #define O_NONBLOCK     0x800
 #define IPPROTO_ICMP   1
 #define IPPROTO_TCP    6
@@ -18,6 +18,7 @@
 #define F_SETFD        2
 #define F_GETFL        3
 #define F_SETFL        4
+#define FD_CLOEXEC     1          // F_GETFD / F_SETFD: close on exec
 #define SOL_SOCKET     1
 #define SO_RCVTIMEO    20
 #define SO_SNDTIMEO    21

@@ -120,6 +120,10 @@ extern uint64 sys_setsockopt(void);
 extern uint64 sys_getsockopt(void);
 extern uint64 sys_netinfo(void);
 extern uint64 sys_fcntl(void);
+extern uint64 sys_accept4(void);
+// sysiov.c
+extern uint64 sys_readv(void);
+extern uint64 sys_writev(void);
 
 // Indexed by the numbers in syscall.h; a missing (0) entry is an unknown call.
 static uint64 (*syscalls[64])(void) = {
@@ -162,6 +166,9 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_getsockopt] = sys_getsockopt,
   [SYS_netinfo] = sys_netinfo,
   [SYS_fcntl] = sys_fcntl,
+  [SYS_accept4] = sys_accept4,
+  [SYS_readv] = sys_readv,
+  [SYS_writev] = sys_writev,
 };
 
 void

@@ -43,3 +43,7 @@
 #define SYS_getsockopt 41
 #define SYS_netinfo    42
 #define SYS_fcntl      43
+// sockets engineer (issue 12): 55-59
+#define SYS_accept4    55   // accept4(fd, addr, addrlen*, flags)
+#define SYS_readv      56   // readv(fd, iov, iovcnt): any descriptor
+#define SYS_writev     57   // writev(fd, iov, iovcnt)

@@ -1,6 +1,7 @@
 """Issue 12: a server and its client side by side in the guest, over lwIP's loopback
-(127.0.0.1) and the guest's own address (User/socklocal.c). No host peer: everything
-stays inside the guest, and the capture shows none of it reached the NIC."""
+(127.0.0.1) and the guest's own address (User/socklocal.c), and the socket API that
+guides use, each with its bad input (User/sockapi.c). No host peer: everything stays
+inside the guest, and the capture shows none of it reached the NIC."""
 import os, re, struct
 from guest import booted, expect_in, TestFailure, ROOT
 
@@ -57,3 +58,18 @@ def test_socklocal_loopback_tcp_udp():
     if leaked:
         raise TestFailure("%d looped packets reached the NIC (%s)" % (len(leaked), leaked[:3]))
     return "loopback TCP %d KB/s one way (CPUS=1)" % kbs
+
+
+def test_sockapi_accept4_peek_options_iovec():
+    """accept4 flags and close-on-exec, MSG_PEEK / MSG_DONTWAIT, buffer and keepalive
+    options, readv / writev, with bad pointers, lengths and counts; on three harts."""
+    with booted("sockapi", cpus=3) as g:
+        g.wait_for(r"lease after", timeout=15)
+        out = g.run("sockapi", timeout=120)
+        _check(out, "sockapi", "sockapi")
+        n = len(re.findall(r"(?m)^sockapi: ok ", out))
+        out = g.run("socklocal bench 127.0.0.1 16000000", timeout=120)
+        _check(out, "socklocal", "one-way throughput over 127.0.0.1, three harts")
+        kbs = _throughput(out)
+        g.poweroff()
+    return "%d checks; loopback TCP %d KB/s one way (CPUS=3)" % (n, kbs)

@@ -1,6 +1,6 @@
 // socket.h: BSD-style sockets for user programs (IPv4: TCP, UDP and raw ICMP).
 //
-// The calls are system calls 30..43 (User/lib/usys_net.S) behind the C
+// The calls are system calls 30..43 and 55..57 (User/lib/usys_net.S) behind the C
 // wrappers in User/lib/socket.c: on failure they return -1 and leave the
 // reason in errno, as on Unix. Constants, structure layouts and errno numbers
 // are Linux's, so code written for BSD sockets needs only its includes
@@ -49,8 +49,8 @@ struct timeval {
 #define SOCK_DGRAM      2
 #define SOCK_RAW        3         // with IPPROTO_ICMP: send ICMP messages, receive
                                   // whole IPv4 packets (IP header first)
-#define SOCK_NONBLOCK   0x800
-#define SOCK_CLOEXEC    0x80000
+#define SOCK_NONBLOCK   0x800     // socket(), accept4(): O_NONBLOCK from the start
+#define SOCK_CLOEXEC    0x80000   // socket(), accept4(): FD_CLOEXEC from the start
 #define IPPROTO_IP      0
 #define IPPROTO_ICMP    1
 #define IPPROTO_TCP     6
@@ -67,12 +67,15 @@ struct timeval {
 #define SO_REUSEADDR    2
 #define SO_TYPE         3
 #define SO_ERROR        4
-#define SO_SNDBUF       7
-#define SO_RCVBUF       8
+#define SO_SNDBUF       7         // bytes, as in effect (not doubled as Linux does):
+#define SO_RCVBUF       8         //   see Sources/Sockets/Options.swift
 #define SO_KEEPALIVE    9
 #define SO_RCVTIMEO     20        // struct timeval (or an int of milliseconds)
 #define SO_SNDTIMEO     21        // also bounds connect()
 #define TCP_NODELAY     1         // level IPPROTO_TCP
+#define TCP_KEEPIDLE    4         // level IPPROTO_TCP, seconds: 1..32767
+#define TCP_KEEPINTVL   5         // seconds: 1..32767
+#define TCP_KEEPCNT     6         // probes: 1..127
 
 // send/recv flags
 #define MSG_PEEK        0x2
@@ -89,6 +92,7 @@ struct timeval {
 #define F_SETFD         2
 #define F_GETFL         3
 #define F_SETFL         4
+#define FD_CLOEXEC      1         // F_GETFD / F_SETFD: exec closes the descriptor
 #define O_NONBLOCK      0x800
 
 // netinfo(what, buf, index); the structures are in these kernel headers
@@ -99,6 +103,7 @@ struct timeval {
 
 // errno values (Linux's numbers), shared with the kernel
 #include "kernel/errnum.h"
+#include "kernel/uio.h"
 
 extern int errno;
 char *strerror(int err);
@@ -115,6 +120,7 @@ int socket(int domain, int type, int protocol);
 int bind(int fd, const struct sockaddr *addr, socklen_t len);
 int listen(int fd, int backlog);
 int accept(int fd, struct sockaddr *addr, socklen_t *len);
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 int connect(int fd, const struct sockaddr *addr, socklen_t len);
 int send(int fd, const void *buf, int len, int flags);
 int recv(int fd, void *buf, int len, int flags);
@@ -128,6 +134,11 @@ int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 int fcntl(int fd, int cmd, ...);
+// Scatter/gather I/O on any descriptor (struct iovec, IOV_MAX: kernel/uio.h):
+// the bytes moved, or -1 and errno (EINVAL: iovcnt past IOV_MAX or a total
+// past INT_MAX; EFAULT: a piece outside the program's memory, or NULL).
+int readv(int fd, const struct iovec *iov, int iovcnt);
+int writev(int fd, const struct iovec *iov, int iovcnt);
 int netinfo(int what, void *buf, int index);
 
 // byte order: the machine is little-endian, the network big-endian

@@ -1,0 +1,103 @@
+// sysiov.c: readv(fd, iov, iovcnt) and writev(fd, iov, iovcnt) on any
+// descriptor: fileread / filewrite over each piece in turn.
+//
+// Checked before any byte moves: the descriptor (EBADF), 0 <= iovcnt <=
+// IOV_MAX and a total that fits an int (EINVAL), every iovec readable and
+// every piece inside user memory (EFAULT); a NULL base with a nonzero length
+// is EFAULT too, as on Linux, although xv6 programs have text at 0. The
+// pieces are then moved one by one (each iovec copied in again: the program
+// may change them meanwhile, so the checks are repeated) until one comes up
+// short (a read with no more data waiting, a full pipe). Returns the bytes
+// moved, or if none, the first piece's error (-errno for sockets, -1 for
+// other files, as read and write return).
+#include "types.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "defs.h"
+#include "param.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "sleeplock.h"
+#include "file.h"
+#include "errnum.h"
+#include "uio.h"
+
+#define IOV_TOTAL_MAX 0x7fffffffUL   // the count is returned as an int
+
+// The i'th iovec of the array at uiov, checked: 0 or -errno.
+static int
+getiov(uint64 uiov, int i, uint64 *base, uint64 *len)
+{
+  struct iovec v;
+
+  if(copyin(myproc()->pagetable, (char*)&v, uiov + (uint64)i * sizeof(v), sizeof(v)) < 0)
+    return -EFAULT;
+  *base = (uint64)v.iov_base;
+  *len = v.iov_len;
+  if(*len > IOV_TOTAL_MAX)
+    return -EINVAL;
+  if(*len > 0 && (*base == 0 || *base >= MAXUVA || *len > MAXUVA - *base))
+    return -EFAULT;
+  return 0;
+}
+
+// The whole array checked once, before anything moves: 0 or -errno.
+static int
+checkiovs(uint64 uiov, int iovcnt)
+{
+  uint64 base, len, total = 0;
+  int r;
+
+  for(int i = 0; i < iovcnt; i++){
+    if((r = getiov(uiov, i, &base, &len)) < 0)
+      return r;
+    if(len > IOV_TOTAL_MAX - total)
+      return -EINVAL;
+    total += len;
+  }
+  return 0;
+}
+
+static uint64
+iov_rw(int write)
+{
+  struct file *f;
+  uint64 uiov, base, len, done = 0;
+  int iovcnt, r;
+
+  if(argfd(0, 0, &f) < 0)
+    return -EBADF;
+  argaddr(1, &uiov);
+  argint(2, &iovcnt);
+  if(iovcnt < 0 || iovcnt > IOV_MAX)
+    return -EINVAL;
+  if((r = checkiovs(uiov, iovcnt)) < 0)
+    return r;
+  for(int i = 0; i < iovcnt; i++){
+    if((r = getiov(uiov, i, &base, &len)) < 0 || len > IOV_TOTAL_MAX - done)
+      return done > 0 ? done : (r < 0 ? r : -EINVAL);
+    if(len == 0)
+      continue;
+    r = write ? filewrite(f, base, len) : fileread(f, base, len);
+    if(r < 0)
+      return done > 0 ? done : r;
+    done += r;
+    if(r < len)
+      break;
+  }
+  return done;
+}
+
+// readv(fd, iov, iovcnt)
+uint64
+sys_readv(void)
+{
+  return iov_rw(0);
+}
+
+// writev(fd, iov, iovcnt)
+uint64
+sys_writev(void)
+{
+  return iov_rw(1);
+}
