@@ -7,6 +7,10 @@
 // "sockapi: FAIL WHAT", last "sockapi: PASS" or "sockapi: FAILED".
 //
 //   sockapi                          every check
+//   sockapi keepalive ADDR PORT SECS connect to a host echo server with
+//                                    keepalive probes every second, stay idle
+//                                    SECS seconds (the host counts the probes in
+//                                    the capture), then echo one line
 //   sockapi execcheck C1 C2 O1 O2    (run through exec by the close-on-exec
 //                                    check: C1, C2 must be closed, O1, O2 open)
 #include "kernel/types.h"
@@ -19,6 +23,7 @@
 #define HOLE     0x7000000L       // inside the user half, never mapped here
 #define PORT     7100
 #define TCPWND   (16 * 1460)      // lwipopts.h: TCP_WND and TCP_SND_BUF
+#define TICKS_PER_SECOND 100      // Kernel/param.h: TICK_HZ
 
 static int failures;
 static char buf[8192];
@@ -379,6 +384,31 @@ iov_bad(void)
   close(p[1]);
 }
 
+// ---- keepalive on the wire --------------------------------------------------------
+
+static void
+keepalive(const char *addr, int port, int secs)
+{
+  struct sockaddr_in sa;
+  int fd;
+
+  memset(&sa, 0, sizeof(sa));
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  inet_pton(AF_INET, addr, &sa.sin_addr);
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  ok(fd >= 0 && setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1) == 0 &&
+     setint(fd, IPPROTO_TCP, TCP_KEEPIDLE, 1) == 0 && setint(fd, IPPROTO_TCP, TCP_KEEPINTVL, 1) == 0 &&
+     setint(fd, IPPROTO_TCP, TCP_KEEPCNT, 5) == 0, "keepalive: 1 s idle, 1 s apart, 5 probes");
+  ok(connect(fd, (struct sockaddr*)&sa, sizeof(sa)) == 0, "connect");
+  ok(send(fd, "before\n", 7, 0) == 7 && recv(fd, buf, 7, 0) == 7, "echo before the pause");
+  printf("sockapi: idle for %d s\n", secs);
+  sleep(secs * TICKS_PER_SECOND);
+  ok(send(fd, "after\n", 6, 0) == 6 && recv(fd, buf, 6, 0) == 6 && memcmp(buf, "after", 5) == 0,
+     "the connection lived through it: echo after");
+  close(fd);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -386,6 +416,11 @@ main(int argc, char *argv[])
     int closed = err(fcntl(atoi(argv[2]), F_GETFD), EBADF) && err(fcntl(atoi(argv[3]), F_GETFD), EBADF);
     int open = fcntl(atoi(argv[4]), F_GETFD) == 0 && fcntl(atoi(argv[5]), F_GETFD) == 0;
     exit(closed && open ? 0 : 1);
+  }
+  if(argc == 5 && strcmp(argv[1], "keepalive") == 0){
+    keepalive(argv[2], atoi(argv[3]), atoi(argv[4]));
+    printf("sockapi: %s\n", failures ? "FAILED" : "PASS");
+    exit(failures != 0);
   }
   accept4_checks();
   peek_checks();

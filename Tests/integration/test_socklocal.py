@@ -2,7 +2,7 @@
 (127.0.0.1) and the guest's own address (User/socklocal.c), and the socket API that
 guides use, each with its bad input (User/sockapi.c). No host peer: everything stays
 inside the guest, and the capture shows none of it reached the NIC."""
-import os, re, struct
+import os, re, socketserver, struct, threading
 from guest import booted, expect_in, TestFailure, ROOT
 
 GUEST_ADDR = "10.0.2.15"   # QEMU's user network gives the guest this address
@@ -73,3 +73,62 @@ def test_sockapi_accept4_peek_options_iovec():
         kbs = _throughput(out)
         g.poweroff()
     return "%d checks; loopback TCP %d KB/s one way (CPUS=3)" % (n, kbs)
+
+
+class _Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        while True:
+            data = self.request.recv(4096)
+            if not data:
+                break
+            self.request.sendall(data)
+
+
+def _keepalive_probes(pcap, port):
+    """TCP segments the guest sent to the host's port that are keepalive probes: no
+    data, only ACK set, and a sequence number one below the next one it would send."""
+    with open(os.path.join(ROOT, pcap), "rb") as f:
+        data = f.read()
+    probes, nxt, off = 0, None, 24
+    while off + 16 <= len(data):
+        caplen = struct.unpack_from("<I", data, off + 8)[0]
+        fr = data[off + 16:off + 16 + caplen]
+        off += 16 + caplen
+        if len(fr) < 54 or fr[12:14] != b"\x08\x00" or fr[23] != 6:
+            continue
+        ihl = (fr[14] & 0xF) * 4
+        tcp = 14 + ihl
+        if fr[26:30] != bytes([10, 0, 2, 15]) or struct.unpack_from(">H", fr, tcp + 2)[0] != port:
+            continue
+        seq = struct.unpack_from(">I", fr, tcp + 4)[0]
+        flags = fr[tcp + 13]
+        size = struct.unpack_from(">H", fr, 16)[0] - ihl - (fr[tcp + 12] >> 4) * 4
+        if size == 0 and flags == 0x10 and nxt is not None and seq == (nxt - 1) & 0xFFFFFFFF:
+            probes += 1
+        end = seq + size + (1 if flags & 0x03 else 0)   # SYN and FIN take one number
+        if nxt is None or ((end - nxt) & 0xFFFFFFFF) < 0x80000000:
+            nxt = end & 0xFFFFFFFF
+    return probes
+
+
+def test_keepalive_probes_on_the_wire():
+    """SO_KEEPALIVE with TCP_KEEPIDLE 1 and TCP_KEEPINTVL 1 on a connection to a host
+    echo server left idle for 4 s: the capture shows lwIP's probes, and the connection
+    still works after."""
+    srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Echo)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    port = srv.server_address[1]
+    try:
+        with booted("keepalive") as g:
+            g.wait_for(r"lease after", timeout=15)
+            out = g.run("sockapi keepalive 10.0.2.2 %d 4" % port, timeout=60)
+            _check(out, "sockapi", "keepalive connection")
+            g.poweroff()
+    finally:
+        srv.shutdown()
+    probes = _keepalive_probes(g.pcap, port)
+    # idle 1 s, then one a second: about 3 in 4 s (the peer answers every one)
+    if probes < 2:
+        raise TestFailure("%d keepalive probes in %s, expected at least 2" % (probes, g.pcap))
+    return "%d probes in 4 idle seconds" % probes
