@@ -153,6 +153,11 @@
 #define CHECKSUM_CHECK_UDP              1
 #define CHECKSUM_CHECK_TCP              1
 #define CHECKSUM_CHECK_ICMP             1
+// Checksums per netif: lwIP's loopback netif (lo, 127.0.0.1) then neither
+// computes nor checks them (netif_loopif_init turns them off), as Linux skips
+// them on its loopback: a packet that never leaves memory cannot be damaged on
+// a wire. en0, and packets to its own address, keep all of them. Default 0.
+#define LWIP_CHECKSUM_CTRL_PER_NETIF    1
 // Sum tcp_write data while copying it instead of in a second pass. Default 0.
 #define LWIP_CHECKSUM_ON_COPY           1
 // Algorithm 3 sums 32 bits at a time (default 2: 16 bits); the emulated CPU
