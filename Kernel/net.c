@@ -95,6 +95,19 @@ net_status(struct netif *netif)
          (int)lease_ms);
 }
 
+// lwIP's loopback netif (lo) computes only the checksums a program can see:
+// the IP header and ICMP, which raw sockets (ping) read whole and verify. TCP
+// and UDP go without (UDP's 0 means "none"), and nothing is checked on input.
+static void
+loopback_checksums(void)
+{
+  struct netif *n;
+
+  NETIF_FOREACH(n)
+    if(n->name[0] == 'l' && n->name[1] == 'o')
+      NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_GEN_IP | NETIF_CHECKSUM_GEN_ICMP);
+}
+
 // Called once from main() on hart 0, after the PLIC and the allocator.
 void
 netinit(void)
@@ -113,6 +126,7 @@ netinit(void)
   net_irq = irq;
   lwip_port_seed(mac, sizeof(mac));
   lwip_init();
+  loopback_checksums();
   ip4_addr_set_zero(&any);
   if(netif_add(&en0, &any, &any, &any, mac, ethernetif_init, ethernet_input) == 0)
     panic("netinit: netif_add");

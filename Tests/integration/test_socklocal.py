@@ -53,6 +53,10 @@ def test_socklocal_loopback_tcp_udp():
         out = g.run("socklocal bench 127.0.0.1 16000000", timeout=120)
         _check(out, "socklocal", "one-way throughput over 127.0.0.1")
         kbs = _throughput(out)
+        # raw sockets see whole packets: checksums a program checks are kept on lo
+        for host in ("127.0.0.1", GUEST_ADDR):
+            out = g.run("ping -c 2 -i 100 %s" % host, timeout=30)
+            expect_in(r"2 packets transmitted, 2 received", out, "ping %s" % host)
         g.poweroff()
     leaked = _looped_frames_on_wire(g.pcap)
     if leaked:
