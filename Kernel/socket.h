@@ -22,6 +22,7 @@
 #define SOL_SOCKET     1
 #define SO_RCVTIMEO    20
 #define SO_SNDTIMEO    21
+#define MSG_MORE       0x8000     // the kernel's own (writev): more follows at once
 
 #include "errnum.h"   // the errno values the C side returns itself
 
@@ -55,6 +56,7 @@ int  sock_getname(struct socket*, int peer, uint32 *addr, uint16 *port);
 int  sock_setopt(struct socket*, int level, int name, long value);
 int  sock_getopt(struct socket*, int level, int name, long *value);
 void sock_setnonblock(struct socket*, int on);
+void sock_push(struct socket*);   // send what MSG_MORE sends queued
 void sock_release(struct socket*);
 int  sock_info(int index, struct sock_info *out);
 void sock_memstats(struct lsock_memstats *out);

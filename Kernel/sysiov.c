@@ -9,7 +9,11 @@
 // may change them meanwhile, so the checks are repeated) until one comes up
 // short (a read with no more data waiting, a full pipe). Returns the bytes
 // moved, or if none, the first piece's error (-errno for sockets, -1 for
-// other files, as read and write return).
+// other files, as read and write return). On a stream socket the pieces are
+// queued first and pushed out together, as one write's bytes would be (Nagle
+// would otherwise hold back each piece after the first until it is
+// acknowledged); on a datagram socket each piece is a datagram of its own
+// (Linux sends one for the whole call).
 #include "types.h"
 #include "riscv.h"
 #include "memlayout.h"
@@ -20,6 +24,7 @@
 #include "sleeplock.h"
 #include "file.h"
 #include "errnum.h"
+#include "socket.h"
 #include "uio.h"
 
 #define IOV_TOTAL_MAX 0x7fffffffUL   // the count is returned as an int
@@ -58,12 +63,24 @@ checkiovs(uint64 uiov, int iovcnt)
   return 0;
 }
 
+// Move one piece. Stream sockets queue it without pushing it out (sock_push
+// does, after the last piece).
+static int
+piece(struct file *f, int write, uint64 base, int len)
+{
+  if(!write)
+    return fileread(f, base, len);
+  if(f->type == FD_SOCK && f->writable)
+    return sock_send(f->sock, base, len, MSG_MORE, 0, 0, 0);
+  return filewrite(f, base, len);
+}
+
 static uint64
 iov_rw(int write)
 {
   struct file *f;
   uint64 uiov, base, len, done = 0;
-  int iovcnt, r;
+  int iovcnt, r = 0;
 
   if(argfd(0, 0, &f) < 0)
     return -EBADF;
@@ -74,18 +91,23 @@ iov_rw(int write)
   if((r = checkiovs(uiov, iovcnt)) < 0)
     return r;
   for(int i = 0; i < iovcnt; i++){
-    if((r = getiov(uiov, i, &base, &len)) < 0 || len > IOV_TOTAL_MAX - done)
-      return done > 0 ? done : (r < 0 ? r : -EINVAL);
+    if((r = getiov(uiov, i, &base, &len)) < 0)
+      break;
+    if(len > IOV_TOTAL_MAX - done){   // the program changed its iovecs meanwhile
+      r = -EINVAL;
+      break;
+    }
     if(len == 0)
       continue;
-    r = write ? filewrite(f, base, len) : fileread(f, base, len);
-    if(r < 0)
-      return done > 0 ? done : r;
+    if((r = piece(f, write, base, len)) < 0)
+      break;
     done += r;
     if(r < len)
       break;
   }
-  return done;
+  if(write && f->type == FD_SOCK && done > 0)
+    sock_push(f->sock);
+  return done > 0 ? done : (r < 0 ? r : 0);
 }
 
 // readv(fd, iov, iovcnt)

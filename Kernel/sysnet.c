@@ -345,6 +345,9 @@ sys_sendto(void)
   argint(5, &alen);
   if(len < 0)
     return -EINVAL;
+  // a program's MSG_MORE is ignored: no timer would push its data out if no
+  // more came (Linux's waits 200 ms); writev uses it between its pieces
+  flags &= ~MSG_MORE;
   if(uaddr && (r = getsockaddr(uaddr, alen, &addr, &port)) < 0)
     return r;
   return sock_send(f->sock, ubuf, len, flags, uaddr != 0, addr, port);

@@ -23,6 +23,9 @@ let ipprotoTCP: Int32 = 6
 let tcpNoDelay: Int32 = 1
 let msgPeek: Int32 = 0x2
 let msgDontWait: Int32 = 0x40
+/// More follows at once (the kernel's writev; sysnet.c keeps programs from
+/// passing it, since nothing would push their data out if no more came).
+let msgMore: Int32 = 0x8000
 
 public typealias Handle = UnsafeMutableRawPointer
 
@@ -152,13 +155,23 @@ public func sock_send(
     let dontWait = flags & msgDontWait != 0
     if s.kind == .tcp {
       // an address on a connected stream socket is ignored, as in BSD
-      return Int32(try s.tcpSend(src, n, dontWait: dontWait))
+      return Int32(try s.tcpSend(src, n, dontWait: dontWait, push: flags & msgMore == 0))
     }
     if s.kind == .raw {
       return Int32(try s.rawSend(src, n, to: hasAddr != 0 ? addr : nil))
     }
     let to: (addr: UInt32, port: UInt16)? = hasAddr != 0 ? (addr, port) : nil
     return Int32(try s.udpSend(src, n, to: to))
+  }
+}
+
+/// Hand what earlier MSG_MORE sends queued to lwIP's output (TCP; else nothing).
+@_cdecl("sock_push")
+public func sock_push(_ h: Handle) {
+  let s = socket(h)
+  _ = call { () throws(SocketError) -> Int32 in
+    if s.kind == .tcp, let pcb = s.tcp { _ = lsock_tcp_output(pcb) }
+    return 0
   }
 }
 

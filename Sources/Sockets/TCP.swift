@@ -171,8 +171,11 @@ extension Socket {
   }
 
   /// Queue all len bytes from user address src, waiting for send buffer space
-  /// (unless non-blocking); returns how many were queued.
-  func tcpSend(_ src: UInt64, _ len: UInt32, dontWait: Bool) throws(SocketError) -> UInt32 {
+  /// (unless non-blocking); returns how many were queued. push: hand them to
+  /// lwIP's output now; else they wait for the next push (more is coming).
+  func tcpSend(_ src: UInt64, _ len: UInt32, dontWait: Bool, push: Bool = true)
+    throws(SocketError) -> UInt32
+  {
     switch state {
     case .connected: break
     case .connecting: throw (nonblocking || dontWait) ? .wouldBlock : .notConnected
@@ -214,7 +217,7 @@ extension Socket {
         throw e
       }
     }
-    if let pcb = tcp { _ = lsock_tcp_output(pcb) }
+    if push, let pcb = tcp { _ = lsock_tcp_output(pcb) }
     return done
   }
 
