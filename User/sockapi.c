@@ -241,6 +241,9 @@ option_checks(void)
      "SO_SNDBUF 1 GiB: the maximum");
   ok(setint(u, SOL_SOCKET, SO_RCVBUF, 4096) == 0 && getint(u, SOL_SOCKET, SO_RCVBUF) == 4096,
      "UDP SO_RCVBUF 4096");
+  ok(setint(t, SOL_SOCKET, SO_RCVBUF, 16000) == 0 && getint(t, SOL_SOCKET, SO_RCVBUF) == 16000 &&
+     setint(t, SOL_SOCKET, SO_RCVBUF, 1) == 0 && getint(t, SOL_SOCKET, SO_RCVBUF) == 4 * 2 * 1460,
+     "TCP SO_RCVBUF 16000, and 1: its minimum (twice lwIP's window-update step)");
   ok(err(setsockopt(t, SOL_SOCKET, SO_SNDBUF, &v, 2), EINVAL) &&
      err(setsockopt(t, SOL_SOCKET, SO_SNDBUF, &v, 0), EINVAL) &&
      err(setsockopt(t, SOL_SOCKET, SO_SNDBUF, &v, -1), EINVAL), "short or negative lengths: EINVAL");

@@ -4,8 +4,9 @@
 // "socklocal: FAIL WHAT", figures as "socklocal: KEY value", and last
 // "socklocal: PASS" or "socklocal: FAILED".
 //
-//   socklocal tcp ADDR BYTES    a forked echo server; the client sends BYTES
-//                               of a pattern and checks every byte echoed
+//   socklocal tcp ADDR BYTES [RCVBUF]   a forked echo server; the client
+//                               sends BYTES of a pattern and checks every byte
+//                               echoed (both sides with SO_RCVBUF RCVBUF if given)
 //   socklocal udp ADDR COUNT    a forked UDP echo server; COUNT datagrams of
 //                               growing size, each checked with its sender
 //   socklocal bench ADDR BYTES  one way: a forked sink counts what a client
@@ -133,7 +134,7 @@ stream_server(int lfd, int sink)
 
 // Send bytes of the pattern while reading the echo, check every byte.
 static void
-tcp_echo(const char *addr, int bytes)
+tcp_echo(const char *addr, int bytes, int rcvbuf)
 {
   int lfd, fd, pid, st = -1, sent = 0, got = 0, n, chunk, bad = -1;
   uint64 t0;
@@ -141,10 +142,14 @@ tcp_echo(const char *addr, int bytes)
   ok((lfd = bound(SOCK_STREAM, addr, PORT)) >= 0, "listen");
   if(lfd < 0)
     return;
+  if(rcvbuf)   // accepted connections inherit it
+    ok(setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) == 0, "SO_RCVBUF");
   if((pid = fork()) == 0)
     stream_server(lfd, 0);
   close(lfd);
   ok((fd = connect_to(addr, PORT)) >= 0, "connect");
+  if(rcvbuf)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
   t0 = now_us();
   while(fd >= 0 && got < bytes){
     // never more than one buffer ahead, so the echo cannot deadlock us
@@ -265,8 +270,8 @@ udp_echo(const char *addr, int count)
 int
 main(int argc, char *argv[])
 {
-  if(argc == 4 && strcmp(argv[1], "tcp") == 0)
-    tcp_echo(argv[2], atoi(argv[3]));
+  if((argc == 4 || argc == 5) && strcmp(argv[1], "tcp") == 0)
+    tcp_echo(argv[2], atoi(argv[3]), argc == 5 ? atoi(argv[4]) : 0);
   else if(argc == 4 && strcmp(argv[1], "udp") == 0)
     udp_echo(argv[2], atoi(argv[3]));
   else if(argc == 4 && strcmp(argv[1], "bench") == 0)

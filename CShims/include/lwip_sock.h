@@ -152,6 +152,10 @@ uint32_t lsock_pool_free(void);                  // free receive pool pbufs
 uint32_t lsock_pool_size(void);
 uint32_t lsock_tcp_window(void);                 // TCP_WND: the most a connection queues
 uint32_t lsock_tcp_sndbuf_max(void);             // TCP_SND_BUF: the most it has unacked
+// The smallest TCP SO_RCVBUF: twice the window growth after which lwIP tells
+// the peer at once (TCP_WND_UPDATE_THRESHOLD); below it, a reader that read
+// everything could leave the peer waiting for its persist timer.
+uint32_t lsock_tcp_rcvbuf_min(void);
 
 // lwIP's memory in use, for leak checks (netinfo's NETINFO_MEM).
 struct lsock_memstats {

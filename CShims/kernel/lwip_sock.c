@@ -619,6 +619,12 @@ lsock_tcp_sndbuf_max(void)
   return TCP_SND_BUF;
 }
 
+uint32_t
+lsock_tcp_rcvbuf_min(void)
+{
+  return 2 * TCP_WND_UPDATE_THRESHOLD;
+}
+
 void
 lsock_memstats(struct lsock_memstats *out)
 {

@@ -8,8 +8,13 @@
 //   SO_RCVBUF, UDP and raw: the bytes of unread datagrams (each with its
 //     DatagramHeader) the socket keeps; more are dropped, and counted. At most
 //     its ring (datagramRingBytes), the default.
-//   SO_RCVBUF, TCP: nothing. Every connection's window is lwIP's TCP_WND, a
-//     compile-time constant: it reads back as TCP_WND.
+//   SO_RCVBUF, TCP: the window: unread bytes plus what the peer may still
+//     send. lwIP opens every connection with TCP_WND (the maximum, and the
+//     default); a smaller size is reached by not giving the first
+//     TCP_WND - SO_RCVBUF bytes the program reads back to the window (a
+//     window is never shrunk: RFC 9293 3.8.6). A larger size later gives
+//     them back. At least lsock_tcp_rcvbuf_min() (11,680 bytes here), so
+//     that reading what is queued always reopens the window at once.
 //   SO_SNDBUF, UDP and raw: nothing. A datagram leaves during its send call:
 //     it reads back as the largest datagram.
 // A size out of range, negative included, is clamped to [minBufferBytes, the
@@ -43,16 +48,35 @@ extension Socket {
   func setReceiveBuffer(_ value: Int64) {
     if kind != .tcp {
       recvBufferLimit = clamped(value, minBufferBytes, datagramRingBytes)
+      return
     }
+    let window = Int(lsock_tcp_window())
+    recvBufferLimit = clamped(value, min(Int(lsock_tcp_rcvbuf_min()), window), window)
+    // a larger window at once: give back what is held beyond the new target
+    let target = windowTarget
+    if windowHeld > target {
+      if let pcb = tcp, state != .listening { lsock_tcp_recved(pcb, windowHeld - target) }
+      windowHeld = target
+    }
+  }
+
+  /// Bytes of the window SO_RCVBUF keeps closed (TCP).
+  var windowTarget: UInt32 {
+    lsock_tcp_window() - UInt32(min(recvBufferLimit, Int(lsock_tcp_window())))
+  }
+
+  /// Of n bytes just read, how many not to give back to the window (TCP).
+  func holdWindow(_ n: UInt32) -> UInt32 {
+    let held = min(n, windowTarget > windowHeld ? windowTarget - windowHeld : 0)
+    windowHeld += held
+    return held
   }
 
   var sendBufferValue: Int64 {
     kind == .tcp ? Int64(sendBufferLimit) : Int64(kind == .raw ? maxRawPayload : maxDatagram)
   }
 
-  var receiveBufferValue: Int64 {
-    kind == .tcp ? Int64(lsock_tcp_window()) : Int64(recvBufferLimit)
-  }
+  var receiveBufferValue: Int64 { Int64(recvBufferLimit) }
 
   /// Bytes a send may still queue under SO_SNDBUF.
   func sendRoom(_ pcb: OpaquePointer) -> UInt32 {
@@ -95,6 +119,7 @@ extension Socket {
     recvTimeoutMs = l.recvTimeoutMs
     sendTimeoutMs = l.sendTimeoutMs
     sendBufferLimit = l.sendBufferLimit
+    recvBufferLimit = l.recvBufferLimit
     keepAlive = l.keepAlive
     keepIdleSeconds = l.keepIdleSeconds
     keepIntervalSeconds = l.keepIntervalSeconds

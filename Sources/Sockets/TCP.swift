@@ -15,13 +15,16 @@ extension Socket {
 
   /// Free the receive queue, giving its bytes back to the window so that a
   /// close does not turn into a reset.
+  /// (The bytes SO_RCVBUF held back go too: lwIP resets a connection closed
+  /// with less than its whole window open.)
   func dropReceived() {
-    let n = receivedBytes
+    let n = receivedBytes + windowHeld
     if let p = rx { lsock_pbuf_free(p) }
     rx = nil
     socketPoolPbufs -= rxPoolPbufs
     rxPoolPbufs = 0
     rxRing.clear()
+    windowHeld = 0
     if n > 0, let pcb = tcp { lsock_tcp_recved(pcb, n) }
   }
 
@@ -152,8 +155,9 @@ extension Socket {
         if !copyReceived(dst, n) { throw .fault }
         if !peek {
           consumeReceived(n)
-          // the program took n bytes: let the sender send that many more
-          if let pcb = tcp { lsock_tcp_recved(pcb, n) }
+          // the program took n bytes: let the sender send that many more,
+          // less what SO_RCVBUF holds back
+          if let pcb = tcp { lsock_tcp_recved(pcb, n - holdWindow(n)) }
         }
         return n
       }

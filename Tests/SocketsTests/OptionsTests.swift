@@ -94,8 +94,11 @@ extension SocketTests {
       #expect(sock_setopt(u, 1, 8, set) == 0)
       #expect(getopt(u, 1, 8) == (0, want), "SO_RCVBUF \(set)")
     }
-    #expect(sock_setopt(t, 1, 8, 4096) == 0)
-    #expect(getopt(t, 1, 8).1 == Int64(lsock_tcp_window()), "TCP's window is fixed")
+    let rcvMin = Int64(lsock_tcp_rcvbuf_min())
+    #expect(sock_setopt(t, 1, 8, rcvMin + 100) == 0 && getopt(t, 1, 8).1 == rcvMin + 100)
+    #expect(sock_setopt(t, 1, 8, 4096) == 0 && getopt(t, 1, 8).1 == rcvMin, "TCP's minimum")
+    #expect(sock_setopt(t, 1, 8, 1 << 30) == 0)
+    #expect(getopt(t, 1, 8).1 == Int64(lsock_tcp_window()), "at most the window lwIP opens")
     sock_release(t)
     sock_release(u)
     #expect(settled())
@@ -125,6 +128,58 @@ extension SocketTests {
     var got = [UInt8]()
     while got.count < queued { got += recv(s, max: 10_000).1 }
     #expect(got == pattern(queued), "nothing lost or reordered")
+    sock_release(c)
+    sock_release(s)
+    #expect(settled())
+  }
+
+  @Test func rcvbufBoundsATCPWindowOnceTheReaderHasRead() {
+    let (c, s) = pair(port: 5104)
+    let limit = Int(lsock_tcp_rcvbuf_min())
+    #expect(sock_setopt(s, 1, 8, Int64(limit)) == 0)
+    sock_setnonblock(c, 1)
+    var sent = 0
+    var got = [UInt8]()
+    /// Send until the window is shut (EAGAIN for a while); the bytes queued unread.
+    func fill() -> Int {
+      var stuck = 0
+      while stuck < 30 {
+        let n = send(c, pattern(2000, from: sent))
+        if n > 0 {
+          sent += Int(n)
+          stuck = 0
+        } else {
+          stuck += 1
+          usleep(2000)
+        }
+      }
+      return Int(withNetLock { socket(s).receivedBytes })
+    }
+    let first = fill()
+    #expect(first > limit, "at first the whole window lwIP opened: \(first)")
+    // read two windows' worth: the held-back bytes add up as the reader reads
+    while got.count < 2 * Int(lsock_tcp_window()) {
+      let (n, b) = recv(s, max: 3000)
+      if n <= 0 { break }
+      got += b
+      if got.count % 6000 < 3000 { _ = fill() }
+    }
+    while true {
+      let (n, b) = recv(s, max: 65536, flags: MSG_DONTWAIT)
+      if n <= 0 { break }
+      got += b
+    }
+    let later = fill()
+    #expect(later <= limit, "then at most SO_RCVBUF unread: \(later)")
+    #expect(sock_setopt(s, 1, 8, 1 << 20) == 0)  // a larger buffer opens the window at once
+    let more = fill()
+    #expect(more > limit, "a larger SO_RCVBUF: \(more)")
+    while got.count < sent {
+      let (n, b) = recv(s, max: 65536)
+      if n <= 0 { break }
+      got += b
+    }
+    #expect(got == pattern(sent), "every byte, in order")
     sock_release(c)
     sock_release(s)
     #expect(settled())

@@ -44,6 +44,8 @@ def test_socklocal_loopback_tcp_udp():
         out = g.run("socklocal tcp 127.0.0.1 4000000", timeout=120)
         _check(out, "socklocal", "4 MB echoed over 127.0.0.1")
         expect_in(r"echoed 4000000 bytes", out, "tcp echo")
+        out = g.run("socklocal tcp 127.0.0.1 1000000 11680", timeout=120)
+        _check(out, "socklocal", "1 MB echoed over 127.0.0.1 with the smallest SO_RCVBUF")
         out = g.run("socklocal udp 127.0.0.1 100", timeout=60)
         _check(out, "socklocal", "UDP over 127.0.0.1")
         out = g.run("socklocal tcp %s 1000000" % GUEST_ADDR, timeout=120)
