@@ -12,13 +12,14 @@
 //     send. lwIP opens every connection with TCP_WND (the maximum, and the
 //     default); a smaller size is reached by not giving the first
 //     TCP_WND - SO_RCVBUF bytes the program reads back to the window (a
-//     window is never shrunk: RFC 9293 3.8.6). A larger size later gives
-//     them back. At least lsock_tcp_rcvbuf_min() (11,680 bytes here), so
-//     that reading what is queued always reopens the window at once.
+//     window is never shrunk: RFC 9293 3.8.6), so it binds once the program
+//     has read that many. A larger size later gives them back at once. At
+//     least lsock_tcp_rcvbuf_min() (11,680 bytes here), so that reading what
+//     is queued always reopens the window at once.
 //   SO_SNDBUF, UDP and raw: nothing. A datagram leaves during its send call:
 //     it reads back as the largest datagram.
-// A size out of range, negative included, is clamped to [minBufferBytes, the
-// maximum], as Linux clamps. Keepalive timing is in seconds, and out of range
+// A size out of range, negative included, is clamped to [the minimum (TCP's
+// SO_RCVBUF: above; else minBufferBytes), the maximum], as Linux clamps. Keepalive timing is in seconds, and out of range
 // is EINVAL (Linux's ranges); accepted connections inherit all of these from
 // their listener, as on Linux.
 import CShims
