@@ -12,8 +12,9 @@
 // other files, as read and write return). On a stream socket the pieces are
 // queued first and pushed out together, as one write's bytes would be (Nagle
 // would otherwise hold back each piece after the first until it is
-// acknowledged); on a datagram socket each piece is a datagram of its own
-// (Linux sends one for the whole call).
+// acknowledged); on a UDP or raw socket the call moves one datagram,
+// gathered from or scattered over the pieces, as on Linux
+// (Sources/Sockets/Vectored.swift).
 #include "types.h"
 #include "riscv.h"
 #include "memlayout.h"
@@ -90,6 +91,10 @@ iov_rw(int write)
     return -EINVAL;
   if((r = checkiovs(uiov, iovcnt)) < 0)
     return r;
+  if(f->type == FD_SOCK && (write ? f->writable : f->readable) &&
+     (r = sock_datagram_iov(f->sock, write, uiov, iovcnt)) != -EOPNOTSUPP)
+    return r;
+  r = 0;
   for(int i = 0; i < iovcnt; i++){
     if((r = getiov(uiov, i, &base, &len)) < 0)
       break;

@@ -355,6 +355,38 @@ iov_good(void)
   close(l);
 }
 
+// On UDP a readv or writev moves one datagram, as on Linux.
+static void
+iov_datagram(void)
+{
+  char a[8], b[16];
+  int u1 = listener(SOCK_DGRAM, PORT + 6), u2 = connect_to(SOCK_DGRAM, PORT + 6);
+  int u3 = socket(AF_INET, SOCK_DGRAM, 0);
+
+  iov[0].iov_base = "ab";
+  iov[0].iov_len = 2;
+  iov[1].iov_base = "";
+  iov[1].iov_len = 0;
+  iov[2].iov_base = "cdefg";
+  iov[2].iov_len = 5;
+  ok(writev(u2, iov, 3) == 7 && recv(u1, b, 16, 0) == 7 && memcmp(b, "abcdefg", 7) == 0,
+     "UDP writev: one datagram of all the pieces");
+  ok(writev(u2, iov, iov2("hello ", 6, "world", 5)) == 11, "UDP writev");
+  ok(readv(u1, iov, iov2(a, 4, (void*)HOLE, 7)) == -1 && errno == EFAULT,
+     "UDP readv into an unmapped piece: EFAULT");
+  ok(readv(u1, iov, iov2(a, 4, b, 16)) == 11 && memcmp(a, "hell", 4) == 0 &&
+     memcmp(b, "o world", 7) == 0, "UDP readv: the same datagram, scattered");
+  writev(u2, iov, iov2("123", 3, "45", 2));
+  ok(readv(u1, iov, iov2(a, 2, b, 1)) == 3 && memcmp(a, "12", 2) == 0 && b[0] == '3' &&
+     err(recv(u1, b, 16, MSG_DONTWAIT), EAGAIN), "UDP readv, short: the rest is dropped");
+  ok(err(writev(u3, iov, 1), EDESTADDRREQ), "UDP writev, unconnected: EDESTADDRREQ");
+  ok(err(writev(u2, iov, iov2(buf, 8192, (void*)0x10000, 60000)), EMSGSIZE),
+     "UDP writev past 65507 bytes: EMSGSIZE");
+  close(u1);
+  close(u2);
+  close(u3);
+}
+
 static void
 iov_bad(void)
 {
@@ -430,6 +462,7 @@ main(int argc, char *argv[])
   peek_checks();
   option_checks();
   iov_good();
+  iov_datagram();
   iov_bad();
   printf("sockapi: %s\n", failures ? "FAILED" : "PASS");
   exit(failures != 0);

@@ -110,6 +110,10 @@ void lsock_udp_set_reuseaddr(struct udp_pcb *pcb, int on);
 // to_addr, else to the connected peer.
 int32_t lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len,
                             int to_addr, uint32_t addr, uint16_t port);
+// One datagram to the connected peer, gathered from n pieces of user memory
+// (writev): base[i], len[i], total bytes in all.
+int32_t lsock_udp_send_pieces(struct udp_pcb *pcb, const uint64_t *base, const uint32_t *len,
+                              uint32_t n, uint32_t total);
 void lsock_udp_local(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port);
 void lsock_udp_remote(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port);
 
@@ -124,6 +128,8 @@ int32_t lsock_raw_connect(struct raw_pcb *pcb, uint32_t addr);
 // addr if to_addr, else to the connected address.
 int32_t lsock_raw_send_user(struct raw_pcb *pcb, uint64_t src, uint32_t len,
                             int to_addr, uint32_t addr);
+int32_t lsock_raw_send_pieces(struct raw_pcb *pcb, const uint64_t *base, const uint32_t *len,
+                              uint32_t n, uint32_t total);
 void lsock_raw_addrs(struct raw_pcb *pcb, uint32_t *local, uint32_t *remote);
 
 // ---- pbufs ----------------------------------------------------------------------

@@ -413,6 +413,41 @@ user_pbuf(pbuf_layer layer, uint64_t src, uint32_t len, struct pbuf **out)
   return 0;
 }
 
+// The same gathered from n pieces of user memory (writev), total bytes in all.
+static int32_t
+user_pbuf_pieces(pbuf_layer layer, const uint64_t *base, const uint32_t *len, uint32_t n,
+                 uint32_t total, struct pbuf **out)
+{
+  struct pbuf *p;
+  uint32_t off = 0;
+
+  if(total > 0xffff || (p = pbuf_alloc(layer, (u16_t)total, PBUF_RAM)) == 0)
+    return LSOCK_ERR_MEM;
+  for(uint32_t i = 0; i < n; i++){
+    if(len[i] > total - off || lsock_copyin((char*)p->payload + off, base[i], len[i]) < 0){
+      pbuf_free(p);
+      return LSOCK_EFAULT;
+    }
+    off += len[i];
+  }
+  *out = p;
+  return 0;
+}
+
+int32_t
+lsock_udp_send_pieces(struct udp_pcb *pcb, const uint64_t *base, const uint32_t *len,
+                      uint32_t n, uint32_t total)
+{
+  struct pbuf *p;
+  err_t err;
+
+  if((err = user_pbuf_pieces(PBUF_TRANSPORT, base, len, n, total, &p)) != 0)
+    return err;
+  err = udp_send(pcb, p);
+  pbuf_free(p);
+  return err;
+}
+
 int32_t
 lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len, int to_addr,
                     uint32_t addr, uint16_t port)
@@ -504,6 +539,20 @@ lsock_raw_send_user(struct raw_pcb *pcb, uint64_t src, uint32_t len, int to_addr
   } else {
     err = raw_send(pcb, p);
   }
+  pbuf_free(p);
+  return err;
+}
+
+int32_t
+lsock_raw_send_pieces(struct raw_pcb *pcb, const uint64_t *base, const uint32_t *len,
+                      uint32_t n, uint32_t total)
+{
+  struct pbuf *p;
+  err_t err;
+
+  if((err = user_pbuf_pieces(PBUF_IP, base, len, n, total, &p)) != 0)
+    return err;
+  err = raw_send(pcb, p);
   pbuf_free(p);
   return err;
 }

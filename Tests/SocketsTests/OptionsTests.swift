@@ -1,5 +1,5 @@
-// MSG_PEEK, MSG_DONTWAIT, SO_SNDBUF / SO_RCVBUF and keepalive against host
-// lwIP. Part of the serialized SocketTests suite: there is one socket table
+// MSG_PEEK, MSG_DONTWAIT, SO_SNDBUF / SO_RCVBUF, keepalive and readv / writev
+// on datagram sockets against host lwIP. Part of the serialized SocketTests suite: there is one socket table
 // and one lwIP.
 import CShims
 import Foundation
@@ -198,6 +198,47 @@ extension SocketTests {
     #expect(recv(a).1 == pattern(500, from: 0))
     sock_release(a)
     sock_release(b)
+    #expect(settled())
+  }
+
+  @Test func vectoredDatagramsAreOneDatagramPerCall() {
+    let a = open(2)
+    let b = open(2)
+    #expect(sock_bind(a, here, 6104) == 0)
+    #expect(sock_connect(b, here, 6104) == 0)
+    let one: [UInt8] = [1, 2, 3]
+    let two: [UInt8] = [4, 5, 6, 7, 8]
+    var got = [UInt8](repeating: 0, count: 4)
+    var rest = [UInt8](repeating: 0, count: 16)
+    let sent = one.withUnsafeBufferPointer { p1 in
+      two.withUnsafeBufferPointer { p2 in
+        var v = [
+          UserIOVec(base: UInt64(UInt(bitPattern: p1.baseAddress)), length: 3),
+          UserIOVec(base: 0, length: 0),
+          UserIOVec(base: UInt64(UInt(bitPattern: p2.baseAddress)), length: 5),
+        ]
+        return v.withUnsafeMutableBufferPointer {
+          sock_datagram_iov(b, 1, UInt64(UInt(bitPattern: $0.baseAddress)), 3)
+        }
+      }
+    }
+    #expect(sent == 8)
+    #expect(datagramsQueued(a, 1) && withNetLock { socket(a).dgramCount } == 1, "one datagram")
+    let n = got.withUnsafeMutableBufferPointer { g in
+      rest.withUnsafeMutableBufferPointer { r in
+        var v = [
+          UserIOVec(base: UInt64(UInt(bitPattern: g.baseAddress)), length: 4),
+          UserIOVec(base: UInt64(UInt(bitPattern: r.baseAddress)), length: 16),
+        ]
+        return v.withUnsafeMutableBufferPointer {
+          sock_datagram_iov(a, 0, UInt64(UInt(bitPattern: $0.baseAddress)), 2)
+        }
+      }
+    }
+    #expect(n == 8 && got == [1, 2, 3, 4] && Array(rest[0..<4]) == [5, 6, 7, 8], "scattered")
+    let (c, s) = pair(port: 5105)
+    #expect(sock_datagram_iov(c, 1, 0, 0) == -95, "streams: EOPNOTSUPP (sysiov.c's own path)")
+    for h in [a, b, c, s] { sock_release(h) }
     #expect(settled())
   }
 
