@@ -22,6 +22,7 @@
 #define SOL_SOCKET     1
 #define SO_RCVTIMEO    20
 #define SO_SNDTIMEO    21
+#define MSG_DONTWAIT   0x40       // this call does not wait (the kernel's readv uses it)
 #define MSG_MORE       0x8000     // the kernel's own (writev): more follows at once
 
 #include "errnum.h"   // the errno values the C side returns itself

@@ -7,7 +7,9 @@
 // is EFAULT too, as on Linux, although xv6 programs have text at 0. The
 // pieces are then moved one by one (each iovec copied in again: the program
 // may change them meanwhile, so the checks are repeated) until one comes up
-// short (a read with no more data waiting, a full pipe). Returns the bytes
+// short. Like one read, readv waits only while nothing has arrived: once a
+// piece got bytes, the next ones take what a pipe or socket holds already
+// (and a device, the console, gets no more pieces). Returns the bytes
 // moved, or if none, the first piece's error (-errno for sockets, -1 for
 // other files, as read and write return). On a stream socket the pieces are
 // queued first and pushed out together, as one write's bytes would be (Nagle
@@ -65,15 +67,23 @@ checkiovs(uint64 uiov, int iovcnt)
 }
 
 // Move one piece. Stream sockets queue it without pushing it out (sock_push
-// does, after the last piece).
+// does, after the last piece). nowait: bytes were read already, so take only
+// what is there now (0 or -EAGAIN end the call).
 static int
-piece(struct file *f, int write, uint64 base, int len)
+piece(struct file *f, int write, uint64 base, int len, int nowait)
 {
-  if(!write)
+  if(write){
+    if(f->type == FD_SOCK && f->writable)
+      return sock_send(f->sock, base, len, MSG_MORE, 0, 0, 0);
+    return filewrite(f, base, len);
+  }
+  if(!nowait || f->type == FD_INODE || !f->readable)
     return fileread(f, base, len);
-  if(f->type == FD_SOCK && f->writable)
-    return sock_send(f->sock, base, len, MSG_MORE, 0, 0, 0);
-  return filewrite(f, base, len);
+  if(f->type == FD_SOCK)
+    return sock_recv(f->sock, base, len, MSG_DONTWAIT, 0, 0);
+  if(f->type == FD_PIPE)
+    return piperead(f->pipe, base, len, 1);
+  return 0;
 }
 
 static uint64
@@ -104,7 +114,7 @@ iov_rw(int write)
     }
     if(len == 0)
       continue;
-    if((r = piece(f, write, base, len)) < 0)
+    if((r = piece(f, write, base, len, done > 0)) < 0)
       break;
     done += r;
     if(r < len)

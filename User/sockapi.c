@@ -311,6 +311,9 @@ iov_good(void)
   ok(writev(p[1], iov, 3) == 6, "writev on a pipe: 3 pieces");
   ok(readv(p[0], iov, iov2(a, 3, b, 16)) == 6 && memcmp(a, "abc", 3) == 0 &&
      memcmp(b, "def", 3) == 0, "readv on a pipe: split elsewhere");
+  write(p[1], "xyz", 3);
+  ok(readv(p[0], iov, iov2(a, 3, b, 16)) == 3, "readv on a pipe: the first piece full, "
+     "then no waiting for more (it would hang here)");
   close(p[0]);
   close(p[1]);
 
@@ -341,6 +344,12 @@ iov_good(void)
   while(got < 7 && (n = read(s, b + got, 16 - got)) > 0)
     got += n;
   ok(got == 7 && memcmp(b, "o world", 7) == 0, "the rest is still there");
+  int second = 1000, t0;
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &second, sizeof(second));
+  send(c, "1234", 4, 0);
+  t0 = uptime();
+  ok(readv(s, iov, iov2(a, 4, b, 16)) == 4 && uptime() - t0 < 50,
+     "readv on a socket: the first piece full, then no waiting for more");
   for(int i = 0; i < IOV_MAX; i++){
     iov[i].iov_base = buf + i;
     iov[i].iov_len = 1;
