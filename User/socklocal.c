@@ -9,6 +9,7 @@
 //                               echoed (both sides with SO_RCVBUF RCVBUF if given)
 //   socklocal udp ADDR COUNT    a forked UDP echo server; COUNT datagrams of
 //                               growing size, each checked with its sender
+//   socklocal many ADDR BYTES N N echo pairs as above at once (ports of their own)
 //   socklocal bench ADDR BYTES  one way: a forked sink counts what a client
 //                               sends; prints the throughput in KB/s
 #include "kernel/types.h"
@@ -134,12 +135,12 @@ stream_server(int lfd, int sink)
 
 // Send bytes of the pattern while reading the echo, check every byte.
 static void
-tcp_echo(const char *addr, int bytes, int rcvbuf)
+tcp_echo(const char *addr, int bytes, int rcvbuf, int port)
 {
   int lfd, fd, pid, st = -1, sent = 0, got = 0, n, chunk, bad = -1;
   uint64 t0;
 
-  ok((lfd = bound(SOCK_STREAM, addr, PORT)) >= 0, "listen");
+  ok((lfd = bound(SOCK_STREAM, addr, port)) >= 0, "listen");
   if(lfd < 0)
     return;
   if(rcvbuf)   // accepted connections inherit it
@@ -147,7 +148,7 @@ tcp_echo(const char *addr, int bytes, int rcvbuf)
   if((pid = fork()) == 0)
     stream_server(lfd, 0);
   close(lfd);
-  ok((fd = connect_to(addr, PORT)) >= 0, "connect");
+  ok((fd = connect_to(addr, port)) >= 0, "connect");
   if(rcvbuf)
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
   t0 = now_us();
@@ -176,6 +177,27 @@ tcp_echo(const char *addr, int bytes, int rcvbuf)
   wait(&st);
   ok(st == 0, "server saw a clean end");
   (void)pid;
+}
+
+// n echo pairs at once, each in a child of its own: their lwIP traffic and
+// loop-queue deliveries interleave across harts.
+static void
+many(const char *addr, int bytes, int n)
+{
+  int st, good = 0;
+
+  for(int i = 0; i < n; i++){
+    if(fork() == 0){
+      failures = 0;
+      tcp_echo(addr, bytes, 0, PORT + 10 + i);
+      exit(failures != 0);
+    }
+  }
+  for(int i = 0; i < n; i++)
+    if(wait(&st) > 0 && st == 0)
+      good++;
+  printf("socklocal: %d of %d echo pairs intact\n", good, n);
+  ok(good == n, "every pair echoed intact");
 }
 
 // One way: the client sends bytes, the forked sink reports how many it got.
@@ -271,13 +293,15 @@ int
 main(int argc, char *argv[])
 {
   if((argc == 4 || argc == 5) && strcmp(argv[1], "tcp") == 0)
-    tcp_echo(argv[2], atoi(argv[3]), argc == 5 ? atoi(argv[4]) : 0);
+    tcp_echo(argv[2], atoi(argv[3]), argc == 5 ? atoi(argv[4]) : 0, PORT);
+  else if(argc == 5 && strcmp(argv[1], "many") == 0)
+    many(argv[2], atoi(argv[3]), atoi(argv[4]));
   else if(argc == 4 && strcmp(argv[1], "udp") == 0)
     udp_echo(argv[2], atoi(argv[3]));
   else if(argc == 4 && strcmp(argv[1], "bench") == 0)
     bench(argv[2], atoi(argv[3]));
   else {
-    printf("usage: socklocal tcp|udp|bench ADDR N\n");
+    printf("usage: socklocal tcp|udp|bench ADDR N, or many ADDR BYTES N\n");
     exit(1);
   }
   // lwIP's input runs on the sender's kernel stack now (net_loop_poll)

@@ -68,12 +68,15 @@ def test_socklocal_loopback_tcp_udp():
 
 def test_sockapi_accept4_peek_options_iovec():
     """accept4 flags and close-on-exec, MSG_PEEK / MSG_DONTWAIT, buffer and keepalive
-    options, readv / writev, with bad pointers, lengths and counts; on three harts."""
+    options, readv / writev, with bad pointers, lengths and counts; then six loopback
+    echo pairs at once; on three harts."""
     with booted("sockapi", cpus=3) as g:
         g.wait_for(r"lease after", timeout=15)
         out = g.run("sockapi", timeout=120)
         _check(out, "sockapi", "sockapi")
         n = len(re.findall(r"(?m)^sockapi: ok ", out))
+        out = g.run("socklocal many 127.0.0.1 1000000 6", timeout=180)
+        _check(out, "socklocal", "six echo pairs at once on three harts")
         out = g.run("socklocal bench 127.0.0.1 16000000", timeout=120)
         _check(out, "socklocal", "one-way throughput over 127.0.0.1, three harts")
         kbs = _throughput(out)
