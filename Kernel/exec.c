@@ -154,6 +154,19 @@ push_args(pagetable_t pagetable, uint64 sp, uint64 stackbase, char **argv,
   return sp;
 }
 
+// Descriptors marked close-on-exec (FD_CLOEXEC) do not reach the new program.
+static void
+close_on_exec(struct proc *p)
+{
+  for(int fd = 0; fd < NOFILE; fd++){
+    if(p->ofile[fd] && p->cloexec[fd]){
+      fileclose(p->ofile[fd]);
+      p->ofile[fd] = 0;
+    }
+    p->cloexec[fd] = 0;
+  }
+}
+
 // Replace the current process's image with the program at path.
 // Returns argc (which lands in a0) or -1, leaving the process unchanged.
 int
@@ -218,6 +231,7 @@ kexec(char *path, char **argv)
   p->trapframe->sp = sp;
   p->trapframe->a1 = sp;  // argv; a0 = argc is the return value
   proc_freepagetable(oldpagetable, oldsz);
+  close_on_exec(p);
   return argc;
 
 bad:

@@ -95,6 +95,19 @@ net_status(struct netif *netif)
          (int)lease_ms);
 }
 
+// lwIP's loopback netif (lo) computes only the checksums a program can see:
+// the IP header and ICMP, which raw sockets (ping) read whole and verify. TCP
+// and UDP go without (UDP's 0 means "none"), and nothing is checked on input.
+static void
+loopback_checksums(void)
+{
+  struct netif *n;
+
+  NETIF_FOREACH(n)
+    if(n->name[0] == 'l' && n->name[1] == 'o')
+      NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_GEN_IP | NETIF_CHECKSUM_GEN_ICMP);
+}
+
 // Called once from main() on hart 0, after the PLIC and the allocator.
 void
 netinit(void)
@@ -113,6 +126,7 @@ netinit(void)
   net_irq = irq;
   lwip_port_seed(mac, sizeof(mac));
   lwip_init();
+  loopback_checksums();
   ip4_addr_set_zero(&any);
   if(netif_add(&en0, &any, &any, &any, mac, ethernetif_init, ethernet_input) == 0)
     panic("netinit: netif_add");
@@ -153,6 +167,27 @@ net_tryacquire(void)
   return 1;
 }
 
+// Feed lwIP the packets it looped back (to 127.0.0.1 or en0's own address):
+// with NO_SYS it only queues them. Answers they cause (ACKs, more data) join
+// the queue and are fed in the same call, until it is empty. netlock held, and
+// never from inside lwIP (a callback): tcp_input is not reentrant. With nothing
+// queued this is a pointer check per netif. Returns 1 if it fed any.
+static int
+net_loop_poll(void)
+{
+  struct netif *n;
+  int queued = 0;
+
+  if(!net_up)
+    return 0;
+  NETIF_FOREACH(n)
+    if(n->loop_first != 0)
+      queued = 1;
+  if(queued)
+    netif_poll_all();
+  return queued;
+}
+
 // Every tick, from the timer interrupt on one hart: run lwIP timeouts that are
 // due. With nothing due sys_check_timeouts is a clock read and one compare.
 // If another hart is inside lwIP, skip this tick rather than spin in an
@@ -165,6 +200,7 @@ net_timer(void)
     return;
   lwip_persist_sweep();   // before lwIP's slow timer can assert (lwip_seqguard.c)
   sys_check_timeouts();
+  net_loop_poll();        // what timers sent to ourselves (retransmissions)
   release(&netlock);
 }
 
@@ -175,18 +211,26 @@ net_lock(void)
   acquire(&netlock);
 }
 
+// A system call is done with lwIP: deliver what it sent to ourselves first,
+// so a local peer sees it now rather than at the next tick.
 void
 net_unlock(void)
 {
+  net_loop_poll();
   release(&netlock);
 }
 
 // Sleep on chan with netlock held; netlock is released while asleep and held
 // again on return. A killed process does not sleep (the socket layer checks
-// killed() again on return).
+// killed() again on return). Looped packets are delivered first (a sender
+// waiting for a local receiver's ACKs would otherwise wait for the tick); if
+// there were any, return at once instead: what the caller waits for may have
+// happened in them, and its wakeup is already past. Callers re-check in a loop.
 void
 net_sleep(void *chan)
 {
+  if(net_loop_poll())
+    return;
   sleep_killable(chan, &netlock);
 }
 

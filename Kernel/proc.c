@@ -269,9 +269,11 @@ kfork(void)
   *np->trapframe = *p->trapframe;
   np->trapframe->a0 = 0;   // fork returns 0 in the child
 
-  for(int i = 0; i < NOFILE; i++)
+  for(int i = 0; i < NOFILE; i++){
     if(p->ofile[i])
       np->ofile[i] = filedup(p->ofile[i]);
+    np->cloexec[i] = p->cloexec[i];   // POSIX: the child keeps the flags
+  }
   np->cwd = p->cwd ? idup(p->cwd) : 0;
   safestrcpy(np->name, p->name, sizeof(p->name));
   int pid = np->pid;

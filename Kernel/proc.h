@@ -87,6 +87,7 @@ struct proc {
   struct trapframe *trapframe; // data page for trampoline.S
   struct context context;      // swtch() here to run process
   struct file *ofile[NOFILE];  // Open files
+  char cloexec[NOFILE];        // FD_CLOEXEC of each descriptor: closed by exec
   struct inode *cwd;           // Current directory
   char name[16];               // Process name (debugging)
 };

@@ -19,7 +19,7 @@
 #define SOCK_RAW        3         // with IPPROTO_ICMP only: send ICMP messages,
                                   // receive whole IPv4 packets (IP header first)
 #define SOCK_NONBLOCK   0x800     // the kernel's O_NONBLOCK bit, as in Linux
-#define SOCK_CLOEXEC    0x80000   // accepted and ignored (exec keeps files)
+#define SOCK_CLOEXEC    0x80000   // socket(), accept4(): FD_CLOEXEC from the start
 
 // protocols
 #define IPPROTO_IP      0
@@ -28,22 +28,30 @@
 #define IPPROTO_UDP     17
 #define IPPROTO_IPV6    41
 
-// socket options: level SOL_SOCKET, and TCP_NODELAY at level IPPROTO_TCP
+// socket options: level SOL_SOCKET, and the TCP_ ones at level IPPROTO_TCP
 #define SOL_SOCKET      1
 #define SO_REUSEADDR    2
 #define SO_TYPE         3
 #define SO_ERROR        4
-#define SO_SNDBUF       7
-#define SO_RCVBUF       8
+#define SO_SNDBUF       7         // bytes, as in effect (not doubled as Linux does):
+#define SO_RCVBUF       8         //   see Sources/Sockets/Options.swift
 #define SO_KEEPALIVE    9
 #define SO_RCVTIMEO     20        // struct timeval (or an int of milliseconds)
 #define SO_SNDTIMEO     21        // also bounds connect()
 #define TCP_NODELAY     1
+#define TCP_KEEPIDLE    4         // seconds: 1..32767
+#define TCP_KEEPINTVL   5         // seconds: 1..32767
+#define TCP_KEEPCNT     6         // probes: 1..127
 
 // send/recv flags
 #define MSG_PEEK        0x2
 #define MSG_DONTWAIT    0x40
 #define MSG_NOSIGNAL    0x4000
+#define MSG_MORE        0x8000    // the kernel's own (writev): more follows at once;
+                                  // a program's MSG_MORE is ignored
+
+// fcntl F_GETFD / F_SETFD: exec closes the descriptor
+#define FD_CLOEXEC      1
 
 // shutdown(how)
 #define SHUT_RD         0

@@ -44,6 +44,10 @@ int  sock_getname(struct socket*, int peer, uint32 *addr, uint16 *port);
 int  sock_setopt(struct socket*, int level, int name, long value);
 int  sock_getopt(struct socket*, int level, int name, long *value);
 void sock_setnonblock(struct socket*, int on);
+void sock_push(struct socket*);   // send what MSG_MORE sends queued
+// readv / writev of a user iovec array on a UDP or raw socket (one datagram);
+// -EOPNOTSUPP on a stream socket (its pieces go through sock_recv / sock_send).
+int  sock_datagram_iov(struct socket*, int write, uint64 uiov, int iovcnt);
 void sock_release(struct socket*);
 int  sock_poll(struct socket*);   // POLL* bits ready now (kernel/poll.h)
 int  sock_info(int index, struct sock_info *out);

@@ -32,8 +32,8 @@ argfd(int n, int *pfd, struct file **pf)
   return 0;
 }
 
-// Give f the lowest free descriptor of the current process.
-// Takes over the caller's reference on success; -1 if all are in use.
+// Give f the lowest free descriptor of the current process (without
+// FD_CLOEXEC). Takes over the caller's reference on success; -1 if all are in use.
 int
 fdalloc(struct file *f)
 {
@@ -43,6 +43,7 @@ fdalloc(struct file *f)
   for(fd = 0; fd < NOFILE; fd++){
     if(p->ofile[fd] == 0){
       p->ofile[fd] = f;
+      p->cloexec[fd] = 0;
       return fd;
     }
   }

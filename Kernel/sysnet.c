@@ -153,8 +153,10 @@ putsockaddr(uint64 uaddr, uint64 ulenp, uint32 addr, uint16 port)
 }
 
 // A fresh file and descriptor for socket s, or -errno (s is then released).
+// flags: SOCK_NONBLOCK (the file's, as O_NONBLOCK) and SOCK_CLOEXEC (the
+// descriptor's FD_CLOEXEC).
 static int
-sockfile(struct socket *s, int nonblock)
+sockfile(struct socket *s, int flags)
 {
   struct file *f;
   int fd;
@@ -166,12 +168,13 @@ sockfile(struct socket *s, int nonblock)
   f->type = FD_SOCK;
   f->readable = 1;
   f->writable = 1;
-  f->nonblock = nonblock;
+  f->nonblock = (flags & SOCK_NONBLOCK) != 0;
   f->sock = s;
   if((fd = fdalloc(f)) < 0){
     fileclose(f);  // releases s
     return -EMFILE;
   }
+  myproc()->cloexec[fd] = (flags & SOCK_CLOEXEC) != 0;
   return fd;
 }
 
@@ -217,7 +220,7 @@ sys_socket(void)
     r = sock_create(base, nonblock, &s);
   if(r < 0)
     return r;
-  return sockfile(s, nonblock);
+  return sockfile(s, type & (SOCK_NONBLOCK | SOCK_CLOEXEC));
 }
 
 // The (fd, addr, addrlen) arguments bind and connect share.
@@ -261,9 +264,11 @@ sys_listen(void)
   return sock_listen(f->sock, backlog);
 }
 
-// accept(fd, addr, addrlen*): a descriptor for the next connection.
-uint64
-sys_accept(void)
+// accept(fd, addr, addrlen*) and accept4(..., flags): a descriptor for the
+// next connection. flags: SOCK_NONBLOCK and SOCK_CLOEXEC for the new
+// descriptor (it never inherits the listener's O_NONBLOCK, as on Linux).
+static uint64
+accept_flags(int flags)
 {
   struct file *f;
   struct socket *c;
@@ -274,6 +279,8 @@ sys_accept(void)
 
   if((r = argsock(0, &f)) < 0)
     return r;
+  if(flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+    return -EINVAL;
   argaddr(1, &uaddr);
   argaddr(2, &ulenp);
   // check the length pointer before a connection is taken off the queue
@@ -283,7 +290,9 @@ sys_accept(void)
     return -EMFILE;
   if((r = sock_accept(f->sock, &c, &addr, &port)) < 0)
     return r;
-  if((fd = sockfile(c, 0)) < 0)
+  if(flags & SOCK_NONBLOCK)
+    sock_setnonblock(c, 1);
+  if((fd = sockfile(c, flags)) < 0)
     return fd;
   if((r = putsockaddr(uaddr, ulenp, addr, port)) < 0){
     f = myproc()->ofile[fd];
@@ -292,6 +301,22 @@ sys_accept(void)
     return r;
   }
   return fd;
+}
+
+uint64
+sys_accept(void)
+{
+  return accept_flags(0);
+}
+
+// accept4(fd, addr, addrlen*, flags)
+uint64
+sys_accept4(void)
+{
+  int flags;
+
+  argint(3, &flags);
+  return accept_flags(flags);
 }
 
 // connect(fd, addr, addrlen)
@@ -327,6 +352,9 @@ sys_sendto(void)
   argint(5, &alen);
   if(len < 0)
     return -EINVAL;
+  // a program's MSG_MORE is ignored: no timer would push its data out if no
+  // more came (Linux's waits 200 ms); writev uses it between its pieces
+  flags &= ~MSG_MORE;
   if(uaddr && (r = getsockaddr(uaddr, alen, &addr, &port)) < 0)
     return r;
   return sock_send(f->sock, ubuf, len, flags, uaddr != 0, addr, port);
@@ -557,21 +585,23 @@ sys_netinfo(void)
   return -EINVAL;
 }
 
-// fcntl(fd, cmd, arg): F_GETFL / F_SETFL (O_NONBLOCK) on any descriptor;
-// F_GETFD / F_SETFD are accepted (there is no close-on-exec).
+// fcntl(fd, cmd, arg) on any descriptor: F_GETFL / F_SETFL (O_NONBLOCK, the
+// file's) and F_GETFD / F_SETFD (FD_CLOEXEC, the descriptor's).
 uint64
 sys_fcntl(void)
 {
   struct file *f;
-  int cmd, arg, flags;
+  int fd, cmd, arg, flags;
 
-  if(argfd(0, 0, &f) < 0)
+  if(argfd(0, &fd, &f) < 0)
     return -EBADF;
   argint(1, &cmd);
   argint(2, &arg);
   switch(cmd){
   case F_GETFD:
+    return myproc()->cloexec[fd] ? FD_CLOEXEC : 0;
   case F_SETFD:
+    myproc()->cloexec[fd] = (arg & FD_CLOEXEC) != 0;
     return 0;
   case F_GETFL:
     flags = f->readable && f->writable ? O_RDWR : f->writable ? O_WRONLY : O_RDONLY;

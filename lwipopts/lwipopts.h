@@ -93,10 +93,18 @@
 #define LWIP_DNS                        1
 // The lease line is printed from the netif status callback. Default 0.
 #define LWIP_NETIF_STATUS_CALLBACK      1
-// Only one real interface and no loopback netif (the default, spelled out):
-// loopback would need netif_poll() calls that NO_SYS leaves to the port.
-#define LWIP_HAVE_LOOPIF                0
-#define LWIP_NETIF_LOOPBACK             0
+// Loopback: programs in the guest reach each other at 127.0.0.1 (lwIP's own
+// "lo" netif, 127.0.0.1/8) and at en0's own address (looped back on en0, never
+// put on the wire). lwIP copies each such packet into a heap pbuf and queues it;
+// with NO_SYS nothing feeds the queue back, so Kernel/net.c does (net_loop_poll,
+// netif_poll_all) before the network lock is let go and on every tick. Cost: one
+// more netif, a compare per sent packet, a copy per looped one. Defaults 0.
+#define LWIP_NETIF_LOOPBACK             1
+#define LWIP_HAVE_LOOPIF                1
+// At most this many looped packets wait (per netif), so a busy sender cannot
+// empty the heap; more get ERR_MEM (TCP resends later). Two full send queues.
+// Default 0: no limit.
+#define LWIP_LOOPBACK_MAX_PBUFS         (2 * TCP_SND_QUEUELEN)
 
 // ---- TCP -----------------------------------------------------------------------
 // Full Ethernet segments: 1500 - 20 (IP) - 20 (TCP). Default 536.
@@ -123,6 +131,11 @@
 // Tell the sender which out-of-order blocks arrived (RFC 2018) so that after a
 // loss it resends only the holes, not everything after the first one. Default 0.
 #define LWIP_TCP_SACK_OUT               1
+// SO_KEEPALIVE works without it (lwIP's slow timer probes an idle connection
+// whose SOF_KEEPALIVE is set), but only with the defaults (7200 s idle, 9 probes
+// 75 s apart); on, each pcb keeps its own TCP_KEEPIDLE / TCP_KEEPINTVL /
+// TCP_KEEPCNT (8 more bytes per pcb). Default 0.
+#define LWIP_TCP_KEEPALIVE              1
 // Let the socket layer limit pending connections per listener. Default 0.
 #define TCP_LISTEN_BACKLOG              1
 // A restarted server can bind its port while old connections sit in TIME_WAIT.
@@ -140,6 +153,12 @@
 #define CHECKSUM_CHECK_UDP              1
 #define CHECKSUM_CHECK_TCP              1
 #define CHECKSUM_CHECK_ICMP             1
+// Checksums per netif: on lwIP's loopback netif (lo, 127.0.0.1) the kernel
+// keeps only those a program sees (IP header, ICMP: raw sockets read them;
+// Kernel/net.c) and checks none, as Linux skips them on its loopback: a packet
+// that never leaves memory cannot be damaged on a wire. Saves a pass over every
+// TCP byte. en0, and packets to its own address, keep all of them. Default 0.
+#define LWIP_CHECKSUM_CTRL_PER_NETIF    1
 // Sum tcp_write data while copying it instead of in a second pass. Default 0.
 #define LWIP_CHECKSUM_ON_COPY           1
 // Algorithm 3 sums 32 bits at a time (default 2: 16 bits); the emulated CPU

@@ -90,6 +90,11 @@ void lsock_tcp_abort(struct tcp_pcb *pcb);
 void lsock_tcp_set_nodelay(struct tcp_pcb *pcb, int on);
 void lsock_tcp_set_reuseaddr(struct tcp_pcb *pcb, int on);
 void lsock_tcp_poll(struct tcp_pcb *pcb, int on);
+// SO_KEEPALIVE and its timing (TCP_KEEPIDLE, TCP_KEEPINTVL in ms, TCP_KEEPCNT).
+void lsock_tcp_set_keepalive(struct tcp_pcb *pcb, int on, uint32_t idle_ms,
+                             uint32_t intvl_ms, uint32_t count);
+// Bytes written and not yet acknowledged (what SO_SNDBUF bounds).
+uint32_t lsock_tcp_unacked(struct tcp_pcb *pcb);
 void lsock_tcp_local(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port);
 void lsock_tcp_remote(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port);
 int32_t lsock_tcp_state(struct tcp_pcb *pcb);     // lwIP's enum tcp_state
@@ -105,6 +110,10 @@ void lsock_udp_set_reuseaddr(struct udp_pcb *pcb, int on);
 // to_addr, else to the connected peer.
 int32_t lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len,
                             int to_addr, uint32_t addr, uint16_t port);
+// One datagram to the connected peer, gathered from n pieces of user memory
+// (writev): base[i], len[i], total bytes in all.
+int32_t lsock_udp_send_pieces(struct udp_pcb *pcb, const uint64_t *base, const uint32_t *len,
+                              uint32_t n, uint32_t total);
 void lsock_udp_local(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port);
 void lsock_udp_remote(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port);
 
@@ -119,6 +128,8 @@ int32_t lsock_raw_connect(struct raw_pcb *pcb, uint32_t addr);
 // addr if to_addr, else to the connected address.
 int32_t lsock_raw_send_user(struct raw_pcb *pcb, uint64_t src, uint32_t len,
                             int to_addr, uint32_t addr);
+int32_t lsock_raw_send_pieces(struct raw_pcb *pcb, const uint64_t *base, const uint32_t *len,
+                              uint32_t n, uint32_t total);
 void lsock_raw_addrs(struct raw_pcb *pcb, uint32_t *local, uint32_t *remote);
 
 // ---- pbufs ----------------------------------------------------------------------
@@ -146,6 +157,11 @@ uint32_t lsock_pbuf_count(struct pbuf *p);       // pbufs in the chain
 uint32_t lsock_pool_free(void);                  // free receive pool pbufs
 uint32_t lsock_pool_size(void);
 uint32_t lsock_tcp_window(void);                 // TCP_WND: the most a connection queues
+uint32_t lsock_tcp_sndbuf_max(void);             // TCP_SND_BUF: the most it has unacked
+// The smallest TCP SO_RCVBUF: twice the window growth after which lwIP tells
+// the peer at once (TCP_WND_UPDATE_THRESHOLD); below it, a reader that read
+// everything could leave the peer waiting for its persist timer.
+uint32_t lsock_tcp_rcvbuf_min(void);
 
 // lwIP's memory in use, for leak checks (netinfo's NETINFO_MEM).
 struct lsock_memstats {

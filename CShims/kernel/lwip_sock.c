@@ -295,6 +295,31 @@ lsock_tcp_poll(struct tcp_pcb *pcb, int on)
 }
 
 void
+lsock_tcp_set_keepalive(struct tcp_pcb *pcb, int on, uint32_t idle_ms, uint32_t intvl_ms,
+                        uint32_t count)
+{
+  if(on)
+    ip_set_option(pcb, SOF_KEEPALIVE);
+  else
+    ip_reset_option(pcb, SOF_KEEPALIVE);
+  if(pcb->state == LISTEN)
+    return;   // a listening pcb has no timing; its connections get the socket's
+  pcb->keep_idle = idle_ms;
+#if LWIP_TCP_KEEPALIVE
+  pcb->keep_intvl = intvl_ms;
+  pcb->keep_cnt = count;
+#endif
+}
+
+uint32_t
+lsock_tcp_unacked(struct tcp_pcb *pcb)
+{
+  uint32_t room = tcp_sndbuf(pcb);
+
+  return room < TCP_SND_BUF ? TCP_SND_BUF - room : 0;
+}
+
+void
 lsock_tcp_local(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port)
 {
   *addr = ip_addr_get_ip4_u32(&pcb->local_ip);
@@ -388,6 +413,41 @@ user_pbuf(pbuf_layer layer, uint64_t src, uint32_t len, struct pbuf **out)
   return 0;
 }
 
+// The same gathered from n pieces of user memory (writev), total bytes in all.
+static int32_t
+user_pbuf_pieces(pbuf_layer layer, const uint64_t *base, const uint32_t *len, uint32_t n,
+                 uint32_t total, struct pbuf **out)
+{
+  struct pbuf *p;
+  uint32_t off = 0;
+
+  if(total > 0xffff || (p = pbuf_alloc(layer, (u16_t)total, PBUF_RAM)) == 0)
+    return LSOCK_ERR_MEM;
+  for(uint32_t i = 0; i < n; i++){
+    if(len[i] > total - off || lsock_copyin((char*)p->payload + off, base[i], len[i]) < 0){
+      pbuf_free(p);
+      return LSOCK_EFAULT;
+    }
+    off += len[i];
+  }
+  *out = p;
+  return 0;
+}
+
+int32_t
+lsock_udp_send_pieces(struct udp_pcb *pcb, const uint64_t *base, const uint32_t *len,
+                      uint32_t n, uint32_t total)
+{
+  struct pbuf *p;
+  err_t err;
+
+  if((err = user_pbuf_pieces(PBUF_TRANSPORT, base, len, n, total, &p)) != 0)
+    return err;
+  err = udp_send(pcb, p);
+  pbuf_free(p);
+  return err;
+}
+
 int32_t
 lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len, int to_addr,
                     uint32_t addr, uint16_t port)
@@ -479,6 +539,20 @@ lsock_raw_send_user(struct raw_pcb *pcb, uint64_t src, uint32_t len, int to_addr
   } else {
     err = raw_send(pcb, p);
   }
+  pbuf_free(p);
+  return err;
+}
+
+int32_t
+lsock_raw_send_pieces(struct raw_pcb *pcb, const uint64_t *base, const uint32_t *len,
+                      uint32_t n, uint32_t total)
+{
+  struct pbuf *p;
+  err_t err;
+
+  if((err = user_pbuf_pieces(PBUF_IP, base, len, n, total, &p)) != 0)
+    return err;
+  err = raw_send(pcb, p);
   pbuf_free(p);
   return err;
 }
@@ -586,6 +660,18 @@ uint32_t
 lsock_tcp_window(void)
 {
   return TCP_WND;
+}
+
+uint32_t
+lsock_tcp_sndbuf_max(void)
+{
+  return TCP_SND_BUF;
+}
+
+uint32_t
+lsock_tcp_rcvbuf_min(void)
+{
+  return 2 * TCP_WND_UPDATE_THRESHOLD;
 }
 
 void

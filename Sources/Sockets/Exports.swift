@@ -23,6 +23,9 @@ let ipprotoTCP: Int32 = 6
 let tcpNoDelay: Int32 = 1
 let msgPeek: Int32 = 0x2
 let msgDontWait: Int32 = 0x40
+/// More follows at once (the kernel's writev; sysnet.c keeps programs from
+/// passing it, since nothing would push their data out if no more came).
+let msgMore: Int32 = 0x8000
 
 public typealias Handle = UnsafeMutableRawPointer
 
@@ -152,13 +155,23 @@ public func sock_send(
     let dontWait = flags & msgDontWait != 0
     if s.kind == .tcp {
       // an address on a connected stream socket is ignored, as in BSD
-      return Int32(try s.tcpSend(src, n, dontWait: dontWait))
+      return Int32(try s.tcpSend(src, n, dontWait: dontWait, push: flags & msgMore == 0))
     }
     if s.kind == .raw {
       return Int32(try s.rawSend(src, n, to: hasAddr != 0 ? addr : nil))
     }
     let to: (addr: UInt32, port: UInt16)? = hasAddr != 0 ? (addr, port) : nil
     return Int32(try s.udpSend(src, n, to: to))
+  }
+}
+
+/// Hand what earlier MSG_MORE sends queued to lwIP's output (TCP; else nothing).
+@_cdecl("sock_push")
+public func sock_push(_ h: Handle) {
+  let s = socket(h)
+  _ = call { () throws(SocketError) -> Int32 in
+    if s.kind == .tcp, let pcb = s.tcp { _ = lsock_tcp_output(pcb) }
+    return 0
   }
 }
 
@@ -257,7 +270,12 @@ public func sock_setopt(_ h: Handle, _ level: Int32, _ name: Int32, _ value: Int
         s.sendTimeoutMs = ms
       }
     case (solSocket, soKeepAlive):
-      break  // accepted; lwIP's keepalive is not built in
+      s.keepAlive = value != 0
+      s.applyKeepAlive()
+    case (solSocket, soSndBuf): s.setSendBuffer(value)
+    case (solSocket, soRcvBuf): s.setReceiveBuffer(value)
+    case (ipprotoTCP, tcpKeepIdle), (ipprotoTCP, tcpKeepInterval), (ipprotoTCP, tcpKeepCount):
+      try s.setKeepTiming(name, value)
     case (ipprotoTCP, tcpNoDelay):
       guard s.kind == .tcp else { throw .noProtocolOption }
       s.noDelay = value != 0
@@ -287,8 +305,11 @@ public func sock_getopt(
     case (solSocket, soError): value.pointee = Int64(s.takeError()?.rawValue ?? 0)
     case (solSocket, soRcvTimeo): value.pointee = timeoutValue(s.recvTimeoutMs)
     case (solSocket, soSndTimeo): value.pointee = timeoutValue(s.sendTimeoutMs)
-    case (solSocket, soKeepAlive): value.pointee = 0
-    case (solSocket, soSndBuf), (solSocket, soRcvBuf): value.pointee = 16 * 1460
+    case (solSocket, soKeepAlive): value.pointee = s.keepAlive ? 1 : 0
+    case (solSocket, soSndBuf): value.pointee = s.sendBufferValue
+    case (solSocket, soRcvBuf): value.pointee = s.receiveBufferValue
+    case (ipprotoTCP, tcpKeepIdle), (ipprotoTCP, tcpKeepInterval), (ipprotoTCP, tcpKeepCount):
+      value.pointee = try s.keepTiming(name)
     case (ipprotoTCP, tcpNoDelay):
       guard s.kind == .tcp else { throw .noProtocolOption }
       value.pointee = s.noDelay ? 1 : 0

@@ -60,6 +60,13 @@ final class Socket {
   var noDelay = false
   var recvTimeoutMs: UInt64 = 0  // 0: wait forever; noWaitMs: not at all
   var sendTimeoutMs: UInt64 = 0
+  var sendBufferLimit = lsock_tcp_sndbuf_max()  // SO_SNDBUF (TCP), Options.swift
+  var recvBufferLimit = datagramRingBytes  // SO_RCVBUF (UDP, raw; TCP: Options.swift)
+  var windowHeld: UInt32 = 0  // TCP: bytes read but not given back to the window
+  var keepAlive = false  // SO_KEEPALIVE and its timing (Linux's and lwIP's defaults)
+  var keepIdleSeconds: UInt32 = 7200
+  var keepIntervalSeconds: UInt32 = 75
+  var keepCount: UInt32 = 9
   var pendingError: SocketError? = nil  // asynchronous error, reported once
 
   // addresses, remembered for when the pcb is gone (network-order addr)
@@ -127,6 +134,13 @@ final class Socket {
     noDelay = false
     recvTimeoutMs = 0
     sendTimeoutMs = 0
+    sendBufferLimit = lsock_tcp_sndbuf_max()
+    recvBufferLimit = datagramRingBytes
+    windowHeld = 0
+    keepAlive = false
+    keepIdleSeconds = 7200
+    keepIntervalSeconds = 75
+    keepCount = 9
     pendingError = nil
     localAddr = 0
     localPort = 0
@@ -177,6 +191,8 @@ final class SocketTable: @unchecked Sendable {
     for s in slots where s.kind == .free {
       s.reset()
       s.kind = kind
+      // SO_RCVBUF's default: what the socket can hold, a window or a ring
+      s.recvBufferLimit = kind == .tcp ? Int(lsock_tcp_window()) : datagramRingBytes
       return s
     }
     return nil

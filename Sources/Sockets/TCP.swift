@@ -15,13 +15,16 @@ extension Socket {
 
   /// Free the receive queue, giving its bytes back to the window so that a
   /// close does not turn into a reset.
+  /// (The bytes SO_RCVBUF held back go too: lwIP resets a connection closed
+  /// with less than its whole window open.)
   func dropReceived() {
-    let n = receivedBytes
+    let n = receivedBytes + windowHeld
     if let p = rx { lsock_pbuf_free(p) }
     rx = nil
     socketPoolPbufs -= rxPoolPbufs
     rxPoolPbufs = 0
     rxRing.clear()
+    windowHeld = 0
     if n > 0, let pcb = tcp { lsock_tcp_recved(pcb, n) }
   }
 
@@ -152,8 +155,9 @@ extension Socket {
         if !copyReceived(dst, n) { throw .fault }
         if !peek {
           consumeReceived(n)
-          // the program took n bytes: let the sender send that many more
-          if let pcb = tcp { lsock_tcp_recved(pcb, n) }
+          // the program took n bytes: let the sender send that many more,
+          // less what SO_RCVBUF holds back
+          if let pcb = tcp { lsock_tcp_recved(pcb, n - holdWindow(n)) }
         }
         return n
       }
@@ -171,8 +175,11 @@ extension Socket {
   }
 
   /// Queue all len bytes from user address src, waiting for send buffer space
-  /// (unless non-blocking); returns how many were queued.
-  func tcpSend(_ src: UInt64, _ len: UInt32, dontWait: Bool) throws(SocketError) -> UInt32 {
+  /// (unless non-blocking); returns how many were queued. push: hand them to
+  /// lwIP's output now; else they wait for the next push (more is coming).
+  func tcpSend(_ src: UInt64, _ len: UInt32, dontWait: Bool, push: Bool = true)
+    throws(SocketError) -> UInt32
+  {
     switch state {
     case .connected: break
     case .connecting: throw (nonblocking || dontWait) ? .wouldBlock : .notConnected
@@ -189,9 +196,14 @@ extension Socket {
         if done > 0 { break }
         throw takeError() ?? .brokenPipe
       }
+      // no more than SO_SNDBUF allows; past it, as if lwIP's buffer were full
+      let want = len - done
+      let n = min(want, sendRoom(pcb))
       var queued: UInt32 = 0
-      let err = lsock_tcp_write_user(pcb, src + UInt64(done), len - done, 0, &queued)
+      var err = LSOCK_ERR_MEM
+      if n > 0 { err = lsock_tcp_write_user(pcb, src + UInt64(done), n, 0, &queued) }
       done += queued
+      if err == LSOCK_OK && n < want { err = LSOCK_ERR_MEM }
       if err == LSOCK_OK { break }
       if err == LSOCK_EFAULT {
         if done > 0 { break }
@@ -209,7 +221,7 @@ extension Socket {
         throw e
       }
     }
-    if let pcb = tcp { _ = lsock_tcp_output(pcb) }
+    if push, let pcb = tcp { _ = lsock_tcp_output(pcb) }
     return done
   }
 

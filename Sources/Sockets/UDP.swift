@@ -46,13 +46,21 @@ extension Socket {
     udpRememberAddresses()
   }
 
-  func udpSend(_ src: UInt64, _ len: UInt32, to: (addr: UInt32, port: UInt16)?)
-    throws(SocketError) -> UInt32
+  /// The checks every send makes; the pcb to send on.
+  func udpCanSend(_ len: UInt32, to: (addr: UInt32, port: UInt16)?) throws(SocketError)
+    -> OpaquePointer
   {
     guard let pcb = udp else { throw .invalid }
     if writeShut { throw .brokenPipe }
     if to == nil && state != .connected { throw .destinationRequired }
     if len > maxDatagram { throw .messageTooLong }
+    return pcb
+  }
+
+  func udpSend(_ src: UInt64, _ len: UInt32, to: (addr: UInt32, port: UInt16)?)
+    throws(SocketError) -> UInt32
+  {
+    let pcb = try udpCanSend(len, to: to)
     let err = lsock_udp_send_user(
       pcb, src, len, to == nil ? 0 : 1, to?.addr ?? 0, to?.port ?? 0)
     if err != LSOCK_OK { throw SocketError(lwip: err) }
@@ -66,6 +74,15 @@ extension Socket {
   func datagramReceive(_ dst: UInt64, _ len: UInt32, peek: Bool, dontWait: Bool)
     throws(SocketError) -> (count: UInt32, addr: UInt32, port: UInt16)
   {
+    try datagramReceive(len, peek: peek, dontWait: dontWait) { off, src, n in
+      lsock_copyout(dst &+ UInt64(off), src, UInt64(n)) == 0
+    }
+  }
+
+  /// The same, with copy(offset, bytes, count) putting the bytes where they go.
+  func datagramReceive(
+    _ len: UInt32, peek: Bool, dontWait: Bool, copy: (Int, UnsafeRawPointer, Int) -> Bool
+  ) throws(SocketError) -> (count: UInt32, addr: UInt32, port: UInt16) {
     let until = deadline(after: recvTimeoutMs)
     while dgramCount == 0 {
       if readShut { return (0, 0, 0) }
@@ -77,9 +94,7 @@ extension Socket {
       kpanic("udp: datagram count and ring disagree")
     }
     let n = min(len, h.length)
-    let ok = rxRing.read(skip: hsize, Int(n)) { src, l, off in
-      lsock_copyout(dst &+ UInt64(off), src, UInt64(l)) == 0
-    }
+    let ok = rxRing.read(skip: hsize, Int(n)) { src, l, off in copy(off, src, l) }
     if !ok { throw .fault }
     if !peek {
       rxRing.consume(hsize + Int(h.length))

@@ -161,10 +161,7 @@ func tcpAccepted(_ id: UInt32, _ pcb: OpaquePointer?) -> UInt32 {
   s.tcp = pcb
   s.state = .connected
   s.bound = true
-  s.noDelay = l.noDelay
-  s.recvTimeoutMs = l.recvTimeoutMs
-  s.sendTimeoutMs = l.sendTimeoutMs
-  if s.noDelay { lsock_tcp_set_nodelay(pcb, 1) }
+  s.inheritOptions(from: l)
   s.rememberAddresses(pcb)
   // append to the listener's queue, oldest first
   if var q = l.acceptQueue {
@@ -209,7 +206,8 @@ extension Socket {
     let len = lsock_pbuf_len(p)
     let need = MemoryLayout<DatagramHeader>.size + Int(len)
     guard !released, !readShut, dgramCount < udpQueueLimit,
-      rxRing.reserve(datagramRingBytes), rxRing.free >= need
+      rxRing.reserve(datagramRingBytes), rxRing.free >= need,
+      rxRing.count + need <= recvBufferLimit
     else {
       drops += 1
       return

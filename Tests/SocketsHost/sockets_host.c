@@ -157,3 +157,13 @@ sockets_host_init(void)
 
   pthread_once(&once, init_once);
 }
+
+void
+sockets_host_keepalive(struct tcp_pcb *pcb, int *on, uint32_t *idle_ms, uint32_t *intvl_ms,
+                       uint32_t *count)
+{
+  *on = ip_get_option(pcb, SOF_KEEPALIVE) != 0;
+  *idle_ms = pcb->keep_idle;
+  *intvl_ms = pcb->keep_intvl;
+  *count = pcb->keep_cnt;
+}

@@ -22,6 +22,9 @@ int __sys_setsockopt(int, int, int, const void*, int);
 int __sys_getsockopt(int, int, int, void*, socklen_t*);
 int __sys_netinfo(int, void*, int);
 int __sys_fcntl(int, int, int);
+int __sys_accept4(int, void*, socklen_t*, int);
+int __sys_readv(int, const struct iovec*, int);
+int __sys_writev(int, const struct iovec*, int);
 
 // A system call's result: itself, or -1 with errno set.
 static int
@@ -59,6 +62,12 @@ int socket(int d, int t, int p) { return ret(__sys_socket(d, t, p)); }
 int bind(int fd, const struct sockaddr *a, socklen_t n) { return ret(__sys_bind(fd, a, n)); }
 int listen(int fd, int backlog) { return ret(__sys_listen(fd, backlog)); }
 int accept(int fd, struct sockaddr *a, socklen_t *n) { return ret(__sys_accept(fd, a, n)); }
+int accept4(int fd, struct sockaddr *a, socklen_t *n, int flags)
+{
+  return ret(__sys_accept4(fd, a, n, flags));
+}
+int readv(int fd, const struct iovec *v, int n) { return retio(__sys_readv(fd, v, n)); }
+int writev(int fd, const struct iovec *v, int n) { return retio(__sys_writev(fd, v, n)); }
 int connect(int fd, const struct sockaddr *a, socklen_t n) { return ret(__sys_connect(fd, a, n)); }
 int shutdown(int fd, int how) { return ret(__sys_shutdown(fd, how)); }
 int netinfo(int what, void *buf, int index) { return ret(__sys_netinfo(what, buf, index)); }

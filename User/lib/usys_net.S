@@ -1,4 +1,4 @@
-# Socket system-call stubs (numbers 30..43, kernel/syscall.h). Each loads its
+# Socket system-call stubs (numbers 30..43 and 55..57, kernel/syscall.h). Each loads its
 # number into a7 and traps; the kernel returns a count or -errno in a0. The
 # C wrappers in socket.c call these and turn -errno into errno and -1.
 #include "kernel/syscall.h"
@@ -28,3 +28,6 @@ NETCALL __sys_setsockopt, SYS_setsockopt
 NETCALL __sys_getsockopt, SYS_getsockopt
 NETCALL __sys_netinfo, SYS_netinfo
 NETCALL __sys_fcntl, SYS_fcntl
+NETCALL __sys_accept4, SYS_accept4
+NETCALL __sys_readv, SYS_readv
+NETCALL __sys_writev, SYS_writev

@@ -9,3 +9,12 @@ void *memset(void *dst, int c, unsigned int n);
 int memcmp(const void *a, const void *b, unsigned int n);
 int strlen(const char *s);
 int strncmp(const char *p, const char *q, unsigned int n);
+// lwIP's resolver compares a name with "localhost" once a loopback netif
+// exists (dns.c); the kernel itself has no use for strcmp.
+static inline int
+strcmp(const char *p, const char *q)
+{
+  while(*p && *p == *q)
+    p++, q++;
+  return (unsigned char)*p - (unsigned char)*q;
+}

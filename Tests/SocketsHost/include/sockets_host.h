@@ -17,3 +17,9 @@ void sockets_host_set_killed(int on);
 // 10.0.0.1 in network byte order, as the socket layer takes addresses.
 #define SOCKETS_HOST_ADDR 0x0100000aU
 #define SOCKETS_HOST_SILENT 0x0200000aU   // 10.0.0.2: nobody answers
+
+// lwIP's keepalive settings of a TCP pcb (struct tcp_pcb *), as the socket
+// layer handed them over: on (SOF_KEEPALIVE), idle and interval in ms, count.
+struct tcp_pcb;
+void sockets_host_keepalive(struct tcp_pcb *pcb, int *on, uint32_t *idle_ms,
+                            uint32_t *intvl_ms, uint32_t *count);

@@ -1,6 +1,6 @@
 // socket.h: BSD-style sockets for user programs (IPv4: TCP, UDP and raw ICMP).
 //
-// The calls are system calls 30..43 (User/lib/usys_net.S) behind the C
+// The calls are system calls 30..43 and 55..57 (User/lib/usys_net.S) behind the C
 // wrappers in User/lib/socket.c: on failure they return -1 and leave the
 // reason in errno, as on Unix. Constants, structure layouts and errno numbers
 // are Linux's, so code written for BSD sockets needs only its includes
@@ -36,6 +36,7 @@ struct timeval {
 
 // errno values (Linux's numbers), shared with the kernel
 #include "kernel/errnum.h"
+#include "kernel/uio.h"
 
 extern int errno;
 char *strerror(int err);
@@ -52,6 +53,7 @@ int socket(int domain, int type, int protocol);
 int bind(int fd, const struct sockaddr *addr, socklen_t len);
 int listen(int fd, int backlog);
 int accept(int fd, struct sockaddr *addr, socklen_t *len);
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 int connect(int fd, const struct sockaddr *addr, socklen_t len);
 int send(int fd, const void *buf, int len, int flags);
 int recv(int fd, void *buf, int len, int flags);
@@ -65,6 +67,11 @@ int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 int fcntl(int fd, int cmd, ...);
+// Scatter/gather I/O on any descriptor (struct iovec, IOV_MAX: kernel/uio.h):
+// the bytes moved, or -1 and errno (EINVAL: iovcnt past IOV_MAX or a total
+// past INT_MAX; EFAULT: a piece outside the program's memory, or NULL).
+int readv(int fd, const struct iovec *iov, int iovcnt);
+int writev(int fd, const struct iovec *iov, int iovcnt);
 int netinfo(int what, void *buf, int index);
 
 // byte order: the machine is little-endian, the network big-endian
