@@ -324,6 +324,7 @@ open_inode(struct inode *ip, int omode)
   f->writable = (omode & O_WRONLY) || (omode & O_RDWR);
   f->nonblock = 0;
   f->append = (omode & O_APPEND) != 0;
+  myproc()->cloexec[fd] = (omode & O_CLOEXEC) != 0;
   return fd;
 }
 

@@ -13,11 +13,11 @@
 #include "sleeplock.h"
 #include "file.h"
 #include "errnum.h"
+#include "fcntl.h"
 
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
-#define O_CLOEXEC 0x80000   // SOCK_CLOEXEC's bit: accepted, ignored (exec keeps files)
 
 // lseek(fd, offset, whence): the new offset. Past the end is allowed (a read
 // there gives 0) but the file system keeps no holes, so a write there fails.
@@ -68,6 +68,7 @@ sys_dup3(void)
     return -EINVAL;
   old = p->ofile[newfd];
   p->ofile[newfd] = filedup(f);
+  p->cloexec[newfd] = (flags & O_CLOEXEC) != 0;
   if(old)
     fileclose(old);
   return newfd;

@@ -42,6 +42,9 @@ CALL socket, SYS_socket
 CALL bind, SYS_bind
 CALL listen, SYS_listen
 CALL accept, SYS_accept
+CALL accept4, SYS_accept4
+CALL readv, SYS_readv
+CALL writev, SYS_writev
 CALL connect, SYS_connect
 CALL sendto, SYS_sendto
 CALL recvfrom, SYS_recvfrom

@@ -30,6 +30,7 @@ int __xv6_socket(int domain, int type, int protocol);
 int __xv6_bind(int fd, const void *addr, unsigned len);
 int __xv6_listen(int fd, int backlog);
 int __xv6_accept(int fd, void *addr, unsigned *len);
+int __xv6_accept4(int fd, void *addr, unsigned *len, int flags);
 int __xv6_connect(int fd, const void *addr, unsigned len);
 int __xv6_sendto(int fd, const void *buf, int len, int flags, const void *to,
                  unsigned tolen);
@@ -38,6 +39,9 @@ int __xv6_recvfrom(int fd, void *buf, int len, int flags, void *from,
 int __xv6_shutdown(int fd, int how);
 int __xv6_getsockname(int fd, void *addr, unsigned *len);
 int __xv6_getpeername(int fd, void *addr, unsigned *len);
+struct iovec;
+long __xv6_readv(int fd, const struct iovec *iov, int iovcnt);
+long __xv6_writev(int fd, const struct iovec *iov, int iovcnt);
 int __xv6_setsockopt(int fd, int level, int name, const void *val, unsigned len);
 int __xv6_getsockopt(int fd, int level, int name, void *val, unsigned *len);
 int __xv6_netinfo(int what, void *buf, int index);

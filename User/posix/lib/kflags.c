@@ -9,6 +9,6 @@
 const struct kflags __xv6_kflags = {
   .rdonly = O_RDONLY, .wronly = O_WRONLY, .rdwr = O_RDWR,
   .create = O_CREATE, .trunc = O_TRUNC, .append = O_APPEND, .excl = O_EXCL,
-  .nonblock = O_NONBLOCK,
+  .nonblock = O_NONBLOCK, .cloexec = O_CLOEXEC, .fd_cloexec = FD_CLOEXEC,
   .getfd = F_GETFD, .setfd = F_SETFD, .getfl = F_GETFL, .setfl = F_SETFL,
 };

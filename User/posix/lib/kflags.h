@@ -6,7 +6,8 @@
 struct kflags {
   int rdonly, wronly, rdwr;
   int create, trunc, append, excl;
-  int nonblock;
+  int nonblock, cloexec;            // O_NONBLOCK, O_CLOEXEC
+  int fd_cloexec;                   // F_GETFD/F_SETFD's FD_CLOEXEC
   int getfd, setfd, getfl, setfl;   // fcntl commands
 };
 extern const struct kflags __xv6_kflags;

@@ -16,6 +16,7 @@ int socket(int d, int t, int p) { return __xv6_ret(__xv6_socket(d, t, p)); }
 int bind(int fd, const struct sockaddr *a, socklen_t n) { return __xv6_ret(__xv6_bind(fd, a, n)); }
 int listen(int fd, int backlog) { return __xv6_ret(__xv6_listen(fd, backlog)); }
 int accept(int fd, struct sockaddr *a, socklen_t *n) { return __xv6_ret(__xv6_accept(fd, a, n)); }
+int accept4(int fd, struct sockaddr *a, socklen_t *n, int flags) { return __xv6_ret(__xv6_accept4(fd, a, n, flags)); }
 int connect(int fd, const struct sockaddr *a, socklen_t n) { return __xv6_ret(__xv6_connect(fd, a, n)); }
 int shutdown(int fd, int how) { return __xv6_ret(__xv6_shutdown(fd, how)); }
 int netinfo(int what, void *buf, int index) { return __xv6_ret(__xv6_netinfo(what, buf, index)); }

@@ -49,7 +49,8 @@ gettimeofday(struct timeval *tv, void *tz)
   return 0;
 }
 
-// Sleeps at least req, rounded up to whole ticks. A process being killed
+// Sleeps at least req: rounded up to whole ticks, plus one, since pause(n)
+// counts n tick boundaries and the tick under way is partly over. A process being killed
 // wakes early: EINTR, with what is left in rem.
 int
 nanosleep(const struct timespec *req, struct timespec *rem)
@@ -64,6 +65,8 @@ nanosleep(const struct timespec *req, struct timespec *rem)
     ticks = 0x7fffffff;
   else
     ticks = req->tv_sec * TICK_HZ + (req->tv_nsec + NSEC_PER_TICK - 1) / NSEC_PER_TICK;
+  if(ticks > 0 && ticks < 0x7fffffff)
+    ticks++;
   int start = __xv6_uptime();
   if(__xv6_pause(ticks) < 0){
     long left = ticks - (__xv6_uptime() - start);

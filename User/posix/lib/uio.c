@@ -1,13 +1,13 @@
-// uio.c: readv and writev over read and write, sendmsg and recvmsg over
-// sendto and recvfrom. Small vectors go through one bounce buffer, so a
-// writev is one write (one datagram, no interleaving with other writers of
-// a pipe) and a readv one read.
+// uio.c: readv and writev (the kernel's, system calls 56 and 57), sendmsg and
+// recvmsg over sendto and recvfrom through one bounce buffer, so a message is
+// one datagram.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include "calls.h"
 
 #define BOUNCE_MAX (64 * 1024)
 #define SSIZE_LIMIT ((size_t)-1 >> 1)
@@ -35,59 +35,13 @@ total(const struct iovec *iov, int iovcnt)
 ssize_t
 writev(int fd, const struct iovec *iov, int iovcnt)
 {
-  ssize_t len = total(iov, iovcnt), done = 0, n;
-  char *buf;
-  int i;
-
-  if(len < 0)
-    return -1;
-  if(len <= BOUNCE_MAX && (buf = malloc(len ? len : 1)) != 0){
-    for(i = 0; i < iovcnt; i++){
-      memcpy(buf + done, iov[i].iov_base, iov[i].iov_len);
-      done += iov[i].iov_len;
-    }
-    n = write(fd, buf, len);
-    free(buf);
-    return n;
-  }
-  for(i = 0; i < iovcnt; i++){
-    if((n = write(fd, iov[i].iov_base, iov[i].iov_len)) < 0)
-      return done > 0 ? done : -1;
-    done += n;
-    if((size_t)n < iov[i].iov_len)
-      break;
-  }
-  return done;
+  return __xv6_ret(__xv6_writev(fd, iov, iovcnt));
 }
 
 ssize_t
 readv(int fd, const struct iovec *iov, int iovcnt)
 {
-  ssize_t len = total(iov, iovcnt), done = 0, n, left;
-  char *buf;
-  int i;
-
-  if(len < 0)
-    return -1;
-  if(len <= BOUNCE_MAX && (buf = malloc(len ? len : 1)) != 0){
-    if((n = read(fd, buf, len)) > 0)
-      for(i = 0, left = n; i < iovcnt && left > 0; i++){
-        size_t m = iov[i].iov_len < (size_t)left ? iov[i].iov_len : (size_t)left;
-        memcpy(iov[i].iov_base, buf + done, m);
-        done += m;
-        left -= m;
-      }
-    free(buf);
-    return n;
-  }
-  for(i = 0; i < iovcnt; i++){
-    if((n = read(fd, iov[i].iov_base, iov[i].iov_len)) < 0)
-      return done > 0 ? done : -1;
-    done += n;
-    if((size_t)n < iov[i].iov_len)
-      break;
-  }
-  return done;
+  return __xv6_ret(__xv6_readv(fd, iov, iovcnt));
 }
 
 // Gathers msg's vector into one buffer (malloc'd): its length, or -1.

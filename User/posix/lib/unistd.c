@@ -85,7 +85,15 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 }
 
 off_t lseek(int fd, off_t off, int whence) { return __xv6_ret(__xv6_lseek(fd, off, whence)); }
-int dup3(int oldfd, int newfd, int flags) { return __xv6_ret(__xv6_dup3(oldfd, newfd, flags)); }
+int
+dup3(int oldfd, int newfd, int flags)
+{
+  if(flags & ~O_CLOEXEC){
+    errno = EINVAL;
+    return -1;
+  }
+  return __xv6_ret(__xv6_dup3(oldfd, newfd, (flags & O_CLOEXEC) ? __xv6_kflags.cloexec : 0));
+}
 
 int
 dup2(int oldfd, int newfd)
@@ -120,8 +128,8 @@ close(int fd)
   return 0;
 }
 
-// picolibc's O_ bits onto the kernel's; flags the kernel has no use for
-// (O_NOCTTY, O_CLOEXEC, O_SYNC, ...) are dropped.
+// The C library's O_ bits onto the kernel's; flags the kernel has no use for
+// (O_NOCTTY, O_SYNC, ...) are dropped.
 static int
 kernel_oflags(int flags)
 {
@@ -133,6 +141,7 @@ kernel_oflags(int flags)
   if(flags & O_TRUNC) kf |= k->trunc;
   if(flags & O_APPEND) kf |= k->append;
   if(flags & O_EXCL) kf |= k->excl;
+  if(flags & O_CLOEXEC) kf |= k->cloexec;
   return kf;
 }
 
@@ -184,9 +193,11 @@ fcntl(int fd, int cmd, ...)
   case F_SETFL:
     return __xv6_ret(__xv6_fcntl(fd, k->setfl, (arg & O_NONBLOCK) ? k->nonblock : 0));
   case F_GETFD:
-    return __xv6_ret(__xv6_fcntl(fd, k->getfd, 0));
-  case F_SETFD:   // FD_CLOEXEC is accepted: exec keeps every descriptor
-    return __xv6_ret(__xv6_fcntl(fd, k->setfd, arg));
+    if((r = __xv6_ret(__xv6_fcntl(fd, k->getfd, 0))) < 0)
+      return r;
+    return (r & k->fd_cloexec) ? FD_CLOEXEC : 0;
+  case F_SETFD:
+    return __xv6_ret(__xv6_fcntl(fd, k->setfd, (arg & FD_CLOEXEC) ? k->fd_cloexec : 0));
   case F_DUPFD:
   case F_DUPFD_CLOEXEC:
     if(!fd_open(fd)){
@@ -195,7 +206,7 @@ fcntl(int fd, int cmd, ...)
     }
     for(r = arg < 0 ? NOFILE : arg; r < NOFILE; r++)
       if(!fd_open(r))
-        return dup3(fd, r, 0);
+        return dup3(fd, r, cmd == F_DUPFD_CLOEXEC ? O_CLOEXEC : 0);
     errno = arg < 0 ? EINVAL : EMFILE;
     return -1;
   }

@@ -1,4 +1,5 @@
 // Files, directories, descriptors and streams.
+#define _GNU_SOURCE   // dup3, F_DUPFD_CLOEXEC
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include "posixtest.h"
 
 static int
@@ -147,6 +149,47 @@ redirect(void)
   unlink("/pt.out");
 }
 
+// Whether descriptor fd is still open in a program exec'd after it was set up.
+static int
+open_after_exec(int fd)
+{
+  char arg[12];
+  int st;
+  pid_t pid = fork();
+
+  if(pid == 0){
+    snprintf(arg, sizeof(arg), "%d", fd);
+    execl("/posixtest", "posixtest", "isopen", arg, (char *)0);
+    _exit(99);
+  }
+  if(pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) > 1)
+    return -1;
+  return WEXITSTATUS(st) == 0;
+}
+
+// O_CLOEXEC, FD_CLOEXEC, dup3 and F_DUPFD_CLOEXEC: exec closes exactly the
+// descriptors marked; fork and dup2 behave as POSIX says.
+static void
+close_on_exec(void)
+{
+  int fd = open("/posixtest", O_RDONLY | O_CLOEXEC), d;
+
+  CHECK(fd >= 0 && fcntl(fd, F_GETFD) == FD_CLOEXEC, "open O_CLOEXEC: F_GETFD says FD_CLOEXEC");
+  CHECK(open_after_exec(fd) == 0, "exec closed the O_CLOEXEC descriptor");
+  CHECK((d = dup(fd)) >= 0 && fcntl(d, F_GETFD) == 0 && open_after_exec(d) == 1,
+        "dup's copy is not close-on-exec and stays open across exec");
+  CHECK(dup3(fd, 12, O_CLOEXEC) == 12 && fcntl(12, F_GETFD) == FD_CLOEXEC, "dup3 O_CLOEXEC");
+  CHECK(dup2(fd, 12) == 12 && fcntl(12, F_GETFD) == 0, "dup2 clears FD_CLOEXEC");
+  CHECK(fcntl(d, F_SETFD, FD_CLOEXEC) == 0 && open_after_exec(d) == 0, "F_SETFD FD_CLOEXEC, then exec closes");
+  CHECK(fcntl(fd, F_SETFD, 0) == 0 && open_after_exec(fd) == 1, "F_SETFD 0: it stays open");
+  CHECK(fcntl(fd, F_DUPFD_CLOEXEC, 10) >= 10 && open_after_exec(10) == 0, "F_DUPFD_CLOEXEC");
+  CHECK(dup3(fd, 13, 0x12345) == -1 && errno == EINVAL, "dup3 with a bad flag: EINVAL");
+  close(fd);
+  close(d);
+  close(10);
+  close(12);
+}
+
 // writev of three pieces as one write into a pipe, readv back in two.
 void
 vectors(void)
@@ -166,6 +209,7 @@ vectors(void)
   close(p[0]);
   close(p[1]);
   CHECK(writev(p[1], out, 3) == -1 && errno == EBADF, "writev on a closed fd: EBADF");
+  close_on_exec();
 
   // picolibc's O_NONBLOCK (0x4000) is the kernel's 0x800 underneath
   CHECK(pipe(p) == 0 && fcntl(p[0], F_SETFL, O_NONBLOCK) == 0 &&

@@ -1,5 +1,6 @@
 // posixtest's options, its report, and its checks' counting (posixtest.h).
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,8 @@ main(int argc, char *argv[])
     printf("ALL %d CHECKS PASSED\n", checks);
     return 0;
   }
+  if(optind + 2 == argc && strcmp(argv[optind], "isopen") == 0)   // for the close-on-exec checks
+    return fcntl(atoi(argv[optind + 1]), F_GETFD) >= 0 ? 0 : 1;
   if(optind + 4 == argc && strcmp(argv[optind], "tcp") == 0 && count > 0)
     return tcp(argv[optind + 1], argv[optind + 2], argv[optind + 3], count);
   usage();

@@ -1,15 +1,10 @@
-// <sys/uio.h> for POSIX programs: readv and writev (User/posix/lib/uio.c).
-// A vector of up to 64 KiB in all moves in one read or write (one datagram
-// on a UDP socket); a longer one in one call per piece, stopping at the
-// first short transfer.
+// <sys/uio.h> for POSIX programs: readv and writev, system calls 56 and 57
+// (the kernel's struct iovec and IOV_MAX: Kernel/uio.h). On any descriptor; a
+// UDP or raw socket moves one datagram per call.
 #pragma once
 #include <sys/types.h>
-#include <limits.h>      // IOV_MAX
-
-struct iovec {
-  void *iov_base;
-  size_t iov_len;
-};
+#include <limits.h>
+#include "kernel/uio.h"
 
 #ifdef __cplusplus
 extern "C" {
