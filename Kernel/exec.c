@@ -218,6 +218,7 @@ kexec(char *path, char **argv)
   p->trapframe->sp = sp;
   p->trapframe->a1 = sp;  // argv; a0 = argc is the return value
   proc_freepagetable(oldpagetable, oldsz);
+  signal_exec(p);         // the old image's handlers are gone
   return argc;
 
 bad:

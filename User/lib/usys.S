@@ -39,3 +39,12 @@ SYSCALL poweroff, SYS_poweroff
 SYSCALL kstat, SYS_kstat
 SYSCALL waitpid, SYS_waitpid
 SYSCALL rename, SYS_rename
+# signals (kernel/sigabi.h): results are 0 or -errno. sigaction is the C
+# wrapper in signal.c, which supplies sigreturn as the handlers' restorer.
+SYSCALL __sigaction, SYS_sigaction
+SYSCALL sigprocmask, SYS_sigprocmask
+SYSCALL sigreturn, SYS_sigreturn
+SYSCALL sigsend, SYS_sigsend
+SYSCALL alarm, SYS_alarm
+SYSCALL sigpending, SYS_sigpending
+SYSCALL sigsuspend, SYS_sigsuspend

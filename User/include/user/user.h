@@ -5,6 +5,7 @@
 // Like xv6's, this header expects kernel/types.h to be included first.
 #pragma once
 #include <stdarg.h>
+#include "kernel/sigabi.h"
 
 struct stat;
 
@@ -49,6 +50,18 @@ int poweroff(void);      // power the machine off; returns only on failure
 long kstat(int);         // kernel statistics, selectors in kernel/kstat.h
 int waitpid(int pid, int *status, int options);   // pid -1: any child
 int rename(const char*, const char*);             // atomic; replaces a file or empty directory
+
+// signals (kernel/sigabi.h; User/lib/signal.c): 0 or a negative errno.
+// kill(pid) above is sigsend(pid, SIGKILL).
+typedef void (*sighandler_t)(int);
+int sigaction(int sig, const struct ksigaction *act, struct ksigaction *old);
+sighandler_t signal(int sig, sighandler_t handler);   // with SA_RESTART
+int sigprocmask(int how, const uint64 *set, uint64 *old);
+int sigreturn(void);                 // the restorer; only a handler returns here
+int sigsend(int pid, int sig);       // POSIX kill(pid, sig); sig 0 checks pid
+int alarm(uint seconds);             // SIGALRM then; seconds left of the last one
+int sigpending(uint64 *set);
+int sigsuspend(const uint64 *mask);  // until a handler has run: -EINTR
 
 // (the socket calls, numbers 30 and up, are declared in a later section)
 
