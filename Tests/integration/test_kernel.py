@@ -1,6 +1,7 @@
 """The kernel issue: boot to the shell, a scripted shell session, kerneltests at
 CPUS=3 and CPUS=1, poweroff."""
-import os, re
+import os, re, time
+import pexpect
 from guest import booted, expect_in, sh, TestFailure, ROOT
 from reliability import record
 
@@ -80,6 +81,43 @@ def test_shell_session():
                 raise TestFailure("typing %r printed %r, not %s" % (keys, g.console()[start:], want))
             g.c.expect(r"\$ $", timeout=10)
         g.poweroff()
+
+
+def _ctrl_c_ends(g, line, started, what):
+    """Start line, wait until it printed started (or a moment), type ^C: the shell
+    must prompt again."""
+    g.c.sendline(line)
+    if started and not g.wait_for(started, timeout=30):
+        raise TestFailure("`%s` did not start" % line)
+    time.sleep(0.5)
+    mark = len(g.console())
+    g.c.send("\x03")
+    try:
+        g.c.expect(r"\^C\r?\n", timeout=10)   # the echo (past `started`, read above)
+        g.c.expect(r"\$ $", timeout=10)
+    except pexpect.TIMEOUT:
+        raise TestFailure("^C did not end %s: %r" % (what, g.console()[mark:]))
+
+
+def test_ctrl_c():
+    """^C at the console sends SIGINT to the foreground: a program looping in user
+    code and one blocked reading the console end; the shell (which ignores it), init
+    and httpd (started by init, ignoring it) stay, and ^C at the prompt drops the line."""
+    with booted("ctrlc") as g:
+        _ctrl_c_ends(g, "kerneltests ctrlc", r"spinning until \^C", "a looping program")
+        expect_in(r"(?m)^alive\r?$", g.run("echo alive"), "the shell after ^C")
+        _ctrl_c_ends(g, "cat", None, "cat reading the console")
+        g.c.send("echo dropped")
+        time.sleep(0.3)
+        g.c.send("\x03")
+        out = g.run("echo kept")
+        expect_in(r"(?m)^kept\r?$", out, "a line after ^C at the prompt")
+        if "dropped" in out:
+            raise TestFailure("^C did not drop the line typed so far: %r" % out)
+        if not g.httpd_listening():
+            raise TestFailure("httpd did not survive ^C")
+        g.poweroff()
+        return "loop and console reader ended, shell and httpd kept"
 
 
 # What the kernel prints when it finds its file system damaged: a test that
