@@ -89,7 +89,7 @@ post(struct proc *p, int sig, int from)
     if(sig == SIGCONT){
       p->stopped = 0;
       p->sig_pending &= ~STOPPERS;
-      if(p->state == SLEEPING && p->chan == p)
+      if(p->state == SLEEPING && p->chan == &p->sig_pending)
         p->state = RUNNABLE;   // out of its stop (SIGCONT itself may be dropped)
     } else if(bit & STOPPERS){
       p->sig_pending &= ~SIGBIT(SIGCONT);
@@ -150,7 +150,7 @@ signal_send(int pid, int sig)
 static void
 sleep_self(struct proc *p)
 {
-  p->chan = p;
+  p->chan = &p->sig_pending;
   p->state = SLEEPING;
   sched();
   p->chan = 0;

@@ -2061,6 +2061,18 @@ on_signal(int sig)
                    "a1", "a2", "a3", "a4", "a5", "a6", "a7");
 }
 
+static volatile struct ksiginfo sig_info;   // what an SA_SIGINFO handler got
+static volatile uint64 sig_frame;
+
+static void
+on_siginfo(int sig, struct ksiginfo *info, void *frame)
+{
+  sig_count++;
+  sig_last = sig;
+  sig_info = *info;
+  sig_frame = (uint64)frame;
+}
+
 // Install handler h (SIG_DFL, SIG_IGN or a function) for sig with flags.
 static void
 handle(int sig, sighandler_t h, uint64 flags, uint64 mask)
@@ -2162,6 +2174,18 @@ t_sighandler(void)
   struct ksigaction old;
   CHECK(sig_count == 1 && sigaction(SIGUSR2, 0, &old) == 0 && old.handler == SIG_DFL,
         "SA_RESETHAND left handler 0x%lx", old.handler);
+
+  // SA_SIGINFO: the sender's pid, the code, and the frame on our stack
+  handle(SIGUSR1, (sighandler_t)on_siginfo, SA_SIGINFO, 0);
+  pid = sendlater(me, SIGUSR1, 2);
+  while(sig_info.signo == 0)
+    ;
+  CHECK(sig_info.signo == SIGUSR1 && sig_info.pid == pid && sig_info.code == SI_USER,
+        "siginfo: signo %d pid %d (sender %d) code %d", sig_info.signo, sig_info.pid, pid,
+        sig_info.code);
+  CHECK(sig_frame != 0 && sig_frame < (uint64)&old && sig_frame > (uint64)&old - 4096,
+        "frame at 0x%lx, our stack at %p", sig_frame, &old);
+  CHECK(wait(&st) == pid, "wait");
 }
 
 // Blocked signals wait in sigpending until unblocked; SIGKILL and SIGSTOP
@@ -2519,6 +2543,65 @@ t_sigbadargs(void)
   }
 }
 
+// exec: a caught signal goes back to its default action (the handler's
+// code is gone); an ignored one stays ignored, and the mask stays.
+static void
+t_sigexec(void)
+{
+  int p[2], pid, st;
+  char *argv[] = { "cat", 0 };
+  uint64 term = SIGBIT(SIGTERM);
+
+  CHECK(pipe(p) == 0, "pipe");
+  if((pid = fork()) == 0){
+    handle(SIGUSR1, on_signal, 0, 0);
+    handle(SIGUSR2, (sighandler_t)SIG_IGN, 0, 0);
+    sigprocmask(SIG_BLOCK, &term, 0);
+    close(0);
+    dup(p[0]);
+    close(p[0]);
+    close(p[1]);
+    exec("/cat", argv);   // reads the pipe until we end it
+    exit(99);
+  }
+  close(p[0]);
+  pause(10);
+  CHECK(sigsend(pid, SIGUSR2) == 0 && sigsend(pid, SIGTERM) == 0, "sigsend");
+  pause(5);
+  CHECK(waitpid(pid, &st, WNOHANG) == 0, "an ignored or blocked signal ended the program");
+  CHECK(sigsend(pid, SIGUSR1) == 0, "sigsend");
+  CHECK((st = posixstatus(pid)) == SIGUSR1, "SIGUSR1 after exec: status 0x%x", st);
+  close(p[1]);
+}
+
+// A send on a socket shut for writing fails with EPIPE and raises SIGPIPE,
+// unless MSG_NOSIGNAL.
+static void
+t_sigpipesock(void)
+{
+  int u = boundsock(SOCK_DGRAM, 7411), pid, st;
+  struct sockaddr_in sa;
+
+  memset(&sa, 0, sizeof(sa));
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(9);
+  sa.sin_addr.s_addr = inet_addr("10.0.2.2");
+  CHECK(connect(u, (struct sockaddr*)&sa, sizeof(sa)) == 0, "connect");
+  CHECK(shutdown(u, SHUT_WR) == 0, "shutdown");
+  CHECK(send(u, "x", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE, "MSG_NOSIGNAL: errno %d", errno);
+  if((pid = fork()) == 0){
+    send(u, "x", 1, 0);
+    exit(0);
+  }
+  CHECK((st = posixstatus(pid)) == SIGPIPE, "send: status 0x%x", st);
+  if((pid = fork()) == 0){
+    write(u, "x", 1);
+    exit(0);
+  }
+  CHECK((st = posixstatus(pid)) == SIGPIPE, "write: status 0x%x", st);
+  close(u);
+}
+
 // SIGSTOP stops a process (it makes no progress) until SIGCONT.
 static void
 t_sigstop(void)
@@ -2625,6 +2708,8 @@ struct test {
   { "sigframe", t_sigframe },
   { "sigbadargs", t_sigbadargs },
   { "sigstop", t_sigstop },
+  { "sigexec", t_sigexec },
+  { "sigpipesock", t_sigpipesock },
   { "ctrlc", t_ctrlc, 1 },
   { "truncrace", t_truncrace },
   { 0, 0 },
