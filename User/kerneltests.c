@@ -2303,6 +2303,16 @@ t_sigeintr(void)
   waitpid(sleeper, &st, 0);
   waitpid(pid, &st, 0);
 
+  // a socket's receiver, and a console reader (our stdin: nobody types)
+  int u = boundsock(SOCK_DGRAM, 7412);
+  pid = sendlater(me, SIGUSR1, 3);
+  CHECK(recv(u, buf, 1, 0) == -1 && errno == EINTR, "recv: errno %d", errno);
+  wait(&st);
+  close(u);
+  pid = sendlater(me, SIGUSR1, 3);
+  CHECK(__sys_read(0, buf, 1) == -EINTR, "console read: no EINTR");
+  wait(&st);
+
   // a full pipe's writer
   for(int i = 0; i < 512; i++)
     CHECK(write(p[1], "x", 1) == 1, "fill");
