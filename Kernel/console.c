@@ -76,7 +76,7 @@ consoleread(int user_dst, uint64 dst, int n)
     while(cons.r == cons.w){
       if(interrupted(myproc())){
         release(&cons.lock);
-        return -EINTR;
+        return n < want ? want - n : -EINTR;   // (the bytes read are kept)
       }
       sleep_killable(&cons.r, &cons.lock);
     }
