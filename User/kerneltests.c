@@ -2630,7 +2630,7 @@ t_sigstop(void)
   close(p[1]);
   CHECK(read(p[0], &c, 1) == 1, "the child runs");
   CHECK(sigsend(pid, SIGSTOP) == 0, "SIGSTOP");
-  pause(5);
+  pause(10);   // (a write under way when it came may still land)
   fcntl(p[0], F_SETFL, O_NONBLOCK);
   while(read(p[0], buf, sizeof(buf)) > 0)
     ;
