@@ -120,6 +120,34 @@ def test_ctrl_c():
         return "loop and console reader ended, shell and httpd kept"
 
 
+def test_kill_with_signal():
+    """`kill -SIG pid` sends a numbered signal: httpd (started by init, which ignores
+    SIGINT) survives SIGINT and ends on SIGTERM; -0 probes; bad numbers and pids are
+    reported; plain `kill pid` stays xv6's SIGKILL."""
+    with booted("killsig") as g:
+        g.start_httpd()
+        m = re.search(g.BOOT_HTTPD, g.console())
+        if not m:
+            raise TestFailure("no httpd pid in the boot log")
+        pid = m.group(1)
+        expect_in(r"^\s*$", g.run("kill -0 1 %s" % pid), "kill -0 of live processes")
+        expect_in(r"kill: bad signal 99", g.run("kill -99 %s" % pid), "signal 99")
+        expect_in(r"kill: no process 9999", g.run("kill -15 9999"), "a missing pid")
+        expect_in(r"init cannot be killed", g.run("kill -9 1"), "SIGKILL to init")
+        expect_in(r"usage", g.run("kill -x 5"), "a signal that is not a number")
+        g.run("kill -2 %s" % pid)
+        time.sleep(0.5)
+        if not g.httpd_listening():
+            raise TestFailure("httpd did not ignore SIGINT")
+        g.run("kill -15 %s" % pid)
+        time.sleep(0.5)
+        if g.httpd_listening():
+            raise TestFailure("httpd survived SIGTERM")
+        expect_in(r"no process %s" % pid, g.run("kill -0 %s" % pid), "kill -0 of an ended process")
+        g.poweroff()
+        return "SIGINT ignored, SIGTERM ends httpd"
+
+
 # What the kernel prints when it finds its file system damaged: a test that
 # makes it print one of these has corrupted the disk, whatever it reports.
 FS_DAMAGE = r"bfree: |fs: directory \d+ names free|log: (bad header|skipping)"
