@@ -1,6 +1,7 @@
 // console.c: the console device (major CONSOLE) on top of the UART.
 // Input is line-edited here: backspace/DEL erase a character, ^U the line,
-// ^D ends input (read returns 0 at the start of a line), ^P lists processes.
+// ^D ends input (read returns 0 at the start of a line), ^P lists processes,
+// ^C drops the line and sends SIGINT to the foreground (signal.c says which).
 // read() returns a whole line at a time; write() goes out through uartputs.
 #include "types.h"
 #include "param.h"
@@ -13,6 +14,7 @@
 #include "defs.h"
 #include "proc.h"
 #include "poll.h"
+#include "errnum.h"
 
 #define CTRL(x)   ((x) - '@')
 #define BACKSPACE 0x100   // consputc: erase the previous character on screen
@@ -73,9 +75,9 @@ consoleread(int user_dst, uint64 dst, int n)
   acquire(&cons.lock);
   while(n > 0){
     while(cons.r == cons.w){
-      if(killed(myproc())){
+      if(interrupted(myproc())){
         release(&cons.lock);
-        return -1;
+        return n < want ? want - n : -EINTR;   // (the bytes read are kept)
       }
       sleep_killable(&cons.r, &cons.lock);
     }
@@ -145,6 +147,15 @@ void
 consoleintr(int c)
 {
   acquire(&cons.lock);
+  if(c == CTRL('C')){
+    cons.e = cons.w;   // the line being typed is dropped
+    echo('^');
+    echo('C');
+    echo('\n');
+    release(&cons.lock);
+    signal_console_intr();
+    return;
+  }
   if(!console_edit(c) && c != 0 && cons.e - cons.r < INPUT_BUF){
     c = (c == '\r') ? '\n' : c;
     echo(c);

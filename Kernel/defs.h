@@ -126,7 +126,8 @@ pagetable_t     proc_pagetable(struct proc *);
 void            proc_freepagetable(pagetable_t, uint64);
 int             kkill(int);
 int             killed(struct proc*);
-void            setkilled(struct proc*);
+void            setkilled(struct proc*, int sig);
+void            kexit_signal(int sig) __attribute__((noreturn));
 struct cpu*     mycpu(void);
 struct proc*    myproc();
 void            procinit(void);
@@ -143,6 +144,20 @@ int             either_copyin(void *dst, int user_src, uint64 src, uint64 len);
 void            procdump(void);
 int             nproc_used(void);
 uint64          kstack_maxuse(void);          // deepest kernel-stack use, bytes
+
+// signal.c
+void            signalinit(void);
+int             interrupted(struct proc*);        // killed, or a signal to act on
+int             signal_pending_locked(struct proc*);
+void            signal_raise(struct proc*, int sig);
+int             signal_send(int pid, int sig);
+void            signal_deliver(void);
+void            signal_child_exit(struct proc*);
+void            signal_fork(struct proc*, struct proc*);
+void            signal_exec(struct proc*);
+void            signal_clear(struct proc*);
+void            signal_console_intr(void);
+void            signal_alarms(uint64 now);
 
 // sysfile.c: descriptor helpers the socket calls share
 int             argfd(int n, int *pfd, struct file **pf);

@@ -232,6 +232,7 @@ kexec(char *path, char **argv)
   p->trapframe->a1 = sp;  // argv; a0 = argc is the return value
   proc_freepagetable(oldpagetable, oldsz);
   close_on_exec(p);
+  signal_exec(p);         // the old image's handlers are gone
   return argc;
 
 bad:

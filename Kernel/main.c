@@ -24,6 +24,7 @@ main(void)
     kvminithart();   // paging on
     uart_paging_on();
     procinit();      // process table
+    signalinit();    // alarms
     trapinit();
     clockinit();     // the wall clock (Goldfish RTC)
     pollinit();      // poll's wait queue

@@ -1,7 +1,8 @@
 // Pipes: a 2048-byte ring buffer between a read end and a write end.
 // Readers sleep while the ring is empty and a writer remains; writers sleep
-// while it is full and a reader remains. A killed process stops waiting and
-// gets -1. With O_NONBLOCK (fcntl) nobody waits: -EAGAIN instead.
+// while it is full and a reader remains. A signal (or a kill) ends a wait
+// with -EINTR. With O_NONBLOCK (fcntl) nobody waits: -EAGAIN instead.
+// Writing with no reader left raises SIGPIPE and fails with -EPIPE.
 // Every change a reader or writer could wait for also goes to poll (pipewake).
 
 #include "types.h"
@@ -99,9 +100,10 @@ pipeclose(struct pipe *pi, int writable)
 }
 
 // Write n bytes from user address addr. Returns the bytes written, which is
-// less than n only if the user buffer went bad part way, or (nonblock) the
-// pipe filled up; -1 if the read end is closed, the process is killed or
-// nothing could be copied; -EAGAIN if nonblock and the pipe is full.
+// less than n only if the user buffer went bad part way, a signal came, or
+// (nonblock) the pipe filled up; -EPIPE (and SIGPIPE) if the read end is
+// closed; -EINTR if a signal came first; -1 if nothing could be copied;
+// -EAGAIN if nonblock and the pipe is full.
 int
 pipewrite(struct pipe *pi, uint64 addr, int n, int nonblock)
 {
@@ -117,15 +119,20 @@ pipewrite(struct pipe *pi, uint64 addr, int n, int nonblock)
     return -EAGAIN;
   }
   while(i < n){
-    if(pi->readopen == 0 || killed(pr)){
+    if(pi->readopen == 0){
+      release(&pi->lock);
+      signal_raise(pr, SIGPIPE);
+      return -EPIPE;
+    }
+    if(killed(pr)){
       release(&pi->lock);
       return -1;
     }
     if(pi->nwrite - pi->nread == PIPESIZE){
       pipewake(&pi->nread);
-      if(nonblock){
+      if(nonblock || interrupted(pr)){
         release(&pi->lock);
-        return i > 0 ? i : -EAGAIN;
+        return i > 0 ? i : nonblock ? -EAGAIN : -EINTR;
       }
       sleep_killable(&pi->nwrite, &pi->lock);
       continue;
@@ -149,7 +156,7 @@ pipewrite(struct pipe *pi, uint64 addr, int n, int nonblock)
 
 // Read up to n bytes into user address addr, waiting for at least one byte
 // unless the write end is closed (then 0: end of file) or nonblock is set
-// (then -EAGAIN).
+// (then -EAGAIN); -EINTR if a signal (or a kill) comes first.
 int
 piperead(struct pipe *pi, uint64 addr, int n, int nonblock)
 {
@@ -159,9 +166,9 @@ piperead(struct pipe *pi, uint64 addr, int n, int nonblock)
 
   acquire(&pi->lock);
   while(pi->nread == pi->nwrite && pi->writeopen){
-    if(killed(pr)){
+    if(interrupted(pr)){
       release(&pi->lock);
-      return -1;
+      return -EINTR;
     }
     if(nonblock){
       release(&pi->lock);

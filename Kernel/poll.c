@@ -134,7 +134,7 @@ pollscan(struct pollfd *fds, int nfds)
 }
 
 // Sleep until pollgen moves from gen (at once if it already has), the
-// deadline (0: none) passes or the process is killed. polllock is held.
+// deadline (0: none) passes or the process is killed or signalled. polllock is held.
 static void
 pollsleep(uint64 gen, uint64 deadline)
 {
@@ -171,7 +171,7 @@ pollwait(struct pollfd *fds, int nfds, int timeout_ms)
     ready = pollscan(fds, nfds);
     if(ready > 0 || timeout_ms == 0 || (deadline && uptime_ms() >= deadline))
       return ready;
-    if(killed(myproc()))
+    if(interrupted(myproc()))   // killed, or a signal to act on
       return -EINTR;
     acquire(&polllock);
     pollsleep(gen, deadline);

@@ -3,7 +3,8 @@
 // Locks, in the order they are taken: wait_lock, then a proc's p->lock, then
 // pid_lock. wait_lock guards every p->parent and serialises exit against wait,
 // so a parent never misses a child's wakeup. p->lock guards p->state, chan,
-// killed, xstate and pid (see proc.h).
+// killed, xstate, pid and the signal state (see proc.h); alarm_lock
+// (signal.c) comes before it.
 #include "types.h"
 #include "param.h"
 #include "memlayout.h"
@@ -11,6 +12,7 @@
 #include "spinlock.h"
 #include "proc.h"
 #include "defs.h"
+#include "errnum.h"
 
 struct cpu cpus[NCPU];
 struct proc proc[NPROC];
@@ -181,6 +183,7 @@ freeproc(struct proc *p)
   p->chan = 0;
   p->killed = 0;
   p->xstate = 0;
+  signal_clear(p);
   p->state = UNUSED;
 }
 
@@ -276,6 +279,7 @@ kfork(void)
   }
   np->cwd = p->cwd ? idup(p->cwd) : 0;
   safestrcpy(np->name, p->name, sizeof(p->name));
+  signal_fork(p, np);
   int pid = np->pid;
   release(&np->lock);
 
@@ -330,7 +334,7 @@ kexit(int status)
 
   acquire(&wait_lock);
   reparent(p);
-  wakeup(p->parent);
+  signal_child_exit(p);   // SIGCHLD, and wakes the parent
   acquire(&p->lock);
   p->xstate = status;
   p->state = ZOMBIE;
@@ -340,10 +344,29 @@ kexit(int status)
   panic("zombie exit");
 }
 
+// End the current process because of signal sig: xv6's exit status -1 (as
+// for its kill), and sig for waitpid's WPOSIXSTATUS.
+void
+kexit_signal(int sig)
+{
+  myproc()->xsignal = sig;   // the parent reads it once we are a ZOMBIE
+  kexit(-1);
+}
+
+// The status wait reports: the exit status, or with WPOSIXSTATUS Linux's
+// encoding (exit code << 8, or the signal that ended it).
+static int
+wait_status(struct proc *pp, int options)
+{
+  if(!(options & WPOSIXSTATUS))
+    return pp->xstate;
+  return pp->xsignal ? (pp->xsignal & 0x7f) : (pp->xstate & 0xff) << 8;
+}
+
 // Wait for a child to exit: child pid, or any child if pid is -1. Stores its
 // status at user address addr (if not 0). Returns the child's pid; 0 with
-// WNOHANG if it has not exited yet; -1 if there is no such child, we were
-// killed, or addr is bad.
+// WNOHANG if it has not exited yet; -1 if there is no such child or addr is
+// bad; -EINTR if a signal (or a kill) came first.
 int
 kwait(int pid, uint64 addr, int options)
 {
@@ -363,8 +386,9 @@ kwait(int pid, uint64 addr, int options)
       havekids = 1;
       if(pp->state == ZOMBIE){
         int childpid = pp->pid;
-        if(addr != 0 && copyout(p->pagetable, addr, (char*)&pp->xstate,
-                                sizeof(pp->xstate)) < 0){
+        int status = wait_status(pp, options);
+        if(addr != 0 && copyout(p->pagetable, addr, (char*)&status,
+                                sizeof(status)) < 0){
           release(&pp->lock);
           release(&wait_lock);
           return -1;
@@ -376,9 +400,13 @@ kwait(int pid, uint64 addr, int options)
       }
       release(&pp->lock);
     }
-    if(!havekids || killed(p)){
+    if(!havekids){
       release(&wait_lock);
       return -1;
+    }
+    if(interrupted(p)){
+      release(&wait_lock);
+      return -EINTR;
     }
     if(options & WNOHANG){
       release(&wait_lock);
@@ -501,7 +529,7 @@ sleep_on(void *chan, struct spinlock *lk, int killable)
   // then sees SLEEPING (wakeup may skip other states without taking p->lock),
   // and it cannot make us RUNNABLE before sched() since that needs p->lock.
   acquire(&p->lock);
-  if(killable && p->killed){
+  if(killable && (p->killed || signal_pending_locked(p))){
     release(&p->lock);
     return 1;
   }
@@ -522,12 +550,13 @@ sleep(void *chan, struct spinlock *lk)
   sleep_on(chan, lk, 0);
 }
 
-// A wait a kill must end (pipes, sockets, wait, console input, pause).
-// Returns -1 without sleeping if the process has been killed. The caller's
-// own check of killed() is not enough: kkill() sets killed under p->lock
-// and wakes only a SLEEPING process, so a kill landing between that check
-// and sleep() was lost. Here killed is checked under p->lock, which is held
-// until the process is asleep. After a wakeup, callers check killed() again.
+// A wait a kill or a signal must end (pipes, sockets, wait, console input,
+// pause). Returns -1 without sleeping if the process has been killed or has
+// a signal to act on. The caller's own check of interrupted() is not
+// enough: a sender posts under p->lock and wakes only a SLEEPING process,
+// so a signal landing between that check and sleep() was lost. Here it is
+// checked under p->lock, which is held until the process is asleep. After a
+// wakeup, callers check interrupted() again and return -EINTR.
 int
 sleep_killable(void *chan, struct spinlock *lk)
 {
@@ -551,37 +580,26 @@ wakeup(void *chan)
   }
 }
 
-// Mark process pid killed; it exits when it next returns to user space (or
-// checks killed() while waiting). Returns 0, or -1 if there is no such
-// process or it is init, which must never exit (it reaps orphans; Linux
+// xv6's kill(pid): SIGKILL. The process exits when it next returns to user
+// space (or checks killed() while waiting). Returns 0, or -1 if there is no
+// such process or it is init, which must never exit (it reaps orphans; Linux
 // likewise ignores fatal signals to pid 1).
 int
 kkill(int pid)
 {
-  for(struct proc *p = proc; p < &proc[NPROC]; p++){
-    if(p == initproc && p->pid == pid)
-      return -1;
-    acquire(&p->lock);
-    if(p->pid == pid && p->state != UNUSED){
-      p->killed = 1;
-      if(p->state == SLEEPING)
-        p->state = RUNNABLE;   // wake it so it notices
-      release(&p->lock);
-      return 0;
-    }
-    release(&p->lock);
-  }
-  return -1;
+  return signal_send(pid, SIGKILL) < 0 ? -1 : 0;
 }
 
+// Kill p for a fault: sig (SIGSEGV, ...) is what waitpid will report.
 void
-setkilled(struct proc *p)
+setkilled(struct proc *p, int sig)
 {
   acquire(&p->lock);
-  p->killed = 1;
+  p->killed = sig;
   release(&p->lock);
 }
 
+// The signal p was killed with, or 0.
 int
 killed(struct proc *p)
 {

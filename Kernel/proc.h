@@ -1,6 +1,7 @@
 #pragma once
 #include "spinlock.h"
 #include "param.h"
+#include "sigabi.h"
 
 // Saved registers for kernel context switches (callee-saved only).
 struct context {
@@ -72,9 +73,18 @@ struct proc {
   // p->lock must be held when using these:
   enum procstate state;        // Process state
   void *chan;                  // If non-zero, sleeping on chan
-  int killed;                  // If non-zero, have been killed
+  int killed;                  // If non-zero, killed: the signal that did it
   int xstate;                  // Exit status to be returned to parent's wait
+  int xsignal;                 // The signal that ended it, or 0 (WPOSIXSTATUS)
   int pid;                     // Process ID
+  // signals (signal.c); a process changes its own actions and mask, others
+  // post to sig_pending, so all of them are read and written under p->lock.
+  uint64 sig_pending;          // posted, not yet delivered (SIGBIT set)
+  uint64 sig_blocked;          // not delivered while set
+  int sig_from[NSIG];          // sender's pid of each pending signal
+  struct ksigaction sig_act[NSIG];
+  int stopped;                 // by SIGSTOP/SIGTSTP until SIGCONT
+  uint64 alarm_at;             // ticks when SIGALRM is due, or 0
 
   // wait_lock must be held when using this:
   struct proc *parent;         // Parent process
@@ -90,4 +100,9 @@ struct proc {
   char cloexec[NOFILE];        // FD_CLOEXEC of each descriptor: closed by exec
   struct inode *cwd;           // Current directory
   char name[16];               // Process name (debugging)
+  // private: how the last system call ended, for a restart (signal.c)
+  int sig_restart;             // it returned -EINTR and may be restarted
+  uint64 sig_restart_a0;       // its first argument, overwritten by -EINTR
+  int sig_suspended;           // in sigsuspend: restore sig_saved on return
+  uint64 sig_saved;            // the mask sigsuspend replaced
 };

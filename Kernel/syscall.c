@@ -9,6 +9,7 @@
 #include "proc.h"
 #include "syscall.h"
 #include "defs.h"
+#include "errnum.h"
 
 // Fetch the 8 bytes at user address addr. Returns 0 or -1.
 int
@@ -131,6 +132,14 @@ extern uint64 sys_accept4(void);
 // sysiov.c
 extern uint64 sys_readv(void);
 extern uint64 sys_writev(void);
+// signal.c
+extern uint64 sys_sigaction(void);
+extern uint64 sys_sigprocmask(void);
+extern uint64 sys_sigreturn(void);
+extern uint64 sys_sigsend(void);
+extern uint64 sys_alarm(void);
+extern uint64 sys_sigpending(void);
+extern uint64 sys_sigsuspend(void);
 
 // Indexed by the numbers in syscall.h; a missing (0) entry is an unknown call.
 static uint64 (*syscalls[64])(void) = {
@@ -182,7 +191,28 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_accept4] = sys_accept4,
   [SYS_readv] = sys_readv,
   [SYS_writev] = sys_writev,
+  [SYS_sigaction] = sys_sigaction,
+  [SYS_sigprocmask] = sys_sigprocmask,
+  [SYS_sigreturn] = sys_sigreturn,
+  [SYS_sigsend] = sys_sigsend,
+  [SYS_alarm] = sys_alarm,
+  [SYS_sigpending] = sys_sigpending,
+  [SYS_sigsuspend] = sys_sigsuspend,
 };
+
+// The calls a handler with SA_RESTART resumes after -EINTR (Linux's set);
+// pause, sigsuspend and poll return -EINTR whatever the flags.
+static int
+restartable(uint64 num)
+{
+  switch(num){
+  case SYS_read: case SYS_write: case SYS_wait: case SYS_waitpid:
+  case SYS_accept: case SYS_sendto: case SYS_recvfrom:
+  case SYS_accept4: case SYS_readv: case SYS_writev:
+    return 1;
+  }
+  return 0;
+}
 
 void
 syscall(void)
@@ -191,7 +221,11 @@ syscall(void)
   uint64 num = p->trapframe->a7;
 
   if(num < NELEM(syscalls) && syscalls[num] != 0){
+    uint64 a0 = p->trapframe->a0;
     p->trapframe->a0 = syscalls[num]();
+    // signal_deliver() may run it again, with this first argument
+    p->sig_restart = (long)p->trapframe->a0 == -EINTR && restartable(num);
+    p->sig_restart_a0 = a0;
   } else {
     printf("pid %d %s: unknown sys call %ld\n", p->pid, p->name, (long)num);
     p->trapframe->a0 = -1;

@@ -29,6 +29,14 @@
 #define SYS_waitpid    24   // wait for one child, or poll (WNOHANG)
 #define SYS_rename     25   // rename(old, new), atomic (one transaction)
 #define SYS_clock_gettime 26   // clock_gettime(clockid, struct timespec*): kernel/clock.h
+// signals (sigabi.h): 27-29, 50-53
+#define SYS_sigaction  27
+#define SYS_sigprocmask 28
+#define SYS_sigreturn  29
+#define SYS_sigsend    50   // POSIX kill(pid, sig)
+#define SYS_alarm      51
+#define SYS_sigpending 52
+#define SYS_sigsuspend 53
 // network calls (sockets issue): 30 and up
 #define SYS_socket     30
 #define SYS_bind       31

@@ -49,12 +49,13 @@ lsock_tick_chan(void)
   return &ticks;
 }
 
+// A blocking socket call must end with EINTR: killed, or a signal to act on.
 int
 lsock_killed(void)
 {
   struct proc *p = myproc();
 
-  return p != 0 && killed(p);
+  return p != 0 && interrupted(p);
 }
 
 int
@@ -77,10 +78,23 @@ sockread(struct socket *s, uint64 addr, int n)
   return sock_recv(s, addr, n, 0, 0, 0);
 }
 
+// A send that fails with EPIPE (after shutdown or reset) raises SIGPIPE,
+// unless the caller passed MSG_NOSIGNAL.
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0x4000   // Linux's value, as in User/include/user/socket.h
+#endif
+static int
+sigpipe_on_epipe(int r, int flags)
+{
+  if(r == -EPIPE && !(flags & MSG_NOSIGNAL))
+    signal_raise(myproc(), SIGPIPE);
+  return r;
+}
+
 int
 sockwrite(struct socket *s, uint64 addr, int n)
 {
-  return sock_send(s, addr, n, 0, 0, 0, 0);
+  return sigpipe_on_epipe(sock_send(s, addr, n, 0, 0, 0, 0), 0);
 }
 
 // The last reference to the file is gone.
@@ -357,7 +371,7 @@ sys_sendto(void)
   flags &= ~MSG_MORE;
   if(uaddr && (r = getsockaddr(uaddr, alen, &addr, &port)) < 0)
     return r;
-  return sock_send(f->sock, ubuf, len, flags, uaddr != 0, addr, port);
+  return sigpipe_on_epipe(sock_send(f->sock, ubuf, len, flags, uaddr != 0, addr, port), flags);
 }
 
 // recvfrom(fd, buf, len, flags, addr, addrlen*); recv() passes addr 0.

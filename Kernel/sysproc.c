@@ -7,6 +7,7 @@
 #include "spinlock.h"
 #include "proc.h"
 #include "kstat.h"
+#include "errnum.h"
 
 uint64
 sys_exit(void)
@@ -41,6 +42,7 @@ sys_wait(void)
 // waitpid(pid, status, options): wait for child pid (or any child, if pid is
 // -1); with WNOHANG, return 0 at once if it has not exited yet. A server that
 // forks a process per connection reaps them this way without blocking.
+// WPOSIXSTATUS (sigabi.h) asks for Linux's encoding of the status.
 uint64
 sys_waitpid(void)
 {
@@ -50,7 +52,7 @@ sys_waitpid(void)
   argint(0, &pid);
   argaddr(1, &addr);
   argint(2, &options);
-  if((options & ~WNOHANG) != 0 || pid == 0 || pid < -1)
+  if((options & ~(WNOHANG | WPOSIXSTATUS)) != 0 || pid == 0 || pid < -1)
     return -1;
   return kwait(pid, addr, options);
 }
@@ -77,7 +79,8 @@ sys_sbrk(void)
   return addr;
 }
 
-// pause(n) (xv6's sleep): wait n ticks. Returns 0, or -1 if killed meanwhile.
+// pause(n) (xv6's sleep): wait n ticks. Returns 0, or -EINTR if a signal
+// (or a kill) came first; it is never restarted.
 uint64
 sys_pause(void)
 {
@@ -89,9 +92,9 @@ sys_pause(void)
   acquire(&tickslock);
   uint start = ticks;
   while(ticks - start < (uint)n){
-    if(killed(myproc())){
+    if(interrupted(myproc())){
       release(&tickslock);
-      return -1;
+      return -EINTR;
     }
     sleep_killable(&ticks, &tickslock);
   }

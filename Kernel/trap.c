@@ -62,9 +62,11 @@ clockintr(void)
     // QEMU delivers timer interrupts late and would lose ticks, and sleep(n),
     // uptime() and the socket timeouts must stay true to real time.
     ticks = r_time() / TICK_INTERVAL;
+    uint64 now = ticks;
     wakeup(&ticks);
     release(&tickslock);
     poll_tick();
+    signal_alarms(now);
     net_timer();
   }
 }
@@ -111,6 +113,19 @@ devintr(void)
   return INTR_NONE;
 }
 
+// The signal a fatal exception stands for (waitpid's WPOSIXSTATUS reports it).
+// Faults are not catchable here: the process always ends.
+static int
+fault_signal(uint64 scause)
+{
+  switch(scause){
+  case 2:  return SIGILL;    // illegal instruction
+  case 3:  return SIGTRAP;   // breakpoint
+  case 0: case 4: case 6: return SIGBUS;   // misaligned
+  }
+  return SIGSEGV;            // access and page faults
+}
+
 // A trap from user space, arriving from uservec in trampoline.S.
 void
 usertrap(void)
@@ -126,7 +141,7 @@ usertrap(void)
 
   if(scause == SCAUSE_ECALL_U){
     if(killed(p))
-      kexit(-1);
+      kexit_signal(killed(p));
     p->trapframe->epc += 4;   // return after the ecall
     intr_on();                // sepc, scause, sstatus are saved: allow interrupts
     syscall();
@@ -138,17 +153,18 @@ usertrap(void)
   } else {
     printf("usertrap: pid %d (%s) killed: scause 0x%lx sepc 0x%lx stval 0x%lx\n",
            p->pid, p->name, scause, r_sepc(), r_stval());
-    setkilled(p);
+    setkilled(p, fault_signal(scause));
   }
 
   if(killed(p))
-    kexit(-1);
+    kexit_signal(killed(p));
   // Give up the hart at a tick, or sooner when this process has had it for a
   // whole slice: a server process whose next request is always waiting would
   // otherwise keep it for the full 10 ms tick while processes woken by the
   // network wait (8 keep-alive clients saw a p99 of 100-300 ms).
   if(which == INTR_TIMER || r_time() - mycpu()->slice_start >= SLICE_US * (MTIME_HZ / 1000000))
     yield();
+  signal_deliver();   // may enter a handler, or exit
   usertrapret();
 }
 

@@ -592,6 +592,7 @@ main(int argc, char *argv[])
   socklen_t len;
   int lfd, fd, i, pid, quiet = 0, children = 0;
 
+  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   for(i = 1; i < argc; i++){
     if(strcmp(argv[i], "-q") == 0)
       quiet = 1;

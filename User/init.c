@@ -27,6 +27,9 @@ main(void)
   int pid, w;
 
   openconsole();
+  // ^C (SIGINT to the processes on the console) is for what the shell runs
+  // in the foreground, not for init's children: they ignore it (sh resets it).
+  signal(SIGINT, (sighandler_t)SIG_IGN);
   // The web server runs from boot, so `curl localhost:FWDPORT` works at once.
   // init says so itself, before the first prompt.
   if((pid = fork()) == 0){

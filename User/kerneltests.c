@@ -17,10 +17,12 @@
 #include "kernel/poll.h"
 #include "user/user.h"
 #include "user/socket.h"
+#include "kernel/syscall.h"
 
 #define KERNADDR   0x80000000UL          // kernel memory, never user-accessible
 #define ALLONES    0xffffffffffffffffUL
 #define KB 1024
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define MB (1024*1024)
 
 static char *testname;                  // the test running in this process
@@ -373,6 +375,8 @@ t_pipeends(void)
   CHECK(read(p[0], buf, 10) == 0, "no end of file");
   close(p[0]);
 
+  // (without a reader SIGPIPE would end us: t_sigpipe)
+  signal(SIGPIPE, (sighandler_t)SIG_IGN);
   CHECK(pipe(p) == 0, "pipe failed");
   close(p[0]);
   CHECK(write(p[1], "x", 1) == -1, "write with no reader succeeded");
@@ -2597,6 +2601,621 @@ t_append(void)
   unlink("ktapp");
 }
 
+// ---------------------------------------------------------------- signals
+
+int __sigaction(int, const struct ksigaction*, struct ksigaction*);
+int __sys_read(int, void*, int);
+int __sys_write(int, const void*, int);
+
+static volatile int sig_count;    // handler calls
+static volatile int sig_last;     // the last signal a handler saw
+static volatile uint64 sig_inmask;  // the blocked set inside the handler
+
+static void
+on_signal(int sig)
+{
+  sig_count++;
+  sig_last = sig;
+  sigprocmask(SIG_BLOCK, 0, (uint64*)&sig_inmask);
+  // a handler may use any caller-saved register: trash them
+  asm volatile("li t0, -1; li t1, -1; li t2, -1; li t3, -1; li t4, -1; li t5, -1; li t6, -1;"
+               "li a1, -1; li a2, -1; li a3, -1; li a4, -1; li a5, -1; li a6, -1; li a7, -1"
+               ::: "t0", "t1", "t2", "t3", "t4", "t5", "t6",
+                   "a1", "a2", "a3", "a4", "a5", "a6", "a7");
+}
+
+static volatile struct ksiginfo sig_info;   // what an SA_SIGINFO handler got
+static volatile uint64 sig_frame;
+
+static void
+on_siginfo(int sig, struct ksiginfo *info, void *frame)
+{
+  sig_count++;
+  sig_last = sig;
+  sig_info = *info;
+  sig_frame = (uint64)frame;
+}
+
+// Install handler h (SIG_DFL, SIG_IGN or a function) for sig with flags.
+static void
+handle(int sig, sighandler_t h, uint64 flags, uint64 mask)
+{
+  struct ksigaction a = { (unsigned long)h, flags, 0, mask };
+
+  CHECK(sigaction(sig, &a, 0) == 0, "sigaction(%d) failed", sig);
+}
+
+// Waitpid for pid with Linux's status encoding.
+static int
+posixstatus(int pid)
+{
+  int st = -12345;
+
+  CHECK(waitpid(pid, &st, WPOSIXSTATUS) == pid, "waitpid %d", pid);
+  return st;
+}
+
+// A child that sends sig to pid after ticks, then exits.
+static int
+sendlater(int pid, int sig, int ticks)
+{
+  int c = fork();
+
+  CHECK(c >= 0, "fork");
+  if(c == 0){
+    pause(ticks);
+    sigsend(pid, sig);
+    exit(0);
+  }
+  return c;
+}
+
+// Spin in user code with known values in the registers until a handler has
+// run (sig_count > 0); returns which of them changed meanwhile (0: none).
+static uint64
+spin_until_handled(void)
+{
+  register uint64 flag asm("a0") = (uint64)&sig_count;
+
+  asm volatile(
+    "li t0, 0x101; li t1, 0x102; li t2, 0x103; li t3, 0x104; li t4, 0x105;"
+    "li t5, 0x106; li t6, 0x107; li s2, 0x202; li s3, 0x203; li s4, 0x204;"
+    "li s5, 0x205; li s6, 0x206; li s7, 0x207; li s8, 0x208; li s9, 0x209;"
+    "li s10, 0x20a; li s11, 0x20b; li a2, 0x302; li a3, 0x303; li a4, 0x304;"
+    "li a5, 0x305; li a6, 0x306; li a7, 0x307\n"
+    "1: lw a1, 0(a0); beqz a1, 1b\n"
+    "li a1, 0\n"
+    "addi t0, t0, -0x101; or a1, a1, t0; addi t1, t1, -0x102; or a1, a1, t1;"
+    "addi t2, t2, -0x103; or a1, a1, t2; addi t3, t3, -0x104; or a1, a1, t3;"
+    "addi t4, t4, -0x105; or a1, a1, t4; addi t5, t5, -0x106; or a1, a1, t5;"
+    "addi t6, t6, -0x107; or a1, a1, t6; addi s2, s2, -0x202; or a1, a1, s2;"
+    "addi s3, s3, -0x203; or a1, a1, s3; addi s4, s4, -0x204; or a1, a1, s4;"
+    "addi s5, s5, -0x205; or a1, a1, s5; addi s6, s6, -0x206; or a1, a1, s6;"
+    "addi s7, s7, -0x207; or a1, a1, s7; addi s8, s8, -0x208; or a1, a1, s8;"
+    "addi s9, s9, -0x209; or a1, a1, s9; addi s10, s10, -0x20a; or a1, a1, s10;"
+    "addi s11, s11, -0x20b; or a1, a1, s11; addi a2, a2, -0x302; or a1, a1, a2;"
+    "addi a3, a3, -0x303; or a1, a1, a3; addi a4, a4, -0x304; or a1, a1, a4;"
+    "addi a5, a5, -0x305; or a1, a1, a5; addi a6, a6, -0x306; or a1, a1, a6;"
+    "addi a7, a7, -0x307; or a1, a1, a7; mv a0, a1"
+    : "+r"(flag)
+    :
+    : "t0", "t1", "t2", "t3", "t4", "t5", "t6", "s2", "s3", "s4", "s5", "s6", "s7",
+      "s8", "s9", "s10", "s11", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "memory");
+  return flag;
+}
+
+// A handler runs for a signal sent to ourselves (at once, on the way back
+// from sigsend) and for one that interrupts a loop in user code, which then
+// goes on with every register as it was.
+static void
+t_sighandler(void)
+{
+  int me = getpid(), pid, st;
+
+  handle(SIGUSR1, on_signal, 0, 0);
+  CHECK(sigsend(me, SIGUSR1) == 0, "sigsend to self");
+  CHECK(sig_count == 1 && sig_last == SIGUSR1, "handler calls %d, signal %d", sig_count, sig_last);
+  CHECK(sig_inmask & SIGBIT(SIGUSR1), "the signal was not blocked in its handler");
+  uint64 now;
+  CHECK(sigprocmask(SIG_BLOCK, 0, &now) == 0 && now == 0, "mask after the handler 0x%lx", now);
+
+  sig_count = 0;
+  pid = sendlater(me, SIGUSR1, 5);
+  uint64 changed = spin_until_handled();
+  CHECK(changed == 0, "registers changed across the handler (or: 0x%lx)", changed);
+  CHECK(wait(&st) == pid, "wait");
+
+  // SA_NODEFER: not blocked inside; sa_mask: blocked inside
+  handle(SIGUSR2, on_signal, SA_NODEFER, SIGBIT(SIGTERM));
+  sigsend(me, SIGUSR2);
+  CHECK(sig_last == SIGUSR2 && !(sig_inmask & SIGBIT(SIGUSR2)) && (sig_inmask & SIGBIT(SIGTERM)),
+        "SA_NODEFER/sa_mask: mask in the handler 0x%lx", sig_inmask);
+  // SA_RESETHAND: once, then the default (which ends us: check in a child)
+  handle(SIGUSR2, on_signal, SA_RESETHAND, 0);
+  sig_count = 0;
+  sigsend(me, SIGUSR2);
+  struct ksigaction old;
+  CHECK(sig_count == 1 && sigaction(SIGUSR2, 0, &old) == 0 && old.handler == SIG_DFL,
+        "SA_RESETHAND left handler 0x%lx", old.handler);
+
+  // SA_SIGINFO: the sender's pid, the code, and the frame on our stack
+  handle(SIGUSR1, (sighandler_t)on_siginfo, SA_SIGINFO, 0);
+  pid = sendlater(me, SIGUSR1, 2);
+  while(sig_info.signo == 0)
+    ;
+  CHECK(sig_info.signo == SIGUSR1 && sig_info.pid == pid && sig_info.code == SI_USER,
+        "siginfo: signo %d pid %d (sender %d) code %d", sig_info.signo, sig_info.pid, pid,
+        sig_info.code);
+  CHECK(sig_frame != 0 && sig_frame < (uint64)&old && sig_frame > (uint64)&old - 4096,
+        "frame at 0x%lx, our stack at %p", sig_frame, &old);
+  CHECK(wait(&st) == pid, "wait");
+}
+
+// Blocked signals wait in sigpending until unblocked; SIGKILL and SIGSTOP
+// cannot be blocked.
+static void
+t_sigmask(void)
+{
+  uint64 set = SIGBIT(SIGUSR1), got = 0, all = ~0UL;
+
+  handle(SIGUSR1, on_signal, 0, 0);
+  CHECK(sigprocmask(SIG_BLOCK, &set, 0) == 0, "block");
+  CHECK(sigsend(getpid(), SIGUSR1) == 0 && sigsend(getpid(), SIGUSR1) == 0, "sigsend");
+  CHECK(sig_count == 0, "a blocked signal was delivered");
+  CHECK(sigpending(&got) == 0 && got == SIGBIT(SIGUSR1), "sigpending 0x%lx", got);
+  CHECK(sigprocmask(SIG_UNBLOCK, &set, 0) == 0, "unblock");
+  CHECK(sig_count == 1, "after unblocking: %d handler calls (signals do not queue)", sig_count);
+  CHECK(sigpending(&got) == 0 && got == 0, "still pending 0x%lx", got);
+
+  CHECK(sigprocmask(SIG_SETMASK, &all, 0) == 0 && sigprocmask(SIG_SETMASK, 0, &got) == 0,
+        "block all");
+  CHECK(got == (~0UL & ~SIGBIT(SIGKILL) & ~SIGBIT(SIGSTOP)), "blocked set 0x%lx", got);
+  set = 0;
+  CHECK(sigprocmask(SIG_SETMASK, &set, 0) == 0, "unblock all");
+
+  // the mask survives fork and exec's reset of handlers keeps it (child)
+  CHECK(sigprocmask(SIG_BLOCK, &all, 0) == 0, "block all");
+  int pid = fork();
+  if(pid == 0){
+    sigprocmask(SIG_BLOCK, 0, &got);
+    exit(got == (~0UL & ~SIGBIT(SIGKILL) & ~SIGBIT(SIGSTOP)) ? 0 : 1);
+  }
+  int st;
+  CHECK(wait(&st) == pid && st == 0, "fork did not inherit the mask");
+}
+
+// SIG_IGN drops a signal; default actions ignore SIGCHLD and SIGCONT, end
+// the process for the others (xv6 status -1, Linux's encoding with
+// WPOSIXSTATUS) and SIGKILL can be neither caught, ignored nor blocked.
+static void
+t_sigdefault(void)
+{
+  int pid, st;
+  uint64 got, all = ~0UL;
+
+  handle(SIGUSR1, (sighandler_t)SIG_IGN, 0, 0);
+  CHECK(sigsend(getpid(), SIGUSR1) == 0 && sigpending(&got) == 0 && got == 0, "ignored");
+  CHECK(sigsend(getpid(), SIGCHLD) == 0 && sigsend(getpid(), SIGCONT) == 0, "default ignore");
+
+  int sigs[] = { SIGTERM, SIGINT, SIGUSR2, SIGALRM, SIGHUP, SIGKILL };
+  for(int i = 0; i < NELEM(sigs); i++){
+    if((pid = fork()) == 0){
+      for(;;)
+        pause(100);
+    }
+    pause(2);
+    CHECK(sigsend(pid, sigs[i]) == 0, "sigsend %d", sigs[i]);
+    CHECK((st = posixstatus(pid)) == sigs[i], "signal %d: status 0x%x", sigs[i], st);
+  }
+  if((pid = fork()) == 0)
+    exit(3);
+  CHECK((st = posixstatus(pid)) == 3 << 8, "exit(3): status 0x%x", st);
+  if((pid = fork()) == 0){
+    pause(100);
+    exit(0);
+  }
+  CHECK(sigsend(pid, SIGTERM) == 0 && wait(&st) == pid && st == -1, "xv6 status %d", st);
+
+  // SIGKILL: ignoring everything and blocking everything does not help
+  struct ksigaction a = { (unsigned long)on_signal, 0, 0, 0 };
+  CHECK(sigaction(SIGKILL, &a, 0) == -EINVAL && sigaction(SIGSTOP, &a, 0) == -EINVAL,
+        "SIGKILL or SIGSTOP accepted a handler");
+  if((pid = fork()) == 0){
+    for(int s = 1; s < NSIG; s++)
+      if(s != SIGKILL && s != SIGSTOP)
+        handle(s, (sighandler_t)SIG_IGN, 0, 0);
+    sigprocmask(SIG_SETMASK, &all, 0);
+    for(;;)
+      ;
+  }
+  pause(2);
+  CHECK(sigsend(pid, SIGTERM) == 0, "sigsend");
+  pause(2);
+  CHECK(waitpid(pid, &st, WNOHANG) == 0, "an ignored SIGTERM ended the child");
+  CHECK(kill(pid) == 0 && (st = posixstatus(pid)) == SIGKILL, "kill: status 0x%x", st);
+}
+
+// A blocking call ends with -EINTR when a handler is to run; with
+// SA_RESTART, read and write go on instead.
+static void
+t_sigeintr(void)
+{
+  int p[2], me = getpid(), pid, st, t0;
+  char c;
+
+  handle(SIGUSR1, on_signal, 0, 0);
+  CHECK(pipe(p) == 0, "pipe");
+  pid = sendlater(me, SIGUSR1, 3);
+  CHECK(__sys_read(p[0], &c, 1) == -EINTR && sig_count == 1, "pipe read: no EINTR");
+  wait(&st);
+
+  t0 = uptime();
+  pid = sendlater(me, SIGUSR1, 3);
+  CHECK(pause(500) == -EINTR && uptime() - t0 < 300, "pause: no EINTR");
+  CHECK(wait(&st) == pid, "wait");
+
+  // wait itself: a child that never ends and one that signals us
+  int sleeper = fork();
+  if(sleeper == 0){
+    pause(1000);
+    exit(0);
+  }
+  pid = sendlater(me, SIGUSR1, 3);
+  CHECK(waitpid(sleeper, &st, 0) == -EINTR, "waitpid: no EINTR");
+  kill(sleeper);
+  waitpid(sleeper, &st, 0);
+  waitpid(pid, &st, 0);
+
+  // a socket's receiver, and a console reader (our stdin: nobody types)
+  int u = boundsock(SOCK_DGRAM, 7412);
+  pid = sendlater(me, SIGUSR1, 3);
+  CHECK(recv(u, buf, 1, 0) == -1 && errno == EINTR, "recv: errno %d", errno);
+  wait(&st);
+  close(u);
+  pid = sendlater(me, SIGUSR1, 3);
+  CHECK(__sys_read(0, buf, 1) == -EINTR, "console read: no EINTR");
+  wait(&st);
+
+  // a full pipe's writer
+  for(int i = 0; i < 512; i++)
+    CHECK(write(p[1], "x", 1) == 1, "fill");
+  pid = sendlater(me, SIGUSR1, 3);
+  CHECK(__sys_write(p[1], "y", 1) == -EINTR, "pipe write: no EINTR");
+  wait(&st);
+  while(__sys_read(p[0], buf, sizeof(buf)) == 512)   // empty it
+    break;
+
+  // SA_RESTART: the read goes on and gets the byte written after the signal
+  handle(SIGUSR1, on_signal, SA_RESTART, 0);
+  sig_count = 0;
+  if((pid = fork()) == 0){
+    pause(3);
+    sigsend(me, SIGUSR1);
+    pause(3);
+    write(p[1], "z", 1);
+    exit(0);
+  }
+  CHECK(__sys_read(p[0], &c, 1) == 1 && c == 'z' && sig_count == 1,
+        "restarted read: count %d byte %c", sig_count, c);
+  wait(&st);
+
+  // sigsuspend: waits with the given mask until a handler has run
+  uint64 block = SIGBIT(SIGUSR1), none = 0, now;
+  sigprocmask(SIG_BLOCK, &block, 0);
+  sig_count = 0;
+  pid = sendlater(me, SIGUSR1, 3);
+  CHECK(sigsuspend(&none) == -EINTR && sig_count == 1, "sigsuspend");
+  CHECK(sigprocmask(SIG_BLOCK, 0, &now) == 0 && now == block, "mask after sigsuspend 0x%lx", now);
+  wait(&st);
+  close(p[0]);
+  close(p[1]);
+}
+
+// SIGCHLD comes when a child ends; ignoring it means init reaps them.
+static void
+t_sigchld(void)
+{
+  int pid, st;
+
+  handle(SIGCHLD, on_signal, 0, 0);
+  if((pid = fork()) == 0)
+    exit(0);
+  CHECK(wait(&st) == pid, "wait");
+  CHECK(sig_count == 1 && sig_last == SIGCHLD, "SIGCHLD: %d calls", sig_count);
+
+  handle(SIGCHLD, (sighandler_t)SIG_IGN, 0, 0);
+  if((pid = fork()) == 0){
+    pause(3);
+    exit(0);
+  }
+  CHECK(wait(&st) == -1, "a child of a parent ignoring SIGCHLD was left to it");
+  CHECK(sigsend(pid, 0) == -ESRCH, "the child was not reaped");
+}
+
+// A write to a pipe nobody reads: SIGPIPE ends the writer, or with SIGPIPE
+// ignored the write fails with EPIPE.
+static void
+t_sigpipe(void)
+{
+  int p[2], pid, st;
+
+  CHECK(pipe(p) == 0, "pipe");
+  close(p[0]);
+  if((pid = fork()) == 0){
+    write(p[1], "x", 1);
+    exit(0);
+  }
+  CHECK((st = posixstatus(pid)) == SIGPIPE, "writer status 0x%x", st);
+  handle(SIGPIPE, (sighandler_t)SIG_IGN, 0, 0);
+  CHECK(__sys_write(p[1], "x", 1) == -EPIPE, "write without SIGPIPE");
+  close(p[1]);
+}
+
+// alarm: SIGALRM after the seconds asked; a new alarm returns what was left.
+static void
+t_alarm(void)
+{
+  int pid, st, t0;
+
+  handle(SIGALRM, on_signal, 0, 0);
+  t0 = uptime();
+  CHECK(alarm(1) == 0, "no alarm before");
+  CHECK(pause(500) == -EINTR && sig_last == SIGALRM, "pause was not ended by SIGALRM");
+  int took = uptime() - t0;
+  CHECK(took >= 90 && took < 300, "SIGALRM after %d ticks", took);
+  CHECK(alarm(5) == 0, "the alarm was not spent");
+  int left = alarm(0);
+  CHECK(left >= 4 && left <= 5, "alarm(0) returned %d", left);
+  pause(20);
+  CHECK(sig_count == 1, "a cancelled alarm fired");
+  if((pid = fork()) == 0){
+    handle(SIGALRM, (sighandler_t)SIG_DFL, 0, 0);   // (the handler was inherited)
+    alarm(1);
+    for(;;)
+      ;
+  }
+  CHECK((st = posixstatus(pid)) == SIGALRM, "default SIGALRM: status 0x%x", st);
+}
+
+// Forged and misplaced sigreturn frames end the process with SIGSEGV and
+// never give it the kernel's privileges.
+static struct sigframe forged;
+static char forgestack[4096] __attribute__((aligned(16)));
+
+static void
+read_kernel(void)
+{
+  volatile uint64 x = *(volatile uint64*)KERNADDR;   // faults in user mode
+  (void)x;
+  exit(0);
+}
+
+static void
+sigreturn_at(uint64 sp)
+{
+  asm volatile("mv sp, %0; li a7, %1; ecall" :: "r"(sp), "i"(SYS_sigreturn) : "memory");
+  exit(0);   // (its sp is gone: never reached after a good frame)
+}
+
+static void forge_kernelpc(void) { forged.pc = KERNADDR; sigreturn_at((uint64)&forged); }
+static void forge_hugepc(void) { forged.pc = ALLONES - 3; sigreturn_at((uint64)&forged); }
+static void forge_oddpc(void) { forged.pc = (uint64)read_kernel + 1; sigreturn_at((uint64)&forged); }
+static void forge_magic(void) { forged.magic = 0; sigreturn_at((uint64)&forged); }
+static void forge_nullsp(void) { sigreturn_at(0); }
+static void forge_kernsp(void) { sigreturn_at(KERNADDR); }
+static void forge_topsp(void) { sigreturn_at(MAXVA - 64); }
+static void forge_none(void) { sigreturn(); exit(0); }   // no handler, no frame
+static void forge_user(void) { sigreturn_at((uint64)&forged); }   // valid: runs read_kernel
+
+static void
+t_sigframe(void)
+{
+  struct { void (*f)(void); char *what; } cases[] = {
+    { forge_kernelpc, "kernel pc" }, { forge_hugepc, "pc past MAXVA" },
+    { forge_oddpc, "odd pc" }, { forge_magic, "no magic" }, { forge_nullsp, "sp 0" },
+    { forge_kernsp, "sp in the kernel" }, { forge_topsp, "sp at the trampoline" },
+    { forge_none, "no frame" },
+    // a well-formed frame may go anywhere in user space, but in user mode:
+    // the kernel read there must fault
+    { forge_user, "a frame into code reading the kernel" },
+  };
+
+  for(int i = 0; i < NELEM(cases); i++){
+    memset(&forged, 0, sizeof(forged));
+    forged.magic = SIGFRAME_MAGIC;
+    forged.pc = (uint64)read_kernel;
+    forged.regs[1] = (uint64)forgestack + sizeof(forgestack);   // sp
+    forged.mask = ~0UL;   // (SIGKILL must stay unblocked)
+    int pid = fork();
+    if(pid == 0){
+      cases[i].f();
+      exit(0);
+    }
+    int st = posixstatus(pid);
+    CHECK(st == SIGSEGV, "%s: status 0x%x, not SIGSEGV", cases[i].what, st);
+  }
+  CHECK(kstat(KSTAT_NPROC) >= 2, "the kernel lost processes");
+}
+
+// Bad arguments get errors: numbers, pointers, handler addresses, flags.
+static void
+t_sigbadargs(void)
+{
+  struct ksigaction a = { (unsigned long)on_signal, 0, (unsigned long)sigreturn, 0 }, old;
+  // (not 1: user memory starts at 0, and 1 is SIG_IGN)
+  uint64 bad[] = { KERNADDR, MAXUVA, MAXVA - 8, ALLONES, 0x7ffffffffUL };
+  int sigs[] = { 0, -1, NSIG, 64, 1000, -0x7fffffff - 1 };
+  uint64 set = 0;
+
+  for(int i = 0; i < NELEM(sigs); i++){
+    CHECK(__sigaction(sigs[i], &a, 0) == -EINVAL, "sigaction(%d)", sigs[i]);
+    CHECK(__sigaction(sigs[i], 0, &old) == -EINVAL, "sigaction(%d) query", sigs[i]);
+    CHECK(sigsend(getpid(), sigs[i]) == (sigs[i] == 0 ? 0 : -EINVAL), "sigsend sig %d", sigs[i]);
+  }
+  for(int i = 0; i < NELEM(bad); i++){
+    CHECK(__sigaction(SIGUSR1, (void*)bad[i], 0) == -EFAULT, "act %p", (void*)bad[i]);
+    CHECK(__sigaction(SIGUSR1, 0, (void*)bad[i]) == -EFAULT, "old %p", (void*)bad[i]);
+    CHECK(sigprocmask(SIG_BLOCK, (void*)bad[i], 0) == -EFAULT, "set %p", (void*)bad[i]);
+    CHECK(sigprocmask(SIG_BLOCK, 0, (void*)bad[i]) == -EFAULT, "oldset %p", (void*)bad[i]);
+    CHECK(sigpending((void*)bad[i]) == -EFAULT, "sigpending %p", (void*)bad[i]);
+    CHECK(sigsuspend((void*)bad[i]) == -EFAULT, "sigsuspend %p", (void*)bad[i]);
+    a.handler = bad[i];
+    CHECK(__sigaction(SIGUSR1, &a, 0) == -EINVAL, "handler %p accepted", (void*)bad[i]);
+    a.handler = (uint64)on_signal;
+    a.restorer = bad[i];
+    CHECK(__sigaction(SIGUSR1, &a, 0) == -EINVAL, "restorer %p accepted", (void*)bad[i]);
+    a.restorer = (uint64)sigreturn;
+  }
+  a.restorer = 0;
+  CHECK(__sigaction(SIGUSR1, &a, 0) == -EINVAL, "a handler without a restorer");
+  a.restorer = (uint64)sigreturn;
+  a.handler = (uint64)on_signal + 1;
+  CHECK(__sigaction(SIGUSR1, &a, 0) == -EINVAL, "an odd handler address");
+  a.handler = (uint64)on_signal;
+  a.flags = 0x08000000;   // SA_ONSTACK: no alternate stacks here
+  CHECK(__sigaction(SIGUSR1, &a, 0) == -EINVAL, "unknown flags");
+  CHECK(sigprocmask(3, &set, 0) == -EINVAL && sigprocmask(-1, &set, 0) == -EINVAL, "how");
+  CHECK(sigprocmask(77, 0, &set) == 0, "how is not looked at without a set");
+  int pids[] = { 0, -1, -2, 0x7fffffff, 99999 };
+  for(int i = 0; i < NELEM(pids); i++)
+    CHECK(sigsend(pids[i], SIGUSR1) == -ESRCH, "sigsend pid %d", pids[i]);
+  CHECK(sigsend(getpid(), 0) == 0, "sig 0 to self");
+  CHECK(sigsend(1, SIGKILL) == -EPERM && sigsend(1, SIGSTOP) == -EPERM, "SIGKILL to init");
+  CHECK(sigsend(1, SIGTERM) == 0 && sigsend(1, SIGINT) == 0 && sigsend(1, SIGSEGV) == 0,
+        "signals to init");
+  pause(2);
+  CHECK(sigsend(1, 0) == 0, "init is gone");
+
+  // random actions and signals, each in a child that may well die of them
+  static const uint64 vals[] = { 0, 1, 2, 4, 0x1000, KERNADDR, MAXUVA - 2, ALLONES,
+                                 SA_RESTART, SA_RESETHAND | SA_NODEFER, SA_SIGINFO };
+  seed = 12345;
+  for(int i = 0; i < 60; i++){
+    int pid = fork();
+    if(pid == 0){
+      for(int k = 0; k < 20; k++){
+        struct ksigaction r = { vals[rnd() % NELEM(vals)], vals[rnd() % NELEM(vals)],
+                                rnd() % 2 ? (uint64)sigreturn : vals[rnd() % NELEM(vals)],
+                                vals[rnd() % NELEM(vals)] };
+        if(rnd() % 3 == 0)
+          r.handler = (uint64)on_signal;
+        __sigaction(rnd() % 34, &r, 0);
+        uint64 m = vals[rnd() % NELEM(vals)];
+        sigprocmask(rnd() % 4, &m, 0);
+        sigsend(getpid(), rnd() % 34);
+      }
+      exit(0);
+    }
+    for(int k = 0; k < 20; k++)
+      rnd(), rnd(), rnd(), rnd(), rnd(), rnd(), rnd(), rnd(), rnd();
+    int st, w = 0;
+    for(int t = 0; t < 20 && (w = waitpid(pid, &st, WNOHANG)) == 0; t++)
+      pause(1);
+    if(w == 0)   // it stopped itself (SIGSTOP, SIGTSTP...): SIGKILL still works
+      CHECK(kill(pid) == 0 && waitpid(pid, &st, 0) == pid, "kill a stopped child");
+  }
+}
+
+// exec: a caught signal goes back to its default action (the handler's
+// code is gone); an ignored one stays ignored, and the mask stays.
+static void
+t_sigexec(void)
+{
+  int p[2], pid, st;
+  char *argv[] = { "cat", 0 };
+  uint64 term = SIGBIT(SIGTERM);
+
+  CHECK(pipe(p) == 0, "pipe");
+  if((pid = fork()) == 0){
+    handle(SIGUSR1, on_signal, 0, 0);
+    handle(SIGUSR2, (sighandler_t)SIG_IGN, 0, 0);
+    sigprocmask(SIG_BLOCK, &term, 0);
+    close(0);
+    dup(p[0]);
+    close(p[0]);
+    close(p[1]);
+    exec("/cat", argv);   // reads the pipe until we end it
+    exit(99);
+  }
+  close(p[0]);
+  pause(10);
+  CHECK(sigsend(pid, SIGUSR2) == 0 && sigsend(pid, SIGTERM) == 0, "sigsend");
+  pause(5);
+  CHECK(waitpid(pid, &st, WNOHANG) == 0, "an ignored or blocked signal ended the program");
+  CHECK(sigsend(pid, SIGUSR1) == 0, "sigsend");
+  CHECK((st = posixstatus(pid)) == SIGUSR1, "SIGUSR1 after exec: status 0x%x", st);
+  close(p[1]);
+}
+
+// A send on a socket shut for writing fails with EPIPE and raises SIGPIPE,
+// unless MSG_NOSIGNAL.
+static void
+t_sigpipesock(void)
+{
+  int u = boundsock(SOCK_DGRAM, 7411), pid, st;
+  struct sockaddr_in sa;
+
+  memset(&sa, 0, sizeof(sa));
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(9);
+  sa.sin_addr.s_addr = inet_addr("10.0.2.2");
+  CHECK(connect(u, (struct sockaddr*)&sa, sizeof(sa)) == 0, "connect");
+  CHECK(shutdown(u, SHUT_WR) == 0, "shutdown");
+  CHECK(send(u, "x", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE, "MSG_NOSIGNAL: errno %d", errno);
+  if((pid = fork()) == 0){
+    send(u, "x", 1, 0);
+    exit(0);
+  }
+  CHECK((st = posixstatus(pid)) == SIGPIPE, "send: status 0x%x", st);
+  if((pid = fork()) == 0){
+    write(u, "x", 1);
+    exit(0);
+  }
+  CHECK((st = posixstatus(pid)) == SIGPIPE, "write: status 0x%x", st);
+  close(u);
+}
+
+// SIGSTOP stops a process (it makes no progress) until SIGCONT.
+static void
+t_sigstop(void)
+{
+  int p[2], pid, st;
+  char c;
+
+  CHECK(pipe(p) == 0, "pipe");
+  if((pid = fork()) == 0){
+    close(p[0]);
+    for(;;){
+      write(p[1], "t", 1);
+      pause(1);
+    }
+  }
+  close(p[1]);
+  CHECK(read(p[0], &c, 1) == 1, "the child runs");
+  CHECK(sigsend(pid, SIGSTOP) == 0, "SIGSTOP");
+  pause(10);   // (a write under way when it came may still land)
+  fcntl(p[0], F_SETFL, O_NONBLOCK);
+  while(read(p[0], buf, sizeof(buf)) > 0)
+    ;
+  pause(20);
+  CHECK(read(p[0], buf, sizeof(buf)) < 0, "a stopped process wrote");
+  CHECK(sigsend(pid, SIGCONT) == 0, "SIGCONT");
+  pause(20);
+  CHECK(read(p[0], buf, sizeof(buf)) > 0, "no progress after SIGCONT");
+  CHECK(sigsend(pid, SIGSTOP) == 0 && kill(pid) == 0, "kill a stopped process");
+  CHECK((st = posixstatus(pid)) == SIGKILL, "status 0x%x", st);
+  close(p[0]);
+}
+
+// Ctrl-C test (tests/integration: test_kernel.py): loop until a signal ends us.
+static void
+t_ctrlc(void)
+{
+  printf("spinning until ^C\n");
+  for(;;)
+    ;
+}
+
 // ---------------------------------------------------------------- the runner
 
 struct test {
@@ -2652,6 +3271,19 @@ struct test {
   { "sockkillrace", t_sockkillrace },
   { "socktimeouts", t_socktimeouts },
   { "pipenonblock", t_pipenonblock },
+  { "sighandler", t_sighandler },
+  { "sigmask", t_sigmask },
+  { "sigdefault", t_sigdefault },
+  { "sigeintr", t_sigeintr },
+  { "sigchld", t_sigchld },
+  { "sigpipe", t_sigpipe },
+  { "alarm", t_alarm },
+  { "sigframe", t_sigframe },
+  { "sigbadargs", t_sigbadargs },
+  { "sigstop", t_sigstop },
+  { "sigexec", t_sigexec },
+  { "sigpipesock", t_sigpipesock },
+  { "ctrlc", t_ctrlc, 1 },
   { "truncrace", t_truncrace },
   { "clock", t_clock },
   { "pollready", t_pollready },

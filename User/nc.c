@@ -188,6 +188,7 @@ main(int argc, char *argv[])
   char *args[2];
   int nargs = 0;
 
+  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   for(i = 1; i < argc; i++){
     if(strcmp(argv[i], "-u") == 0) udp = 1;
     else if(strcmp(argv[i], "-d") == 0) nostdin = 1;

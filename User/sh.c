@@ -324,8 +324,10 @@ run(struct node *n)
     }
     run(n->right);
   case BACK:
-    if(fork1() == 0)
+    if(fork1() == 0){
+      signal(SIGINT, (sighandler_t)SIG_IGN);   // ^C is for the foreground
       run(n->left);
+    }
     exit(0);
   }
   exit(1);
@@ -359,8 +361,10 @@ runline(struct node *n)
   }
   if(builtin(n))
     return;
-  if(fork1() == 0)
+  if(fork1() == 0){
+    signal(SIGINT, (sighandler_t)SIG_DFL);   // ^C ends the command, not the shell
     run(n);
+  }
   wait(0);
 }
 
@@ -378,6 +382,7 @@ main(void)
       break;
     }
   }
+  signal(SIGINT, (sighandler_t)SIG_IGN);
   for(;;){
     fprintf(2, "$ ");
     gets(line, sizeof(line));

@@ -49,6 +49,7 @@ main(int argc, char *argv[])
   int lfd = listen_port(port), cfd, n;
   uint64 total, start;
 
+  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   printf("sink: listening on port %d\n", port);
   for(;;){
     if((cfd = accept(lfd, 0, 0)) < 0)

@@ -623,6 +623,7 @@ udphold(int port, int n, int secs)
 int
 main(int argc, char *argv[])
 {
+  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   if(argc >= 4 && strcmp(argv[1], "args") == 0)
     args(argv[2], atoi(argv[3]));
   else if(argc >= 2 && strcmp(argv[1], "fill") == 0)

@@ -545,6 +545,7 @@ prefork(int port, int nchild)
 int
 main(int argc, char *argv[])
 {
+  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   if(argc >= 5 && strcmp(argv[1], "client") == 0)
     client(argv[2], atoi(argv[3]), atoi(argv[4]));
   else if(argc >= 4 && strcmp(argv[1], "server") == 0)

@@ -32,6 +32,7 @@ main(int argc, char *argv[])
   int port = argc > 1 ? atoi(argv[1]) : 7;
   int lfd, cfd, n, one = 1;
 
+  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   if((lfd = socket(AF_INET, SOCK_STREAM, 0)) < 0){
     perror("tcpecho: socket");
     exit(1);

@@ -206,7 +206,7 @@ void lsock_sleep(const void *chan);
 void lsock_wakeup(const void *chan);
 // A channel woken every clock tick: deadlines are checked by sleeping on it.
 const void *lsock_tick_chan(void);
-int lsock_killed(void);                // the calling process has been killed
+int lsock_killed(void);                // killed, or a signal to act on: EINTR
 uint64_t lsock_now_ms(void);           // milliseconds since boot
 // Copies between the calling process's memory and the kernel: 0 or -1.
 int lsock_copyin(void *dst, uint64_t usrc, uint64_t n);

@@ -241,7 +241,7 @@ func deadline(after timeoutMs: UInt64) -> UInt64 {
 /// Sleep once on s (network lock held) until something happens to it.
 /// Returns nil after a wakeup (callers re-check their condition in a loop),
 /// .wouldBlock once the deadline (0: none) has passed, .interrupted if the
-/// process has been killed.
+/// process has been killed or has a signal to act on (EINTR).
 func block(on s: Socket, until deadline: UInt64) -> SocketError? {
   if lsock_killed() != 0 {
     return .interrupted

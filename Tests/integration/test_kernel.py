@@ -1,6 +1,7 @@
 """The kernel issue: boot to the shell, a scripted shell session, kerneltests at
 CPUS=3 and CPUS=1, poweroff."""
-import os, re
+import os, re, time
+import pexpect
 from guest import booted, expect_in, sh, TestFailure, ROOT
 from reliability import record
 
@@ -80,6 +81,71 @@ def test_shell_session():
                 raise TestFailure("typing %r printed %r, not %s" % (keys, g.console()[start:], want))
             g.c.expect(r"\$ $", timeout=10)
         g.poweroff()
+
+
+def _ctrl_c_ends(g, line, started, what):
+    """Start line, wait until it printed started (or a moment), type ^C: the shell
+    must prompt again."""
+    g.c.sendline(line)
+    if started and not g.wait_for(started, timeout=30):
+        raise TestFailure("`%s` did not start" % line)
+    time.sleep(0.5)
+    mark = len(g.console())
+    g.c.send("\x03")
+    try:
+        g.c.expect(r"\^C\r?\n", timeout=10)   # the echo (past `started`, read above)
+        g.c.expect(r"\$ $", timeout=10)
+    except pexpect.TIMEOUT:
+        raise TestFailure("^C did not end %s: %r" % (what, g.console()[mark:]))
+
+
+def test_ctrl_c():
+    """^C at the console sends SIGINT to the foreground: a program looping in user
+    code and one blocked reading the console end; the shell (which ignores it), init
+    and httpd (started by init, ignoring it) stay, and ^C at the prompt drops the line."""
+    with booted("ctrlc") as g:
+        _ctrl_c_ends(g, "kerneltests ctrlc", r"spinning until \^C", "a looping program")
+        expect_in(r"(?m)^alive\r?$", g.run("echo alive"), "the shell after ^C")
+        _ctrl_c_ends(g, "cat", None, "cat reading the console")
+        g.c.send("echo dropped")
+        time.sleep(0.3)
+        g.c.send("\x03")
+        out = g.run("echo kept")
+        expect_in(r"(?m)^kept\r?$", out, "a line after ^C at the prompt")
+        if "dropped" in out:
+            raise TestFailure("^C did not drop the line typed so far: %r" % out)
+        if not g.httpd_listening():
+            raise TestFailure("httpd did not survive ^C")
+        g.poweroff()
+        return "loop and console reader ended, shell and httpd kept"
+
+
+def test_kill_with_signal():
+    """`kill -SIG pid` sends a numbered signal: httpd (started by init, which ignores
+    SIGINT) survives SIGINT and ends on SIGTERM; -0 probes; bad numbers and pids are
+    reported; plain `kill pid` stays xv6's SIGKILL."""
+    with booted("killsig") as g:
+        g.start_httpd()
+        m = re.search(g.BOOT_HTTPD, g.console())
+        if not m:
+            raise TestFailure("no httpd pid in the boot log")
+        pid = m.group(1)
+        expect_in(r"^\s*$", g.run("kill -0 1 %s" % pid), "kill -0 of live processes")
+        expect_in(r"kill: bad signal 99", g.run("kill -99 %s" % pid), "signal 99")
+        expect_in(r"kill: no process 9999", g.run("kill -15 9999"), "a missing pid")
+        expect_in(r"init cannot be killed", g.run("kill -9 1"), "SIGKILL to init")
+        expect_in(r"usage", g.run("kill -x 5"), "a signal that is not a number")
+        g.run("kill -2 %s" % pid)
+        time.sleep(0.5)
+        if not g.httpd_listening():
+            raise TestFailure("httpd did not ignore SIGINT")
+        g.run("kill -15 %s" % pid)
+        time.sleep(0.5)
+        if g.httpd_listening():
+            raise TestFailure("httpd survived SIGTERM")
+        expect_in(r"no process %s" % pid, g.run("kill -0 %s" % pid), "kill -0 of an ended process")
+        g.poweroff()
+        return "SIGINT ignored, SIGTERM ends httpd"
 
 
 # What the kernel prints when it finds its file system damaged: a test that

@@ -46,3 +46,12 @@ SYSCALL lseek, SYS_lseek
 SYSCALL dup3, SYS_dup3
 SYSCALL pread, SYS_pread
 SYSCALL pwrite, SYS_pwrite
+# signals (kernel/sigabi.h): results are 0 or -errno. sigaction is the C
+# wrapper in signal.c, which supplies sigreturn as the handlers' restorer.
+SYSCALL __sigaction, SYS_sigaction
+SYSCALL sigprocmask, SYS_sigprocmask
+SYSCALL sigreturn, SYS_sigreturn
+SYSCALL sigsend, SYS_sigsend
+SYSCALL alarm, SYS_alarm
+SYSCALL sigpending, SYS_sigpending
+SYSCALL sigsuspend, SYS_sigsuspend

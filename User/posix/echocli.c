@@ -33,6 +33,7 @@ main(int argc, char *argv[])
   struct sockaddr_in servaddr;
   char line[512], reply[512];
 
+  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   if(argc != 3){
     fprintf(stderr, "usage: echocli host port\n");
     exit(2);

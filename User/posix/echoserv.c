@@ -37,6 +37,7 @@ main(int argc, char *argv[])
   socklen_t clilen;
   char ip[INET_ADDRSTRLEN];
 
+  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   if((listenfd = socket(AF_INET, SOCK_STREAM, 0)) < 0){
     perror("echoserv: socket");
     exit(1);

@@ -5,6 +5,7 @@
 // Like xv6's, this header expects kernel/types.h to be included first.
 #pragma once
 #include <stdarg.h>
+#include "kernel/sigabi.h"
 
 struct stat;
 struct timespec;   // kernel/clock.h
@@ -59,6 +60,18 @@ long lseek(int fd, long offset, int whence);      // whence 0 set, 1 cur, 2 end
 int dup3(int oldfd, int newfd, int flags);        // flags 0 or O_CLOEXEC (ignored)
 long pread(int fd, void *buf, int n, long offset);
 long pwrite(int fd, const void *buf, int n, long offset);
+
+// signals (kernel/sigabi.h; User/lib/signal.c): 0 or a negative errno.
+// kill(pid) above is sigsend(pid, SIGKILL).
+typedef void (*sighandler_t)(int);
+int sigaction(int sig, const struct ksigaction *act, struct ksigaction *old);
+sighandler_t signal(int sig, sighandler_t handler);   // with SA_RESTART
+int sigprocmask(int how, const uint64 *set, uint64 *old);
+int sigreturn(void);                 // the restorer; only a handler returns here
+int sigsend(int pid, int sig);       // POSIX kill(pid, sig); sig 0 checks pid
+int alarm(uint seconds);             // SIGALRM then; seconds left of the last one
+int sigpending(uint64 *set);
+int sigsuspend(const uint64 *mask);  // until a handler has run: -EINTR
 
 // (the socket calls, numbers 30 and up, are declared in a later section)
 
