@@ -404,13 +404,13 @@ kwait(int pid, uint64 addr, int options)
       release(&wait_lock);
       return -1;
     }
+    if(options & WNOHANG){   // never waits, so never interrupted
+      release(&wait_lock);
+      return 0;
+    }
     if(interrupted(p)){
       release(&wait_lock);
       return -EINTR;
-    }
-    if(options & WNOHANG){
-      release(&wait_lock);
-      return 0;
     }
     sleep_killable(p, &wait_lock);   // kexit's wakeup(p->parent)
   }

@@ -52,6 +52,15 @@
 #define SIGTSTP   20
 #define SIGTTIN   21
 #define SIGTTOU   22
+#define SIGURG    23      // ignored by default, as SIGWINCH
+#define SIGXCPU   24
+#define SIGXFSZ   25
+#define SIGVTALRM 26
+#define SIGPROF   27
+#define SIGWINCH  28
+#define SIGIO     29
+#define SIGPWR    30
+#define SIGSYS    31
 #define NSIG      32      // signals are 1 .. NSIG-1
 
 // A signal set is a 64-bit mask; signal s is bit s-1, as in Linux.

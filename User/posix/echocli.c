@@ -4,6 +4,7 @@
 // unchanged on Linux or a BSD.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ main(int argc, char *argv[])
   struct sockaddr_in servaddr;
   char line[512], reply[512];
 
-  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
+  signal(SIGPIPE, SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   if(argc != 3){
     fprintf(stderr, "usage: echocli host port\n");
     exit(2);

@@ -3,6 +3,7 @@
 // Linux or a BSD. Serves `count` connections (default: forever).
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ main(int argc, char *argv[])
   socklen_t clilen;
   char ip[INET_ADDRSTRLEN];
 
-  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
+  signal(SIGPIPE, SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   if((listenfd = socket(AF_INET, SOCK_STREAM, 0)) < 0){
     perror("echoserv: socket");
     exit(1);

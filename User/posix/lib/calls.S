@@ -22,6 +22,13 @@ CALL wait, SYS_wait
 CALL pipe, SYS_pipe
 CALL read, SYS_read
 CALL kill, SYS_kill
+CALL sigaction, SYS_sigaction
+CALL sigprocmask, SYS_sigprocmask
+CALL sigreturn, SYS_sigreturn
+CALL sigsend, SYS_sigsend
+CALL alarm, SYS_alarm
+CALL sigpending, SYS_sigpending
+CALL sigsuspend, SYS_sigsuspend
 CALL exec, SYS_exec
 CALL fstat, SYS_fstat
 CALL chdir, SYS_chdir

@@ -103,8 +103,8 @@ execlp(const char *file, const char *arg, ...)
   return execvp(file, argv);
 }
 
-// The kernel's status is exit()'s value; POSIX's keeps it in bits 8..15
-// (WEXITSTATUS). A process the kernel killed exits with -1: status 255.
+// The kernel gives POSIX's encoding when asked (WPOSIXSTATUS): the exit code
+// in bits 8..15 (WEXITSTATUS), or the signal that ended the process (WTERMSIG).
 pid_t
 waitpid(pid_t pid, int *status, int options)
 {
@@ -114,12 +114,12 @@ waitpid(pid_t pid, int *status, int options)
     errno = EINVAL;
     return -1;
   }
-  if((r = __xv6_waitpid(pid, &xstatus, options)) < 0){
-    errno = ECHILD;
+  if((r = __xv6_waitpid(pid, &xstatus, options | WPOSIXSTATUS)) < 0){
+    errno = r == -1 ? ECHILD : __xv6_errno(-r);   // -EINTR from a signal
     return -1;
   }
   if(r > 0 && status)
-    *status = (xstatus & 0xff) << 8;
+    *status = xstatus;
   return r;
 }
 
@@ -157,29 +157,3 @@ usleep(useconds_t us)
   return 0;
 }
 
-// kill(pid, sig) without signals in the kernel (the signals piece of issue
-// 12 brings them): a signal whose default action ends a process ends it,
-// as xv6's kill does; one whose default is to be ignored (SIGCHLD, SIGCONT,
-// SIGURG, SIGWINCH) does nothing. Signal 0 (does pid exist?) and stopping
-// cannot be done without killing: EINVAL. picolibc's abort() and raise() come
-// here. The names are <signal.h>'s, whichever numbering it has.
-int
-kill(pid_t pid, int sig)
-{
-  switch(sig){
-  case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
-    return 0;
-  case 0: case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-    errno = EINVAL;
-    return -1;
-  }
-  if(sig < 0 || sig >= NSIG){
-    errno = EINVAL;
-    return -1;
-  }
-  if(__xv6_kill(pid) < 0){
-    errno = ESRCH;
-    return -1;
-  }
-  return 0;
-}

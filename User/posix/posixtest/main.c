@@ -52,6 +52,7 @@ main(int argc, char *argv[])
     vectors();
     timing();
     processes();
+    signals();
     sockets_local();
     if(failures){
       printf("%d OF %d CHECKS FAILED\n", failures, checks);

@@ -23,4 +23,5 @@ void vectors(void);
 void timing(void);                // procs.c
 void processes(void);
 void sockets_local(void);         // net.c
+void signals(void);               // signals.c
 int tcp(const char *host, const char *port, const char *word, int count);
