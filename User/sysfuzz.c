@@ -1,8 +1,8 @@
 // sysfuzz: a system-call fuzzer, in the spirit of syzkaller and xv6's usertests.
 //
 //   sysfuzz [-p workers] [-s seed] [-n calls] [-T secs | -N programs] [-a avoid] [-v]
-//           [-d deadline-secs] [-H hang-secs] [-i progress-secs]
-//   sysfuzz -r progseed [-w slot] [-n calls] [-c 0,3,7-9] [-a avoid] [-v]
+//           [-d deadline-secs] [-H hang-secs] [-i progress-secs] [-g generation]
+//   sysfuzz -r progseed [-w slot] [-n calls] [-c 0,3,7-9] [-a avoid] [-g generation] [-v]
 //   sysfuzz -m
 //
 // Workers run programs of n random system calls -- every call in
@@ -35,7 +35,7 @@
 // wrote, whose code is nothing but exit calls), never kill anything but their
 // own children, pid 1, 0, -1 and pids that cannot exist, and send only to
 // 10.0.2.77 (nobody answers its ARP), 10.0.2.15 (the guest itself) and
-// 127.0.0.1 (lwIP has no route to it): nothing QEMU would forward to the host.
+// 127.0.0.1 (loopback): nothing QEMU would forward to the host.
 // A program still running at its deadline (-d, 5 s) is killed; its children's
 // pids are in its stats file, and the supervisor kills those too.
 //
@@ -56,6 +56,8 @@
 #include "kernel/file.h"
 #include "user/user.h"
 #include "user/socket.h"
+#include "kernel/clock.h"
+#include "kernel/poll.h"
 
 #define MAXSLOT    8                 // workers (-p)
 #define MAXCALLS   1024              // calls in a program (-n)
@@ -71,7 +73,7 @@
 #define PORTBASE   7000              // worker w binds ports PORTBASE + 8w .. + 7
 #define SELF       0x0f02000aU       // 10.0.2.15, network order: the guest itself
 #define BLACKHOLE  0x4d02000aU       // 10.0.2.77: nobody answers its ARP
-#define LOOPBACK   0x0100007fU       // 127.0.0.1: lwIP has no route to it
+#define LOOPBACK   0x0100007fU       // 127.0.0.1: the guest's own listeners, by loopback
 #define NOPID      0x7ffffff0        // a pid the kernel will never hand out
 #define EXECFAIL   100               // exit status of an exec child whose exec failed
 #define NPAIRBITS  128               // result classes per call (class() below)
@@ -97,13 +99,18 @@ static struct { const char *name; int bit; } avoids[] = {
 #define PS_FDHOG   104   // a child holding 13 more files, pipes or sockets open
 
 // ---------------------------------------------------------------- options
+// The call table grows in generations; a program's calls depend on the table,
+// so a regression case records its generation and replays with -g (run.py).
+#define CALLS_GEN  2   // 1: the calls up to rename and fcntl; 2: poll, clocks, lseek, dup3,
+                       //    pread/pwrite, accept4, readv/writev
 static struct {
   int workers, ncalls, secs, progs, verbose, avoid, deadline, interval, hang;
   uint64 seed;
   int replay, slot;                  // -r: one program of seed, in slot
   uchar subset[MAXCALLS / 8];        // -c: the calls to run (all if !hassubset)
   int hassubset;
-} opt = { 4, 48, 0, 0, 0, 0, 500, 5, 1000, 1, 0, 0, { 0 }, 0 };
+  int gen;                           // -g: calls of table generation <= gen (see calls[])
+} opt = { 4, 48, 0, 0, 0, 0, 500, 5, 1000, 1, 0, 0, { 0 }, 0, CALLS_GEN };
 
 // ---------------------------------------------------------------- randomness
 struct rng {
@@ -385,8 +392,8 @@ arg(int i, char sig, uint64 v, const char *note)
 // one, any number below NOFILE, or one out of range (some of those only in
 // their upper 32 bits, which the kernel's argint drops). 14 and 15 are the
 // fuzzer's own, never chosen.
-static int
-fdarg(struct rng *r, int i, int want)
+static uint64
+fdchoose(struct rng *r, int want)
 {
   static const uint64 bad[] = { -1, NOFILE, NOFILE + 1, 64, 1000, 0x7fffffff, 0x80000000,
                                 -1000 };
@@ -405,7 +412,15 @@ fdarg(struct rng *r, int i, int want)
     fd = (1UL << 32) + pick(r, NFUZZFD);   // argint sees the low half: a real descriptor
   else
     fd = bad[pick(r, NELEM(bad))];
+  return fd;
+}
+
+static int
+fdarg(struct rng *r, int i, int want)
+{
+  uint64 fd = fdchoose(r, want);
   int k = (int)fd;
+
   arg(i, 'd', fd, k >= 0 && k < NFUZZFD ? kindname[(int)P.kind[k]] : "bad");
   return k;
 }
@@ -1626,6 +1641,149 @@ g_fcntl(struct rng *r)
   return 1;
 }
 
+// ---------------------------------------------------------------- generation 2
+// Offsets for lseek, pread and pwrite: in the file, past its end, at and past
+// the file system's 32-bit limit, negative.
+static const uint64 offsets[] = { 0, 1, 511, 512, 4096, 70000, 1 << 20, 0x7fffffff, 0x80000000UL,
+                                  0xffffffffUL, 0x100000000UL, -1, -4096, 1UL << 62 };
+
+static uint64
+offsetarg(struct rng *r, int i)
+{
+  uint64 off = chance(r, 3) ? pick(r, 100000) : offsets[pick(r, NELEM(offsets))];
+
+  arg(i, 'l', off, 0);
+  return off;
+}
+
+// poll(fds, nfds, timeout): up to 64 entries of open, closed, negative and
+// out-of-range descriptors with any events; counts past the limit; timeouts of
+// none, a few ms, or for ever (which may block: the deadline ends it).
+static int
+g_poll(struct rng *r)
+{
+  static const uint64 counts[] = { 0, 1, 2, 8, 64, 65, 1000, -1, 0x100000001UL };
+  static const short evs[] = { POLLIN, POLLOUT, POLLIN | POLLOUT, 0, -1,
+                               POLLPRI | POLLRDNORM | POLLWRNORM, 0x7fff };
+  struct pollfd fds[64];
+  long n = chance(r, 4) ? (long)counts[pick(r, NELEM(counts))] : 1 + pick(r, 6);
+  int built = n > 0 && n < 64 ? (int)n : 64, timeout;
+
+  for(int k = 0; k < built; k++){
+    fds[k].fd = chance(r, 8) ? -1 - pick(r, 3) : (int)fdchoose(r, M_OPEN);
+    fds[k].events = evs[pick(r, NELEM(evs))];
+    fds[k].revents = (short)rnext(r);
+  }
+  inarg(r, 0, fds, built * sizeof(struct pollfd), 1);
+  arg(1, 'd', n, 0);
+  timeout = chance(r, 2) ? 0 : chance(r, 8) ? -1 : pick(r, 30);
+  arg(2, 'd', timeout, 0);
+  return blockok(r, timeout < 0);
+}
+
+static int
+g_clock(struct rng *r)
+{
+  static const uint64 ids[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC, 2, 4, -1,
+                                0x100000000UL, 0x7fffffff };
+
+  arg(0, 'd', ids[pick(r, NELEM(ids))], 0);
+  outarg(r, 1, sizeof(struct timespec));
+  return 1;
+}
+
+static int
+g_lseek(struct rng *r)
+{
+  static const uint64 whences[] = { 0, 1, 2, 0, 2, 3, -1, 0x100000000UL };
+
+  fdarg(r, 0, M(K_FILE) | M_PIPE | M_SOCK);
+  offsetarg(r, 1);
+  arg(2, 'd', whences[pick(r, NELEM(whences))], 0);
+  return 1;
+}
+
+// dup3(fd, newfd, flags): never onto 14 and 15, the fuzzer's own.
+static int
+g_dup3(struct rng *r)
+{
+  static const uint64 bad[] = { NOFILE, NOFILE + 1, -1, 1000, 0x100000003UL };
+  static const uint64 flags[] = { 0, 0, O_CLOEXEC, 1, -1, O_CLOEXEC | 1 };
+  int fd = fdarg(r, 0, M_OPEN);
+  uint64 nfd = chance(r, 6) ? bad[pick(r, NELEM(bad))] : chance(r, 8) ? (uint64)fd : pick(r, NFUZZFD);
+
+  arg(1, 'd', nfd, 0);
+  arg(2, 'x', flags[pick(r, NELEM(flags))], 0);
+  return 1;
+}
+
+static int
+g_pio(struct rng *r)   // pread, pwrite: files; pipes and sockets refuse (ESPIPE)
+{
+  fdarg(r, 0, M(K_FILE) | M_PIPE | M_SOCK);
+  outarg(r, 1, lenarg(r, 2));
+  offsetarg(r, 3);
+  return 1;
+}
+
+static int
+g_accept4(struct rng *r)
+{
+  static const uint64 flags[] = { 0, SOCK_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK | SOCK_CLOEXEC,
+                                  1, -1 };
+  int fd = fdarg(r, 0, M(K_LISTEN) | M(K_TCP));
+  uint64 f = flags[pick(r, NELEM(flags))];
+
+  if(chance(r, 3))
+    arg(1, 'p', 0, "none");
+  else
+    outarg(r, 1, sizeof(struct sockaddr_in));
+  lenptrarg(r, 2);
+  arg(3, 'x', f, 0);
+  return blockok(r, !(f & SOCK_NONBLOCK) && mayblock(fd, 0, 0, 0));
+}
+
+// readv, writev: up to 40 pieces in the buffer, NULL, unmapped or kernel
+// addresses, program text, ending at the heap's end; lengths small, huge,
+// negative. A count above what was built reads past the array, which then
+// ends at the heap's end, so the rest is unmapped (never the fuzzer's data).
+static int
+g_iov(struct rng *r)
+{
+  static const uint64 counts[] = { 0, 1, 2, 40, 1024, 1025, -1, 0x100000002UL };
+  static const uint64 lens[] = { 0, 1, 7, 512, 4096, 65536, 0x7fffffff, 0x80000000UL, -1UL };
+  struct iovec iov[40];
+  const char *what;
+  int write = C.nr == SYS_writev, fd = fdarg(r, 0, M_OPEN);
+  long n = chance(r, 4) ? (long)counts[pick(r, NELEM(counts))] : 1 + pick(r, 4), total = 0;
+  int built = n > 0 && n <= 40 ? (int)n : 40;
+  uint64 len, base;
+
+  for(int k = 0; k < built; k++){
+    len = chance(r, 2) ? pick(r, 600) : lens[pick(r, NELEM(lens))];
+    switch(pick(r, 10)){
+    case 0: base = 0; break;
+    case 1: base = badaddr(r, &what); break;
+    case 2: base = P.end - (len <= HEAPBUF ? len : 1); break;
+    case 3: base = (uint64)badaddr; break;   // program text
+    default: base = P.base + pick(r, 4096);
+    }
+    iov[k] = (struct iovec){ (void*)base, len };
+    total += len <= HEAPBUF ? len : HEAPBUF;
+  }
+  if(n > built && heapok(built * sizeof(struct iovec))){
+    base = P.end - built * sizeof(struct iovec);
+    memmove((void*)base, iov, built * sizeof(struct iovec));
+    arg(1, 'p', base, "ends at heap end");
+  } else {
+    if(n > built)
+      n = built;
+    inarg(r, 1, iov, built * sizeof(struct iovec), 1);
+  }
+  arg(2, 'd', n, 0);
+  return blockok(r, mayblock(fd, write, total, 0));
+}
+
 // ---------------------------------------------------------------- pseudo-calls
 // newsock(type, flags, port): socket + receive and send timeouts of 20 ms
 // (so that the worker can use it without blocking for good) + maybe bind to
@@ -1819,6 +1977,7 @@ struct sysent {
   const char *name;
   int weight;               // how often, relative to the others
   int (*gen)(struct rng*);
+  int since;                // the table generation that added it (0: the first)
 };
 
 static const struct sysent calls[] = {
@@ -1866,7 +2025,24 @@ static const struct sysent calls[] = {
   { PS_MKELF, "mkelf", 3, g_mkelf },
   { PS_HOG, "hog", 1, g_hog },
   { PS_FDHOG, "fdhog", 2, g_fdhog },
+  { SYS_poll, "poll", 3, g_poll, 2 },
+  { SYS_clock_gettime, "clock_gettime", 1, g_clock, 2 },
+  { SYS_lseek, "lseek", 2, g_lseek, 2 },
+  { SYS_dup3, "dup3", 2, g_dup3, 2 },
+  { SYS_pread, "pread", 2, g_pio, 2 },
+  { SYS_pwrite, "pwrite", 2, g_pio, 2 },
+  { SYS_accept4, "accept4", 2, g_accept4, 2 },
+  { SYS_readv, "readv", 3, g_iov, 2 },
+  { SYS_writev, "writev", 3, g_iov, 2 },
 };
+
+// Is this entry in the table of generation opt.gen? A child does not fork
+// (its children would outlive the worker's reaping).
+static int
+drawable(const struct sysent *e)
+{
+  return e->since <= opt.gen && !(P.child && e->nr == SYS_fork);
+}
 
 static const char*
 callname(int nr)
@@ -1879,18 +2055,17 @@ callname(int nr)
   return "?";
 }
 
-// A call by weight; a child does not fork (its children would outlive the
-// worker's reaping).
+// A call by weight, from the entries drawable() allows.
 static const struct sysent*
 choose(struct rng *r)
 {
   int total = 0, w;
 
   for(int i = 0; i < NELEM(calls); i++)
-    total += (P.child && calls[i].nr == SYS_fork) ? 0 : calls[i].weight;
+    total += drawable(&calls[i]) ? calls[i].weight : 0;
   w = pick(r, total);
   for(int i = 0; i < NELEM(calls); i++){
-    if(P.child && calls[i].nr == SYS_fork)
+    if(!drawable(&calls[i]))
       continue;
     if((w -= calls[i].weight) < 0)
       return &calls[i];
@@ -2121,7 +2296,7 @@ afterfd(long r)
     if(r >= 0)
       newfd(r, K_FILE);
     break;
-  case SYS_dup:
+  case SYS_dup: case SYS_dup3:
     if(fdok(r) && fdok(fd)){
       P.kind[r] = P.kind[fd];
       P.obj[r] = P.obj[fd];
@@ -2134,9 +2309,11 @@ afterfd(long r)
       objof(r)->nonblock = ((int)C.a[1] & SOCK_NONBLOCK) != 0;
     }
     break;
-  case SYS_accept:
+  case SYS_accept: case SYS_accept4:
     if(r >= 0)
       newfd(r, K_TCP);
+    if(fdok(r) && C.nr == SYS_accept4)
+      objof(r)->nonblock = ((int)C.a[3] & SOCK_NONBLOCK) != 0;
     break;
   case SYS_pipe:
     if(r == 0){
@@ -2173,11 +2350,11 @@ afterio(long r)
   if(!fdok(fd))
     return;
   switch(C.nr){
-  case SYS_read: case SYS_recvfrom:
+  case SYS_read: case SYS_recvfrom: case SYS_readv:
     if(r > 0 && P.kind[fd] == K_PIPER)
       P.pipes[objof(fd)->pipe % NELEM(P.pipes)] -= r;
     break;
-  case SYS_write:
+  case SYS_write: case SYS_writev:
     if(r > 0 && P.kind[fd] == K_PIPEW)
       P.pipes[objof(fd)->pipe % NELEM(P.pipes)] += r;
     break;
@@ -2886,7 +3063,7 @@ usage(void)
   fprintf(2, "usage: sysfuzz [-p workers] [-s seed] [-n calls] [-T secs | -N programs]\n"
              "               [-d deadline-secs] [-H hang-secs] [-i progress-secs] [-a avoid,...]\n"
              "               [-v]\n"
-             "       sysfuzz -r progseed [-w slot] [-n calls] [-c 0,3,7-9] [-a ...] [-v]\n"
+             "       sysfuzz -r progseed [-w slot] [-n calls] [-c 0,3,7-9] [-a ...] [-g gen] [-v]\n"
              "       sysfuzz -m\n"
              "avoid: kill1 dotdot orphan timeo bigtrunc all\n");
   exit(1);
@@ -2927,6 +3104,7 @@ options(int argc, char *argv[])
     case 'H': opt.hang = num(v) * 100; break;
     case 'a': opt.avoid = avoidbits(v); break;
     case 'r': opt.replay = 1; opt.seed = num(v); break;
+    case 'g': opt.gen = num(v); break;
     case 'w': opt.slot = num(v); break;
     case 'c': subset(v); break;
     default: usage();
@@ -2960,9 +3138,9 @@ main(int argc, char *argv[])
     snprintf(dir, sizeof(dir), "/sf/w%d", w);
     mkdir(dir);
   }
-  printf("sysfuzz: %d workers, %d calls a program, seed 0x%lx, %s%d %s; avoiding 0x%x\n",
-         opt.workers, opt.ncalls, opt.seed, opt.replay ? "replay, " : "",
-         opt.secs ? opt.secs : opt.progs, opt.secs ? "s" : "programs", opt.avoid);
+  printf("sysfuzz: %d workers, %d calls a program, seed 0x%lx, %s%d %s; avoiding 0x%x; "
+         "calls of generation %d\n", opt.workers, opt.ncalls, opt.seed, opt.replay ? "replay, " : "",
+         opt.secs ? opt.secs : opt.progs, opt.secs ? "s" : "programs", opt.avoid, opt.gen);
   ticks = supervise();
   // the trees go; what is left in memory after that is what a run leaks
   if(emptytree("/sf") == 0 && chdir("/") == 0)

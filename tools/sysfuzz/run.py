@@ -34,6 +34,17 @@ import pexpect                                  # noqa: E402
 
 REGRESS = os.path.join(ROOT, "Tests", "sysfuzz-regress")
 
+
+def calls_generation():
+    """The generation of sysfuzz's call table (CALLS_GEN in User/sysfuzz.c). A
+    program's calls depend on the table, so cases record it and replay with -g."""
+    with open(os.path.join(ROOT, "User", "sysfuzz.c")) as f:
+        m = re.search(r"^#define CALLS_GEN\s+(\d+)", f.read(), re.M)
+    return int(m.group(1))
+
+
+CALLS_GEN = calls_generation()
+
 # Kernel bugs whose fixes are not merged yet (names as sysfuzz -a takes them). Empty:
 # kill1, dotdot, orphan, timeo, bigtrunc and killrace, found before the fuzzer
 # existed, are fixed (issue 11) and sysfuzz now aims at each of them.
@@ -147,6 +158,7 @@ def replay_cmd(case, verbose=False):
         cmd += " -c %s" % compress(case["indices"])
     if case.get("avoid"):
         cmd += " -a %s" % case["avoid"]
+    cmd += " -g %d" % case.get("gen", CALLS_GEN)
     return cmd + (" -v" if verbose else "")
 
 
@@ -197,12 +209,13 @@ def load_cases():
     for path in sorted(os.listdir(REGRESS)) if os.path.isdir(REGRESS) else []:
         if not path.endswith(".txt"):
             continue
-        c = {"name": path[:-4], "avoid": "", "known": "", "indices": None}
+        # a case saved before the table had generations is of generation 1
+        c = {"name": path[:-4], "avoid": "", "known": "", "indices": None, "gen": 1}
         for line in open(os.path.join(REGRESS, path)):
             if line.startswith("#") or not line.strip():
                 continue
             key, _, val = line.strip().partition(" ")
-            if key in ("slot", "calls"):
+            if key in ("slot", "calls", "gen"):
                 c[key] = int(val)
             elif key == "indices":
                 c[key] = expand(val)
@@ -372,9 +385,9 @@ def save_case(case, sig, lines):
         f.write("# found %s by tools/sysfuzz/run.py; replayed by it on every run as\n"
                 "#   %s\n" % (time.strftime("%Y-%m-%d"), replay_cmd(case)))
         f.write("# Add `known NAME` (a name in KNOWN_OPEN_BUGS) while the bug is unfixed.\n")
-        f.write("seed %s\nslot %d\ncalls %d\nindices %s\navoid %s\nsignature %s\n" % (
+        f.write("seed %s\nslot %d\ncalls %d\nindices %s\navoid %s\ngen %d\nsignature %s\n" % (
             case["seed"], case["slot"], case["calls"], compress(case["indices"]),
-            case["avoid"] or "none", sig))
+            case["avoid"] or "none", case.get("gen", CALLS_GEN), sig))
         f.write("# the calls (sysfuzz -v; 'wN.K' lines are the child forked by call K):\n")
         for line in lines:
             f.write("#   %s\n" % line)
