@@ -17,6 +17,7 @@
 #include "kernel/fcntl.h"
 #include "kernel/param.h"
 #include "user/user.h"
+#include "kernel/poll.h"
 #include "user/socket.h"
 #include "user/netdb.h"
 
@@ -619,6 +620,11 @@ main(int argc, char *argv[])
     // for one, leaving new connections in the listen backlog meanwhile.
     while(children > 0 && waitpid(-1, 0, children >= MAXCHILDREN ? 0 : WNOHANG) > 0)
       children--;
+    // while some are still running, wake once a second to reap them: an
+    // ended one is never left a zombie until the next connection comes.
+    struct pollfd ready = { lfd, POLLIN, 0 };
+    if(children > 0 && poll(&ready, 1, 1000) == 0)
+      continue;
     len = sizeof(from);
     if((fd = accept(lfd, (struct sockaddr*)&from, &len)) < 0){
       fprintf(2, "httpd: accept: %s\n", strerror(errno));

@@ -101,8 +101,8 @@ static struct { const char *name; int bit; } avoids[] = {
 // ---------------------------------------------------------------- options
 // The call table grows in generations; a program's calls depend on the table,
 // so a regression case records its generation and replays with -g (run.py).
-#define CALLS_GEN  2   // 1: the calls up to rename and fcntl; 2: poll, clocks, lseek, dup3,
-                       //    pread/pwrite, accept4, readv/writev
+#define CALLS_GEN  3   // 1: the calls up to rename and fcntl; 2: poll, clocks, lseek, dup3,
+                       //    pread/pwrite, accept4, readv/writev; 3: the signal calls
 static struct {
   int workers, ncalls, secs, progs, verbose, avoid, deadline, interval, hang;
   uint64 seed;
@@ -1784,6 +1784,137 @@ g_iov(struct rng *r)
   return blockok(r, mayblock(fd, write, total, 0));
 }
 
+// ---------------------------------------------------------------- generation 3: signals
+static void
+on_fuzzsig(int sig)   // a handler that returns (through sigreturn)
+{
+  (void)sig;
+}
+
+static int
+sigarg(struct rng *r, int i)
+{
+  static const uint64 odd[] = { 0, -1, NSIG, NSIG + 1, 64, 1000, 0x100000000UL + SIGUSR1 };
+  uint64 sig = chance(r, 6) ? odd[pick(r, NELEM(odd))] : 1 + pick(r, NSIG - 1);
+
+  arg(i, 'd', sig, 0);
+  return (int)sig;
+}
+
+static uint64
+maskarg(struct rng *r, int i)
+{
+  static const uint64 masks[] = { 0, SIGBIT(SIGUSR1), SIGBIT(SIGALRM) | SIGBIT(SIGCHLD),
+                                  SIGBIT(SIGKILL) | SIGBIT(SIGSTOP), -1UL };
+  uint64 m = chance(r, 3) ? rnext(r) : masks[pick(r, NELEM(masks))];
+
+  if(chance(r, 6))
+    arg(i, 'p', 0, "none");
+  else
+    inarg(r, i, &m, sizeof(m), 1);
+  return m;
+}
+
+// sigaction(sig, act, old): handlers SIG_DFL, SIG_IGN, one of ours, random and
+// kernel addresses; restorers ours, none or bad (a handler then returns into
+// nothing and the program dies, as it should); any flags and masks.
+static int
+g_sigaction(struct rng *r)
+{
+  static const uint64 flags[] = { 0, SA_RESTART, SA_SIGINFO, SA_NODEFER | SA_RESETHAND,
+                                  SA_NOCLDWAIT, 0x08000000, -1UL };
+  struct ksigaction a;
+  const char *what;
+
+  sigarg(r, 0);
+  switch(pick(r, 8)){
+  case 0: a.handler = SIG_DFL; break;
+  case 1: case 2: a.handler = SIG_IGN; break;
+  case 3: a.handler = badaddr(r, &what); break;
+  case 4: a.handler = rnext(r); break;
+  default: a.handler = (uint64)on_fuzzsig;
+  }
+  a.flags = flags[pick(r, NELEM(flags))];
+  a.restorer = chance(r, 6) ? (chance(r, 2) ? 0 : badaddr(r, &what)) : (uint64)sigreturn;
+  a.mask = chance(r, 2) ? 0 : rnext(r);
+  if(chance(r, 6))
+    arg(1, 'p', 0, "none");
+  else
+    inarg(r, 1, &a, sizeof(a), 1);
+  if(chance(r, 2))
+    arg(2, 'p', 0, "none");
+  else
+    outarg(r, 2, sizeof(a));
+  return 1;
+}
+
+static int
+g_sigprocmask(struct rng *r)
+{
+  static const uint64 hows[] = { SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, 3, -1 };
+
+  arg(0, 'd', hows[pick(r, NELEM(hows))], 0);
+  maskarg(r, 1);
+  if(chance(r, 2))
+    arg(2, 'p', 0, "none");
+  else
+    outarg(r, 2, sizeof(uint64));
+  return 1;
+}
+
+// sigreturn without a frame: the process dies (SIGSEGV). Children only, or
+// most programs would end at it.
+static int
+g_sigreturn(struct rng *r)
+{
+  (void)r;
+  return P.child;
+}
+
+// sigsend(pid, sig): the program's children (stopped ones are killed at its
+// end), reaped ones, init, odd pids, or itself with a signal that does not
+// stop it.
+static int
+g_sigsend(struct rng *r)
+{
+  int sig;
+
+  if(chance(r, 4)){
+    arg(0, 'd', getpid(), "self");
+    sig = sigarg(r, 1);
+    if(sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+      arg(1, 'd', SIGUSR2, 0);
+  } else {
+    pidarg(r, 0, 1);
+    sigarg(r, 1);
+  }
+  return 1;
+}
+
+static int
+g_alarm(struct rng *r)
+{
+  static const uint64 secs[] = { 0, 0, 1, 2, 1000, 0x7fffffff, -1UL };
+
+  arg(0, 'd', secs[pick(r, NELEM(secs))], 0);
+  return 1;
+}
+
+static int
+g_sigpending(struct rng *r)
+{
+  outarg(r, 0, sizeof(uint64));
+  return 1;
+}
+
+// sigsuspend(mask): waits until a handler runs, maybe never (the deadline ends it).
+static int
+g_sigsuspend(struct rng *r)
+{
+  maskarg(r, 0);
+  return blockok(r, 1);
+}
+
 // ---------------------------------------------------------------- pseudo-calls
 // newsock(type, flags, port): socket + receive and send timeouts of 20 ms
 // (so that the worker can use it without blocking for good) + maybe bind to
@@ -2034,6 +2165,13 @@ static const struct sysent calls[] = {
   { SYS_accept4, "accept4", 2, g_accept4, 2 },
   { SYS_readv, "readv", 3, g_iov, 2 },
   { SYS_writev, "writev", 3, g_iov, 2 },
+  { SYS_sigaction, "sigaction", 3, g_sigaction, 3 },
+  { SYS_sigprocmask, "sigprocmask", 2, g_sigprocmask, 3 },
+  { SYS_sigreturn, "sigreturn", 1, g_sigreturn, 3 },
+  { SYS_sigsend, "sigsend", 2, g_sigsend, 3 },
+  { SYS_alarm, "alarm", 1, g_alarm, 3 },
+  { SYS_sigpending, "sigpending", 1, g_sigpending, 3 },
+  { SYS_sigsuspend, "sigsuspend", 1, g_sigsuspend, 3 },
 };
 
 // Is this entry in the table of generation opt.gen? A child does not fork
@@ -2677,6 +2815,9 @@ worker(int slot, uint64 seed)
   if(setup() < 0)
     rawcall(SYS_exit, 2, 0, 0, 0, 0, 0);
   P.guard = PGROUNDDOWN((uint64)&here) - PGSIZE;
+  // a write with no reader left is an error to record, not the program's end
+  // (generation 3's sigaction may give SIGPIPE its default back)
+  signal(SIGPIPE, (sighandler_t)SIG_IGN);
   for(int i = 0; i < opt.ncalls; i++)
     if(!opt.hassubset || (opt.subset[i / 8] & (1 << (i % 8))))
       onestep(seed, i);
