@@ -1,5 +1,5 @@
-// <stdio.h> for POSIX programs: picolibc's, plus the POSIX 2008 functions
-// picolibc 1.8 lacks (User/posix/lib/lines.c): getline, getdelim, dprintf.
+// <stdio.h> for POSIX programs: the C library's, plus the POSIX 2008 functions
+// the C library (1.8) lacks (User/posix/lib/lines.c): getline, getdelim, dprintf.
 #pragma once
 #include_next <stdio.h>
 #include <sys/types.h>

@@ -3,7 +3,7 @@
 // failure, the socket and newer calls -errno (Linux's numbers, Kernel/errnum.h).
 #pragma once
 
-struct kstat;   // Kernel/stat.h's struct stat, named apart from picolibc's
+struct kstat;   // Kernel/stat.h's struct stat, named apart from the C library's
 
 int __xv6_fork(void);
 void __xv6_exit(int status) __attribute__((noreturn));
@@ -67,7 +67,7 @@ int __xv6_poll(struct pollfd *fds, int nfds, int timeout_ms);
 extern const int __xv6_kclock_realtime, __xv6_kclock_monotonic;
 
 // A result of a call that returns -errno: itself, or -1 with errno set to
-// picolibc's number for the kernel's (errmap.c).
+// the C library's number for the kernel's (errmap.c).
 long __xv6_ret(long r);
-// The kernel's errno number as picolibc's (EIO for one it does not know).
+// The kernel's errno number as the C library's (EIO for one it does not know).
 int __xv6_errno(int kerr);

@@ -1,5 +1,5 @@
 // errkernel.c: the kernel's errno numbers in errnames.h's order. Only the
-// kernel's header is included here: picolibc's <errno.h> uses the same
+// kernel's header is included here: the C library's <errno.h> uses the same
 // names for other numbers (errmap.c has those).
 #include "kernel/errnum.h"
 #include "errnames.h"

@@ -1,4 +1,4 @@
-// errmap.c: the kernel's errno numbers (Linux's) turned into picolibc's
+// errmap.c: the kernel's errno numbers (Linux's) turned into the C library's
 // (newlib's, which differ above 34), matched by name through errnames.h.
 #include <errno.h>
 #include "errnames.h"

@@ -1,6 +1,6 @@
 // errnames.h: every errno name the kernel returns (Kernel/errnum.h), as a
 // list. errmap.c expands it twice, once with the kernel's numbers and once
-// with picolibc's, so the two are matched by name, never by number.
+// with the C library's, so the two are matched by name, never by number.
 #pragma once
 
 #define ERRNO_NAMES(X) \

@@ -1,5 +1,5 @@
 // kflags.c: the kernel's open() and fcntl flag bits, for unistd.c to map
-// picolibc's O_ names onto. Only kernel headers here: picolibc's <fcntl.h>
+// the C library's O_ names onto. Only kernel headers here: the C library's <fcntl.h>
 // gives the same names other values.
 #include "kernel/types.h"
 #include "kernel/fcntl.h"

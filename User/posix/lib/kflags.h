@@ -1,5 +1,5 @@
 // kflags.h: the kernel's open flags and fcntl commands and flags (values in
-// kflags.c), for the layer's raw calls: picolibc's names mean other numbers
+// kflags.c), for the layer's raw calls: the C library's names mean other numbers
 // (O_) or, by chance, the same ones (F_), and neither is relied on.
 #pragma once
 

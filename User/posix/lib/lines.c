@@ -1,4 +1,4 @@
-// lines.c: getline, getdelim and dprintf, which POSIX has and picolibc 1.8
+// lines.c: getline, getdelim and dprintf, which POSIX has and the C library (1.8)
 // does not (declared in User/posix/include/stdio.h).
 #include <errno.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 // process.c: processes and memory for POSIX programs: fork, the exec
-// family, waitpid, _exit, sbrk (picolibc's malloc grows the heap with it),
+// family, waitpid, _exit, sbrk (the C library's malloc grows the heap with it),
 // sleep and usleep (in the kernel's 10 ms ticks).
 #include <errno.h>
 #include <signal.h>

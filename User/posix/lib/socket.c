@@ -1,5 +1,5 @@
 // socket.c: <sys/socket.h> for POSIX programs, over the socket system calls
-// (30..43), which return -errno; __xv6_ret makes that -1 and picolibc's errno.
+// (30..43), which return -errno; __xv6_ret makes that -1 and the C library's errno.
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 // start.c: the C side of a POSIX program's start (crt0.S jumps here), and
-// stdin, stdout and stderr: picolibc's buffered streams on descriptors 0..2.
+// stdin, stdout and stderr: the C library's buffered streams on descriptors 0..2.
 #include <stdio.h>
 #include <stdio-bufio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-// time.c: clock_gettime and gettimeofday over system call 26 (picolibc's
+// time.c: clock_gettime and gettimeofday over system call 26 (the C library's
 // time() calls gettimeofday), and nanosleep over the kernel's 10 ms ticks.
 #define _GNU_SOURCE            // CLOCK_MONOTONIC_RAW, _COARSE, CLOCK_BOOTTIME
 #include <errno.h>
@@ -30,7 +30,7 @@ clock_gettime(clockid_t clock, struct timespec *ts)
     errno = EINVAL;
     return -1;
   }
-  // struct timespec is two 64-bit fields in picolibc and in the kernel's ABI
+  // struct timespec is two 64-bit fields in the C library and in the kernel's ABI
   return __xv6_ret(__xv6_clock_gettime(k, ts));
 }
 

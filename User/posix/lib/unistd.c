@@ -1,5 +1,5 @@
 // unistd.c: the file and process calls of <unistd.h>, <fcntl.h>,
-// <sys/stat.h> and <sys/wait.h> over the kernel's, as picolibc expects
+// <sys/stat.h> and <sys/wait.h> over the kernel's, as the C library expects
 // them: -1 and errno on failure.
 //
 // xv6's own calls answer a bare -1 on failure; for those the reason is
@@ -17,7 +17,7 @@
 #include "calls.h"
 #include "kflags.h"
 
-// The kernel's struct stat, renamed: picolibc's is a different structure.
+// The kernel's struct stat, renamed: the C library's is a different structure.
 #include "kernel/types.h"
 #define stat kstat
 #include "kernel/stat.h"
@@ -32,7 +32,7 @@ fd_open(int fd)
   return __xv6_fcntl(fd, __xv6_kflags.getfl, 0) >= 0;
 }
 
-// The kernel's access mode bits of fd's F_GETFL as picolibc's O_ mode.
+// The kernel's access mode bits of fd's F_GETFL as the C library's O_ mode.
 static int
 access_mode(int kfl)
 {

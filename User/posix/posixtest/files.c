@@ -211,7 +211,7 @@ vectors(void)
   CHECK(writev(p[1], out, 3) == -1 && errno == EBADF, "writev on a closed fd: EBADF");
   close_on_exec();
 
-  // picolibc's O_NONBLOCK (0x4000) is the kernel's 0x800 underneath
+  // the C library's O_NONBLOCK (0x4000) is the kernel's 0x800 underneath
   CHECK(pipe(p) == 0 && fcntl(p[0], F_SETFL, O_NONBLOCK) == 0 &&
         (fcntl(p[0], F_GETFL) & O_NONBLOCK) && (fcntl(p[0], F_GETFL) & O_ACCMODE) == O_RDONLY,
         "fcntl F_SETFL O_NONBLOCK, F_GETFL");

@@ -1,5 +1,5 @@
 // posixtest: a POSIX program, written as for any Unix, that checks the POSIX
-// layer (picolibc + User/posix/lib) from the guest. Run by
+// layer (the C library + User/posix/lib) from the guest. Run by
 // Tests/integration/test_posix.py. Also the example of a program of several
 // files (User/posix/NAME/*.c becomes NAME in fs.img).
 //

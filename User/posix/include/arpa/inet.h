@@ -1,5 +1,5 @@
 // <arpa/inet.h> for POSIX programs: byte order and address text conversion
-// (User/lib/inet.c, shared with xv6-style programs). Replaces picolibc's
+// (User/lib/inet.c, shared with xv6-style programs). Replaces the C library's
 // own <arpa/inet.h>, which has only the byte-order macros. IPv4 only:
 // AF_INET6 gives -1 with errno EAFNOSUPPORT.
 #pragma once

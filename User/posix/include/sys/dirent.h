@@ -1,5 +1,5 @@
-// <sys/dirent.h> for POSIX programs: what picolibc's <dirent.h> needs from
-// the system (picolibc's own is an #error). Directories are read entry by
+// <sys/dirent.h> for POSIX programs: what the C library's <dirent.h> needs from
+// the system (the C library's own is an #error). Directories are read entry by
 // entry from the kernel's directory files (User/posix/lib/dirent.c).
 #pragma once
 #include <sys/types.h>

@@ -2,7 +2,7 @@
 // kernel's socket calls (system calls 30..43). Numbers come from
 // kernel/sockabi.h and structures from user/sockaddr.h, the one definition
 // both user worlds share. IPv4 only: AF_INET6 sockets fail with EAFNOSUPPORT.
-// Failing calls return -1 with errno set (picolibc's <errno.h> numbers).
+// Failing calls return -1 with errno set (the C library's <errno.h> numbers).
 #pragma once
 #include <sys/types.h>
 #include "user/sockaddr.h"
