@@ -125,6 +125,7 @@ void            proc_mapstacks(pagetable_t);
 pagetable_t     proc_pagetable(struct proc *);
 void            proc_freepagetable(pagetable_t, uint64);
 int             kkill(int);
+int             kgetppid(void);
 int             killed(struct proc*);
 void            setkilled(struct proc*, int sig);
 void            kexit_signal(int sig) __attribute__((noreturn));

@@ -363,6 +363,20 @@ wait_status(struct proc *pp, int options)
   return pp->xsignal ? (pp->xsignal & 0x7f) : (pp->xstate & 0xff) << 8;
 }
 
+// The parent's pid: init's (1) once the parent has exited. wait_lock
+// guards p->parent.
+int
+kgetppid(void)
+{
+  struct proc *p = myproc();
+  int pid;
+
+  acquire(&wait_lock);
+  pid = p->parent ? p->parent->pid : 0;
+  release(&wait_lock);
+  return pid;
+}
+
 // Wait for a child to exit: child pid, or any child if pid is -1. Stores its
 // status at user address addr (if not 0). Returns the child's pid; 0 with
 // WNOHANG if it has not exited yet; -1 if there is no such child or addr is

@@ -7,9 +7,13 @@
 
 // address and protocol families
 #define AF_UNSPEC       0
+#define AF_UNIX         1         // defined for programs; socket() refuses it (EAFNOSUPPORT)
+#define AF_LOCAL        AF_UNIX
 #define AF_INET         2
 #define AF_INET6        10        // defined for programs; socket() refuses it (EAFNOSUPPORT)
 #define PF_UNSPEC       AF_UNSPEC
+#define PF_UNIX         AF_UNIX
+#define PF_LOCAL        AF_UNIX
 #define PF_INET         AF_INET
 #define PF_INET6        AF_INET6
 
@@ -33,6 +37,7 @@
 #define SO_REUSEADDR    2
 #define SO_TYPE         3
 #define SO_ERROR        4
+#define SO_BROADCAST    6         // not supported: ENOPROTOOPT
 #define SO_SNDBUF       7         // bytes, as in effect (not doubled as Linux does):
 #define SO_RCVBUF       8         //   see Sources/Sockets/Options.swift
 #define SO_KEEPALIVE    9

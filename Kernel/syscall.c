@@ -128,6 +128,7 @@ extern uint64 sys_lseek(void);
 extern uint64 sys_dup3(void);
 extern uint64 sys_pread(void);
 extern uint64 sys_pwrite(void);
+extern uint64 sys_getppid(void);
 extern uint64 sys_accept4(void);
 // sysiov.c
 extern uint64 sys_readv(void);
@@ -188,6 +189,7 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_dup3]     = sys_dup3,
   [SYS_pread]    = sys_pread,
   [SYS_pwrite]   = sys_pwrite,
+  [SYS_getppid]  = sys_getppid,
   [SYS_accept4] = sys_accept4,
   [SYS_readv] = sys_readv,
   [SYS_writev] = sys_writev,

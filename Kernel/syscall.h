@@ -58,6 +58,7 @@
 #define SYS_dup3       46
 #define SYS_pread      47
 #define SYS_pwrite     48
+#define SYS_getppid    49   // the parent's pid
 // more socket and I/O calls: 55..59
 #define SYS_accept4    55   // accept4(fd, addr, addrlen*, flags)
 #define SYS_readv      56   // readv(fd, iov, iovcnt): any descriptor

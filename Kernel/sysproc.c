@@ -25,6 +25,12 @@ sys_getpid(void)
 }
 
 uint64
+sys_getppid(void)
+{
+  return kgetppid();
+}
+
+uint64
 sys_fork(void)
 {
   return kfork();

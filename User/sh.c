@@ -6,6 +6,7 @@
 //   redir    := ('<' | '>' | '>>') word
 // plus quotes ('...' or "...") around words and '#' comments. `cd` and `exit`
 // are built in; a program name without '/' is also looked for in "/".
+// `sh -c LINE` runs one line and exits with its status (popen, system).
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
 #include "kernel/param.h"
@@ -369,11 +370,24 @@ runline(struct node *n)
 }
 
 int
-main(void)
+main(int argc, char *argv[])
 {
   static char line[LINESZ];
   struct node *n;
   int fd;
+
+  if(argc == 3 && strcmp(argv[1], "-c") == 0){
+    if(strlen(argv[2]) >= LINESZ || (n = parseline(strcpy(line, argv[2]))) == 0)
+      exit(2);
+    if(n->kind != LIST)
+      run(n);            // one command or pipeline: its status is ours
+    runline(n);
+    exit(0);
+  }
+  if(argc != 1){
+    fprintf(2, "usage: sh [-c line]\n");
+    exit(2);
+  }
 
   // make sure descriptors 0, 1 and 2 are open
   while((fd = open("console", O_RDWR)) >= 0){

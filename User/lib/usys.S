@@ -46,6 +46,7 @@ SYSCALL lseek, SYS_lseek
 SYSCALL dup3, SYS_dup3
 SYSCALL pread, SYS_pread
 SYSCALL pwrite, SYS_pwrite
+SYSCALL getppid, SYS_getppid
 # signals (kernel/sigabi.h): results are 0 or -errno. sigaction is the C
 # wrapper in signal.c, which supplies sigreturn as the handlers' restorer.
 SYSCALL __sigaction, SYS_sigaction

@@ -34,6 +34,7 @@ CALL fstat, SYS_fstat
 CALL chdir, SYS_chdir
 CALL dup, SYS_dup
 CALL getpid, SYS_getpid
+CALL getppid, SYS_getppid
 CALL sbrk, SYS_sbrk
 CALL pause, SYS_pause
 CALL uptime, SYS_uptime

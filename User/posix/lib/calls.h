@@ -23,6 +23,7 @@ int __xv6_fstat(int fd, struct kstat *st);
 int __xv6_chdir(const char *path);
 int __xv6_dup(int fd);
 int __xv6_getpid(void);
+int __xv6_getppid(void);
 char *__xv6_sbrk(int n, int type);
 int __xv6_pause(int ticks);
 int __xv6_uptime(void);

@@ -1,7 +1,9 @@
 // socket.c: <sys/socket.h> for POSIX programs, over the socket system calls
 // (30..43), which return -errno; __xv6_ret makes that -1 and the C library's errno.
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -75,4 +77,44 @@ int
 getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
   return __xv6_ret(__xv6_getsockopt(fd, level, name, val, len));
+}
+
+// A connected pair over loopback: a listener on an ephemeral port of
+// 127.0.0.1, a connect to it, the accepted end. SOCK_NONBLOCK and
+// SOCK_CLOEXEC apply to both ends.
+int
+socketpair(int domain, int type, int protocol, int sv[2])
+{
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+  socklen_t len = sizeof(a);
+  int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC), l, c = -1, s = -1, e;
+
+  if(domain != AF_UNIX && domain != AF_INET){
+    errno = EAFNOSUPPORT;
+    return -1;
+  }
+  if((type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != SOCK_STREAM || (protocol != 0 && protocol != IPPROTO_TCP)){
+    errno = EOPNOTSUPP;   // datagram pairs are not made
+    return -1;
+  }
+  if((l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+    return -1;
+  if(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 1) == 0 &&
+     getsockname(l, (struct sockaddr *)&a, &len) == 0 &&
+     (c = socket(AF_INET, SOCK_STREAM | (flags & SOCK_CLOEXEC), 0)) >= 0 &&
+     connect(c, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+     (s = accept4(l, 0, 0, flags)) >= 0){
+    close(l);
+    if(flags & SOCK_NONBLOCK)
+      fcntl(c, F_SETFL, O_NONBLOCK);
+    sv[0] = c;
+    sv[1] = s;
+    return 0;
+  }
+  e = errno;
+  close(l);
+  if(c >= 0)
+    close(c);
+  errno = e;
+  return -1;
 }

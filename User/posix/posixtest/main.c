@@ -53,6 +53,7 @@ main(int argc, char *argv[])
     timing();
     processes();
     signals();
+    system_calls_built();
     sockets_local();
     if(failures){
       printf("%d OF %d CHECKS FAILED\n", failures, checks);

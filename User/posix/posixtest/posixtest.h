@@ -24,4 +24,5 @@ void timing(void);                // procs.c
 void processes(void);
 void sockets_local(void);         // net.c
 void signals(void);               // signals.c
+void system_calls_built(void);    // system.c
 int tcp(const char *host, const char *port, const char *word, int count);

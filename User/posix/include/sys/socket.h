@@ -32,6 +32,9 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len);
 int listen(int fd, int backlog);
 int accept(int fd, struct sockaddr *addr, socklen_t *len);
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);   // SOCK_NONBLOCK, SOCK_CLOEXEC
+// A connected pair of TCP sockets over loopback (127.0.0.1): AF_UNIX is not a
+// family the kernel has, but a program wanting a two-way channel gets one.
+int socketpair(int domain, int type, int protocol, int sv[2]);
 int connect(int fd, const struct sockaddr *addr, socklen_t len);
 ssize_t send(int fd, const void *buf, size_t len, int flags);
 ssize_t recv(int fd, void *buf, size_t len, int flags);
