@@ -2172,6 +2172,7 @@ static const struct sysent calls[] = {
   { SYS_alarm, "alarm", 1, g_alarm, 3 },
   { SYS_sigpending, "sigpending", 1, g_sigpending, 3 },
   { SYS_sigsuspend, "sigsuspend", 1, g_sigsuspend, 3 },
+  { SYS_getppid, "getppid", 1, g_none, 3 },
 };
 
 // Is this entry in the table of generation opt.gen? A child does not fork
