@@ -1,5 +1,7 @@
 // errnum.h: error numbers, Linux's, defined once for the kernel (system calls
-// return -errno) and user programs (errno; User/include/user/socket.h).
+// return -errno), the Swift socket layer (CShims/include/abi.h; SocketError's
+// literals are checked against these by a host test) and user programs
+// (errno; User/include/user/socket.h; the POSIX layer maps them by name).
 #pragma once
 
 #define EPERM           1

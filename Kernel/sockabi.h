@@ -1,6 +1,7 @@
 // sockabi.h: the socket ABI's numbers (Linux's values), defined once for the
-// kernel (Kernel/socket.h), xv6-style programs (user/socket.h) and POSIX
-// programs (User/posix/include/sys/socket.h, netinet/in.h, netinet/tcp.h).
+// kernel (Kernel/socket.h), the Swift socket layer (CShims/include/abi.h),
+// xv6-style programs (user/socket.h) and POSIX programs
+// (User/posix/include/sys/socket.h, netinet/in.h, netinet/tcp.h).
 // Only constants: no types, no errno values (errnum.h), no O_ flags, so any
 // world's headers can include it beside their own.
 #pragma once

@@ -6,26 +6,27 @@
 // object, which lives as long as the kernel (the table is never freed).
 import CShims
 
-// Socket types, option levels and names, as in Linux's headers (and User/include/user/socket.h).
-let sockStream: Int32 = 1
-let sockDgram: Int32 = 2
-let sockRaw: Int32 = 3
-let solSocket: Int32 = 1
-let soReuseAddr: Int32 = 2
-let soType: Int32 = 3
-let soError: Int32 = 4
-let soSndBuf: Int32 = 7
-let soRcvBuf: Int32 = 8
-let soKeepAlive: Int32 = 9
-let soRcvTimeo: Int32 = 20
-let soSndTimeo: Int32 = 21
-let ipprotoTCP: Int32 = 6
-let tcpNoDelay: Int32 = 1
-let msgPeek: Int32 = 0x2
-let msgDontWait: Int32 = 0x40
+// Socket types, option levels and names: Kernel/sockabi.h's (through CShims'
+// abi.h), the numbers kernel C and user programs use too.
+let sockStream = SOCK_STREAM
+let sockDgram = SOCK_DGRAM
+let sockRaw = SOCK_RAW
+let solSocket = SOL_SOCKET
+let soReuseAddr = SO_REUSEADDR
+let soType = SO_TYPE
+let soError = SO_ERROR
+let soSndBuf = SO_SNDBUF
+let soRcvBuf = SO_RCVBUF
+let soKeepAlive = SO_KEEPALIVE
+let soRcvTimeo = SO_RCVTIMEO
+let soSndTimeo = SO_SNDTIMEO
+let ipprotoTCP = IPPROTO_TCP
+let tcpNoDelay = TCP_NODELAY
+let msgPeek = MSG_PEEK
+let msgDontWait = MSG_DONTWAIT
 /// More follows at once (the kernel's writev; sysnet.c keeps programs from
 /// passing it, since nothing would push their data out if no more came).
-let msgMore: Int32 = 0x8000
+let msgMore = MSG_MORE
 
 public typealias Handle = UnsafeMutableRawPointer
 

@@ -26,9 +26,9 @@ import CShims
 
 /// The smallest buffer a program may ask for (Linux's is about 2 KiB too).
 let minBufferBytes = 2048
-let tcpKeepIdle: Int32 = 4
-let tcpKeepInterval: Int32 = 5
-let tcpKeepCount: Int32 = 6
+let tcpKeepIdle = TCP_KEEPIDLE
+let tcpKeepInterval = TCP_KEEPINTVL
+let tcpKeepCount = TCP_KEEPCNT
 /// Linux's limits: MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL (seconds), MAX_TCP_KEEPCNT.
 let maxKeepSeconds: Int64 = 32767
 let maxKeepCount: Int64 = 127

@@ -5,14 +5,14 @@
 // be followed by one.
 import CShims
 
-/// poll's event bits, Linux's values (Kernel/poll.h).
+/// poll's event bits (Kernel/poll.h, through CShims' abi.h).
 struct PollEvents: OptionSet {
   let rawValue: Int32
-  static let readable = PollEvents(rawValue: 0x001 | 0x040)  // POLLIN | POLLRDNORM
-  static let writable = PollEvents(rawValue: 0x004 | 0x100)  // POLLOUT | POLLWRNORM
-  static let error = PollEvents(rawValue: 0x008)  // POLLERR
-  static let hangUp = PollEvents(rawValue: 0x010)  // POLLHUP
-  static let invalid = PollEvents(rawValue: 0x020)  // POLLNVAL
+  static let readable = PollEvents(rawValue: POLLIN | POLLRDNORM)
+  static let writable = PollEvents(rawValue: POLLOUT | POLLWRNORM)
+  static let error = PollEvents(rawValue: POLLERR)
+  static let hangUp = PollEvents(rawValue: POLLHUP)
+  static let invalid = PollEvents(rawValue: POLLNVAL)
 }
 
 extension Socket {

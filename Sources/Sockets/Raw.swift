@@ -6,7 +6,7 @@
 import CShims
 
 /// The only protocol raw sockets take: ICMP (ping).
-let ipprotoICMP: Int32 = 1
+let ipprotoICMP = IPPROTO_ICMP
 /// The largest payload of one IPv4 packet (65535 minus a 20-byte header).
 let maxRawPayload: UInt32 = 65_515
 
