@@ -91,8 +91,8 @@ argpio(struct file **f, uint64 *buf, int *n, uint *off)
   return 0;
 }
 
-uint64
-sys_pread(void)
+static uint64
+pio(int write)
 {
   struct file *f;
   uint64 buf;
@@ -101,18 +101,17 @@ sys_pread(void)
 
   if((r = argpio(&f, &buf, &n, &off)) < 0)
     return r;
-  return filepread(f, buf, n, off);
+  return write ? filepwrite(f, buf, n, off) : filepread(f, buf, n, off);
+}
+
+uint64
+sys_pread(void)
+{
+  return pio(0);
 }
 
 uint64
 sys_pwrite(void)
 {
-  struct file *f;
-  uint64 buf;
-  uint off;
-  int n, r;
-
-  if((r = argpio(&f, &buf, &n, &off)) < 0)
-    return r;
-  return filepwrite(f, buf, n, off);
+  return pio(1);
 }

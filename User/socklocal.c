@@ -89,19 +89,6 @@ pattern(uint i)
   return (char)((i * 7 + (i >> 8) * 13) & 0xff);
 }
 
-static int
-writeall(int fd, const char *p, int n)
-{
-  int done = 0, r;
-
-  while(done < n){
-    if((r = write(fd, p + done, n - done)) <= 0)
-      return -1;
-    done += r;
-  }
-  return done;
-}
-
 static uint64
 now_us(void)
 {

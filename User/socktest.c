@@ -68,19 +68,6 @@ pattern(uint i)
   return (char)((i * 7 + (i >> 8) * 13) & 0xff);
 }
 
-static int
-writeall(int fd, const char *buf, int n)
-{
-  int done = 0, r;
-
-  while(done < n){
-    if((r = send(fd, buf + done, n - done, 0)) < 0)
-      return -1;
-    done += r;
-  }
-  return done;
-}
-
 static char buf[8192];
 static char rbuf[8192];
 

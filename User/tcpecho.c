@@ -10,21 +10,6 @@
 
 static char buf[4096];
 
-// Writes all n bytes of p to fd; -1 if the connection failed.
-static int
-writeall(int fd, char *p, int n)
-{
-  int w;
-
-  while(n > 0){
-    if((w = write(fd, p, n)) <= 0)
-      return -1;
-    p += w;
-    n -= w;
-  }
-  return 0;
-}
-
 int
 main(int argc, char *argv[])
 {

@@ -6,29 +6,19 @@
 #include "kernel/poll.h"
 #include "user/user.h"
 
-extern int errno;
-
 int __sys_clock_gettime(int, struct timespec*);
 int __sys_poll(struct pollfd*, int, int);
 
-static int
-ret(int r)
-{
-  if(r < 0){
-    errno = -r;
-    return -1;
-  }
-  return r;
-}
+int __sysret(int r);   // socket.c: -1 with errno set for a negative result
 
 int
 clock_gettime(int clockid, struct timespec *ts)
 {
-  return ret(__sys_clock_gettime(clockid, ts));
+  return __sysret(__sys_clock_gettime(clockid, ts));
 }
 
 int
 poll(struct pollfd *fds, int nfds, int timeout_ms)
 {
-  return ret(__sys_poll(fds, nfds, timeout_ms));
+  return __sysret(__sys_poll(fds, nfds, timeout_ms));
 }

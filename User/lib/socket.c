@@ -26,9 +26,10 @@ int __sys_accept4(int, void*, socklen_t*, int);
 int __sys_readv(int, const struct iovec*, int);
 int __sys_writev(int, const struct iovec*, int);
 
-// A system call's result: itself, or -1 with errno set.
-static int
-ret(int r)
+// A system call's result: itself, or -1 with errno set (the library's newer
+// calls all come through here: clockpoll.c too).
+int
+__sysret(int r)
 {
   if(r < 0){
     errno = -r;
@@ -52,74 +53,74 @@ retio(int r)
     errno = EIO;
     return -1;
   }
-  return ret(r);
+  return __sysret(r);
 }
 
 int read(int fd, void *buf, int n) { return retio(__sys_read(fd, buf, n)); }
 int write(int fd, const void *buf, int n) { return retio(__sys_write(fd, buf, n)); }
 
-int socket(int d, int t, int p) { return ret(__sys_socket(d, t, p)); }
-int bind(int fd, const struct sockaddr *a, socklen_t n) { return ret(__sys_bind(fd, a, n)); }
-int listen(int fd, int backlog) { return ret(__sys_listen(fd, backlog)); }
-int accept(int fd, struct sockaddr *a, socklen_t *n) { return ret(__sys_accept(fd, a, n)); }
+int socket(int d, int t, int p) { return __sysret(__sys_socket(d, t, p)); }
+int bind(int fd, const struct sockaddr *a, socklen_t n) { return __sysret(__sys_bind(fd, a, n)); }
+int listen(int fd, int backlog) { return __sysret(__sys_listen(fd, backlog)); }
+int accept(int fd, struct sockaddr *a, socklen_t *n) { return __sysret(__sys_accept(fd, a, n)); }
 int accept4(int fd, struct sockaddr *a, socklen_t *n, int flags)
 {
-  return ret(__sys_accept4(fd, a, n, flags));
+  return __sysret(__sys_accept4(fd, a, n, flags));
 }
 int readv(int fd, const struct iovec *v, int n) { return retio(__sys_readv(fd, v, n)); }
 int writev(int fd, const struct iovec *v, int n) { return retio(__sys_writev(fd, v, n)); }
-int connect(int fd, const struct sockaddr *a, socklen_t n) { return ret(__sys_connect(fd, a, n)); }
-int shutdown(int fd, int how) { return ret(__sys_shutdown(fd, how)); }
-int netinfo(int what, void *buf, int index) { return ret(__sys_netinfo(what, buf, index)); }
+int connect(int fd, const struct sockaddr *a, socklen_t n) { return __sysret(__sys_connect(fd, a, n)); }
+int shutdown(int fd, int how) { return __sysret(__sys_shutdown(fd, how)); }
+int netinfo(int what, void *buf, int index) { return __sysret(__sys_netinfo(what, buf, index)); }
 
 int
 send(int fd, const void *buf, int len, int flags)
 {
-  return ret(__sys_sendto(fd, buf, len, flags, 0, 0));
+  return __sysret(__sys_sendto(fd, buf, len, flags, 0, 0));
 }
 
 int
 recv(int fd, void *buf, int len, int flags)
 {
-  return ret(__sys_recvfrom(fd, buf, len, flags, 0, 0));
+  return __sysret(__sys_recvfrom(fd, buf, len, flags, 0, 0));
 }
 
 int
 sendto(int fd, const void *buf, int len, int flags, const struct sockaddr *to,
        socklen_t tolen)
 {
-  return ret(__sys_sendto(fd, buf, len, flags, to, tolen));
+  return __sysret(__sys_sendto(fd, buf, len, flags, to, tolen));
 }
 
 int
 recvfrom(int fd, void *buf, int len, int flags, struct sockaddr *from,
          socklen_t *fromlen)
 {
-  return ret(__sys_recvfrom(fd, buf, len, flags, from, fromlen));
+  return __sysret(__sys_recvfrom(fd, buf, len, flags, from, fromlen));
 }
 
 int
 getsockname(int fd, struct sockaddr *a, socklen_t *n)
 {
-  return ret(__sys_getsockname(fd, a, n));
+  return __sysret(__sys_getsockname(fd, a, n));
 }
 
 int
 getpeername(int fd, struct sockaddr *a, socklen_t *n)
 {
-  return ret(__sys_getpeername(fd, a, n));
+  return __sysret(__sys_getpeername(fd, a, n));
 }
 
 int
 setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
-  return ret(__sys_setsockopt(fd, level, name, val, len));
+  return __sysret(__sys_setsockopt(fd, level, name, val, len));
 }
 
 int
 getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
-  return ret(__sys_getsockopt(fd, level, name, val, len));
+  return __sysret(__sys_getsockopt(fd, level, name, val, len));
 }
 
 int
@@ -131,7 +132,7 @@ fcntl(int fd, int cmd, ...)
   va_start(ap, cmd);
   arg = (cmd == F_SETFL || cmd == F_SETFD) ? va_arg(ap, int) : 0;
   va_end(ap);
-  return ret(__sys_fcntl(fd, cmd, arg));
+  return __sysret(__sys_fcntl(fd, cmd, arg));
 }
 
 // ---- errors ---------------------------------------------------------------------

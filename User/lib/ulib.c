@@ -194,3 +194,20 @@ sbrklazy(int n)
 {
   return sys_sbrk(n, SBRK_LAZY);
 }
+
+// Write all n bytes (a pipe or socket may take fewer at a time): 0, or -1
+// once a write fails or makes no progress.
+int
+writeall(int fd, const void *buf, int n)
+{
+  const char *p = buf;
+  int w;
+
+  while(n > 0){
+    if((w = write(fd, p, n)) <= 0)
+      return -1;
+    p += w;
+    n -= w;
+  }
+  return 0;
+}

@@ -57,7 +57,7 @@ int clock_gettime(int clockid, struct timespec*);  // kernel/clock.h
 int poll(struct pollfd*, int nfds, int timeout_ms); // kernel/poll.h; timeout < 0: for ever
 // POSIX file calls (45..48): these return -errno (kernel/errnum.h) on failure.
 long lseek(int fd, long offset, int whence);      // whence 0 set, 1 cur, 2 end
-int dup3(int oldfd, int newfd, int flags);        // flags 0 or O_CLOEXEC (ignored)
+int dup3(int oldfd, int newfd, int flags);        // flags 0 or O_CLOEXEC
 long pread(int fd, void *buf, int n, long offset);
 long pwrite(int fd, const void *buf, int n, long offset);
 int getppid(void);                                // the parent's pid (1 once it exited)
@@ -86,6 +86,7 @@ char* gets(char*, int max);
 uint strlen(const char*);
 void* memset(void*, int, uint);
 int atoi(const char*);
+int writeall(int fd, const void *buf, int n);   // all n bytes: 0, or -1
 int memcmp(const void*, const void*, uint);
 void* memcpy(void*, const void*, uint);
 char* sbrk(int);
