@@ -35,7 +35,7 @@ void            consputc(int);
 int             consolepoll(void);
 
 // exec.c
-int             kexec(char*, char**);
+int             kexec(char*, char**, char**);
 
 // file.c
 struct file*    filealloc(void);

@@ -5,7 +5,8 @@
 //
 // New user memory, from address 0:
 //   program segments | guard page (no PTE_U) | stack (USERSTACK pages)
-// The stack holds the argument strings, then the argv[] pointer array.
+// The stack holds the environment strings and envp[] array, then the
+// argument strings and the argv[] pointer array.
 
 #include "types.h"
 #include "param.h"
@@ -118,9 +119,10 @@ load_program(pagetable_t pagetable, struct inode *ip, struct elfhdr *elf,
   return *szp;
 }
 
-// Copy the argument strings and the argv[] array onto the new stack, whose
-// top is sp and bottom stackbase. Returns the new sp (argv's address) and
-// the count in *argcp, or 0 if they do not fit or there are too many.
+// Copy the strings of a 0-terminated vector (argv or envp) and then their
+// pointer array onto the new stack, whose top is sp and bottom stackbase.
+// Returns the new sp (the array's address) and the count in *argcp, or 0 if
+// they do not fit or there are more than MAXARG.
 static uint64
 push_args(pagetable_t pagetable, uint64 sp, uint64 stackbase, char **argv,
           int *argcp)
@@ -167,17 +169,20 @@ close_on_exec(struct proc *p)
   }
 }
 
-// Replace the current process's image with the program at path.
-// Returns argc (which lands in a0) or -1, leaving the process unchanged.
+// Replace the current process's image with the program at path, its
+// arguments argv and its environment envp (0: none). main gets argc in a0,
+// argv in a1 and envp in a2 (an array ending in 0, above argv on the stack).
+// Returns argc or -1, leaving the process unchanged.
 int
-kexec(char *path, char **argv)
+kexec(char *path, char **argv, char **envp)
 {
+  static char *noenv[1];
   struct proc *p = myproc();
   struct elfhdr elf;
   struct inode *ip;
   pagetable_t pagetable = 0, oldpagetable;
-  uint64 sz = 0, sp, stackbase, oldsz;
-  int argc = 0;
+  uint64 sz = 0, sp, envsp, stackbase, oldsz;
+  int argc = 0, envc;
   char *s, *last;
 
   begin_op();
@@ -209,7 +214,8 @@ kexec(char *path, char **argv)
   uvmclear(pagetable, sz - (USERSTACK + 1) * PGSIZE);
   stackbase = sz - USERSTACK * PGSIZE;
 
-  if((sp = push_args(pagetable, sz, stackbase, argv, &argc)) == 0)
+  if((envsp = push_args(pagetable, sz, stackbase, envp ? envp : noenv, &envc)) == 0 ||
+     (sp = push_args(pagetable, envsp, stackbase, argv, &argc)) == 0)
     goto bad;
 
   // Name the process after the program's last path element.
@@ -230,6 +236,7 @@ kexec(char *path, char **argv)
   p->trapframe->epc = elf.entry;
   p->trapframe->sp = sp;
   p->trapframe->a1 = sp;  // argv; a0 = argc is the return value
+  p->trapframe->a2 = envsp;
   proc_freepagetable(oldpagetable, oldsz);
   close_on_exec(p);
   signal_exec(p);         // the old image's handlers are gone

@@ -524,7 +524,7 @@ forkret(void)
     __sync_synchronize();
     p->cwd = namei("/");
     char *argv[] = { "/init", 0 };
-    p->trapframe->a0 = kexec("/init", argv);
+    p->trapframe->a0 = kexec("/init", argv, 0);
     if((long)p->trapframe->a0 < 0)
       panic("forkret: cannot exec /init");
   }

@@ -129,6 +129,7 @@ extern uint64 sys_dup3(void);
 extern uint64 sys_pread(void);
 extern uint64 sys_pwrite(void);
 extern uint64 sys_getppid(void);
+extern uint64 sys_execve(void);
 extern uint64 sys_accept4(void);
 // sysiov.c
 extern uint64 sys_readv(void);
@@ -190,6 +191,7 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_pread]    = sys_pread,
   [SYS_pwrite]   = sys_pwrite,
   [SYS_getppid]  = sys_getppid,
+  [SYS_execve]   = sys_execve,
   [SYS_accept4] = sys_accept4,
   [SYS_readv] = sys_readv,
   [SYS_writev] = sys_writev,

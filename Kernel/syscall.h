@@ -37,6 +37,7 @@
 #define SYS_alarm      51
 #define SYS_sigpending 52
 #define SYS_sigsuspend 53
+#define SYS_execve     54   // execve(path, argv, envp): exec with an environment
 // network calls (sockets issue): 30 and up
 #define SYS_socket     30
 #define SYS_bind       31

@@ -455,34 +455,67 @@ sys_chdir(void)
 
 // exec(path, argv): copy the argument strings into kernel pages (one per
 // argument, as xv6 does), then let kexec build the new image.
+// Copy a user vector of strings (argv, envp) at uvec into vec[MAXARG], each
+// string in a page of its own; 0, or -1 (what was copied is still freed by
+// free_strings).
+static int
+fetch_strings(uint64 uvec, char **vec)
+{
+  uint64 ustr;
+
+  memset(vec, 0, MAXARG * sizeof(char*));
+  for(int i = 0; ; i++){
+    if(i >= MAXARG)
+      return -1;  // no room for the terminating null
+    if(fetchaddr(uvec + sizeof(uint64) * i, &ustr) < 0)
+      return -1;
+    if(ustr == 0)
+      return 0;
+    if((vec[i] = kalloc()) == 0 || fetchstr(ustr, vec[i], PGSIZE) < 0)
+      return -1;
+  }
+}
+
+static void
+free_strings(char **vec)
+{
+  for(int i = 0; i < MAXARG && vec[i] != 0; i++)
+    kfree(vec[i]);
+}
+
+// exec(path, argv): xv6's, with no environment.
 uint64
 sys_exec(void)
 {
   char path[MAXPATH], *argv[MAXARG];
-  uint64 uargv, uarg;
-  int i, ret = -1;
+  uint64 uargv;
+  int ret = -1;
 
   argaddr(1, &uargv);
-  if(argstr(0, path, MAXPATH) < 0)
-    return -1;
   memset(argv, 0, sizeof(argv));
-  for(i = 0; ; i++){
-    if(i >= NELEM(argv))
-      goto out;  // no room for the terminating null
-    if(fetchaddr(uargv + sizeof(uint64) * i, &uarg) < 0)
-      goto out;
-    if(uarg == 0)
-      break;
-    if((argv[i] = kalloc()) == 0)
-      goto out;
-    if(fetchstr(uarg, argv[i], PGSIZE) < 0)
-      goto out;
-  }
-  ret = kexec(path, argv);
+  if(argstr(0, path, MAXPATH) >= 0 && fetch_strings(uargv, argv) == 0)
+    ret = kexec(path, argv, 0);
+  free_strings(argv);
+  return ret;
+}
 
-out:
-  for(i = 0; i < NELEM(argv) && argv[i] != 0; i++)
-    kfree(argv[i]);
+// execve(path, argv, envp): envp 0 is an empty environment.
+uint64
+sys_execve(void)
+{
+  char path[MAXPATH], *argv[MAXARG], *envp[MAXARG];
+  uint64 uargv, uenvp;
+  int ret = -1;
+
+  argaddr(1, &uargv);
+  argaddr(2, &uenvp);
+  memset(argv, 0, sizeof(argv));
+  memset(envp, 0, sizeof(envp));
+  if(argstr(0, path, MAXPATH) >= 0 && fetch_strings(uargv, argv) == 0 &&
+     (uenvp == 0 || fetch_strings(uenvp, envp) == 0))
+    ret = kexec(path, argv, envp);
+  free_strings(argv);
+  free_strings(envp);
   return ret;
 }
 

@@ -3220,6 +3220,51 @@ t_ctrlc(void)
     ;
 }
 
+// ---------------------------------------------------------------- execve (54)
+
+// execve: the environment reaches the new program (main's third argument:
+// posixtest prints what getenv finds); bad vectors, too many strings and
+// ones too big for the new stack are refused, the caller going on.
+static void
+t_execve(void)
+{
+  char *argv[] = { "posixtest", "getenv", "KT", 0 }, *env[] = { "KT=from kerneltests", 0 };
+  char *many[MAXARG + 2], big[600];
+  int p[2], pid, st, n;
+
+  CHECK(pipe(p) == 0, "pipe");
+  if((pid = fork()) == 0){
+    close(1);
+    dup(p[1]);
+    close(p[0]);
+    close(p[1]);
+    execve("/posixtest", argv, env);
+    exit(99);
+  }
+  close(p[1]);
+  n = read(p[0], buf, 64);
+  close(p[0]);
+  CHECK(n == 17 && memcmp(buf, "from kerneltests\n", 17) == 0, "the child's getenv: %d bytes", n);
+  CHECK(waitpid(pid, &st, 0) == pid && st == 0, "the child exited %d", st);
+  setbadaddrs();
+  for(int i = 0; i < NBAD; i++)
+    if(badaddrs[i] != 0)   // address 0 is readable program text: an envp that may work
+      CHECK(execve("/posixtest", argv, (char**)badaddrs[i]) < 0, "envp %p accepted",
+            (void*)badaddrs[i]);
+  for(int i = 0; i < MAXARG + 1; i++)
+    many[i] = "A=1";
+  many[MAXARG + 1] = 0;
+  CHECK(execve("/posixtest", argv, many) < 0, "%d environment strings accepted", MAXARG + 1);
+  memset(big, 'b', sizeof(big) - 1);
+  big[sizeof(big) - 1] = 0;
+  for(int i = 0; i < 8; i++)
+    many[i] = big;
+  many[8] = 0;
+  CHECK(execve("/posixtest", argv, many) < 0, "4.8 KB of environment accepted on a one-page stack");
+  env[1] = (char*)badaddrs[1];
+  CHECK(execve("/posixtest", argv, env) < 0, "an environment string at %p accepted", env[1]);
+}
+
 // ---------------------------------------------------------------- the runner
 
 struct test {
@@ -3301,6 +3346,7 @@ struct test {
   { "dup3", t_dup3 },
   { "pio", t_pio },
   { "append", t_append },
+  { "execve", t_execve },
   { 0, 0 },
 };
 

@@ -102,7 +102,7 @@ static struct { const char *name; int bit; } avoids[] = {
 // The call table grows in generations; a program's calls depend on the table,
 // so a regression case records its generation and replays with -g (run.py).
 #define CALLS_GEN  3   // 1: the calls up to rename and fcntl; 2: poll, clocks, lseek, dup3,
-                       //    pread/pwrite, accept4, readv/writev; 3: the signal calls
+                       //    pread/pwrite, accept4, readv/writev; 3: the signal calls, getppid, execve
 static struct {
   int workers, ncalls, secs, progs, verbose, avoid, deadline, interval, hang;
   uint64 seed;
@@ -1441,6 +1441,15 @@ g_exec(struct rng *r)
   return 1;
 }
 
+static int
+g_execve(struct rng *r)   // the environment is built as argv is
+{
+  execpath(r);
+  argvarg(r, 1);
+  argvarg(r, 2);
+  return 1;
+}
+
 // ---------------------------------------------------------------- socket calls
 static int
 g_socket(struct rng *r)
@@ -2173,6 +2182,7 @@ static const struct sysent calls[] = {
   { SYS_sigpending, "sigpending", 1, g_sigpending, 3 },
   { SYS_sigsuspend, "sigsuspend", 1, g_sigsuspend, 3 },
   { SYS_getppid, "getppid", 1, g_none, 3 },
+  { SYS_execve, "execve", 2, g_execve, 3 },
 };
 
 // Is this entry in the table of generation opt.gen? A child does not fork
@@ -2326,7 +2336,7 @@ classname(int nr, int c, char *b, int n)
     strcpy(b, c ? ">0" : "0");
     return;
   }
-  if(nr < SYS_socket || nr == SYS_exec){
+  if(nr < SYS_socket || nr == SYS_exec || nr == SYS_execve){
     snprintf(b, n, "%d", 1 - c);
     return;
   }
@@ -2369,12 +2379,12 @@ x_exec(void)
 
   if(P.child){
     flushstats();
-    r = rawcall(SYS_exec, C.a[0], C.a[1], 0, 0, 0, 0);   // back only if refused
-    record(SYS_exec, r);
+    r = rawcall(C.nr, C.a[0], C.a[1], C.a[2], 0, 0, 0);   // back only if refused
+    record(C.nr, r);
     return r;
   }
   if((pid = rawcall(SYS_fork, 0, 0, 0, 0, 0, 0)) == 0){
-    rawcall(SYS_exec, C.a[0], C.a[1], 0, 0, 0, 0);
+    rawcall(C.nr, C.a[0], C.a[1], C.a[2], 0, 0, 0);
     rawcall(SYS_exit, EXECFAIL, 0, 0, 0, 0, 0);
   }
   if(pid < 0)
@@ -2382,7 +2392,7 @@ x_exec(void)
   recordpid('P', pid);
   rawcall(SYS_waitpid, pid, (uint64)&st, 0, 0, 0, 0);
   r = st == EXECFAIL ? -1 : st == -1 ? -2 : 0;
-  record(SYS_exec, r);
+  record(C.nr, r);
   return r;
 }
 
@@ -2402,7 +2412,7 @@ execute(int idx)
       recordpid('P', r);
     }
     return r;
-  case SYS_exec:
+  case SYS_exec: case SYS_execve:
     return x_exec();
   case PS_NEWSOCK:
     return x_newsock();

@@ -47,6 +47,7 @@ SYSCALL dup3, SYS_dup3
 SYSCALL pread, SYS_pread
 SYSCALL pwrite, SYS_pwrite
 SYSCALL getppid, SYS_getppid
+SYSCALL execve, SYS_execve
 # signals (kernel/sigabi.h): results are 0 or -errno. sigaction is the C
 # wrapper in signal.c, which supplies sigreturn as the handlers' restorer.
 SYSCALL __sigaction, SYS_sigaction

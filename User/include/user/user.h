@@ -60,6 +60,7 @@ long lseek(int fd, long offset, int whence);      // whence 0 set, 1 cur, 2 end
 int dup3(int oldfd, int newfd, int flags);        // flags 0 or O_CLOEXEC
 long pread(int fd, void *buf, int n, long offset);
 long pwrite(int fd, const void *buf, int n, long offset);
+int execve(const char*, char**, char**);          // exec with an environment (main's 3rd argument)
 int getppid(void);                                // the parent's pid (1 once it exited)
 
 // signals (kernel/sigabi.h; User/lib/signal.c): 0 or a negative errno.

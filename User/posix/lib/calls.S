@@ -30,6 +30,7 @@ CALL alarm, SYS_alarm
 CALL sigpending, SYS_sigpending
 CALL sigsuspend, SYS_sigsuspend
 CALL exec, SYS_exec
+CALL execve, SYS_execve
 CALL fstat, SYS_fstat
 CALL chdir, SYS_chdir
 CALL dup, SYS_dup

@@ -19,6 +19,7 @@ unsigned __xv6_alarm(unsigned seconds);
 int __xv6_sigpending(unsigned long *set);
 int __xv6_sigsuspend(const unsigned long *mask);
 int __xv6_exec(const char *path, char *const *argv);
+int __xv6_execve(const char *path, char *const *argv, char *const *envp);
 int __xv6_fstat(int fd, struct kstat *st);
 int __xv6_chdir(const char *path);
 int __xv6_dup(int fd);

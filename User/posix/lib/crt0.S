@@ -1,5 +1,5 @@
-# crt0.S: where a POSIX program starts. exec leaves argc in a0 and argv in
-# a1 on a one-page stack; picolibc's printf and the resolver want more, so
+# crt0.S: where a POSIX program starts. exec leaves argc in a0, argv in a1
+# and envp in a2 on a one-page stack; picolibc's printf and the resolver want more, so
 # the program runs on a larger stack in its own bss (POSIX_STACK below).
 # tp points at the thread-local block, where picolibc keeps errno: with one
 # thread the block is the linked .tdata/.tbss itself (User/posix/posix.ld).
@@ -12,7 +12,7 @@
 _start:
   la sp, __posix_stack_top
   la tp, __tls_base
-  call __posix_start        # a0, a1 still argc, argv; it never returns
+  call __posix_start        # a0, a1, a2 still argc, argv, envp; it never returns
 1:
   j 1b
   .size _start, . - _start

@@ -34,20 +34,24 @@ _exit(int status)
 
 pid_t getpid(void) { return __xv6_getpid(); }
 
-// There is no environment in the kernel: envp is not passed on.
+// The new program gets envp as its environment (system call 54).
 int
 execve(const char *path, char *const argv[], char *const envp[])
 {
   struct stat st;
   int n;
 
-  (void)envp;
   for(n = 0; argv[n]; n++)
     if(n >= MAXARG){
       errno = E2BIG;
       return -1;
     }
-  __xv6_exec(path, argv);
+  for(n = 0; envp && envp[n]; n++)
+    if(n >= MAXARG){
+      errno = E2BIG;
+      return -1;
+    }
+  __xv6_execve(path, argv, envp);
   errno = stat(path, &st) < 0 ? ENOENT : S_ISDIR(st.st_mode) ? EACCES : ENOEXEC;
   return -1;
 }

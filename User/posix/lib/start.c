@@ -42,9 +42,11 @@ flush_std(void)
   fflush(stderr);
 }
 
+// envp: the environment execve passed (an empty one from exec).
 void __attribute__((noreturn))
-__posix_start(int argc, char **argv)
+__posix_start(int argc, char **argv, char **envp)
 {
+  environ = envp;
   atexit(flush_std);
   __libc_init_array();
   exit(main(argc, argv, environ));

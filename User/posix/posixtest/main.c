@@ -62,6 +62,12 @@ main(int argc, char *argv[])
     printf("ALL %d CHECKS PASSED\n", checks);
     return 0;
   }
+  if(optind + 2 == argc && strcmp(argv[optind], "getenv") == 0){   // for the environment checks
+    char *v = getenv(argv[optind + 1]);
+    if(v)
+      printf("%s\n", v);
+    return v ? 0 : 1;
+  }
   if(optind + 2 == argc && strcmp(argv[optind], "isopen") == 0)   // for the close-on-exec checks
     return fcntl(atoi(argv[optind + 1]), F_GETFD) >= 0 ? 0 : 1;
   if(optind + 4 == argc && strcmp(argv[optind], "tcp") == 0 && count > 0)

@@ -108,10 +108,61 @@ timing(void)
   readiness();
 }
 
+// What a program exec'd with envp (or environ) finds in its environment:
+// getenv's value on a line, or "" with status 1 when the name is not set.
+static int
+env_after_exec(char *const envp[], const char *name, char *out, int n)
+{
+  char *argv[] = { "posixtest", "getenv", (char *)name, 0 };
+  int p[2], st, k;
+  pid_t pid;
+
+  if(pipe(p) < 0)
+    return -1;
+  if((pid = fork()) == 0){
+    dup2(p[1], 1);
+    close(p[0]);
+    close(p[1]);
+    if(envp == (char *const *)-1)
+      execv("/posixtest", argv);   // environ
+    else
+      execve("/posixtest", argv, envp);
+    _exit(99);
+  }
+  close(p[1]);
+  k = read(p[0], out, n - 1);
+  out[k > 0 ? k : 0] = 0;
+  close(p[0]);
+  if(waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+    return -1;
+  return WEXITSTATUS(st);
+}
+
+// The environment crosses exec: execve's envp, execv's environ (setenv).
+static void
+environment(void)
+{
+  char out[64], *envp[] = { "GREETING=hello there", "EMPTY=", 0 }, *many[40];
+
+  CHECK(env_after_exec(envp, "GREETING", out, sizeof(out)) == 0 && strcmp(out, "hello there\n") == 0,
+        "execve's envp reaches the new program");
+  CHECK(env_after_exec(envp, "PATHX", out, sizeof(out)) == 1, "a name not in envp is not set");
+  CHECK(env_after_exec(0, "GREETING", out, sizeof(out)) == 1, "execve with envp NULL: an empty environment");
+  CHECK(setenv("POSIXTEST_VAR", "set here", 1) == 0 &&
+        env_after_exec((char *const *)-1, "POSIXTEST_VAR", out, sizeof(out)) == 0 &&
+        strcmp(out, "set here\n") == 0, "setenv, then execv: the child inherits environ");
+  for(int i = 0; i < 39; i++)
+    many[i] = "X=1";
+  many[39] = 0;
+  CHECK(execve("/posixtest", (char *[]){ "posixtest", 0 }, many) == -1 && errno == E2BIG,
+        "39 environment strings: E2BIG");
+}
+
 // fork, exec the shell's echo with its output in a pipe, waitpid's status.
 void
 processes(void)
 {
+  environment();
   char buf[64];
   int p[2], st, n;
   pid_t pid;
