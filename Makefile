@@ -1,7 +1,7 @@
 # xv6-net: an xv6-style RISC-V kernel that talks to the network.
 #
 #   make            kernel (build/kernel) and file system image (build/fs.img)
-#   make qemu       boot it (installs what is missing first); CPUS=3 FWDPORT=...
+#   make qemu       boot it (installs what is missing first); CPUS=3 FWDPORT=... NIC=virtio|e1000|both
 #   make qemu-gdb   boot it stopped, waiting for gdb on a free port
 #   make test       every test: host unit tests (swift test) and QEMU integration tests
 #   make coverage   a kernel that records which of its edges ran (build-cov/kernel)
@@ -51,7 +51,7 @@ KCFLAGS := $(CFLAGS) -I Kernel -I CShims/include
 # build/include/kernel is a link to Kernel/ made at build time.
 # Each function and datum in its own section: programs link the user library
 # as an archive with --gc-sections and keep only what they use.
-UCFLAGS := $(CFLAGS) -I User/include -I $(BUILD)/include -Wno-nonportable-include-path \
+UCFLAGS := $(CFLAGS) -I User/include -I $(BUILD)/include -I CShims/include -Wno-nonportable-include-path \
            -ffunction-sections -fdata-sections
 LDFLAGS := -z max-page-size=4096
 # `make V=1` shows every command; by default each step prints one short line.
@@ -83,13 +83,15 @@ $(BUILD)/obj/kernel/%.o: Kernel/%.S
 # --- swift: begin
 # Swift modules that run in the kernel, in dependency order: each module may
 # import the ones listed before it. Each is one Embedded Swift object,
-# compiled whole-module from Sources/<Module>/*.swift; SWIFT_FLAGS_<Module>
-# adds flags for one module (e.g. -Xcc -I for the C headers it imports).
-SWIFT_MODULES := VirtIO Sockets
+# compiled whole-module from its folder's *.swift: Sources/Drivers/<Module>
+# for drivers (Device is what they share), Sources/<Module> otherwise;
+# SWIFT_FLAGS_<Module> adds flags for one module.
+SWIFT_MODULES := Device VirtIO Sockets
+SWIFT_DRIVER_MODULES := Device VirtIO
+swift_dir = $(if $(filter $(1),$(SWIFT_DRIVER_MODULES)),Sources/Drivers/$(1),Sources/$(1))
 SWIFT_KERNEL_OBJS := $(patsubst %,$(BUILD)/swift/%.o,$(SWIFT_MODULES))
-# CShims' kernel variant: the kernel services Swift calls (kshim.c); the lwIP
-# port files there are built in the lwip section.
-CSHIMS_KERNEL_C := $(filter-out CShims/kernel/lwip_%.c,$(wildcard CShims/kernel/*.c))
+# CShims' kernel variant: the kernel services Swift calls (kshim.c).
+CSHIMS_KERNEL_C := $(filter-out Net/lwip_%.c,$(wildcard CShims/kernel/*.c))
 CSHIMS_KERNEL_OBJS := $(patsubst CShims/kernel/%.c,$(BUILD)/cshims/%.o,$(CSHIMS_KERNEL_C))
 
 # The ABI must match the C code's (rv64imac, lp64 soft-float) or ld.lld refuses.
@@ -103,13 +105,13 @@ SWIFT_CSHIMS_HDRS := CShims/include/module.modulemap $(wildcard CShims/include/*
 
 # $(1): the module; $(2): the modules before it, whose .swiftmodule it imports.
 define swift_module_rule
-$(BUILD)/swift/$(1).o $(BUILD)/swift/$(1).swiftmodule &: $(wildcard Sources/$(1)/*.swift) \
+$(BUILD)/swift/$(1).o $(BUILD)/swift/$(1).swiftmodule &: $(wildcard $(call swift_dir,$(1))/*.swift) \
     $(SWIFT_CSHIMS_HDRS) $(patsubst %,$(BUILD)/swift/%.swiftmodule,$(2))
 	@mkdir -p $(BUILD)/swift
 	@echo "  SWIFT  $(1)"
 	$(Q)$(SWIFTC) $(SWIFT_KFLAGS) $$(SWIFT_FLAGS_$(1)) -module-name $(1) \
 	    -emit-module -emit-module-path $(BUILD)/swift/$(1).swiftmodule \
-	    -c $(wildcard Sources/$(1)/*.swift) -o $(BUILD)/swift/$(1).o
+	    -c $(wildcard $(call swift_dir,$(1))/*.swift) -o $(BUILD)/swift/$(1).o
 	@# swiftc leaves an output untouched when its bytes did not change: mark both
 	@# as made now, or make would run this rule again every time.
 	@touch $(BUILD)/swift/$(1).o $(BUILD)/swift/$(1).swiftmodule
@@ -138,10 +140,13 @@ LWIP_SRCS := $(patsubst %,$(LWIP_DIR)/src/core/%.c,$(LWIP_CORE)) \
              $(LWIP_DIR)/src/netif/ethernet.c
 # lwIP's own files: kernel flags, but its warnings are upstream's, not errors.
 LWIP_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(LWIP_INCS)
-# The port and netif glue (CShims/kernel/lwip_*.c): ours, so -Werror stays.
-LWIP_GLUE_C := $(wildcard CShims/kernel/lwip_*.c)
+# The port and netif glue (Net/lwip_*.c): ours, so -Werror stays.
+LWIP_GLUE_C := $(wildcard Net/lwip_*.c)
 LWIP_OBJS := $(patsubst $(LWIP_DIR)/src/%.c,$(BUILD)/lwip/%.o,$(LWIP_SRCS)) \
-             $(patsubst CShims/kernel/%.c,$(BUILD)/lwip/glue/%.o,$(LWIP_GLUE_C))
+             $(patsubst Net/%.c,$(BUILD)/lwip/glue/%.o,$(LWIP_GLUE_C))
+# The glue sees lwIP, the bridge's headers (netdev.h, kshim.h) and its own;
+# never Kernel/: it reaches the kernel only as Swift does, through CShims.
+GLUE_CFLAGS := $(CFLAGS) -I Net -I CShims/include $(LWIP_INCS)
 
 $(LWIP_STAMP):
 	tools/fetch-lwip.sh
@@ -154,13 +159,13 @@ $(BUILD)/lwip/%.o: $(LWIP_DIR)/src/%.c lwipopts/lwipopts.h lwipopts/arch/cc.h | 
 	@echo "  CC     $@"
 	$(Q)$(CLANG) $(LWIP_CFLAGS) -c $< -o $@
 
-$(BUILD)/lwip/glue/%.o: CShims/kernel/%.c | $(LWIP_STAMP)
+$(BUILD)/lwip/glue/%.o: Net/%.c | $(LWIP_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC     $@"
-	$(Q)$(CLANG) $(KCFLAGS) $(LWIP_INCS) -c $< -o $@
+	$(Q)$(CLANG) $(GLUE_CFLAGS) -c $< -o $@
 
 # Kernel/net.c calls lwIP directly.
-$(BUILD)/obj/kernel/net.o: KCFLAGS += $(LWIP_INCS)
+$(BUILD)/obj/kernel/net.o: KCFLAGS += -I Net $(LWIP_INCS)
 $(BUILD)/obj/kernel/net.o: | $(LWIP_STAMP)
 
 -include $(wildcard $(BUILD)/lwip/*/*.d $(BUILD)/lwip/*/*/*.d)
@@ -193,7 +198,7 @@ $(COVBUILD)/obj/kernel/%.o: Kernel/%.S
 	@echo "  CC     $@"
 	$(Q)$(CLANG) $(KCFLAGS) -c $< -o $@
 
-$(COVBUILD)/obj/kernel/net.o: KCFLAGS += $(LWIP_INCS)
+$(COVBUILD)/obj/kernel/net.o: KCFLAGS += -I Net $(LWIP_INCS)
 $(COVBUILD)/obj/kernel/net.o: | $(LWIP_STAMP)
 
 $(COVBUILD)/kernel: $(COV_KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS) Kernel/kernel.ld
@@ -381,13 +386,31 @@ QEMUOPTS := -machine virt -bios none -kernel $(KERNEL_IMAGE) -m 128M -smp $(CPUS
 QEMUOPTS += -global virtio-mmio.force-legacy=false
 QEMUOPTS += -drive file=$(DISK),if=none,format=raw,id=x0$(if $(filter 1,$(SNAPSHOT)),$(comma)snapshot=on)
 QEMUOPTS += -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
+# The NIC: NIC=virtio (virtio-net on the virtio-mmio bus, the default),
+# NIC=e1000 (Intel 82540EM on the PCIe bus), or NIC=both (en0 virtio-net as
+# above, en1 an e1000 on a QEMU network of its own, 10.0.3.0/24, whose port 80
+# is forwarded from FWDPORT1 and whose frames go to PCAP1).
+NIC ?= virtio
+FWDPORT1 ?= $(shell expr $(FWDPORT) + 1)
+PCAP1 ?= $(patsubst %en0.pcap,%en1.pcap,$(PCAP))
+nic_device_virtio = -device virtio-net-device,netdev=$(1),bus=virtio-mmio-bus.1
+nic_device_e1000 = -device e1000,netdev=$(1),bus=pcie.0
 ifeq ($(NET),tap)
 QEMUOPTS += -netdev tap,id=net0,ifname=$(TAP),script=no,downscript=no
 else
 QEMUOPTS += -netdev user,id=net0,hostfwd=tcp::$(FWDPORT)-:80
 endif
 QEMUOPTS += -object filter-dump,id=net0dump,netdev=net0,file=$(PCAP)
-QEMUOPTS += -device virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1
+ifeq ($(NIC),both)
+QEMUOPTS += $(call nic_device_virtio,net0)
+QEMUOPTS += -netdev user,id=net1,net=10.0.3.0/24,hostfwd=tcp::$(FWDPORT1)-:80
+QEMUOPTS += -object filter-dump,id=net1dump,netdev=net1,file=$(PCAP1)
+QEMUOPTS += $(call nic_device_e1000,net1)
+else ifneq ($(filter $(NIC),virtio e1000),)
+QEMUOPTS += $(call nic_device_$(NIC),net0)
+else
+$(error NIC=$(NIC): use virtio, e1000 or both)
+endif
 
 setup-qemu:
 	@tools/setup.sh qemu
@@ -397,7 +420,7 @@ setup-test:
 
 qemu: setup-qemu all $(KERNEL_IMAGE)
 	@mkdir -p $(dir $(PCAP))
-	@echo "qemu: $(CPUS) harts; guest port 80 is forwarded from host port $(FWDPORT) (http://localhost:$(FWDPORT)/); frames are captured in $(PCAP); quit with poweroff or Ctrl-a x"
+	@echo "qemu: $(CPUS) harts, NIC=$(NIC); guest port 80 is forwarded from host port $(FWDPORT) (http://localhost:$(FWDPORT)/); frames are captured in $(PCAP)$(if $(filter both,$(NIC)), (en1: port $(FWDPORT1)$(comma) $(PCAP1))); quit with poweroff or Ctrl-a x"
 	$(QEMU) $(QEMUOPTS)
 
 qemu-gdb: setup-qemu all $(KERNEL_IMAGE)

@@ -17,10 +17,16 @@ let package = Package(
       sources: ["host"],
       publicHeadersPath: "include"
     ),
+    // What every driver shares: DMA memory, kernel locks, MAC and link counters.
+    .target(
+      name: "Device",
+      dependencies: ["CShims"],
+      path: "Sources/Drivers/Device"
+    ),
     .target(
       name: "VirtIO",
-      dependencies: ["CShims"],
-      path: "Sources/VirtIO"
+      dependencies: ["CShims", "Device"],
+      path: "Sources/Drivers/VirtIO"
     ),
     .target(
       name: "Sockets",
@@ -28,7 +34,7 @@ let package = Package(
       path: "Sources/Sockets"
     ),
     // lwIP under the socket layer on the host: Debian's liblwip-dev and the
-    // shim (CShims/kernel/lwip_sock.c) built against it.
+    // shim (Net/lwip_sock.c) built against it.
     .target(
       name: "SocketsHost",
       dependencies: ["CShims"],
@@ -41,7 +47,7 @@ let package = Package(
       dependencies: ["Sockets", "SocketsHost", "CShims"],
       path: "Tests/SocketsTests"
     ),
-    // The kernel's netif glue (CShims/kernel/lwip_netif.c) over the same host
+    // The kernel's netif glue (Net/lwip_netif.c) over the same host
     // lwIP, for the malformed-frame test (driver -> glue -> lwIP).
     .target(
       name: "NetInputHost",
@@ -52,7 +58,7 @@ let package = Package(
     ),
     .testTarget(
       name: "VirtIOTests",
-      dependencies: ["VirtIO", "CShims", "NetInputHost"],
+      dependencies: ["VirtIO", "Device", "CShims", "NetInputHost"],
       path: "Tests/VirtIOTests"
     ),
   ]

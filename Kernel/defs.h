@@ -261,15 +261,15 @@ extern int      disk_irq;
 
 // net.c: network bring-up, the network lock, lwIP timers (network issue)
 void            netinit(void);
-void            net_intr(void);
+int             net_intr(int irq);       // 1 if irq was a NIC's
+void            net_probed(void);        // after the NIC probes: warns if none
 void            net_timer(void);
-extern int      net_irq;
-extern struct spinlock netlock;  // guards lwIP and the virtio-net driver (rules in net.c)
+extern struct spinlock netlock;  // guards lwIP and the NIC drivers (rules in net.c)
 void            net_lock(void);
 void            net_unlock(void);
 void            net_sleep(void *chan);   // sleep(chan, &netlock)
-struct netinfo;                          // CShims/include/lwip_glue.h
-int             netinfo(struct netinfo*);
+struct netinfo;                          // CShims/include/abi/netinfo.h
+int             netinfo(int index, struct netinfo*);  // 0, or -1 past the last interface
 
 // sysnet.c / socket layer (sockets issue)
 int             sockread(struct socket*, uint64, int);

@@ -10,7 +10,7 @@
 #include "buf.h"
 #include "riscv.h"
 #include "defs.h"
-#include "virtio_exports.h"
+#include "drivers.h"
 
 // Find and start the disk, and route its interrupt. The root file system
 // lives on it: without a disk there is nothing to run, so that is fatal.

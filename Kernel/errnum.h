@@ -16,6 +16,7 @@
 #define EACCES          13
 #define EFAULT          14
 #define EEXIST          17
+#define ENODEV          19   // no such device (an interface past the last)
 #define EINVAL          22
 #define ENFILE          23
 #define EMFILE          24

@@ -6,6 +6,7 @@
 #include "memlayout.h"
 #include "riscv.h"
 #include "defs.h"
+#include "drivers.h"   // the Swift drivers' probe functions
 
 static volatile int started = 0;
 
@@ -35,7 +36,11 @@ main(void)
     iinit();         // inode table
     fileinit();      // file table
     disk_init();     // virtio-blk (Swift)
-    netinit();       // virtio-net and lwIP
+    netinit();       // lwIP and the loopback interface
+    // NICs, in interface order (the first found is en0); each driver
+    // registers what it finds with the network layer (CShims/include/netdev.h).
+    virtio_net_probe();
+    net_probed();
     userinit();      // first process: execs /init
     __sync_synchronize();
     started = 1;

@@ -6,6 +6,8 @@
 // 0C000000 -- PLIC
 // 10000000 -- uart0 (16550, irq 10)
 // 10001000 -- virtio-mmio slot 0 .. 10008000 slot 7; slot i interrupts on PLIC irq 1+i
+// 30000000 -- PCIe config space (ECAM); INTA..D on PLIC irqs 32..35
+// 40000000 -- PCIe memory window: the BARs the kernel assigns
 // 80000000 -- qemu's -bios none loads the kernel here; RAM up to PHYSTOP
 //
 // The kernel maps RAM at its physical addresses (direct map), so a kernel pointer
@@ -13,9 +15,9 @@
 // DEVICE_WINDOW + their physical address, so that the low 2 GiB belong to user
 // space alone (see "Virtual layout" below).
 #pragma once
+#include "platform.h"   // the devices Swift probes: virtio-mmio slots, PCIe (CShims/include)
 
 // a device's registers as the kernel sees them once paging is on.
-#define DEVICE_WINDOW 0xC0000000L
 #define DEVICE_VA(pa) (DEVICE_WINDOW + (pa))
 
 #define TESTFINISHER_PA 0x100000L
@@ -34,12 +36,6 @@
 #define UART0 DEVICE_VA(UART0_PA)
 #define UART0_IRQ 10
 
-#define VIRTIO_MMIO_BASE_PA 0x10001000L
-#define VIRTIO_MMIO_BASE DEVICE_VA(VIRTIO_MMIO_BASE_PA)
-#define VIRTIO_MMIO_STRIDE 0x1000L
-#define VIRTIO_MMIO_SLOTS 8
-#define VIRTIO_MMIO_IRQ(slot) (1 + (slot))
-
 #define PLIC_PA 0x0c000000L
 #define PLIC DEVICE_VA(PLIC_PA)
 #define PLIC_PRIORITY (PLIC + 0x0)
@@ -56,7 +52,7 @@
 // whole software TLB). Sv39 top-level entries, 1 GiB each:
 //   0, 1    user memory, [0, MAXUVA): text, data, guard page, stack, heap
 //   2       RAM, direct map (kernel text read-only, the rest read-write)
-//   3       devices, at DEVICE_WINDOW + physical address
+//   3, 4    devices, at DEVICE_WINDOW + physical address (4: PCIe BARs)
 //   254     kernel stacks
 //   255     the process's trapframe, and the trampoline
 // Entries 0, 1 and 255 belong to each process; the others are the kernel's own

@@ -1,10 +1,10 @@
 // net.c: network bring-up, the network lock, and lwIP's clock.
 //
-// QEMU: -netdev user,id=net0,... -device virtio-net-device,netdev=net0
-// The Swift virtio-net driver moves frames; CShims/kernel/lwip_netif.c turns
-// them into lwIP pbufs; lwIP (NO_SYS, raw API) runs the protocols. netinit()
-// starts DHCP and returns at once: the lease arrives while the shell starts,
-// and the status callback prints it.
+// QEMU: -netdev user,id=net0,... -device virtio-net-device,netdev=net0 (or e1000)
+// NIC drivers (Sources/Drivers) register each card through netdev.h; the
+// glue (Net/lwip_netif.c) turns frames into lwIP pbufs; lwIP (NO_SYS, raw
+// API) runs the protocols. Registering starts DHCP and returns at once: the
+// lease arrives while the shell starts, and the status callback prints it.
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
@@ -19,15 +19,16 @@
 #include "lwip/stats.h"
 #include "lwip/memp.h"
 #include "netif/ethernet.h"
-#include "lwip_glue.h"
+#include "lwip_glue.h"   // Net/: the glue, port and guards
 
 // The network lock guards ALL lwIP state (pcbs, pbufs, pools, timeouts, the
-// netif) and the virtio-net driver (its rings, buffers and counters).
+// netifs), the NIC drivers (their rings, buffers and counters) and the
+// interface table below.
 // Rules:
-//  - lwIP and the driver are entered only with it held: the receive interrupt
+//  - lwIP and the drivers are entered only with it held: a NIC's interrupt
 //    (net_intr), the timer (net_timer), system calls (via net_lock()).
 //  - Take it with acquire(): interrupts stay off on this hart while it is held,
-//    so the receive interrupt or the tick can never spin on it here. (The
+//    so a NIC interrupt or the tick can never spin on it here. (The
 //    tick only tries it: net_timer skips a tick rather than spin.)
 //  - Never hold it across a sleep, except through sleep(chan, &netlock)
 //    (net_sleep), which releases it while asleep.
@@ -35,13 +36,17 @@
 //    takes p->lock inside it); never take netlock while holding a proc lock.
 struct spinlock netlock;
 
-int net_irq = -1;           // PLIC irq of the virtio-net device, or -1
-
-static struct netif en0;    // the one interface, "en0"
-static uint8 mac[6];        // en0's state: low_level_init reads it
+// The interfaces en0..en(ndevs-1), in the order the drivers registered them
+// (main.c's probe order). Slots are filled on the boot hart; ndevs and the
+// per-interface state change only with netlock held.
+static struct netdev devs[NETDEV_MAX];
+static struct netif netifs[NETDEV_MAX];
+static int ndevs;
+static struct {
+  uint32 addr;      // address of the last lease printed, 0 if none
+  uint64 ms;        // uptime_ms() at that lease
+} leases[NETDEV_MAX];
 static int net_up;          // 1 once lwIP is initialised (the timer checks it)
-static uint32 lease_addr;   // address of the last lease printed, 0 if none
-static uint64 lease_ms;     // uptime_ms() at that lease
 
 static int
 prefixlen(uint32 mask_be)
@@ -70,29 +75,32 @@ format_ip(char *buf, int size, uint32 a)
 static void
 net_status(struct netif *netif)
 {
+  struct netdev *dev = netif->state;
+  int i = dev->index;
   uint32 a = ip4_addr_get_u32(netif_ip4_addr(netif));
   const ip_addr_t *dns = dns_getserver(0);
+  const uint8 *mac = dev->mac;
 
   if(a == 0 || !netif_is_up(netif)){
-    if(lease_addr != 0)
-      printf("net0: address released\n");
-    lease_addr = 0;
+    if(leases[i].addr != 0)
+      printf("en%d: address released\n", i);
+    leases[i].addr = 0;
     return;
   }
-  if(a == lease_addr)
+  if(a == leases[i].addr)
     return;
-  lease_addr = a;
-  lease_ms = uptime_ms();
+  leases[i].addr = a;
+  leases[i].ms = uptime_ms();
   // One printf for the whole line: the console lock is per call, so a line
   // built from several calls can be split by another hart's message.
   char addr[16], gw[16], server[16];
   format_ip(addr, sizeof(addr), a);
   format_ip(gw, sizeof(gw), ip4_addr_get_u32(netif_ip4_gw(netif)));
   format_ip(server, sizeof(server), dns ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0);
-  printf("net0: %02x:%02x:%02x:%02x:%02x:%02x %s/%d gw %s dns %s (lease after %d ms)\n",
-         mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], addr,
+  printf("en%d: %02x:%02x:%02x:%02x:%02x:%02x %s/%d gw %s dns %s (lease after %d ms)\n",
+         i, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], addr,
          prefixlen(ip4_addr_get_u32(netif_ip4_netmask(netif))), gw, server,
-         (int)lease_ms);
+         (int)leases[i].ms);
 }
 
 // lwIP's loopback netif (lo) computes only the checksums a program can see:
@@ -108,46 +116,99 @@ loopback_checksums(void)
       NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_GEN_IP | NETIF_CHECKSUM_GEN_ICMP);
 }
 
-// Called once from main() on hart 0, after the PLIC and the allocator.
+// Called once from main() on hart 0, after the PLIC and the allocator and
+// before the NIC drivers probe: lwIP and the loopback interface.
 void
 netinit(void)
 {
-  ip4_addr_t any;
-  int irq;
-
   initlock(&netlock, "net");
   acquire(&netlock);
-  irq = virtio_net_init(mac);
-  if(irq < 0){
-    release(&netlock);
-    printf("net: no virtio-net device\n");
-    return;
-  }
-  net_irq = irq;
-  lwip_port_seed(mac, sizeof(mac));
+  lwip_port_seed(0, 0);
   lwip_init();
   loopback_checksums();
-  ip4_addr_set_zero(&any);
-  if(netif_add(&en0, &any, &any, &any, mac, ethernetif_init, ethernet_input) == 0)
-    panic("netinit: netif_add");
-  netif_set_status_callback(&en0, net_status);
-  netif_set_default(&en0);
-  netif_set_up(&en0);
-  netif_set_link_up(&en0);
-  if(dhcp_start(&en0) != ERR_OK)
-    printf("net: dhcp_start failed\n");
   net_up = 1;
   release(&netlock);
-  plic_enable(irq);
 }
 
-// PLIC interrupt of the virtio-net device.
-void
-net_intr(void)
+// A slot for a driver to describe its device in (netdev.h). Boot hart only.
+struct netdev*
+netdev_alloc(void)
 {
+  if(!net_up || ndevs >= NETDEV_MAX)
+    return 0;
+  memset(&devs[ndevs], 0, sizeof(devs[ndevs]));
+  return &devs[ndevs];
+}
+
+// Bring a driver's device up as interface enN: an lwIP netif, DHCP started,
+// its irq routed. Returns N, or -1.
+//
+// Routing: the first interface (en0) carries the default route. lwIP sends
+// to an address on a subnet some interface is on through that interface, and
+// everything else through en0's gateway. With NIC=both the Makefile puts en1
+// on a subnet of its own (10.0.3.0/24), so each reaches its own QEMU network.
+int
+netdev_register(struct netdev *dev)
+{
+  struct netif *netif;
+  ip4_addr_t any;
+  int i;
+
+  if(dev != &devs[ndevs] || dev->ops.tx_buffer == 0 || dev->ops.tx_submit == 0 ||
+     dev->ops.intr == 0 || dev->ops.get_stats == 0)
+    return -1;
   acquire(&netlock);
-  virtio_net_intr();
+  i = ndevs;
+  netif = &netifs[i];
+  dev->index = i;
+  dev->stack = netif;
+  lwip_port_seed(dev->mac, sizeof(dev->mac));
+  ip4_addr_set_zero(&any);
+  if(netif_add(netif, &any, &any, &any, dev, ethernetif_init, ethernet_input) == 0){
+    release(&netlock);
+    printf("net: netif_add failed for %s\n", dev->model);
+    return -1;
+  }
+  netif->num = i;            // "en0" whatever lo took: names follow our table
+  ndevs++;
+  netif_set_status_callback(netif, net_status);
+  if(i == 0)
+    netif_set_default(netif);
+  netif_set_up(netif);
+  if(dev->link_up)
+    netif_set_link_up(netif);
+  if(dhcp_start(netif) != ERR_OK)
+    printf("en%d: dhcp_start failed\n", i);
   release(&netlock);
+  plic_enable(dev->irq);     // after the table holds it: its interrupt may come at once
+  return i;
+}
+
+// After the probes: say so if no card was found (the shell still starts).
+void
+net_probed(void)
+{
+  if(ndevs == 0)
+    printf("net: no network card found (QEMU: -device virtio-net-device or e1000)\n");
+}
+
+// A PLIC interrupt: run the interrupt op of every NIC on that irq (PCI INTx
+// lines may be shared). Returns 1 if any NIC is on it.
+int
+net_intr(int irq)
+{
+  int mine = 0;
+
+  if(!net_up)
+    return 0;
+  acquire(&netlock);
+  for(int i = 0; i < ndevs; i++)
+    if(devs[i].irq == irq){
+      devs[i].ops.intr(&devs[i]);
+      mine = 1;
+    }
+  release(&netlock);
+  return mine;
 }
 
 // acquire() that gives up instead of spinning: 1 with netlock held, 0 if busy.
@@ -266,28 +327,39 @@ netinfo_drops(struct netinfo *out)
   out->ooseq_drops = lwip_ooseq_pressure_drops();
 }
 
-// Addresses and counters for ifconfig. 0, or -1 if there is no device.
+// Addresses and counters of interface enN for ifconfig. 0, or -1 past the last.
 int
-netinfo(struct netinfo *out)
+netinfo(int index, struct netinfo *out)
 {
   const ip_addr_t *dns;
+  struct netdev *dev;
+  struct netif *netif;
 
   memset(out, 0, sizeof(*out));
-  if(!net_up)
-    return -1;
   acquire(&netlock);
-  memmove(out->mac, mac, sizeof(mac));
-  out->up = netif_is_up(&en0) ? 1 : 0;
-  out->leased = dhcp_supplied_address(&en0) ? 1 : 0;
-  out->addr = ip4_addr_get_u32(netif_ip4_addr(&en0));
-  out->netmask = ip4_addr_get_u32(netif_ip4_netmask(&en0));
-  out->gateway = ip4_addr_get_u32(netif_ip4_gw(&en0));
+  if(index < 0 || index >= ndevs){
+    release(&netlock);
+    return -1;
+  }
+  dev = &devs[index];
+  netif = &netifs[index];
+  snprintf(out->name, sizeof(out->name), "en%d", index);
+  safestrcpy(out->model, dev->model, sizeof(out->model));
+  memmove(out->mac, dev->mac, sizeof(out->mac));
+  out->up = netif_is_up(netif) ? 1 : 0;
+  out->leased = dhcp_supplied_address(netif) ? 1 : 0;
+  out->link_up = netif_is_link_up(netif) ? 1 : 0;
+  out->is_default = netif_default == netif;
+  out->addr = ip4_addr_get_u32(netif_ip4_addr(netif));
+  out->netmask = ip4_addr_get_u32(netif_ip4_netmask(netif));
+  out->gateway = ip4_addr_get_u32(netif_ip4_gw(netif));
   dns = dns_getserver(0);
   out->dns = dns ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0;
-  out->mtu = en0.mtu;
-  out->lease_ms = lease_ms;
-  virtio_net_get_stats(&out->link);
-  lwip_glue_get_stats(&out->glue);
+  out->mtu = netif->mtu;
+  out->irq = dev->irq;
+  out->lease_ms = leases[index].ms;
+  dev->ops.get_stats(dev, &out->link);
+  lwip_glue_get_stats(dev, &out->glue);
   out->pbuf_pool_used = lwip_stats.memp[MEMP_PBUF_POOL]->used;
   out->pbuf_pool_size = lwip_stats.memp[MEMP_PBUF_POOL]->avail;
   out->tcp_pcbs_used = lwip_stats.memp[MEMP_TCP_PCB]->used;

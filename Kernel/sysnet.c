@@ -1,6 +1,6 @@
 // sysnet.c: the BSD socket system calls (SYS_socket .. SYS_fcntl), the
 // socket file type's read/write/close for file.c, and the kernel services the
-// Swift socket layer (Sources/Sockets) and CShims/kernel/lwip_sock.c use.
+// Swift socket layer (Sources/Sockets) and Net/lwip_sock.c use.
 //
 // Here every user argument is checked: descriptors (EBADF, ENOTSOCK),
 // address families and lengths (EAFNOSUPPORT, EINVAL), and user memory is
@@ -21,7 +21,7 @@
 #include "file.h"
 #include "fcntl.h"
 #include "socket.h"
-#include "lwip_glue.h"
+#include "abi/netinfo.h"   // struct netinfo (sys_netinfo)
 #include "lwip_sock.h"
 
 // Raw sockets (ping). These belong in Kernel/socket.h; kept here until its
@@ -573,8 +573,8 @@ sys_netinfo(void)
   argint(2, &index);
   switch(what){
   case NETINFO_IF:
-    if(netinfo(&ni) < 0)
-      return -EAFNOSUPPORT;  // no network device
+    if(netinfo(index, &ni) < 0)
+      return index == 0 ? -EAFNOSUPPORT : -ENODEV;  // no network card / past the last
     if(copyout(p->pagetable, ubuf, (char*)&ni, sizeof(ni)) < 0)
       return -EFAULT;
     return 0;

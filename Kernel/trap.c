@@ -29,10 +29,9 @@ void kernelvec(void);
 
 enum { INTR_NONE, INTR_DEVICE, INTR_TIMER };
 
-// PLIC irqs of the disk and the network device, set by disk_init() and netinit();
-// 0 or -1 means none. Weak, so the drivers may define them instead.
+// PLIC irq of the disk, set by disk_init(); 0 or -1 means none. Weak, so the
+// driver may define it instead. NICs are the network layer's (net_intr).
 __attribute__((weak)) int disk_irq;
-__attribute__((weak)) int net_irq;
 
 void
 trapinit(void)
@@ -81,8 +80,8 @@ external_intr(void)
     uartintr();
   else if(irq != 0 && irq == disk_irq)
     disk_intr();
-  else if(irq != 0 && irq == net_irq)
-    net_intr();
+  else if(irq != 0 && net_intr(irq))
+    ;
   else if(irq != 0)
     printf("devintr: unexpected irq %d\n", irq);
   if(irq)

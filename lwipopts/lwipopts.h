@@ -173,7 +173,7 @@
 #define LWIP_STATS_DISPLAY              0
 
 // ---- guards against lwIP 2.1.3 assertions a peer can trigger ------------------------
-// CShims/kernel/lwip_seqguard.c drops a segment half the sequence space away
+// Net/lwip_seqguard.c drops a segment half the sequence space away
 // from rcv_nxt before tcp_receive() would assert "insane offset!" on it (found
 // by tools/fuzz). Its companion lwip_persist_sweep() runs from net_timer().
 // The same hook drops out-of-order data while the receive pool is down to its

@@ -1,4 +1,4 @@
-// lwIP's events, as CShims/kernel/lwip_sock.c passes them on: they update
+// lwIP's events, as Net/lwip_sock.c passes them on: they update
 // socket state and wake the sleepers. They run with the network lock held, in
 // interrupt context or inside a system call's lwIP call, so they never sleep
 // and allocate nothing but a socket's receive ring (pages, below).

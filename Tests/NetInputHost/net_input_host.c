@@ -1,26 +1,23 @@
-// net_input_host.c: the kernel's netif glue (CShims/kernel/lwip_netif.c,
+// net_input_host.c: the kernel's netif glue (Net/lwip_netif.c,
 // compiled here unchanged against Debian's lwIP headers) and what it needs
 // underneath it on the host, for the malformed-frame test.
 //
-// Three names are redirected before the glue is included:
-// - virtio_net_tx_buffer/_submit: the VirtIO module of the host build already
-//   exports these (NetExports.swift, over the MMIO device); here they must
-//   reach the test's VirtioNet over the fake device instead.
+// The interface's struct netdev (CShims/include/netdev.h) has ops that reach
+// the test's VirtioNet over the fake device. Two names are redirected before
+// the glue is included:
 // - lwip_synguard: lwip_synguard.c needs TCP_LISTEN_BACKLOG (the listener's
 //   accepts_pending), which Debian's lwIP is built without, so it cannot be
 //   compiled against these headers; a no-op stands in (it only ever aborts
 //   half-open connections of a full listener).
 // - pbuf_alloc (after lwIP's headers, so only the glue's call): counted.
 //
-// The kernel's lwIP calls lwip_seqguard (CShims/kernel/lwip_seqguard.c, also
+// The kernel's lwIP calls lwip_seqguard (Net/lwip_seqguard.c, also
 // compiled here) from inside tcp_input through LWIP_HOOK_TCP_INPACKET_PCB;
 // Debian's lwIP is built without that hook and asserts "insane offset!" on
 // Tests/fuzz-corpus/regress/crash-1f679258c241. So the netif's input runs the
 // same function on the frame first (guarded_input), with the connection
 // tcp_input would pick; otherwise the input is lwIP's ethernet_input, as in
 // Kernel/net.c.
-#define virtio_net_tx_buffer nih_glue_tx_buffer
-#define virtio_net_tx_submit nih_glue_tx_submit
 #define lwip_synguard nih_synguard_stub
 
 #define _GNU_SOURCE   // RTLD_NEXT
@@ -44,20 +41,20 @@
 #include "lwip/ip4_frag.h"
 #include "lwip/tcpip.h"
 #include "lwip/sys.h"
-#include "lwip_glue.h"
+#include "../../Net/lwip_glue.h"
 #include "sockets_host.h"
 #include "net_input_host.h"
 
 static struct pbuf *counted_alloc(pbuf_layer l, u16_t len, pbuf_type type);
 #define pbuf_alloc counted_alloc
-#include "../../CShims/kernel/lwip_netif.c"
+#include "../../Net/lwip_netif.c"
 #undef pbuf_alloc
-#include "../../CShims/kernel/lwip_seqguard.c"
+#include "../../Net/lwip_seqguard.c"
 
 static nih_tx_buffer_fn tx_buffer_hook;
 static nih_tx_submit_fn tx_submit_hook;
 static struct netif en0;
-static uint8_t en0_mac[6];
+static struct netdev en0_dev;   // the glue reaches the driver through its ops
 static uint32_t tx_next_seq;
 
 // ---- pool accounting ----------------------------------------------------------------
@@ -190,16 +187,17 @@ counted_alloc(pbuf_layer l, u16_t len, pbuf_type type)
 
 uint64_t nih_rx_pbufs_allocated(void) { return glue_allocs; }
 
-// ---- what the glue calls -----------------------------------------------------------
-void *nih_glue_tx_buffer(void) { return tx_buffer_hook(); }
+// ---- what the glue calls: en0_dev's ops -----------------------------------------------
+static void *nih_glue_tx_buffer(struct netdev *dev) { (void)dev; return tx_buffer_hook(); }
 
 // Remember where our TCP sequence space is (as tools/fuzz/fuzz_netif.c does).
-void
-nih_glue_tx_submit(void *buf, uint32_t len)
+static void
+nih_glue_tx_submit(struct netdev *dev, void *buf, uint32_t len)
 {
   const uint8_t *f = buf;
   uint32_t ihl, t, seq, dlen;
 
+  (void)dev;
   if(len >= 14 + 20 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 6){
     ihl = (f[14] & 0xf) * 4;
     t = 14 + ihl;
@@ -217,14 +215,14 @@ void nih_synguard_stub(const uint8_t *frame, uint32_t len) { (void)frame; (void)
 uint32_t nih_tx_next_seq(void) { return tx_next_seq; }
 void nih_lock(void) { LOCK_TCPIP_CORE(); }
 void nih_unlock(void) { UNLOCK_TCPIP_CORE(); }
-void nih_rx_frame(const void *frame, uint32_t len) { net_rx_frame(frame, len); }
+void nih_rx_frame(const void *frame, uint32_t len) { netdev_receive(&en0_dev, frame, len); }
 
 void
 nih_glue_stats(struct nih_glue_stats *out)
 {
   struct lwip_glue_stats s;
 
-  lwip_glue_get_stats(&s);
+  lwip_glue_get_stats(&en0_dev, &s);
   out->tx_nobuf = s.tx_nobuf;
   out->tx_toolong = s.tx_toolong;
   out->rx_nomem = s.rx_nomem;
@@ -315,15 +313,20 @@ nih_start(const uint8_t mac[6], nih_tx_buffer_fn buffer, nih_tx_submit_fn submit
   sockets_host_init();   // lwIP's one-time start (tcpip thread), shared with SocketsTests
   tx_buffer_hook = buffer;
   tx_submit_hook = submit;
-  memcpy(en0_mac, mac, 6);
+  memcpy(en0_dev.mac, mac, 6);
+  en0_dev.ops.tx_buffer = nih_glue_tx_buffer;
+  en0_dev.ops.tx_submit = nih_glue_tx_submit;
+  en0_dev.index = 0;
+  en0_dev.stack = &en0;
   IP4_ADDR(&addr, 10, 0, 2, 15);
   IP4_ADDR(&mask, 255, 255, 255, 0);
   IP4_ADDR(&gw, 10, 0, 2, 2);
   LOCK_TCPIP_CORE();
-  if(netif_add(&en0, &addr, &mask, &gw, en0_mac, ethernetif_init, guarded_input) == NULL)
+  if(netif_add(&en0, &addr, &mask, &gw, &en0_dev, ethernetif_init, guarded_input) == NULL)
     abort();
   netif_set_default(&en0);
   netif_set_up(&en0);
+  netif_set_link_up(&en0);   // the kernel does this when the driver reports a link
   peer_apps_listen();
   UNLOCK_TCPIP_CORE();
 }

@@ -1,5 +1,5 @@
 // sockets_host.c: what the socket layer needs underneath it on the host:
-// the lwIP shim itself (CShims/kernel/lwip_sock.c, compiled here against
+// the lwIP shim itself (Net/lwip_sock.c, compiled here against
 // Debian's lwIP headers), the kernel services of lwip_sock.h, and an
 // interface to talk over.
 //
@@ -16,7 +16,7 @@
 #include "lwip/netif.h"
 #include "lwip/ip4_addr.h"
 
-#include "../../CShims/kernel/lwip_sock.c"
+#include "../../Net/lwip_sock.c"
 #include "sockets_host.h"
 
 static pthread_mutex_t sleep_mu = PTHREAD_MUTEX_INITIALIZER;

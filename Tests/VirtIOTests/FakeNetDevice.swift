@@ -6,6 +6,7 @@
 import CShims
 
 @testable import VirtIO
+import Device
 
 /// What QEMU 7.2's virtio-net-device offers: low word 0x30bf8024, high 0x101.
 let qemuNetFeatures: UInt64 = 0x101 << 32 | 0x30bf_8024

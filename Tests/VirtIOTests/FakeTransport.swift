@@ -5,6 +5,7 @@
 import CShims
 
 @testable import VirtIO
+import Device
 
 /// The registers of one queue, as the driver programmed them.
 struct FakeQueueRegisters {

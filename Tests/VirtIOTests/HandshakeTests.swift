@@ -3,6 +3,7 @@
 import Testing
 
 @testable import VirtIO
+import Device
 
 @Suite struct HandshakeTests {
   @Test func statusHandshakeOrderIsAcknowledgeDriverFeaturesOKDriverOK() throws {

@@ -1,7 +1,7 @@
 // Hostile frames through the whole host receive path: a fake virtio-net device
 // (FakeNetDevice.swift) fills the Swift driver's receive buffers, the driver's
 // interrupt handler hands each frame to the kernel's netif glue
-// (CShims/kernel/lwip_netif.c, built by Tests/NetInputHost) and lwIP (Debian's
+// (Net/lwip_netif.c, built by Tests/NetInputHost) and lwIP (Debian's
 // liblwip) takes it from there; lwIP's answers come back out through the glue
 // and the driver's transmit ring to the fake device. Inputs: the malformed set
 // of the QEMU test and the libFuzzer corpus (MalformedFrames.swift).
@@ -15,6 +15,7 @@ import NetInputHost
 import Testing
 
 @testable import VirtIO
+import Device
 
 /// The fake device, the driver over it and what the device was given to send.
 final class NetInputRig {
@@ -90,7 +91,7 @@ final class NetInputRig {
     return true
   }
 
-  /// Where the driver (VirtioNet.receiveAll) and the glue (net_rx_frame) must put it.
+  /// Where the driver (VirtioNet.receiveAll) and the glue (netdev_receive) must put it.
   func account(_ claimed: UInt32, clampedTo buffer: UInt32) {
     let length = Int(min(claimed, buffer)) - virtioNetHeaderSize
     if length < 0 || length > netMaxReceivedFrame {
@@ -98,7 +99,7 @@ final class NetInputRig {
       return
     }
     rxPackets += 1
-    if length < 14 || length > 1514 { badLength += 1 } else { toLwIP += 1 }
+    if length < Int(NETDEV_HDR_LEN) { badLength += 1 } else { toLwIP += 1 }  // one limit: the driver's
   }
 
   /// The interrupt, as Kernel/net.c runs it: under the network lock.

@@ -5,6 +5,7 @@ import CShims
 import Testing
 
 @testable import VirtIO
+import Device
 
 /// What the sleep hook runs; set per test (the suite is serialised).
 nonisolated(unsafe) var onSleep: (() -> Void)?

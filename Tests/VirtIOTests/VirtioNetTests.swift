@@ -6,6 +6,7 @@ import CShims
 import Testing
 
 @testable import VirtIO
+import Device
 
 /// A started driver on a fresh fake device (queues of 16, the fake's maximum).
 func startNet(_ dev: FakeNetDevice = FakeNetDevice()) throws -> VirtioNet<FakeTransport> {
@@ -230,7 +231,7 @@ func send(_ net: VirtioNet<FakeTransport>, _ frame: [UInt8]) -> Bool {
   }
 
   @Test func transmittingFromTheReceiveCallbackWorks() throws {
-    // lwIP answers an ARP request from inside net_rx_frame.
+    // lwIP answers an ARP request from inside netdev_receive.
     let dev = FakeNetDevice()
     let net = try startNet(dev)
     dev.receive(testFrame(seq: 7))
@@ -344,12 +345,33 @@ func send(_ net: VirtioNet<FakeTransport>, _ frame: [UInt8]) -> Bool {
   }
 }
 
-@Suite struct NetExportsTests {
-  @Test func withoutADeviceTheCFunctionsAreHarmless() {
-    #expect(virtio_net_tx_buffer() == nil)
-    virtio_net_intr()
-    var out = [UInt64](repeating: 0xffff, count: 8)
-    out.withUnsafeMutableBytes { virtio_net_get_stats($0.baseAddress) }
-    #expect(out == [UInt64](repeating: 0, count: 8))
+@Suite struct NetDeviceBoundaryTests {
+  @Test func statsReachCFieldByField() {
+    var s = NetStats()
+    s.rxPackets = 1
+    s.rxBytes = 2
+    s.rxDrops = 3
+    s.rxErrors = 4
+    s.txPackets = 5
+    s.txBytes = 6
+    s.txDrops = 7
+    s.txErrors = 8
+    let c = s.cValue
+    #expect([c.rx_packets, c.rx_bytes, c.rx_drops, c.rx_errors] == [1, 2, 3, 4])
+    #expect([c.tx_packets, c.tx_bytes, c.tx_drops, c.tx_errors] == [5, 6, 7, 8])
+  }
+
+  @Test func describeFillsTheNetworkLayersSlot() throws {
+    let net = try startNet(FakeNetDevice())
+    var slot = netdev()
+    describe(
+      net, model: "a model name longer than the field holds", irq: 7, unit: 3, ops: netdev_ops(),
+      into: &slot)
+    let model = withUnsafeBytes(of: slot.model) { Array($0) }
+    #expect(model.count == Int(NETDEV_MODEL_MAX))
+    #expect(model.last == 0)  // truncated, still a C string
+    #expect(String(decoding: model.prefix(while: { $0 != 0 }), as: UTF8.self) == "a model name longer tha")
+    #expect(withUnsafeBytes(of: slot.mac) { Array($0) } == (0..<6).map { net.mac[$0] })
+    #expect(slot.irq == 7 && slot.unit == 3 && slot.link_up == 1)
   }
 }

@@ -2,6 +2,7 @@
 import Testing
 
 @testable import VirtIO
+import Device
 
 /// A queue of `size` entries whose device side is a FakeQueueDevice.
 func makeQueue(size: UInt16) throws -> (Virtqueue, FakeQueueDevice) {

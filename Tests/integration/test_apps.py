@@ -12,7 +12,7 @@ import concurrent.futures, hashlib, os, re, socket, subprocess, sys, threading, 
 
 from guest import booted, expect_in, free_port, recv_all, sh, Skip, TestFailure, ROOT
 
-LEASE = r"net0: ([0-9a-f:]{17}) (\d+\.\d+\.\d+\.\d+)/(\d+) gw (\S+) dns (\S+)"
+LEASE = r"en0: ([0-9a-f:]{17}) (\d+\.\d+\.\d+\.\d+)/(\d+) gw (\S+) dns (\S+)"
 
 FORECAST = (
     "Weather report: Paris\n"

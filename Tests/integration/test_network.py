@@ -4,7 +4,7 @@ a DHCP server no one here wrote, with the host side pinging the guest."""
 import os, re, subprocess, time
 from guest import booted, expect_in, sh, Skip, TestFailure, ROOT
 
-LEASE = r"net0: ([0-9a-f:]{17}) (\d+\.\d+\.\d+\.\d+)/(\d+) gw (\S+) dns (\S+) \(lease after (\d+) ms\)"
+LEASE = r"en0: ([0-9a-f:]{17}) (\d+\.\d+\.\d+\.\d+)/(\d+) gw (\S+) dns (\S+) \(lease after (\d+) ms\)"
 
 
 def _dhcp_kinds(pcap):

@@ -21,11 +21,7 @@
 #endif
 #include "kernel/../CShims/include/lwip_sock.h"
 
-// struct netinfo lives in a kernel header whose netinfo() prototype differs
-// from the user's: rename that prototype out of the way while including it.
-#define netinfo kernel_netinfo_decl
-#include "kernel/../CShims/include/lwip_glue.h"
-#undef netinfo
+#include "kernel/../CShims/include/abi/netinfo.h"   // struct netinfo
 
 #define DNS_PORT      53
 #define DNS_TRIES     3       // sends of the query
@@ -87,7 +83,7 @@ res_setserver(in_addr_t addr)
 int
 res_getserver(in_addr_t *addr)
 {
-  struct kernel_netinfo_decl ni;
+  struct netinfo ni;
 
   if(chosen_server){
     *addr = chosen_server;

@@ -151,6 +151,7 @@ static const struct {
   {EACCES, "Permission denied"},
   {EFAULT, "Bad address"},
   {EEXIST, "File exists"},
+  {ENODEV, "No such device"},
   {EINVAL, "Invalid argument"},
   {ENFILE, "Too many open files in system"},
   {EMFILE, "Too many open files"},

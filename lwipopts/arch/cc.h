@@ -3,7 +3,7 @@
 //
 // The kernel has no C library: stddef.h, stdint.h and limits.h come from clang's
 // resource directory; string.h and stdlib.h from lwipopts/libc/ (backed by
-// Kernel/string.c and CShims/kernel/lwip_port.c); the rest lwIP is told to do
+// Kernel/string.c and Net/lwip_port.c); the rest lwIP is told to do
 // without.
 #pragma once
 
@@ -46,6 +46,6 @@ void lwip_port_assert(const char *msg, int line, const char *file)
 #define LWIP_PLATFORM_ASSERT(x) lwip_port_assert((x), __LINE__, __FILE__)
 
 // Random numbers for DHCP transaction ids, DNS ids and TCP ports and ISNs:
-// xorshift seeded from the clock and the MAC (CShims/kernel/lwip_port.c).
+// xorshift seeded from the clock and the MAC (Net/lwip_port.c).
 unsigned int lwip_port_rand(void);
 #define LWIP_RAND() ((u32_t)lwip_port_rand())

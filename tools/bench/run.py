@@ -367,7 +367,7 @@ def run_tap(kind, cpus, res, bed, fsimg):
     namespace: no hostfwd in the path."""
     if kind == "ours":
         g = Guest("ours", cpus, ours_args(fsimg), tap=bed)
-        lease, ready = rb"net0: \S+ (\d+\.\d+\.\d+\.\d+)/", rb"\$ "
+        lease, ready = rb"en0: \S+ (\d+\.\d+\.\d+\.\d+)/", rb"\$ "
     else:
         g = Guest("linux", cpus, linux_args(), tap=bed)
         lease, ready = rb"ipaddr=(\d+\.\d+\.\d+\.\d+)", rb"refinit: ready"
@@ -385,7 +385,7 @@ def run_tap(kind, cpus, res, bed, fsimg):
 def run_ours(cpus, res, fsimg):
     g = Guest("ours", cpus, ours_args(fsimg))
     try:
-        m, t = g.expect(rb"net0: .* \(lease after (\d+) ms\)")
+        m, t = g.expect(rb"en0: .* \(lease after (\d+) ms\)")
         res["lease"].append(t * 1000)
         res["lease-self"].append(float(m.group(1)))
         g.expect(rb"\$ ")

@@ -7,7 +7,7 @@
 # ships libclang_rt.fuzzer for x86_64 Linux, so nothing is installed. lwIP is the
 # pinned source tree (.deps/lwip-2.1.3, fetched and verified by tools/fetch-lwip.sh)
 # with the kernel's lwipopts (tools/fuzz/lwipopts.h adds two host-only options);
-# the netif glue is the kernel's own (CShims/kernel/lwip_netif.c and friends).
+# the netif glue is the kernel's own (Net/lwip_netif.c and friends).
 set -eu
 cd "$(dirname "$0")/../.."
 TOOLBIN=${TOOLBIN:-/opt/swift/usr/bin/}
@@ -22,12 +22,12 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0
 fi
 mkdir -p "$OUT/obj"
 SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
-CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -I tools/fuzz -I CShims/include -I $LWIP/src/include -w"
+CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -I tools/fuzz -I Net -I CShims/include -I $LWIP/src/include -w"
 CORE="def dns inet_chksum init ip mem memp netif pbuf raw stats sys tcp tcp_in tcp_out timeouts udp"
 IPV4="dhcp etharp icmp ip4 ip4_addr ip4_frag"
-# The kernel's glue: every CShims/kernel/lwip_*.c but the port (kernel clock,
+# The kernel's glue: every Net/lwip_*.c but the port (kernel clock,
 # panic) and the socket upcalls (need the Swift layer); fuzz_netif.c fakes those.
-GLUE=$(ls CShims/kernel/lwip_*.c | grep -v -e lwip_port.c -e lwip_sock.c)
+GLUE=$(ls Net/lwip_*.c | grep -v -e lwip_port.c -e lwip_sock.c)
 SRCS="tools/fuzz/fuzz_netif.c $GLUE $LWIP/src/netif/ethernet.c"
 for f in $CORE; do SRCS="$SRCS $LWIP/src/core/$f.c"; done
 for f in $IPV4; do SRCS="$SRCS $LWIP/src/core/ipv4/$f.c"; done

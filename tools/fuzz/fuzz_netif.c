@@ -1,7 +1,7 @@
 // fuzz_netif.c: libFuzzer target for the kernel's receive path on the host.
 //
 // Arbitrary bytes become Ethernet frames handed to the kernel's own netif glue
-// (CShims/kernel/lwip_netif.c: net_rx_frame -> lwip_synguard -> ethernet_input)
+// (Net/lwip_netif.c: netdev_receive -> lwip_synguard -> ethernet_input)
 // over lwIP 2.1.3 built from the pinned sources with the kernel's lwipopts. The
 // "device" is fake: transmitted frames are parsed and dropped. Built by tools/fuzz/build.sh.
 //
@@ -33,7 +33,7 @@
 #define FRAME_MAX 1514
 
 static struct netif nif;
-static uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+static struct netdev dev = {.mac = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56}};  // ops set in setup()
 static uint32_t now_ms;
 static uint32_t rand_state;
 static uint32_t tx_next_seq;   // sequence number after the last TCP segment sent
@@ -51,7 +51,7 @@ fuzz_rand(void)
   return rand_state;
 }
 
-void *virtio_net_tx_buffer(void) { return txbuf; }
+static void *fake_tx_buffer(struct netdev *d) { (void)d; return txbuf; }
 
 // What lwip_sock.c (not linked: it needs the Swift layer) tells lwip_seqguard.c.
 uint32_t
@@ -62,12 +62,13 @@ lsock_pool_free(void)
 }
 
 // Remember where our TCP sequence space is, for ctl bit 0.
-void
-virtio_net_tx_submit(void *buf, uint32_t len)
+static void
+fake_tx_submit(struct netdev *d, void *buf, uint32_t len)
 {
   const uint8_t *f = buf;
   uint32_t ihl, tcp, seq, dlen;
 
+  (void)d;
   if(len < 14 + 20 || f[12] != 0x08 || f[13] != 0x00 || f[23] != 6)
     return;
   ihl = (f[14] & 0xf) * 4;
@@ -95,9 +96,13 @@ setup(void)
   IP4_ADDR(&addr, 10, 0, 2, 15);
   IP4_ADDR(&mask, 255, 255, 255, 0);
   IP4_ADDR(&gw, 10, 0, 2, 2);
-  netif_add(&nif, &addr, &mask, &gw, mac, ethernetif_init, ethernet_input);
+  dev.ops.tx_buffer = fake_tx_buffer;
+  dev.ops.tx_submit = fake_tx_submit;
+  dev.stack = &nif;
+  netif_add(&nif, &addr, &mask, &gw, &dev, ethernetif_init, ethernet_input);
   netif_set_default(&nif);
   netif_set_up(&nif);
+  netif_set_link_up(&nif);
   etharp_add_static_entry(&gw, &pmac);
   IP4_ADDR(&peer, 10, 0, 2, 100);
   etharp_add_static_entry(&peer, &pmac);
@@ -159,7 +164,7 @@ feed(uint8_t ctl, const uint8_t *data, size_t len)
       frame[tcp+11] = tx_next_seq;
     }
   }
-  net_rx_frame(frame, (uint32_t)len);
+  netdev_receive(&dev, frame, (uint32_t)len);
   if(ctl & 0x0e)
     run_timers(((ctl >> 1) & 7) * 100);
 }

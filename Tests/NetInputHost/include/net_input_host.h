@@ -1,8 +1,8 @@
-// net_input_host.h: the kernel's netif glue (CShims/kernel/lwip_netif.c) over
+// net_input_host.h: the kernel's netif glue (Net/lwip_netif.c) over
 // Debian's host lwIP, for the host test that feeds frames through the Swift
 // virtio-net driver into lwIP (Tests/VirtIOTests/MalformedFrameTests.swift).
 //
-// The glue's calls into the driver (virtio_net_tx_buffer / _submit) land in
+// The glue's calls into the driver (its netdev ops tx_buffer / tx_submit) land in
 // the two hooks the test registers, which drive a VirtioNet over a fake device.
 // Everything except nih_start runs with the network lock (lwIP's core lock)
 // held, as in the kernel: take it with nih_lock().
@@ -19,7 +19,7 @@ void nih_start(const uint8_t mac[6], nih_tx_buffer_fn buffer, nih_tx_submit_fn s
 void nih_lock(void);
 void nih_unlock(void);
 
-// The glue's receive entry (net_rx_frame), as the interrupt handler calls it.
+// The glue's receive entry (netdev_receive), as a driver's interrupt calls it.
 void nih_rx_frame(const void *frame, uint32_t len);
 
 // The glue's drop counters (struct lwip_glue_stats).

@@ -3,6 +3,7 @@
 // Modern devices (version 2) only: QEMU offers those with
 // `-global virtio-mmio.force-legacy=false`.
 import CShims
+import Device
 
 /// Register offsets.
 /// Ref: virtio v1.1 §4.2.2 MMIO Device Register Layout.

@@ -35,6 +35,6 @@ public func kpanic(_ message: StaticString) -> Never {
 }
 
 /// A string literal's bytes, which are NUL-terminated, as a C string.
-func cString(_ s: StaticString) -> UnsafePointer<CChar> {
+public func cString(_ s: StaticString) -> UnsafePointer<CChar> {
   UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
 }

@@ -1,7 +1,16 @@
-// Functions the Swift VirtIO module exports to the kernel's C code
-// (Sources/VirtIO/Exports.swift). Not part of the Swift module map: C only.
+// drivers.h: what the Swift drivers (Sources/Drivers) export to the kernel's
+// C code. In the module map, so each Swift definition (`@c @implementation`)
+// is checked against its prototype here by the compiler.
 #pragma once
 #include <stdint.h>
+
+// ---- network interface cards: main.c calls each probe once, after netinit();
+// each registers the devices it finds with the network layer (netdev.h).
+// Probe order is interface order: the first NIC found is en0.
+void virtio_net_probe(void);   // Sources/Drivers/VirtIO/NetExports.swift
+
+// ---- the virtio block device (Sources/Drivers/VirtIO/Exports.swift); Kernel/disk.c
+// is the only caller.
 
 // Find the virtio-blk device, bring it up and return its PLIC irq, or -1.
 int32_t virtio_blk_init(void);

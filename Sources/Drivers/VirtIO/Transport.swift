@@ -4,6 +4,7 @@
 // plays the device in the host tests. Also the device-initialisation
 // handshake every driver shares (virtio v1.1 §3.1.1 Driver Requirements:
 // Device Initialization).
+import Device
 
 /// Device status bits (virtio v1.1 §2.1 Device Status Field).
 public struct DeviceStatus: OptionSet, Sendable {

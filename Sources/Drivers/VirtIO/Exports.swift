@@ -2,6 +2,7 @@
 // (declared for C in CShims/include/virtio_exports.h). Kernel/disk.c is
 // their only caller.
 import CShims
+import Device
 
 /// The one block device; set once by virtio_blk_init on the boot hart,
 /// before interrupts are on, and never changed after.
@@ -9,7 +10,7 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
 
 /// Find the virtio-blk device, bring it up, return its PLIC irq or -1.
 // swift-format-ignore: AlwaysUseLowerCamelCase
-@c public func virtio_blk_init() -> Int32 {
+@c @implementation public func virtio_blk_init() -> Int32 {
   guard let found = probeMMIO(.block) else {
     print("virtio-blk: no block device in the virtio-mmio slots")
     return -1
@@ -28,7 +29,7 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
 /// Read (write == 0) or write len bytes at sector; sleeps until done.
 /// Returns 0, or -1 if the device or the request was bad.
 // swift-format-ignore: AlwaysUseLowerCamelCase
-@c public func virtio_blk_rw(
+@c @implementation public func virtio_blk_rw(
   _ sector: UInt64, _ data: UnsafeMutableRawPointer?, _ len: UInt32, _ write: Int32
 ) -> Int32 {
   guard let blk = blockDevice, let data else { return -1 }
@@ -46,7 +47,7 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
 /// virtio_blk_wait, -2 if the queue is full and mayblock is 0, -1 if bad.
 /// The device is not notified: call virtio_blk_kick after the batch.
 // swift-format-ignore: AlwaysUseLowerCamelCase
-@c public func virtio_blk_submit(
+@c @implementation public func virtio_blk_submit(
   _ sector: UInt64, _ data: UnsafeMutableRawPointer?, _ len: UInt32, _ write: Int32,
   _ mayblock: Int32
 ) -> Int32 {
@@ -66,13 +67,13 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
 
 /// Notify the device of the requests virtio_blk_submit queued.
 // swift-format-ignore: AlwaysUseLowerCamelCase
-@c public func virtio_blk_kick() {
+@c @implementation public func virtio_blk_kick() {
   blockDevice?.kick()
 }
 
 /// Sleep until the request from virtio_blk_submit is done; 0, or -1 on error.
 // swift-format-ignore: AlwaysUseLowerCamelCase
-@c public func virtio_blk_wait(_ handle: Int32) -> Int32 {
+@c @implementation public func virtio_blk_wait(_ handle: Int32) -> Int32 {
   guard let blk = blockDevice, handle >= 0, handle <= Int32(UInt16.max) else { return -1 }
   do throws(VirtioError) {
     try blk.wait(UInt16(handle))
@@ -84,6 +85,6 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
 }
 
 // swift-format-ignore: AlwaysUseLowerCamelCase
-@c public func virtio_blk_intr() {
+@c @implementation public func virtio_blk_intr() {
   blockDevice?.handleInterrupt()
 }

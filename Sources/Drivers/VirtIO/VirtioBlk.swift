@@ -7,6 +7,7 @@
 // Several requests may be in flight; each waiter sleeps until the
 // interrupt handler marks its request done.
 import CShims
+import Device
 
 /// Request types and status values (§5.2.6 Device Operation).
 enum BlkRequestType: UInt32 {

@@ -16,6 +16,7 @@
 // lock, Kernel/net.c; one test thread on the host). Nothing allocates
 // after start, so the interrupt and transmit paths are allocation-free.
 import CShims
+import Device
 
 /// Device feature bits of the network device (§5.1.3 Feature bits).
 public enum VirtioNetFeature {
@@ -25,10 +26,6 @@ public enum VirtioNetFeature {
 /// struct virtio_net_hdr with VERSION_1 (§5.1.6): flags, gso_type (u8 each),
 /// hdr_len, gso_size, csum_start, csum_offset, num_buffers (le16 each).
 public let virtioNetHeaderSize = 12
-/// Largest frame we send: Ethernet header and a 1500-byte payload; the device adds no FCS.
-public let netMaxFrame = 1514
-/// Largest frame we accept: the above plus an 802.1Q tag.
-public let netMaxReceivedFrame = 1518
 /// One buffer: header and frame, rounded up so two fit a page and none straddles one.
 public let netBufferSize = 2048
 /// Where the device's buffer starts inside its cell. At 6, the frame (after the
@@ -51,34 +48,6 @@ public enum VirtioNetError: Error, Equatable {
     case .transport(let e): return e.message
     }
   }
-}
-
-/// A 6-byte Ethernet address.
-public struct MACAddress: Equatable {
-  public var octets: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
-
-  public init() {}
-
-  public subscript(i: Int) -> UInt8 {
-    get { withUnsafeBytes(of: octets) { $0[i] } }
-    set { withUnsafeMutableBytes(of: &octets) { $0[i] = newValue } }
-  }
-
-  public static func == (a: MACAddress, b: MACAddress) -> Bool {
-    (0..<6).allSatisfy { a[$0] == b[$0] }
-  }
-}
-
-/// Link counters, in the order of C's struct virtio_net_stats (lwip_glue.h).
-public struct NetStats: Equatable {
-  public var rxPackets: UInt64 = 0
-  public var rxBytes: UInt64 = 0
-  public var rxDrops: UInt64 = 0  // frames the device had for us and we lost: none yet
-  public var rxErrors: UInt64 = 0  // used elements with a bad length or id
-  public var txPackets: UInt64 = 0
-  public var txBytes: UInt64 = 0
-  public var txDrops: UInt64 = 0  // no transmit buffer free (txDropsRingFull)
-  public var txErrors: UInt64 = 0  // bad submits, bad used elements
 }
 
 /// Where a transmit slot is in its round.

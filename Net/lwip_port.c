@@ -4,17 +4,13 @@
 #include "lwip/opt.h"
 #include "lwip/sys.h"
 #include "lwip_glue.h"
-
-// From Kernel/defs.h; declared here to keep the kernel's headers (and their
-// uint-typed string.h twins) out of lwIP translation units.
-unsigned long uptime_ms(void);
-void panic(const char *) __attribute__((noreturn));
+#include "kshim.h"   // the kernel's clock and panic, as CShims offers them to Swift
 
 // lwIP's timeouts run on this clock; it wraps after 49 days, which lwIP handles.
 u32_t
 sys_now(void)
 {
-  return (u32_t)uptime_ms();
+  return (u32_t)kshim_uptime_ms();
 }
 
 // xorshift64* state. Never zero: xorshift stays at zero forever.
@@ -30,7 +26,7 @@ lwip_port_seed(const uint8_t *extra, uint32_t n)
   uint64_t s;
 
   asm volatile("rdtime %0" : "=r"(t));
-  s = rand_state ^ t ^ (uptime_ms() << 32);
+  s = rand_state ^ t ^ (kshim_uptime_ms() << 32);
   for(uint32_t i = 0; i < n; i++)
     s = (s ^ extra[i]) * 0x100000001b3ull;  // FNV-1a step per byte
   // splitmix64 finaliser spreads the few varying bits over the whole word
@@ -59,7 +55,7 @@ void
 lwip_port_assert(const char *msg, int line, const char *file)
 {
   printf("lwip: assertion \"%s\" failed at %s:%d\n", msg, file, line);
-  panic("lwip assertion");
+  kshim_panic("lwip assertion");
 }
 
 // atoi for lwIP's netif_find (lwipopts/libc/stdlib.h maps atoi here).

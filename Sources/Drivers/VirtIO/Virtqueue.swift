@@ -13,6 +13,7 @@
 // its lock. Nothing here allocates after init, so the interrupt path
 // (popUsed, freeChain) is allocation-free.
 import CShims
+import Device
 
 /// One buffer of a chain, by device-visible address.
 public struct Segment {

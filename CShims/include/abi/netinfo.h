@@ -1,0 +1,60 @@
+// abi/netinfo.h: what netinfo(NETINFO_IF, buf, N) gives a program about
+// interface enN (system call 42; ifconfig, the resolver). Interfaces are
+// numbered from 0 with no gaps: the first N with an error is past the last.
+// Addresses are in network byte order as they sit in lwIP (first octet in
+// the lowest byte).
+#pragma once
+#include <stdint.h>
+#include "../netdev.h"   // struct netdev_stats, NETDEV_MODEL_MAX
+
+// Frames the lwIP glue dropped on this interface (the driver's counters are separate).
+struct lwip_glue_stats {
+  uint64_t tx_nobuf;    // no free transmit buffer: frame dropped (TCP retransmits)
+  uint64_t tx_toolong;  // a frame longer than NETDEV_FRAME_MAX
+  uint64_t rx_nomem;    // pbuf pool empty: received frame dropped
+  uint64_t rx_badlen;   // shorter than an Ethernet header or longer than NETDEV_RX_FRAME_MAX
+};
+
+struct netinfo {
+  char name[8];         // "en0"
+  char model[NETDEV_MODEL_MAX];  // the driver's name for the device: "virtio-net", "e1000 (82540EM)"
+  uint8_t mac[6];
+  uint8_t up;           // 1 once the interface is up
+  uint8_t leased;       // 1 while DHCP holds a lease
+  uint8_t link_up;      // the device reports a link
+  uint8_t is_default;   // 1 on the interface that carries the default route
+  uint8_t pad[2];
+  uint32_t addr, netmask, gateway, dns;
+  uint32_t mtu;
+  uint32_t irq;         // PLIC source of the device
+  uint64_t lease_ms;    // uptime_ms() when the current lease arrived
+  struct netdev_stats link;
+  struct lwip_glue_stats glue;
+  // From here on the stack's, the same on every interface.
+  // lwIP's own usage (LWIP_STATS), for leak checks: all near zero when idle
+  uint32_t pbuf_pool_used, pbuf_pool_size;
+  uint32_t tcp_pcbs_used, udp_pcbs_used;
+  uint64_t heap_used;
+  // Where a received frame went after the glue, for exact accounting.
+  // lwIP's counters (LWIP_STATS) are 16 bits inside lwIP: they wrap at 65536.
+  uint32_t etharp_drop;     // ARP and unknown EtherTypes
+  uint32_t ip_recv;         // IPv4 packets lwIP took in
+  uint32_t ip_drop;         // not for us, bad header, reassembly failed, ...
+  uint32_t ip_chkerr;       // IPv4 header checksum wrong (also in ip_drop)
+  uint32_t ip_frag_drop;    // fragments given up on
+  uint32_t icmp_drop;
+  uint32_t udp_recv;        // UDP datagrams lwIP took in
+  uint32_t udp_drop;        // bad length or checksum, no socket on the port
+  uint32_t udp_chkerr;      // UDP checksum wrong (also in udp_drop)
+  uint32_t udp_noport;      // no socket on the port (also in udp_drop)
+  uint32_t tcp_drop;
+  uint32_t tcp_chkerr;
+  uint32_t pbuf_pool_err;   // pbuf pool empty: failed PBUF_POOL allocations
+  uint32_t memp_err;        // all other pools: failed allocations
+  uint32_t heap_err;        // lwIP heap: failed allocations
+  uint32_t spare;
+  uint64_t sock_dgram_drops;  // dropped by UDP/raw sockets (queue full, unread at close)
+  uint64_t syn_evictions;     // half-open connections aborted for a new SYN
+  uint64_t timewait_reuses;   // TIME_WAIT states ended by a new SYN (lwip_synguard.c)
+  uint64_t ooseq_drops;       // out-of-order TCP data dropped: pool at its reserve
+};

@@ -1,0 +1,41 @@
+// lwip_glue.h: the lwIP side of the network layer, C only: what Kernel/net.c
+// asks of the netif glue (Net/lwip_netif.c), the port (lwip_port.c) and the
+// guards (lwip_synguard.c, lwip_seqguard.c). Drivers never see it: they
+// meet the network layer in CShims/include/netdev.h.
+//
+// Every function here runs with the kernel's network lock held (Kernel/net.c);
+// none of them takes it. No lwIP headers needed: only fixed-size types.
+#pragma once
+#include <stdint.h>
+#include "netdev.h"
+#include "abi/netinfo.h"
+
+// ---- provided by the glue to Kernel/net.c --------------------------------------
+struct netif;
+// netif_add's init function (lwIP's ethernetif_init): netif->state must point
+// at the interface's struct netdev. The return value is an lwIP err_t.
+int8_t ethernetif_init(struct netif *netif);
+
+// This interface's drops in the glue (abi/netinfo.h).
+void lwip_glue_get_stats(struct netdev *dev, struct lwip_glue_stats *out);
+
+// Seed lwIP's random numbers (LWIP_RAND) from the clock and some bytes of
+// identity (a MAC): before lwip_init(), and again as each NIC registers.
+void lwip_port_seed(const uint8_t *extra, uint32_t n);
+
+// Provided by the socket layer (Sources/Sockets/UDP.swift), network lock held:
+// datagrams UDP and raw sockets have dropped since boot.
+uint64_t sock_dgram_drops(void);
+
+// lwip_synguard.c: before a new SYN reaches lwIP (netdev_receive calls it), makes
+// room in a listener's backlog full of half-open connections, and lets a SYN
+// reopen a connection still in TIME_WAIT here.
+void lwip_synguard(const uint8_t *frame, uint32_t len);
+uint64_t lwip_synguard_evictions(void);   // half-open connections aborted so far
+uint64_t lwip_timewait_reuses(void);      // TIME_WAIT states ended by a new SYN
+
+// lwip_seqguard.c: stop persist timers with nothing left to probe (lwIP 2.1.3
+// asserts on them otherwise). Called by net_timer() with the network lock held.
+void lwip_persist_sweep(void);
+// Out-of-order segments dropped because the receive pool was at its reserve.
+uint64_t lwip_ooseq_pressure_drops(void);
