@@ -432,6 +432,12 @@ qemu-gdb: setup-qemu all $(KERNEL_IMAGE)
 # ---------------------------------------------------------------- tests
 # The reliability report (docs/reliability.md) is written from every test run,
 # also when a test failed, so it shows the failure.
+# The network tests run a second time with the e1000 as the guest's NIC (the
+# same test code, run.py --nic e1000): DHCP, ping, httpd/curl, sockets both
+# ways, the malformed-frame, loss, flood and bad-network cases.
+NIC_TESTS := test_network test_ping test_httpd_through_forward test_sockets_guest \
+             test_reliability_malformed test_reliability_tcp_bad_network \
+             test_reliability_dhcp_dns test_reliability_udp_flood
 test: setup-test all
 	@echo "== host unit tests (swift test)"
 	swift test
@@ -445,6 +451,8 @@ test: setup-test all
 	@echo "== fuzzing the system calls (replay of Tests/sysfuzz-regress, then $(SYSFUZZ_TEST_SECONDS) s), then the QEMU integration tests"
 	@status=0; python3 tools/sysfuzz/run.py --seconds $(SYSFUZZ_TEST_SECONDS) --seed 1 || status=$$?; \
 	    python3 Tests/integration/run.py || status=$$?; \
+	    echo "== the network tests again on the e1000"; \
+	    python3 Tests/integration/run.py --nic e1000 $(NIC_TESTS) || status=$$?; \
 	    echo "== crash consistency: $(TEST_CUTS) cuts (tools/crash/run.py)"; \
 	    python3 tools/crash/run.py --cuts $(TEST_CUTS) --seed 1 || status=$$?; \
 	    python3 tools/reliability_report.py; exit $$status
@@ -495,7 +503,7 @@ test-unit:
 	swift test
 
 test-integration: setup-test all
-	python3 Tests/integration/run.py $(T)
+	python3 Tests/integration/run.py $(if $(NIC),--nic $(NIC)) $(T)
 
 # ---------------------------------------------------------------- benchmarks
 # Not part of `make test`. Builds the references once (Linux 6.1 guest, U-Boot;

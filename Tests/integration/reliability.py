@@ -17,6 +17,7 @@ import contextlib, json, os, re, shlex, socket, struct, subprocess, sys, time
 
 import pexpect
 
+import guest
 from guest import Guest, TestFailure, Skip, PROMPT, ROOT, _Collect, free_port, private_disk, ended
 
 OUTDIR = os.path.join(ROOT, "build", "reliability")
@@ -29,6 +30,8 @@ GW_IP = "10.0.2.2"
 def record(case, params, result, ok):
     """Write one case's outcome for the report."""
     os.makedirs(OUTDIR, exist_ok=True)
+    if guest.NIC != "virtio":
+        case = "%s [%s]" % (case, guest.NIC)
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", case).strip("-")
     obj = {"case": case, "params": params, "result": result, "ok": bool(ok),
            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -76,7 +79,7 @@ def _qemu_base(cpus, disk):
     # drop the NIC's -device too: we add our own
     out, i = [], 0
     while i < len(keep):
-        if keep[i] == "-device" and keep[i + 1].startswith("virtio-net"):
+        if keep[i] == "-device" and keep[i + 1].startswith(("virtio-net", "e1000")):
             i += 2
             continue
         out.append(keep[i])
@@ -141,6 +144,7 @@ class RelayGuest(Guest):
 
     def __init__(self, name, cpus=3, seed=1, relay_opts=(), boot_timeout=90, hostfwd=(),
                  kernel=None, tap_netns=None):
+        name += guest.nic_suffix()
         self.name = name
         self.fwdport = free_port()
         self.pcap = os.path.join("pcap", name + ".pcap")
@@ -159,7 +163,7 @@ class RelayGuest(Guest):
             "-netdev", "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=%d,"
                        "remote.type=inet,remote.host=127.0.0.1,remote.port=%d" % (gport, rp["guest_port"]),
             "-object", "filter-dump,id=net0dump,netdev=net0,file=%s" % self.pcap,
-            "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1",
+            "-device", guest.nic_device("net0"),
             "-netdev", "user,id=u0,%s" % fwd,
             "-netdev", "dgram,id=d1,local.type=inet,local.host=127.0.0.1,local.port=%d,"
                        "remote.type=inet,remote.host=127.0.0.1,remote.port=%d" % (nport, rp["net_port"]),

@@ -2,8 +2,9 @@
 capture with tshark), and on a tap device in a network namespace against dnsmasq,
 a DHCP server no one here wrote, with the host side pinging the guest."""
 import os, re, subprocess, time
-from guest import booted, expect_in, sh, Skip, TestFailure, ROOT
+from guest import booted, expect_in, free_port, sh, Skip, TestFailure, ROOT
 
+LEASE_OF = r"%s: ([0-9a-f:]{17}) (\d+\.\d+\.\d+\.\d+)/(\d+) gw (\S+) dns (\S+) \(lease after (\d+) ms\)"
 LEASE = r"en0: ([0-9a-f:]{17}) (\d+\.\d+\.\d+\.\d+)/(\d+) gw (\S+) dns (\S+) \(lease after (\d+) ms\)"
 
 
@@ -94,3 +95,38 @@ def test_dhcp_from_dnsmasq_on_tap():
         subprocess.run("ip netns del %s" % NS, shell=True)
         if os.path.exists(leases):
             os.unlink(leases)
+
+
+def test_two_nics():
+    """NIC=both: en0 a virtio-net on 10.0.2.0/24, en1 an e1000 on a QEMU network of its
+    own (10.0.3.0/24); each leases, ifconfig lists both with their device, and httpd
+    answers through either forward."""
+    port1 = free_port()
+    pcap1 = os.path.join("pcap", "two-nics-en1.pcap")
+    with booted("two-nics", nic="both", make_args="FWDPORT1=%d PCAP1=%s" % (port1, pcap1)) as g:
+        leases = {}
+        for ifname in ("en0", "en1"):
+            m = g.wait_for(LEASE_OF % ifname, timeout=20)
+            if not m:
+                raise TestFailure("no lease line for %s" % ifname)
+            leases[ifname] = m.groups()
+        if leases["en0"][1:4] != ("10.0.2.15", "24", "10.0.2.2"):
+            raise TestFailure("en0's lease: %s" % (leases["en0"],))
+        if leases["en1"][1:4] != ("10.0.3.15", "24", "10.0.3.2"):
+            raise TestFailure("en1's lease: %s" % (leases["en1"],))
+        if leases["en0"][0] == leases["en1"][0]:
+            raise TestFailure("both interfaces have MAC %s" % leases["en0"][0])
+        out = g.run("ifconfig")
+        expect_in(r"en0: flags=UP,BROADCAST,RUNNING,DEFAULT\s+mtu 1500\s+device virtio-net", out,
+                  "en0 is the virtio-net and carries the default route")
+        expect_in(r"en1: flags=UP,BROADCAST,RUNNING\s+mtu 1500\s+device e1000", out, "en1 is the e1000")
+        expect_in(r"inet 10\.0\.3\.15", out, "en1's address")
+        for port, ifname in ((g.fwdport, "en0"), (port1, "en1")):
+            body = sh("curl -s -m 20 http://127.0.0.1:%d/" % port)
+            if "<" not in body:
+                raise TestFailure("GET / through %s's forward (port %d): %r" % (ifname, port, body[:200]))
+        g.poweroff()
+    kinds = _dhcp_kinds(os.path.join(ROOT, pcap1))
+    if [k for k in kinds if k in ("1", "2", "3", "5")][:4] != ["1", "2", "3", "5"]:
+        raise TestFailure("en1's capture %s: DHCP messages %s" % (pcap1, kinds))
+    return "en0 lease after %s ms, en1 after %s ms" % (leases["en0"][5], leases["en1"][5])
