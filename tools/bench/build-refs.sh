@@ -2,7 +2,7 @@
 # build-refs.sh: builds the benchmark references once into .deps/bench/ (ignored,
 # kept by `make clean`):
 #   .deps/bench/Image            Linux 6.1 (Debian's linux-source-6.1), riscv64 tinyconfig
-#                                plus what a networked virt guest needs
+#                                plus what a networked virt guest needs, -O2, SLUB
 #   .deps/bench/initramfs.cpio   its init: tools/bench/refinit.c, static (HTTP, sink, echo)
 #   .deps/bench/www/             the files both guests serve (same bytes as ours)
 # Installs what it needs with apt (and says so). Each output is rebuilt only when
@@ -47,7 +47,8 @@ if [ ! -f "$OUT/Image" ] || [ "$(cat "$KSTAMP" 2>/dev/null)" != "$kinputs" ]; th
             grep -qx "$line" "$KSRC/.config" || echo "bench: note: $line did not stick" >&2;;
         esac
     done < tools/bench/linux.config
-    for o in SOC_VIRT SERIAL_8250_CONSOLE BLK_DEV_INITRD INET IP_PNP_DHCP VIRTIO_MMIO VIRTIO_NET BINFMT_ELF; do
+    for o in SOC_VIRT SERIAL_8250_CONSOLE BLK_DEV_INITRD INET IP_PNP_DHCP VIRTIO_MMIO VIRTIO_NET BINFMT_ELF \
+         CC_OPTIMIZE_FOR_PERFORMANCE SLUB PCI_HOST_GENERIC E1000; do
         grep -qx "CONFIG_$o=y" "$KSRC/.config" || { echo "bench: CONFIG_$o missing" >&2; exit 1; }
     done
     mk -j"$JOBS" Image

@@ -11,13 +11,15 @@ QEMU, alternating, several runs each, and measures:
              (Connection: close), 1 and 8 connections
   echo       round trip of 64-byte TCP echo messages, median and p99 in us
   cost       kernel text size; lwIP pool use at rest and under load (`ifconfig`)
+  e1000-*    lease, bulk both ways, echo and keep-alive rates with the e1000 as the NIC
 
 It prints one table (median, min, max, ratio ours/reference), writes
 docs/benchmarks.md and docs/benchmarks.png. QEMU is pinned with taskset: CPUS=1
 runs on host core 0 and the host-side clients on core 1.
 
-usage: tools/bench/run.py [--runs N] [--cpus 1[,2]] [--only ours,linux,uboot]
-Environment: BENCH_RUNS (default 5), BENCH_CPUS (default "1,2"), BENCH_WRK_SECS (3).
+usage: tools/bench/run.py [--runs N] [--cpus 1[,2]] [--only ours,linux,uboot] [--nics virtio,e1000]
+Environment: BENCH_RUNS (default 5), BENCH_CPUS (default "1,2"), BENCH_WRK_SECS (3),
+BENCH_NICS (default "virtio,e1000": the e1000 rows boot both guests once more per run).
 Run it as root with /usr/bin/python3 (Debian's matplotlib)."""
 import argparse, collections, datetime, os, platform, re, shutil, socket, statistics, subprocess
 import sys, tempfile, threading, time
@@ -282,20 +284,24 @@ def wrk(g, conns, keepalive):
 
 
 # ------------------------------------------------------------------ the guests
-def ours_args(fsimg):
+# The guest's NIC: virtio-net on virtio-mmio (every row), or the e1000 on the
+# PCIe bus (the e1000 rows; Linux with its own e1000 driver).
+NIC_DEVICES = {"virtio": ["-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1"],
+               "e1000": ["-device", "e1000,netdev=net0,bus=pcie.0"]}
+
+
+def ours_args(fsimg, nic="virtio"):
     return ["-bios", "none", "-kernel", os.path.join(DEPS, "kernel"),
             "-global", "virtio-mmio.force-legacy=false",
             "-drive", "file=%s,if=none,format=raw,id=x0,snapshot=on" % fsimg,
-            "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
-            "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1"]
+            "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"] + NIC_DEVICES[nic]
 
 
-def linux_args():
+def linux_args(nic="virtio"):
     return ["-bios", "default", "-kernel", os.path.join(DEPS, "Image"),
             "-initrd", os.path.join(DEPS, "initramfs.cpio"),
             "-append", "console=ttyS0 ip=dhcp",
-            "-global", "virtio-mmio.force-legacy=false",
-            "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1"]
+            "-global", "virtio-mmio.force-legacy=false"] + NIC_DEVICES[nic]
 
 
 def uboot_args():
@@ -425,6 +431,45 @@ def run_linux(cpus, res):
         g.stop()
 
 
+def run_e1000(kind, cpus, res, fsimg):
+    """The e1000 rows: lease, bulk both ways, echo and keep-alive request rates with
+    the e1000 as the guest's NIC, ours against Linux's e1000 driver."""
+    if kind == "ours":
+        g = Guest("ours", cpus, ours_args(fsimg, "e1000"))
+        lease = rb"en0: .* \(lease after (\d+) ms\)"
+    else:
+        g = Guest("linux", cpus, linux_args("e1000"))
+        lease = rb"IP-Config: Complete"
+    try:
+        _, t = g.expect(lease, 60)
+        res["e1000-lease"].append(t * 1000)
+        if kind == "ours":
+            g.expect(rb"\$ ")
+            sh(g, "sink 5001 &", rb"sink: listening")
+            sh(g, "tcpecho 7 &", rb"tcpecho: listening")
+        else:
+            g.expect(rb"refinit: ready")
+        if not wait_http(g):
+            raise RuntimeError("%s: no HTTP on the forward (e1000)" % kind)
+        data = open(os.path.join(DEPS, "www", "big16.bin"), "rb").read()
+        for key, fn in (("e1000-down", lambda: download(g)),
+                        ("e1000-up-sink", lambda: upload(g.ports["sink"], data))):
+            v = attempt(g, res, key, fn)
+            if v is not None:
+                res[key].append(v)
+        v = attempt(g, res, "e1000-echo", lambda: echo_rtt(g.ports["echo"]))
+        if v is not None:
+            res["e1000-echo-p50"].append(v[0])
+        for conns in (1, 8):
+            name = "e1000-wrk-c%d-ka" % conns
+            v = attempt(g, res, name, lambda: wrk(g, conns, True))
+            if v is not None:
+                res[name].append(v[0])
+                res[name + "-p99"].append(v[2])
+    finally:
+        g.stop()
+
+
 def run_uboot(cpus, res):
     """U-Boot's lease: QEMU start to its prompt-ready line, plus the time its `dhcp`
     command takes once typed (what a boot script running dhcp first would see)."""
@@ -478,6 +523,14 @@ ROWS = [  # key, label, unit, higher is better, reference
     ("tap-wrk-c8-close", "tap: requests/s, no keep-alive, 8 conns", "req/s", True, "linux"),
     ("tap-wrk-c8-close-p50", "  p50 latency", "ms", False, "linux"),
     ("tap-wrk-c8-close-p99", "  p99 latency", "ms", False, "linux"),
+    ("e1000-lease", "e1000: QEMU start to DHCP lease", "ms", False, "linux"),
+    ("e1000-down", "e1000: bulk TCP guest->host (HTTP 16 MiB)", "MB/s", True, "linux"),
+    ("e1000-up-sink", "e1000: bulk TCP host->guest into a sink", "MB/s", True, "linux"),
+    ("e1000-echo-p50", "e1000: TCP echo 64 B round trip, median", "us", False, "linux"),
+    ("e1000-wrk-c1-ka", "e1000: requests/s, keep-alive, 1 conn", "req/s", True, "linux"),
+    ("e1000-wrk-c1-ka-p99", "  p99 latency", "ms", False, "linux"),
+    ("e1000-wrk-c8-ka", "e1000: requests/s, keep-alive, 8 conns", "req/s", True, "linux"),
+    ("e1000-wrk-c8-ka-p99", "  p99 latency", "ms", False, "linux"),
 ]
 
 
@@ -504,8 +557,8 @@ def table(allres, cpus):
              "|---|---|---|---|---|---|"]
     for key, label, unit, _, ref in ROWS:
         o, r = summary(res["ours"].get(key, [])), summary(res[ref].get(key, []))
-        if key.startswith("tap-") and not o and not r:
-            continue   # the tap bed runs at CPUS=1 only
+        if key.startswith(("tap-", "e1000-")) and not o and not r:
+            continue   # the tap bed runs at CPUS=1 only; the e1000 rows only with --nics e1000
         ratio = "%.2f" % (o[0] / r[0]) if o and r and r[0] else "-"
         lines.append("| %s | %s | %s | %s | %s | %s |" % (label, unit, cell(res["ours"].get(key, [])),
                      {"uboot": "U-Boot", "linux": "Linux 6.1"}[ref], cell(res[ref].get(key, [])), ratio))
@@ -593,7 +646,8 @@ def write_report(allres, runs, cmdline, elapsed):
              "- command: `%s` (%d runs per guest, alternating; %.0f s)" % (cmdline, runs, elapsed),
              "- QEMU pinned with `taskset -c 0` at CPUS=1 (host clients on core 1); at CPUS=2 on "
              "cores 0-1 with the clients unpinned. User network with hostfwd; no packet capture.",
-             "- references: Linux 6.1 (Debian linux-source-6.1, tinyconfig + tools/bench/linux.config, "
+             "- references: Linux 6.1 (Debian linux-source-6.1, tinyconfig + tools/bench/linux.config: "
+             "-O2 (CC_OPTIMIZE_FOR_PERFORMANCE) and SLUB, virtio-net, PCI and e1000, "
              "init tools/bench/refinit.c: one poll() loop), U-Boot (Debian u-boot-qemu).",
              "- ours: httpd as started at boot (access log on the console), User/sink.c, User/tcpecho.c, `nc -d -l` into a file.",
              "- into a file: ours writes through xv6's log to the virtio-blk disk and commits every "
@@ -610,6 +664,9 @@ def write_report(allres, runs, cmdline, elapsed):
              "runs inside the namespace), so hostfwd and its backlog of one are out of the path; "
              "CPUS=1 only.",
              "- U-Boot's lease: QEMU start to its autoboot prompt plus the duration of a typed `dhcp`.",
+             "- e1000 rows: the same guests with `-device e1000` on the PCIe bus instead of "
+             "virtio-net (ours: Sources/Drivers/E1000; Linux: its e1000 driver, CONFIG_E1000), "
+             "user network with hostfwd.",
              ""]
     for c in sorted(allres):
         parts += ["## CPUS=%d" % c, "", table(allres, c), ""]
@@ -666,6 +723,8 @@ def main():
     ap.add_argument("--only", default="ours,linux,uboot")
     ap.add_argument("--no-report", action="store_true")
     ap.add_argument("--no-tap", action="store_true", help="skip the tap-device run")
+    ap.add_argument("--nics", default=os.environ.get("BENCH_NICS", "virtio,e1000"),
+                    help="virtio: every row; e1000: the e1000 rows too")
     a = ap.parse_args()
     kinds = a.only.split(",")
     cmdline = "make bench BENCH_RUNS=%d BENCH_CPUS=%s" % (a.runs, a.cpus)
@@ -685,6 +744,9 @@ def main():
         for i in range(a.runs):
             for kind in kinds:
                 one_run(res[kind], "CPUS=%d run %d/%d: %s" % (cpus, i + 1, a.runs, kind), runners[kind])
+            for kind in [k for k in kinds if k in ("ours", "linux") and "e1000" in a.nics.split(",")]:
+                one_run(res[kind], "CPUS=%d run %d/%d: %s on the e1000" % (cpus, i + 1, a.runs, kind),
+                        lambda r: run_e1000(kind, cpus, r, fsimg))
         # the request rates once more on a tap device, at CPUS=1
         tap_kinds = [k for k in kinds if k in ("ours", "linux")]
         why_not = TapBed.available()
