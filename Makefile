@@ -101,7 +101,7 @@ SWIFT_KFLAGS := -target riscv64-none-none-eabi -enable-experimental-feature Embe
     -wmo -parse-as-library -Osize -Xfrontend -disable-stack-protector \
     -Xfrontend -function-sections -Xcc -march=rv64imac -Xcc -mabi=lp64 \
     -I CShims/include -I $(BUILD)/swift -module-cache-path $(BUILD)/swift/module-cache
-SWIFT_CSHIMS_HDRS := CShims/include/module.modulemap $(wildcard CShims/include/*.h)
+SWIFT_CSHIMS_HDRS := CShims/include/module.modulemap $(wildcard CShims/include/*.h CShims/include/abi/*.h)
 
 # $(1): the module; $(2): the modules before it, whose .swiftmodule it imports.
 define swift_module_rule
@@ -267,7 +267,7 @@ LIBGCC = $(firstword $(wildcard /usr/lib/gcc/riscv64-unknown-elf/*/rv64imac/lp64
 # Our headers first (they replace picolibc's <arpa/inet.h>), then picolibc's,
 # then the compiler's (stddef.h, stdarg.h). No -ffreestanding: this is hosted C.
 PCFLAGS := $(RVFLAGS) -nostdinc -isystem User/posix/include -isystem $(PICOLIBC)/include \
-           -isystem $(RESDIR)/include -I User/include -I $(BUILD)/include \
+           -isystem $(RESDIR)/include -I User/include -I $(BUILD)/include -I CShims/include \
            -Wno-nonportable-include-path -O2 -Wall -ggdb -gdwarf-4 -fno-common -fno-pie \
            -ffunction-sections -fdata-sections -MD -MP \
            -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L

@@ -6,8 +6,8 @@
 // object, which lives as long as the kernel (the table is never freed).
 import CShims
 
-// Socket types, option levels and names: Kernel/sockabi.h's (through CShims'
-// abi.h), the numbers kernel C and user programs use too.
+// Socket types, option levels and names: CShims/include/abi/sockabi.h's
+// (through CShims' abi.h), the numbers kernel C and user programs use too.
 let sockStream = SOCK_STREAM
 let sockDgram = SOCK_DGRAM
 let sockRaw = SOCK_RAW
@@ -346,7 +346,7 @@ public func sock_release(_ h: Handle) {
   }
 }
 
-/// What the socket is ready for now: POLL* bits (Kernel/poll.h), see Poll.swift.
+/// What the socket is ready for now: POLL* bits (CShims/include/abi/poll.h), see Poll.swift.
 @_cdecl("sock_poll")
 public func sock_poll(_ h: Handle) -> Int32 {
   let s = socket(h)

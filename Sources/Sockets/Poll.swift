@@ -5,7 +5,7 @@
 // be followed by one.
 import CShims
 
-/// poll's event bits (Kernel/poll.h, through CShims' abi.h).
+/// poll's event bits (CShims/include/abi/poll.h, through CShims' abi.h).
 struct PollEvents: OptionSet {
   let rawValue: Int32
   static let readable = PollEvents(rawValue: POLLIN | POLLRDNORM)

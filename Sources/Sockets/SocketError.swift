@@ -1,8 +1,8 @@
 // SocketError: every way a socket call can fail, numbered as Linux numbers
 // errno, so the C boundary (Exports.swift) turns one into the negative return
 // value a system call gives back (-rawValue) and nothing else needs a table.
-// A Swift enum's raw values must be literals; a host test
-// (SocketErrorTests) checks each against Kernel/errnum.h's definition.
+// A Swift enum's raw values must be literals; a host test (SocketErrorTests)
+// checks each against CShims/include/abi/errnum.h's definition.
 import CShims
 
 public enum SocketError: Int32, Error {

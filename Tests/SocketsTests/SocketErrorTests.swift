@@ -1,6 +1,6 @@
 // SocketError's numbers are literals (a Swift enum's raw values must be);
-// this checks each against its one definition, Kernel/errnum.h (through
-// CShims' abi.h; qualified: SocketTests.swift has negated ones of its own),
+// this checks each against its one definition, CShims/include/abi/errnum.h
+// (through abi.h; qualified: SocketTests.swift has negated ones of its own),
 // so the two cannot drift apart.
 import CShims
 import Testing

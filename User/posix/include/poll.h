@@ -1,5 +1,5 @@
 // <poll.h> for POSIX programs: poll() is system call 44; its structure and
-// bits are the kernel's (Kernel/poll.h, Linux's values).
+// bits are the kernel's (CShims/include/abi/poll.h, Linux's values).
 #pragma once
 #include "kernel/types.h"
 #include "kernel/poll.h"

@@ -1,6 +1,7 @@
 // calls.h: the raw system calls of User/posix/lib/calls.S, for the POSIX
 // library's own files. Results are the kernel's: the xv6 calls give -1 on
-// failure, the socket and newer calls -errno (Linux's numbers, Kernel/errnum.h).
+// failure, the socket and newer calls -errno (Linux's numbers,
+// CShims/include/abi/errnum.h).
 #pragma once
 
 struct kstat;   // Kernel/stat.h's struct stat, named apart from the C library's

@@ -1,5 +1,5 @@
-// errnames.h: every errno name the kernel returns (Kernel/errnum.h), as a
-// list. errmap.c expands it twice, once with the kernel's numbers and once
+// errnames.h: every errno name the kernel returns (CShims/include/abi/errnum.h),
+// as a list. errmap.c expands it twice, once with the kernel's numbers and once
 // with the C library's, so the two are matched by name, never by number.
 #pragma once
 
