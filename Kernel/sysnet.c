@@ -24,9 +24,6 @@
 #include "abi/netinfo.h"   // struct netinfo (sys_netinfo)
 #include "lwip_sock.h"
 
-// Raw sockets (ping). These belong in Kernel/socket.h; kept here until its
-// owner moves them (the values are Linux's, as in User/include/user/socket.h).
-
 // ---- services for the Swift layer and lwip_sock.c (CShims/include/lwip_sock.h)
 
 void lsock_lock(void) { net_lock(); }
@@ -470,7 +467,7 @@ istimeout(int level, int name)
 // timeval with usec in [0, 1000000) is accepted (else -EDOM); negative
 // seconds mean no waiting; anything too long to count waits for ever.
 static int
-timeout_ms(struct ktimeval *tv, long *ms)
+timeout_ms(struct ktimeval *tv, int64_t *ms)
 {
   if(tv->usec < 0 || tv->usec >= 1000000)
     return -EDOM;
@@ -492,7 +489,7 @@ sys_setsockopt(void)
   struct ktimeval tv;
   uint64 uval;
   int level, name, len, r, v;
-  long value;
+  int64_t value;
 
   if((r = argsock(0, &f)) < 0)
     return r;
@@ -526,7 +523,7 @@ sys_getsockopt(void)
   struct ktimeval tv;
   uint64 uval, ulenp;
   int level, name, len, r, v;
-  long value;
+  int64_t value;
 
   if((r = argsock(0, &f)) < 0)
     return r;

@@ -1,5 +1,6 @@
-// Exports: the socket layer's C entry points, called by Kernel/sysnet.c (and
-// declared for it in Kernel/socket.h; sock_create_raw in sysnet.c for now).
+// Exports: the socket layer's C entry points, called by Kernel/sysnet.c and
+// declared once in CShims/include/socket_exports.h: each is `@c @implementation`,
+// so the compiler checks it against that prototype.
 // This is the one place where a SocketError becomes a number: every function
 // returns 0 or a count on success and -errno on failure. A socket travels
 // through C as an opaque handle (`struct socket *`): the address of its Socket
@@ -28,14 +29,15 @@ let msgDontWait = MSG_DONTWAIT
 /// passing it, since nothing would push their data out if no more came).
 let msgMore = MSG_MORE
 
-public typealias Handle = UnsafeMutableRawPointer
+/// A `struct socket *`: C declares the struct but never defines it.
+public typealias Handle = OpaquePointer
 
 func socket(_ h: Handle) -> Socket {
-  Unmanaged<Socket>.fromOpaque(h).takeUnretainedValue()
+  Unmanaged<Socket>.fromOpaque(UnsafeRawPointer(h)).takeUnretainedValue()
 }
 
 func handle(_ s: Socket) -> Handle {
-  Unmanaged.passUnretained(s).toOpaque()
+  OpaquePointer(Unmanaged.passUnretained(s).toOpaque())
 }
 
 /// Run op under the network lock; its result, or -errno.
@@ -50,7 +52,7 @@ func call(_ op: () throws(SocketError) -> Int32) -> Int32 {
 }
 
 /// socket(AF_INET, type, 0): a new socket in *out.
-@_cdecl("sock_create")
+@c @implementation
 public func sock_create(_ type: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>)
   -> Int32
 {
@@ -72,7 +74,7 @@ public func sock_create(_ type: Int32, _ nonblock: Int32, _ out: UnsafeMutablePo
 }
 
 /// socket(AF_INET, SOCK_RAW, proto): a new raw socket in *out (ICMP only).
-@_cdecl("sock_create_raw")
+@c @implementation
 public func sock_create_raw(
   _ proto: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>
 ) -> Int32 {
@@ -91,7 +93,7 @@ public func sock_create_raw(
   }
 }
 
-@_cdecl("sock_bind")
+@c @implementation
 public func sock_bind(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
   let s = socket(h)
   return call { () throws(SocketError) -> Int32 in
@@ -104,7 +106,7 @@ public func sock_bind(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
   }
 }
 
-@_cdecl("sock_listen")
+@c @implementation
 public func sock_listen(_ h: Handle, _ backlog: Int32) -> Int32 {
   let s = socket(h)
   return call { () throws(SocketError) -> Int32 in
@@ -115,7 +117,7 @@ public func sock_listen(_ h: Handle, _ backlog: Int32) -> Int32 {
 }
 
 /// The next connection in *out, its peer in *addr / *port.
-@_cdecl("sock_accept")
+@c @implementation
 public func sock_accept(
   _ h: Handle, _ out: UnsafeMutablePointer<Handle?>,
   _ addr: UnsafeMutablePointer<UInt32>, _ port: UnsafeMutablePointer<UInt16>
@@ -131,7 +133,7 @@ public func sock_accept(
   }
 }
 
-@_cdecl("sock_connect")
+@c @implementation
 public func sock_connect(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
   let s = socket(h)
   return call { () throws(SocketError) -> Int32 in
@@ -145,7 +147,7 @@ public func sock_connect(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
 }
 
 /// Send len bytes from user address src; to addr:port if hasAddr (UDP, raw).
-@_cdecl("sock_send")
+@c @implementation
 public func sock_send(
   _ h: Handle, _ src: UInt64, _ len: UInt32, _ flags: Int32,
   _ hasAddr: Int32, _ addr: UInt32, _ port: UInt16
@@ -167,7 +169,7 @@ public func sock_send(
 }
 
 /// Hand what earlier MSG_MORE sends queued to lwIP's output (TCP; else nothing).
-@_cdecl("sock_push")
+@c @implementation
 public func sock_push(_ h: Handle) {
   let s = socket(h)
   _ = call { () throws(SocketError) -> Int32 in
@@ -177,7 +179,7 @@ public func sock_push(_ h: Handle) {
 }
 
 /// Receive up to len bytes to user address dst; the sender in *addr / *port.
-@_cdecl("sock_recv")
+@c @implementation
 public func sock_recv(
   _ h: Handle, _ dst: UInt64, _ len: UInt32, _ flags: Int32,
   _ addr: UnsafeMutablePointer<UInt32>?, _ port: UnsafeMutablePointer<UInt16>?
@@ -201,7 +203,7 @@ public func sock_recv(
 }
 
 /// how: 0 read, 1 write, 2 both (SHUT_RD, SHUT_WR, SHUT_RDWR).
-@_cdecl("sock_shutdown")
+@c @implementation
 public func sock_shutdown(_ h: Handle, _ how: Int32) -> Int32 {
   let s = socket(h)
   return call { () throws(SocketError) -> Int32 in
@@ -224,7 +226,7 @@ public func sock_shutdown(_ h: Handle, _ how: Int32) -> Int32 {
 }
 
 /// The local (peer == 0) or remote address.
-@_cdecl("sock_getname")
+@c @implementation
 public func sock_getname(
   _ h: Handle, _ peer: Int32,
   _ addr: UnsafeMutablePointer<UInt32>, _ port: UnsafeMutablePointer<UInt16>
@@ -253,7 +255,7 @@ public func sock_getname(
 }
 
 /// Set an option; timeouts are in milliseconds (sysnet.c converts timevals).
-@_cdecl("sock_setopt")
+@c @implementation
 public func sock_setopt(_ h: Handle, _ level: Int32, _ name: Int32, _ value: Int64) -> Int32 {
   let s = socket(h)
   return call { () throws(SocketError) -> Int32 in
@@ -294,7 +296,7 @@ func timeoutValue(_ ms: UInt64) -> Int64 {
   ms == noWaitMs ? 0 : Int64(ms)
 }
 
-@_cdecl("sock_getopt")
+@c @implementation
 public func sock_getopt(
   _ h: Handle, _ level: Int32, _ name: Int32, _ value: UnsafeMutablePointer<Int64>
 ) -> Int32 {
@@ -321,7 +323,7 @@ public func sock_getopt(
   }
 }
 
-@_cdecl("sock_setnonblock")
+@c @implementation
 public func sock_setnonblock(_ h: Handle, _ on: Int32) {
   let s = socket(h)
   _ = call { () throws(SocketError) -> Int32 in
@@ -331,7 +333,7 @@ public func sock_setnonblock(_ h: Handle, _ on: Int32) {
 }
 
 /// The last descriptor of the socket was closed.
-@_cdecl("sock_release")
+@c @implementation
 public func sock_release(_ h: Handle) {
   let s = socket(h)
   _ = call { () throws(SocketError) -> Int32 in
@@ -347,14 +349,14 @@ public func sock_release(_ h: Handle) {
 }
 
 /// What the socket is ready for now: POLL* bits (CShims/include/abi/poll.h), see Poll.swift.
-@_cdecl("sock_poll")
+@c @implementation
 public func sock_poll(_ h: Handle) -> Int32 {
   let s = socket(h)
   return call { () throws(SocketError) -> Int32 in s.pollEvents.rawValue }
 }
 
 /// Slot index of the table, for netstat: 1 if in use, 0 if free, -EINVAL past the end.
-@_cdecl("sock_info")
+@c @implementation
 public func sock_info(_ index: Int32, _ out: UnsafeMutablePointer<sock_info>) -> Int32 {
   call { () throws(SocketError) -> Int32 in
     guard index >= 0 && Int(index) < maxSockets else { throw .invalid }
@@ -390,7 +392,7 @@ public func sock_info(_ index: Int32, _ out: UnsafeMutablePointer<sock_info>) ->
 }
 
 /// lwIP's memory in use and the sockets in use, for leak checks.
-@_cdecl("sock_memstats")
+@c @implementation
 public func sock_memstats(_ out: UnsafeMutablePointer<lsock_memstats>) {
   _ = call { () throws(SocketError) -> Int32 in
     lsock_memstats(out)

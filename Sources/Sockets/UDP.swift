@@ -119,7 +119,7 @@ extension Socket {
 }
 
 /// datagramDropsTotal for netinfo (Kernel/net.c), which holds the network lock.
-@_cdecl("sock_dgram_drops")
+@c @implementation
 public func sock_dgram_drops() -> UInt64 {
   datagramDropsTotal
 }

@@ -89,7 +89,7 @@ extension Socket {
 /// readv (write 0) or writev (write 1) of the iovec array at uiov on a UDP or
 /// raw socket: the bytes moved, or -errno. -EOPNOTSUPP for a stream socket,
 /// whose pieces go one by one through sock_recv / sock_send.
-@_cdecl("sock_datagram_iov")
+@c @implementation
 public func sock_datagram_iov(_ h: Handle, _ write: Int32, _ uiov: UInt64, _ count: Int32)
   -> Int32
 {
