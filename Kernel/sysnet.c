@@ -234,45 +234,50 @@ sys_socket(void)
   return sockfile(s, type & (SOCK_NONBLOCK | SOCK_CLOEXEC));
 }
 
-// The (fd, addr, addrlen) arguments bind and connect share.
-static int
-argsockaddr(struct file **f, uint32 *addr, uint16 *port)
+// The calls of (fd, addr, addrlen): bind and connect.
+static uint64
+sockaddrcall(int32_t (*op)(struct socket*, uint32_t, uint16_t))
 {
+  struct file *f;
   uint64 uaddr;
+  uint32 addr;
+  uint16 port;
   int len, r;
 
-  if((r = argsock(0, f)) < 0)
+  if((r = argsock(0, &f)) < 0)
     return r;
   argaddr(1, &uaddr);
   argint(2, &len);
-  return getsockaddr(uaddr, len, addr, port);
+  if((r = getsockaddr(uaddr, len, &addr, &port)) < 0)
+    return r;
+  return op(f->sock, addr, port);
+}
+
+// The calls of (fd, n): listen and shutdown.
+static uint64
+sockintcall(int32_t (*op)(struct socket*, int32_t))
+{
+  struct file *f;
+  int n, r;
+
+  if((r = argsock(0, &f)) < 0)
+    return r;
+  argint(1, &n);
+  return op(f->sock, n);
 }
 
 // bind(fd, addr, addrlen)
 uint64
 sys_bind(void)
 {
-  struct file *f;
-  uint32 addr;
-  uint16 port;
-  int r;
-
-  if((r = argsockaddr(&f, &addr, &port)) < 0)
-    return r;
-  return sock_bind(f->sock, addr, port);
+  return sockaddrcall(sock_bind);
 }
 
 // listen(fd, backlog)
 uint64
 sys_listen(void)
 {
-  struct file *f;
-  int backlog, r;
-
-  if((r = argsock(0, &f)) < 0)
-    return r;
-  argint(1, &backlog);
-  return sock_listen(f->sock, backlog);
+  return sockintcall(sock_listen);
 }
 
 // accept(fd, addr, addrlen*) and accept4(..., flags): a descriptor for the
@@ -334,14 +339,24 @@ sys_accept4(void)
 uint64
 sys_connect(void)
 {
-  struct file *f;
-  uint32 addr;
-  uint16 port;
+  return sockaddrcall(sock_connect);
+}
+
+// The (fd, buf, len, flags, addr, ...) arguments sendto and recvfrom share.
+static int
+argmsg(struct file **f, uint64 *ubuf, int *len, int *flags, uint64 *uaddr)
+{
   int r;
 
-  if((r = argsockaddr(&f, &addr, &port)) < 0)
+  if((r = argsock(0, f)) < 0)
     return r;
-  return sock_connect(f->sock, addr, port);
+  argaddr(1, ubuf);
+  argint(2, len);
+  argint(3, flags);
+  argaddr(4, uaddr);
+  if(*len < 0)
+    return -EINVAL;
+  return 0;
 }
 
 // sendto(fd, buf, len, flags, addr, addrlen); send() passes addr 0.
@@ -354,15 +369,9 @@ sys_sendto(void)
   uint32 addr = 0;
   uint16 port = 0;
 
-  if((r = argsock(0, &f)) < 0)
+  if((r = argmsg(&f, &ubuf, &len, &flags, &uaddr)) < 0)
     return r;
-  argaddr(1, &ubuf);
-  argint(2, &len);
-  argint(3, &flags);
-  argaddr(4, &uaddr);
   argint(5, &alen);
-  if(len < 0)
-    return -EINVAL;
   // a program's MSG_MORE is ignored: no timer would push its data out if no
   // more came (Linux's waits 200 ms); writev uses it between its pieces
   flags &= ~MSG_MORE;
@@ -381,15 +390,9 @@ sys_recvfrom(void)
   uint32 addr = 0;
   uint16 port = 0;
 
-  if((r = argsock(0, &f)) < 0)
+  if((r = argmsg(&f, &ubuf, &len, &flags, &uaddr)) < 0)
     return r;
-  argaddr(1, &ubuf);
-  argint(2, &len);
-  argint(3, &flags);
-  argaddr(4, &uaddr);
   argaddr(5, &ulenp);
-  if(len < 0)
-    return -EINVAL;
   if(uaddr && copyin(myproc()->pagetable, (char*)&alen, ulenp, sizeof(alen)) < 0)
     return -EFAULT;
   if((n = sock_recv(f->sock, ubuf, len, flags, &addr, &port)) < 0)
@@ -403,13 +406,7 @@ sys_recvfrom(void)
 uint64
 sys_shutdown(void)
 {
-  struct file *f;
-  int how, r;
-
-  if((r = argsock(0, &f)) < 0)
-    return r;
-  argint(1, &how);
-  return sock_shutdown(f->sock, how);
+  return sockintcall(sock_shutdown);
 }
 
 static uint64
@@ -480,6 +477,20 @@ timeout_ms(struct ktimeval *tv, int64_t *ms)
   return 0;
 }
 
+// The (fd, level, name, value, ...) arguments setsockopt and getsockopt share.
+static int
+argopt(struct file **f, int *level, int *name, uint64 *uval)
+{
+  int r;
+
+  if((r = argsock(0, f)) < 0)
+    return r;
+  argint(1, level);
+  argint(2, name);
+  argaddr(3, uval);
+  return 0;
+}
+
 // setsockopt(fd, level, name, value, len): an int, or for the timeouts a
 // struct timeval (a plain int counts milliseconds; negative: no waiting).
 uint64
@@ -491,11 +502,8 @@ sys_setsockopt(void)
   int level, name, len, r, v;
   int64_t value;
 
-  if((r = argsock(0, &f)) < 0)
+  if((r = argopt(&f, &level, &name, &uval)) < 0)
     return r;
-  argint(1, &level);
-  argint(2, &name);
-  argaddr(3, &uval);
   argint(4, &len);
   if(istimeout(level, name) && len >= (int)sizeof(tv)){
     if(copyin(myproc()->pagetable, (char*)&tv, uval, sizeof(tv)) < 0)
@@ -525,11 +533,8 @@ sys_getsockopt(void)
   int level, name, len, r, v;
   int64_t value;
 
-  if((r = argsock(0, &f)) < 0)
+  if((r = argopt(&f, &level, &name, &uval)) < 0)
     return r;
-  argint(1, &level);
-  argint(2, &name);
-  argaddr(3, &uval);
   argaddr(4, &ulenp);
   if(copyin(p->pagetable, (char*)&len, ulenp, sizeof(len)) < 0)
     return -EFAULT;
