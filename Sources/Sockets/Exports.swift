@@ -51,6 +51,45 @@ func call(_ op: () throws(SocketError) -> Int32) -> Int32 {
   }
 }
 
+/// Run op on the socket behind h under the network lock; its result, or -errno.
+func call(_ h: Handle, _ op: (Socket) throws(SocketError) -> Int32) -> Int32 {
+  let s = socket(h)
+  return call { () throws(SocketError) -> Int32 in try op(s) }
+}
+
+/// A new socket of kind in *out, nonblocking if asked; open makes its pcb, and
+/// if it fails the slot is free again.
+func create(
+  _ kind: SocketKind, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>,
+  _ open: (Socket) throws(SocketError) -> Void
+) throws(SocketError) -> Int32 {
+  guard let s = sockets.allocate(kind) else { throw .tableFull }
+  do throws(SocketError) {
+    try open(s)
+  } catch {
+    s.reset()
+    throw error
+  }
+  s.nonblocking = nonblock != 0
+  out.pointee = handle(s)
+  return 0
+}
+
+extension Socket {
+  /// The one dispatch over the kinds for the calls each does its own way. A
+  /// free slot takes the UDP path (no pcb there: the call fails).
+  func byKind<R>(
+    tcp: () throws(SocketError) -> R, udp: () throws(SocketError) -> R,
+    raw: () throws(SocketError) -> R
+  ) throws(SocketError) -> R {
+    switch kind {
+    case .tcp: return try tcp()
+    case .raw: return try raw()
+    case .udp, .free: return try udp()
+    }
+  }
+}
+
 /// socket(AF_INET, type, 0): a new socket in *out.
 @c @implementation
 public func sock_create(_ type: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>)
@@ -58,18 +97,9 @@ public func sock_create(_ type: Int32, _ nonblock: Int32, _ out: UnsafeMutablePo
 {
   call { () throws(SocketError) -> Int32 in
     guard type == sockStream || type == sockDgram else { throw .wrongProtocolType }
-    guard let s = sockets.allocate(type == sockStream ? .tcp : .udp) else {
-      throw .tableFull
-    }
-    do throws(SocketError) {
+    return try create(type == sockStream ? .tcp : .udp, nonblock, out) { s throws(SocketError) in
       if type == sockStream { try s.tcpOpen() } else { try s.udpOpen() }
-    } catch {
-      s.reset()
-      throw error
     }
-    s.nonblocking = nonblock != 0
-    out.pointee = handle(s)
-    return 0
   }
 }
 
@@ -80,36 +110,24 @@ public func sock_create_raw(
 ) -> Int32 {
   call { () throws(SocketError) -> Int32 in
     guard proto == ipprotoICMP else { throw .protocolNotSupported }
-    guard let s = sockets.allocate(.raw) else { throw .tableFull }
-    do throws(SocketError) {
-      try s.rawOpen(proto)
-    } catch {
-      s.reset()
-      throw error
-    }
-    s.nonblocking = nonblock != 0
-    out.pointee = handle(s)
-    return 0
+    return try create(.raw, nonblock, out) { s throws(SocketError) in try s.rawOpen(proto) }
   }
 }
 
 @c @implementation
 public func sock_bind(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
-  let s = socket(h)
-  return call { () throws(SocketError) -> Int32 in
-    switch s.kind {
-    case .tcp: try s.tcpBind(addr, port)
-    case .raw: try s.rawBind(addr)
-    default: try s.udpBind(addr, port)
-    }
+  call(h) { s throws(SocketError) in
+    try s.byKind(
+      tcp: { () throws(SocketError) in try s.tcpBind(addr, port) },
+      udp: { () throws(SocketError) in try s.udpBind(addr, port) },
+      raw: { () throws(SocketError) in try s.rawBind(addr) })
     return 0
   }
 }
 
 @c @implementation
 public func sock_listen(_ h: Handle, _ backlog: Int32) -> Int32 {
-  let s = socket(h)
-  return call { () throws(SocketError) -> Int32 in
+  call(h) { s throws(SocketError) in
     guard s.kind == .tcp else { throw .notSupported }
     try s.tcpListen(backlog)
     return 0
@@ -122,8 +140,7 @@ public func sock_accept(
   _ h: Handle, _ out: UnsafeMutablePointer<Handle?>,
   _ addr: UnsafeMutablePointer<UInt32>, _ port: UnsafeMutablePointer<UInt16>
 ) -> Int32 {
-  let s = socket(h)
-  return call { () throws(SocketError) -> Int32 in
+  call(h) { s throws(SocketError) in
     guard s.kind == .tcp else { throw .notSupported }
     let c = try s.tcpAccept()
     addr.pointee = c.remoteAddr
@@ -135,13 +152,11 @@ public func sock_accept(
 
 @c @implementation
 public func sock_connect(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
-  let s = socket(h)
-  return call { () throws(SocketError) -> Int32 in
-    switch s.kind {
-    case .tcp: try s.tcpConnect(addr, port)
-    case .raw: try s.rawConnect(addr)
-    default: try s.udpConnect(addr, port)
-    }
+  call(h) { s throws(SocketError) in
+    try s.byKind(
+      tcp: { () throws(SocketError) in try s.tcpConnect(addr, port) },
+      udp: { () throws(SocketError) in try s.udpConnect(addr, port) },
+      raw: { () throws(SocketError) in try s.rawConnect(addr) })
     return 0
   }
 }
@@ -152,27 +167,26 @@ public func sock_send(
   _ h: Handle, _ src: UInt64, _ len: UInt32, _ flags: Int32,
   _ hasAddr: Int32, _ addr: UInt32, _ port: UInt16
 ) -> Int32 {
-  let s = socket(h)
-  let n = min(len, UInt32(Int32.max))
-  return call { () throws(SocketError) -> Int32 in
+  call(h) { s throws(SocketError) in
+    let n = min(len, UInt32(Int32.max))
     let dontWait = flags & msgDontWait != 0
-    if s.kind == .tcp {
+    let sent = try s.byKind(
       // an address on a connected stream socket is ignored, as in BSD
-      return Int32(try s.tcpSend(src, n, dontWait: dontWait, push: flags & msgMore == 0))
-    }
-    if s.kind == .raw {
-      return Int32(try s.rawSend(src, n, to: hasAddr != 0 ? addr : nil))
-    }
-    let to: (addr: UInt32, port: UInt16)? = hasAddr != 0 ? (addr, port) : nil
-    return Int32(try s.udpSend(src, n, to: to))
+      tcp: { () throws(SocketError) in
+        try s.tcpSend(src, n, dontWait: dontWait, push: flags & msgMore == 0)
+      },
+      udp: { () throws(SocketError) in
+        try s.udpSend(src, n, to: hasAddr != 0 ? (addr, port) : nil)
+      },
+      raw: { () throws(SocketError) in try s.rawSend(src, n, to: hasAddr != 0 ? addr : nil) })
+    return Int32(sent)
   }
 }
 
 /// Hand what earlier MSG_MORE sends queued to lwIP's output (TCP; else nothing).
 @c @implementation
 public func sock_push(_ h: Handle) {
-  let s = socket(h)
-  _ = call { () throws(SocketError) -> Int32 in
+  _ = call(h) { s throws(SocketError) in
     if s.kind == .tcp, let pcb = s.tcp { _ = lsock_tcp_output(pcb) }
     return 0
   }
@@ -184,9 +198,8 @@ public func sock_recv(
   _ h: Handle, _ dst: UInt64, _ len: UInt32, _ flags: Int32,
   _ addr: UnsafeMutablePointer<UInt32>?, _ port: UnsafeMutablePointer<UInt16>?
 ) -> Int32 {
-  let s = socket(h)
-  let n = min(len, UInt32(Int32.max))
-  return call { () throws(SocketError) -> Int32 in
+  call(h) { s throws(SocketError) in
+    let n = min(len, UInt32(Int32.max))
     let peek = flags & msgPeek != 0
     let dontWait = flags & msgDontWait != 0
     if s.kind == .tcp {
@@ -205,8 +218,7 @@ public func sock_recv(
 /// how: 0 read, 1 write, 2 both (SHUT_RD, SHUT_WR, SHUT_RDWR).
 @c @implementation
 public func sock_shutdown(_ h: Handle, _ how: Int32) -> Int32 {
-  let s = socket(h)
-  return call { () throws(SocketError) -> Int32 in
+  call(h) { s throws(SocketError) in
     guard how >= 0 && how <= 2 else { throw .invalid }
     let read = how != 1
     let write = how != 0
@@ -231,8 +243,7 @@ public func sock_getname(
   _ h: Handle, _ peer: Int32,
   _ addr: UnsafeMutablePointer<UInt32>, _ port: UnsafeMutablePointer<UInt16>
 ) -> Int32 {
-  let s = socket(h)
-  return call { () throws(SocketError) -> Int32 in
+  call(h) { s throws(SocketError) in
     if let pcb = s.tcp, s.state != .listening {
       s.rememberAddresses(pcb)
     } else if let pcb = s.tcp {
@@ -257,8 +268,7 @@ public func sock_getname(
 /// Set an option; timeouts are in milliseconds (sysnet.c converts timevals).
 @c @implementation
 public func sock_setopt(_ h: Handle, _ level: Int32, _ name: Int32, _ value: Int64) -> Int32 {
-  let s = socket(h)
-  return call { () throws(SocketError) -> Int32 in
+  call(h) { s throws(SocketError) in
     switch (level, name) {
     case (solSocket, soReuseAddr):
       s.reuseAddress = value != 0
@@ -300,8 +310,7 @@ func timeoutValue(_ ms: UInt64) -> Int64 {
 public func sock_getopt(
   _ h: Handle, _ level: Int32, _ name: Int32, _ value: UnsafeMutablePointer<Int64>
 ) -> Int32 {
-  let s = socket(h)
-  return call { () throws(SocketError) -> Int32 in
+  call(h) { s throws(SocketError) in
     switch (level, name) {
     case (solSocket, soReuseAddr): value.pointee = s.reuseAddress ? 1 : 0
     case (solSocket, soType): value.pointee = Int64(s.typeNumber)
@@ -325,8 +334,7 @@ public func sock_getopt(
 
 @c @implementation
 public func sock_setnonblock(_ h: Handle, _ on: Int32) {
-  let s = socket(h)
-  _ = call { () throws(SocketError) -> Int32 in
+  _ = call(h) { s throws(SocketError) in
     s.nonblocking = on != 0
     return 0
   }
@@ -335,8 +343,7 @@ public func sock_setnonblock(_ h: Handle, _ on: Int32) {
 /// The last descriptor of the socket was closed.
 @c @implementation
 public func sock_release(_ h: Handle) {
-  let s = socket(h)
-  _ = call { () throws(SocketError) -> Int32 in
+  _ = call(h) { s throws(SocketError) in
     switch s.kind {
     case .tcp: s.tcpRelease()
     case .udp: s.udpRelease()
@@ -351,8 +358,7 @@ public func sock_release(_ h: Handle) {
 /// What the socket is ready for now: POLL* bits (CShims/include/abi/poll.h), see Poll.swift.
 @c @implementation
 public func sock_poll(_ h: Handle) -> Int32 {
-  let s = socket(h)
-  return call { () throws(SocketError) -> Int32 in s.pollEvents.rawValue }
+  call(h) { s throws(SocketError) in s.pollEvents.rawValue }
 }
 
 /// Slot index of the table, for netstat: 1 if in use, 0 if free, -EINVAL past the end.

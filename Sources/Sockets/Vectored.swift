@@ -93,8 +93,7 @@ extension Socket {
 public func sock_datagram_iov(_ h: Handle, _ write: Int32, _ uiov: UInt64, _ count: Int32)
   -> Int32
 {
-  let s = socket(h)
-  return call { () throws(SocketError) -> Int32 in
+  call(h) { s throws(SocketError) in
     guard s.kind == .udp || s.kind == .raw else { throw .notSupported }
     let pieces = try UserPieces(uiov, count)
     let n = write != 0 ? try s.datagramSend(pieces) : try s.datagramReceive(pieces)
