@@ -1,5 +1,5 @@
 // socket.c: the user side of BSD sockets. Thin wrappers over the system
-// calls in usys_net.S (which return -errno) that set errno and return -1,
+// calls in usys.S (which return -errno) that set errno and return -1,
 // plus error messages. Address conversion is in inet.c.
 #include "kernel/types.h"
 #include "user/user.h"

@@ -57,3 +57,23 @@ SYSCALL sigsend, SYS_sigsend
 SYSCALL alarm, SYS_alarm
 SYSCALL sigpending, SYS_sigpending
 SYSCALL sigsuspend, SYS_sigsuspend
+
+# sockets (30..43 and 55..57): the kernel returns a count or -errno; the C
+# wrappers in socket.c turn -errno into errno and -1.
+SYSCALL __sys_socket, SYS_socket
+SYSCALL __sys_bind, SYS_bind
+SYSCALL __sys_listen, SYS_listen
+SYSCALL __sys_accept, SYS_accept
+SYSCALL __sys_connect, SYS_connect
+SYSCALL __sys_sendto, SYS_sendto
+SYSCALL __sys_recvfrom, SYS_recvfrom
+SYSCALL __sys_shutdown, SYS_shutdown
+SYSCALL __sys_getsockname, SYS_getsockname
+SYSCALL __sys_getpeername, SYS_getpeername
+SYSCALL __sys_setsockopt, SYS_setsockopt
+SYSCALL __sys_getsockopt, SYS_getsockopt
+SYSCALL __sys_netinfo, SYS_netinfo
+SYSCALL __sys_fcntl, SYS_fcntl
+SYSCALL __sys_accept4, SYS_accept4
+SYSCALL __sys_readv, SYS_readv
+SYSCALL __sys_writev, SYS_writev

@@ -1,6 +1,6 @@
 // socket.h: BSD-style sockets for user programs (IPv4: TCP, UDP and raw ICMP).
 //
-// The calls are system calls 30..43 and 55..57 (User/lib/usys_net.S) behind the C
+// The calls are system calls 30..43 and 55..57 (User/lib/usys.S) behind the C
 // wrappers in User/lib/socket.c: on failure they return -1 and leave the
 // reason in errno, as on Unix. Constants, structure layouts and errno numbers
 // are Linux's, so code written for BSD sockets needs only its includes
