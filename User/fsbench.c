@@ -16,14 +16,6 @@
 
 static char buf[MAXBUF];
 
-static uint64
-now_us(void)
-{
-  uint64 t = 0;
-  netinfo(NETINFO_CLOCK, &t, 0);
-  return t;
-}
-
 static void
 report(const char *what, uint64 bytes, uint64 us)
 {

@@ -138,17 +138,6 @@ resolve(const char *host, uint32 *addr)
   return 0;
 }
 
-// Microseconds since boot: the kernel's fine clock, else 10 ms ticks.
-static uint64
-now_us(void)
-{
-  uint64 t;
-
-  if(netinfo(NETINFO_CLOCK, &t, 0) == 0)
-    return t;
-  return (uint64)uptime() * 10000;
-}
-
 // The Internet checksum (RFC 1071) of n bytes: 0 over a valid message.
 static uint16
 cksum(const uchar *p, int n)

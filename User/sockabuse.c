@@ -48,47 +48,6 @@ finish(void)
   exit(failures != 0);
 }
 
-static int
-mkaddr(struct sockaddr_in *sa, const char *addr, int port)
-{
-  memset(sa, 0, sizeof(*sa));
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons(port);
-  return inet_pton(AF_INET, addr, &sa->sin_addr) == 1 ? 0 : -1;
-}
-
-static int
-connect_to(const char *addr, int port)
-{
-  struct sockaddr_in sa;
-  int fd;
-
-  if(mkaddr(&sa, addr, port) < 0 || (fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-    return -1;
-  if(connect(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0){
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-static int
-listener(int port)
-{
-  struct sockaddr_in sa;
-  int fd, one = 1;
-
-  if((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-    return -1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  mkaddr(&sa, "0.0.0.0", port);
-  if(bind(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0){
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // Pages and lwIP usage on one line, for the host to record.
 static void
 memline(const char *when, struct lsock_memstats *m, long pages)
@@ -254,7 +213,7 @@ args(const char *addr, int port)
   udp = socket(AF_INET, SOCK_DGRAM, 0);
   mkaddr(&self, "0.0.0.0", 5555);
   ok(udp >= 0 && bind(udp, (void*)&self, sizeof(self)) == 0, "udp socket bound");
-  tcp = connect_to(addr, port);
+  tcp = connect_to(SOCK_STREAM, addr, port);
   ok(tcp >= 0, "tcp connection to the host");
   badaddrs(tcp, udp);
   close(udp);
@@ -268,7 +227,7 @@ args(const char *addr, int port)
   close(tcp);
   badfds();
   // still working afterwards
-  tcp = connect_to(addr, port);
+  tcp = connect_to(SOCK_STREAM, addr, port);
   ok(tcp >= 0 && write(tcp, "bye\n", 4) == 4, "sockets still work afterwards");
   close(tcp);
   printf("sockabuse: pages before %ld after %ld\n", pages, kstat(KSTAT_FREEPAGES));
@@ -366,24 +325,24 @@ victim(int kind, const char *addr, int port, int lport)
 
   switch(kind){
   case K_CONNECT:
-    connect_to(BLACKHOLE, 80);
+    connect_to(SOCK_STREAM, BLACKHOLE, 80);
     break;
   case K_ACCEPT:
   case K_LISTENING:
-    if((fd = listener(lport)) >= 0 && kind == K_ACCEPT)
+    if((fd = listener(SOCK_STREAM, "0.0.0.0", lport, 8)) >= 0 && kind == K_ACCEPT)
       accept(fd, 0, 0);
     break;
   case K_READ:
-    if((fd = connect_to(addr, port)) >= 0)
+    if((fd = connect_to(SOCK_STREAM, addr, port)) >= 0)
       read(fd, buf, sizeof(buf));
     break;
   case K_WRITE:   // the peer never reads: fills its window, then blocks
-    if((fd = connect_to(addr, port)) >= 0)
+    if((fd = connect_to(SOCK_STREAM, addr, port)) >= 0)
       while(write(fd, buf, sizeof(buf)) > 0)
         ;
     break;
   case K_CONNECTED:
-    connect_to(addr, port);
+    connect_to(SOCK_STREAM, addr, port);
     break;
   case K_IDLE:
     socket(AF_INET, SOCK_STREAM, 0);
@@ -448,7 +407,7 @@ killall(const char *addr, int port)
     // write gets longer: the window must fill first
     ok(killone(k, addr, port, 6000 + k, k == K_WRITE ? 150 : 30, 1), what);
   }
-  int fd = connect_to(addr, port);
+  int fd = connect_to(SOCK_STREAM, addr, port);
   ok(fd >= 0, "connections still work afterwards");
   close(fd);
   printf("sockabuse: pages before %ld after %ld\n", pages, kstat(KSTAT_FREEPAGES));
@@ -465,7 +424,7 @@ noread(const char *addr, int port, int secs)
 
   netinfo(NETINFO_MEM, &m0, 0);
   memline("start", &m0, p0);
-  fd = connect_to(addr, port);
+  fd = connect_to(SOCK_STREAM, addr, port);
   ok(fd >= 0, "connected to a sender");
   for(int t = 0; t < secs * 4; t++){
     pause(25);
@@ -577,7 +536,7 @@ hold(int port, int n, int secs)
 
   if(n > 16)
     n = 16;
-  l = listener(port);
+  l = listener(SOCK_STREAM, "0.0.0.0", port, 8);
   ok(l >= 0, "listening");
   printf("sockabuse: hold listening on %d\n", port);
   for(i = 0; i < n; i++)

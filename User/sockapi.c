@@ -22,6 +22,7 @@
 #define UNMAPPED 0x3000000000L    // past the user half
 #define HOLE     0x7000000L       // inside the user half, never mapped here
 #define PORT     7100
+#define LOOPBACK "127.0.0.1"
 #define TCPWND   (16 * 1460)      // lwipopts.h: TCP_WND and TCP_SND_BUF
 #define TICKS_PER_SECOND 100      // Kernel/param.h: TICK_HZ
 
@@ -47,43 +48,6 @@ err(int r, int e)
   return r == -1 && errno == e;
 }
 
-static void
-loopback(struct sockaddr_in *sa, int port)
-{
-  memset(sa, 0, sizeof(*sa));
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons(port);
-  sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-}
-
-static int
-listener(int type, int port)
-{
-  struct sockaddr_in sa;
-  int fd, one = 1;
-
-  loopback(&sa, port);
-  if((fd = socket(AF_INET, type, 0)) < 0)
-    return -1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if(bind(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0 ||
-     ((type & 0xf) == SOCK_STREAM && listen(fd, 8) < 0))
-    return -1;
-  return fd;
-}
-
-static int
-connect_to(int type, int port)
-{
-  struct sockaddr_in sa;
-  int fd;
-
-  loopback(&sa, port);
-  if((fd = socket(AF_INET, type, 0)) < 0 ||
-     connect(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0)
-    return -1;
-  return fd;
-}
 
 // ---- accept4 and close-on-exec -----------------------------------------------------
 
@@ -115,7 +79,7 @@ accept4_checks(void)
   socklen_t len = sizeof(sa);
   int l, c1, c2, c3, a1, a2, p[2], pd;
 
-  l = listener(SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, PORT);
+  l = listener(SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, LOOPBACK, PORT, 8);
   ok(l >= 0, "listen (socket with SOCK_NONBLOCK | SOCK_CLOEXEC)");
   ok(fcntl(l, F_GETFD) == FD_CLOEXEC && (fcntl(l, F_GETFL) & O_NONBLOCK), "socket() set both");
   ok(err(accept4(l, 0, 0, 0), EAGAIN), "non-blocking listener, nothing queued: EAGAIN");
@@ -123,18 +87,18 @@ accept4_checks(void)
   pipe(p);
   ok(err(accept4(99, 0, 0, 0), EBADF) && err(accept4(p[0], 0, 0, 0), ENOTSOCK),
      "bad descriptors: EBADF, ENOTSOCK");
-  c1 = connect_to(SOCK_STREAM, PORT);
+  c1 = connect_to(SOCK_STREAM, LOOPBACK, PORT);
   a1 = accept4(l, (struct sockaddr*)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
   ok(c1 >= 0 && a1 >= 0 && len == sizeof(sa) && sa.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
      "accept4 gives the peer 127.0.0.1");
   ok(fcntl(a1, F_GETFD) == FD_CLOEXEC && (fcntl(a1, F_GETFL) & O_NONBLOCK),
      "accept4(SOCK_NONBLOCK | SOCK_CLOEXEC): both on the new descriptor");
   ok(err(recv(a1, buf, 10, 0), EAGAIN), "SOCK_NONBLOCK: a read with nothing there is EAGAIN");
-  c2 = connect_to(SOCK_STREAM, PORT);
+  c2 = connect_to(SOCK_STREAM, LOOPBACK, PORT);
   a2 = accept4(l, 0, 0, 0);
   ok(a2 >= 0 && fcntl(a2, F_GETFD) == 0 && !(fcntl(a2, F_GETFL) & O_NONBLOCK),
      "accept4(0): neither, whatever the listener has");
-  c3 = connect_to(SOCK_STREAM, PORT);
+  c3 = connect_to(SOCK_STREAM, LOOPBACK, PORT);
   len = sizeof(sa);
   ok(err(accept4(l, (struct sockaddr*)&sa, (socklen_t*)KADDR, 0), EFAULT) &&
      err(accept4(l, (struct sockaddr*)KADDR, &len, 0), EFAULT), "bad address pointers: EFAULT");
@@ -160,8 +124,8 @@ peek_checks(void)
   socklen_t len = sizeof(from);
   int l, c, s, u1, u2, n, sent = 0, t0;
 
-  l = listener(SOCK_STREAM, PORT + 1);
-  c = connect_to(SOCK_STREAM, PORT + 1);
+  l = listener(SOCK_STREAM, LOOPBACK, PORT + 1, 8);
+  c = connect_to(SOCK_STREAM, LOOPBACK, PORT + 1);
   s = accept(l, 0, 0);
   t0 = uptime();
   ok(err(recv(s, buf, 10, MSG_DONTWAIT), EAGAIN) && uptime() - t0 <= 1,
@@ -184,10 +148,10 @@ peek_checks(void)
   close(s);
   close(l);
 
-  u1 = listener(SOCK_DGRAM, PORT + 2);
-  u2 = listener(SOCK_DGRAM, PORT + 3);
+  u1 = listener(SOCK_DGRAM, LOOPBACK, PORT + 2, 8);
+  u2 = listener(SOCK_DGRAM, LOOPBACK, PORT + 3, 8);
   ok(err(recv(u1, buf, 10, MSG_DONTWAIT), EAGAIN), "UDP: MSG_DONTWAIT with nothing: EAGAIN");
-  loopback(&from, PORT + 2);
+  mkaddr(&from, LOOPBACK, PORT + 2);
   sendto(u2, "one", 3, 0, (struct sockaddr*)&from, sizeof(from));
   sendto(u2, "second", 6, 0, (struct sockaddr*)&from, sizeof(from));
   for(int i = 0; i < 2; i++){
@@ -266,11 +230,11 @@ option_checks(void)
      err(setint(t, IPPROTO_TCP, TCP_KEEPCNT, 128), EINVAL), "keepalive out of range: EINVAL");
   ok(err(setint(u, IPPROTO_TCP, TCP_KEEPIDLE, 10), ENOPROTOOPT), "TCP_KEEPIDLE on UDP: ENOPROTOOPT");
   // a listener's settings reach the connections it accepts
-  l = listener(SOCK_STREAM, PORT + 4);
+  l = listener(SOCK_STREAM, LOOPBACK, PORT + 4, 8);
   ok(setint(l, SOL_SOCKET, SO_KEEPALIVE, 1) == 0 && setint(l, IPPROTO_TCP, TCP_KEEPIDLE, 60) == 0 &&
      setint(l, IPPROTO_TCP, TCP_KEEPINTVL, 7) == 0 && setint(l, SOL_SOCKET, SO_SNDBUF, 4096) == 0,
      "keepalive and SO_SNDBUF on a listener");
-  c = connect_to(SOCK_STREAM, PORT + 4);
+  c = connect_to(SOCK_STREAM, LOOPBACK, PORT + 4);
   s = accept(l, 0, 0);
   ok(getint(s, SOL_SOCKET, SO_KEEPALIVE) == 1 && getint(s, IPPROTO_TCP, TCP_KEEPIDLE) == 60 &&
      getint(s, IPPROTO_TCP, TCP_KEEPINTVL) == 7 && getint(s, SOL_SOCKET, SO_SNDBUF) == 4096,
@@ -332,8 +296,8 @@ iov_good(void)
   close(fd);
   unlink("iovfile");
 
-  l = listener(SOCK_STREAM, PORT + 5);
-  c = connect_to(SOCK_STREAM, PORT + 5);
+  l = listener(SOCK_STREAM, LOOPBACK, PORT + 5, 8);
+  c = connect_to(SOCK_STREAM, LOOPBACK, PORT + 5);
   s = accept(l, 0, 0);
   ok(writev(c, iov, iov2("hello ", 6, "world", 5)) == 11, "writev on a socket");
   ok(recv(s, b, 16, MSG_PEEK | MSG_DONTWAIT) == 11,
@@ -369,7 +333,8 @@ static void
 iov_datagram(void)
 {
   char a[8], b[16];
-  int u1 = listener(SOCK_DGRAM, PORT + 6), u2 = connect_to(SOCK_DGRAM, PORT + 6);
+  int u1 = listener(SOCK_DGRAM, LOOPBACK, PORT + 6, 8);
+  int u2 = connect_to(SOCK_DGRAM, LOOPBACK, PORT + 6);
   int u3 = socket(AF_INET, SOCK_DGRAM, 0);
 
   iov[0].iov_base = "ab";

@@ -36,68 +36,6 @@ ok(int cond, const char *what)
   }
 }
 
-static void
-mkaddr(struct sockaddr_in *sa, const char *addr, int port)
-{
-  memset(sa, 0, sizeof(*sa));
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons(port);
-  if(inet_pton(AF_INET, addr, &sa->sin_addr) != 1){
-    printf("socklocal: bad address %s\n", addr);
-    exit(1);
-  }
-}
-
-// A bound socket of type on addr:port (listening if a stream), or -1.
-static int
-bound(int type, const char *addr, int port)
-{
-  struct sockaddr_in sa;
-  int fd, one = 1;
-
-  mkaddr(&sa, addr, port);
-  if((fd = socket(AF_INET, type, 0)) < 0)
-    return -1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if(bind(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0 ||
-     (type == SOCK_STREAM && listen(fd, 4) < 0)){
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-static int
-connect_to(const char *addr, int port)
-{
-  struct sockaddr_in sa;
-  int fd;
-
-  mkaddr(&sa, addr, port);
-  if((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-    return -1;
-  if(connect(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0){
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-static char
-pattern(uint i)
-{
-  return (char)((i * 7 + (i >> 8) * 13) & 0xff);
-}
-
-static uint64
-now_us(void)
-{
-  uint64 t = 0;
-
-  netinfo(NETINFO_CLOCK, &t, 0);
-  return t;
-}
-
 // The forked server: accept one connection; echo (or only count, if sink)
 // until EOF. Exits 0 if the connection ended cleanly.
 static void
@@ -127,7 +65,7 @@ tcp_echo(const char *addr, int bytes, int rcvbuf, int port)
   int lfd, fd, pid, st = -1, sent = 0, got = 0, n, chunk, bad = -1;
   uint64 t0;
 
-  ok((lfd = bound(SOCK_STREAM, addr, port)) >= 0, "listen");
+  ok((lfd = listener(SOCK_STREAM, addr, port, 4)) >= 0, "listen");
   if(lfd < 0)
     return;
   if(rcvbuf)   // accepted connections inherit it
@@ -135,7 +73,7 @@ tcp_echo(const char *addr, int bytes, int rcvbuf, int port)
   if((pid = fork()) == 0)
     stream_server(lfd, 0);
   close(lfd);
-  ok((fd = connect_to(addr, port)) >= 0, "connect");
+  ok((fd = connect_to(SOCK_STREAM, addr, port)) >= 0, "connect");
   if(rcvbuf)
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
   t0 = now_us();
@@ -144,7 +82,7 @@ tcp_echo(const char *addr, int bytes, int rcvbuf, int port)
     if(sent < bytes && sent - got < (int)sizeof(buf)){
       chunk = bytes - sent < (int)sizeof(buf) ? bytes - sent : (int)sizeof(buf);
       for(int i = 0; i < chunk; i++)
-        buf[i] = pattern(sent + i);
+        buf[i] = streambyte(sent + i);
       if(writeall(fd, buf, chunk) < 0)
         break;
       sent += chunk;
@@ -152,7 +90,7 @@ tcp_echo(const char *addr, int bytes, int rcvbuf, int port)
     if((n = read(fd, rbuf, sizeof(rbuf))) <= 0)
       break;
     for(int i = 0; i < n && bad < 0; i++)
-      if(rbuf[i] != pattern(got + i))
+      if(rbuf[i] != streambyte(got + i))
         bad = got + i;
     got += n;
   }
@@ -195,15 +133,15 @@ bench(const char *addr, int bytes)
   long total = -1;
   uint64 t0, us;
 
-  ok((lfd = bound(SOCK_STREAM, addr, PORT + 1)) >= 0, "listen");
+  ok((lfd = listener(SOCK_STREAM, addr, PORT + 1, 4)) >= 0, "listen");
   if(lfd < 0)
     return;
   if(fork() == 0)
     stream_server(lfd, 1);
   close(lfd);
-  ok((fd = connect_to(addr, PORT + 1)) >= 0, "connect");
+  ok((fd = connect_to(SOCK_STREAM, addr, PORT + 1)) >= 0, "connect");
   for(int i = 0; i < (int)sizeof(buf); i++)
-    buf[i] = pattern(i);
+    buf[i] = streambyte(i);
   t0 = now_us();
   while(fd >= 0 && sent < bytes){
     chunk = bytes - sent < (int)sizeof(buf) ? bytes - sent : (int)sizeof(buf);
@@ -248,19 +186,19 @@ udp_echo(const char *addr, int count)
   socklen_t len = sizeof(mine);
   int sfd, fd, st = -1, good = 0, n, size;
 
-  ok((sfd = bound(SOCK_DGRAM, addr, PORT + 2)) >= 0, "udp bind");
+  ok((sfd = listener(SOCK_DGRAM, addr, PORT + 2, 4)) >= 0, "udp bind");
   if(sfd < 0)
     return;
   if(fork() == 0)
     udp_server(sfd, count);
   close(sfd);
-  ok((fd = bound(SOCK_DGRAM, addr, 0)) >= 0, "udp client bind");
+  ok((fd = listener(SOCK_DGRAM, addr, 0, 4)) >= 0, "udp client bind");
   getsockname(fd, (struct sockaddr*)&mine, &len);
   mkaddr(&to, addr, PORT + 2);
   for(int i = 0; i < count; i++){
     size = 1 + i * 397 % (int)sizeof(buf);
     for(int j = 0; j < size; j++)
-      buf[j] = pattern(i + j);
+      buf[j] = streambyte(i + j);
     if(sendto(fd, buf, size, 0, (struct sockaddr*)&to, sizeof(to)) != size)
       break;
     len = sizeof(from);

@@ -37,37 +37,6 @@ finish(void)
   exit(failures != 0);
 }
 
-static int
-mkaddr(struct sockaddr_in *sa, const char *addr, int port)
-{
-  memset(sa, 0, sizeof(*sa));
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons(port);
-  return inet_pton(AF_INET, addr, &sa->sin_addr) == 1 ? 0 : -1;
-}
-
-static int
-connect_to(const char *addr, int port)
-{
-  struct sockaddr_in sa;
-  int fd;
-
-  if(mkaddr(&sa, addr, port) < 0 || (fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-    return -1;
-  if(connect(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0){
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// A byte pattern that differs at every offset of a long stream.
-static char
-pattern(uint i)
-{
-  return (char)((i * 7 + (i >> 8) * 13) & 0xff);
-}
-
 static char buf[8192];
 static char rbuf[8192];
 
@@ -79,7 +48,7 @@ client(const char *addr, int port, int bytes)
   uint sum = 0;
   int t0 = uptime();
 
-  if((fd = connect_to(addr, port)) < 0){
+  if((fd = connect_to(SOCK_STREAM, addr, port)) < 0){
     fail("connect");
     return;
   }
@@ -89,7 +58,7 @@ client(const char *addr, int port, int bytes)
       // never more than one buffer ahead, so the echo cannot deadlock us
       if(sent - got < (int)sizeof(buf)){
         for(int i = 0; i < chunk; i++)
-          buf[i] = pattern(sent + i);
+          buf[i] = streambyte(sent + i);
         if(writeall(fd, buf, chunk) < 0){
           fail("send");
           break;
@@ -102,7 +71,7 @@ client(const char *addr, int port, int bytes)
       break;
     }
     for(int i = 0; i < n; i++){
-      if(rbuf[i] != pattern(got + i)){
+      if(rbuf[i] != streambyte(got + i)){
         printf("socktest: byte %d differs\n", got + i);
         failures++;
         close(fd);
@@ -117,27 +86,6 @@ client(const char *addr, int port, int bytes)
          uptime() - t0);
 }
 
-static int
-listener(int type, int port)
-{
-  struct sockaddr_in sa;
-  int fd, one = 1;
-
-  if((fd = socket(AF_INET, type, 0)) < 0)
-    return -1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  memset(&sa, 0, sizeof(sa));
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  sa.sin_addr.s_addr = INADDR_ANY;
-  if(bind(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0 ||
-     (type == SOCK_STREAM && listen(fd, 16) < 0)){
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 static void
 server(int port, int count)
 {
@@ -146,7 +94,7 @@ server(int port, int count)
   int lfd, fd, n, total;
   char ip[INET_ADDRSTRLEN];
 
-  if((lfd = listener(SOCK_STREAM, port)) < 0){
+  if((lfd = listener(SOCK_STREAM, "0.0.0.0", port, 16)) < 0){
     fail("listen");
     return;
   }
@@ -177,7 +125,7 @@ udpserver(int port, int count)
   socklen_t len;
   int fd, n;
 
-  if((fd = listener(SOCK_DGRAM, port)) < 0){
+  if((fd = listener(SOCK_DGRAM, "0.0.0.0", port, 16)) < 0){
     fail("udp bind");
     return;
   }
@@ -238,7 +186,7 @@ manychild(const char *addr, int port, int first, int count)
   int fds[PERCHILD], ok = 0, len, got, r;
 
   for(int i = 0; i < count; i++){
-    if((fds[i] = connect_to(addr, port)) < 0){
+    if((fds[i] = connect_to(SOCK_STREAM, addr, port)) < 0){
       printf("socktest: connection %d\n", first + i);
       fail("connect");
       count = i;
@@ -317,7 +265,7 @@ leak(const char *addr, int port, int n)
   after = before;
   memline("before", &before, pb);
   for(int i = 0; i < n; i++){
-    if((fd = connect_to(addr, port)) < 0){
+    if((fd = connect_to(SOCK_STREAM, addr, port)) < 0){
       fail("connect");
       return;
     }
@@ -372,7 +320,7 @@ errors(const char *addr, int closedport)
   close(fd);
 
   // two sockets on one port
-  fd = listener(SOCK_STREAM, 7777);
+  fd = listener(SOCK_STREAM, "0.0.0.0", 7777, 16);
   fd2 = socket(AF_INET, SOCK_STREAM, 0);
   memset(&sa, 0, sizeof(sa));
   sa.sin_family = AF_INET;
@@ -444,7 +392,7 @@ slow(const char *addr, int port, int bytes)
 {
   int fd, n, got = 0, q, maxq = 0;
 
-  if((fd = connect_to(addr, port)) < 0){
+  if((fd = connect_to(SOCK_STREAM, addr, port)) < 0){
     fail("connect");
     return;
   }
@@ -460,7 +408,7 @@ slow(const char *addr, int port, int bytes)
   }
   while((n = recv(fd, rbuf, 1000, 0)) > 0){
     for(int i = 0; i < n; i++)
-      if(rbuf[i] != pattern(got + i)){
+      if(rbuf[i] != streambyte(got + i)){
         printf("socktest: byte %d differs\n", got + i);
         failures++;
         close(fd);
@@ -481,7 +429,7 @@ reset(const char *addr, int port)
 {
   int fd, n;
 
-  if((fd = connect_to(addr, port)) < 0){
+  if((fd = connect_to(SOCK_STREAM, addr, port)) < 0){
     fail("connect");
     return;
   }
@@ -501,7 +449,7 @@ prefork(int port, int nchild)
   struct timeval tv = { 3, 0 };
   int lfd, fd, n, status, total = 0, served;
 
-  if((lfd = listener(SOCK_STREAM, port)) < 0){
+  if((lfd = listener(SOCK_STREAM, "0.0.0.0", port, 16)) < 0){
     fail("listen");
     return;
   }

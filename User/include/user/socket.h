@@ -74,6 +74,21 @@ int readv(int fd, const struct iovec *iov, int iovcnt);
 int writev(int fd, const struct iovec *iov, int iovcnt);
 int netinfo(int what, void *buf, int index);
 
+// Setup helpers (User/lib/sockutil.c). mkaddr: addr ("a.b.c.d") and port as
+// a struct sockaddr_in, 0, or -1 if addr is malformed. connect_to: a socket of
+// type (SOCK_STREAM or SOCK_DGRAM, maybe | SOCK_NONBLOCK) connected to
+// addr:port. listener: a socket of type bound to addr:port with SO_REUSEADDR,
+// listening with backlog if a stream. Both give -1 and errno on failure, the
+// socket closed again.
+int mkaddr(struct sockaddr_in *sa, const char *addr, int port);
+int connect_to(int type, const char *addr, int port);
+int listener(int type, const char *addr, int port, int backlog);
+// Microseconds since boot: the kernel's fine clock (NETINFO_CLOCK), else ticks.
+uint64 now_us(void);
+// Byte i of a pattern that differs at every offset of a long stream: what the
+// network tests send, and check the echo against.
+char streambyte(uint i);
+
 // byte order: the machine is little-endian, the network big-endian
 static inline uint16_t htons(uint16_t x) { return (uint16_t)((x << 8) | (x >> 8)); }
 static inline uint16_t ntohs(uint16_t x) { return htons(x); }
