@@ -12,43 +12,17 @@
 
 static char buf[16384];
 
-// A listening TCP socket on port, or exits.
-static int
-listen_port(int port)
-{
-  struct sockaddr_in sa;
-  int fd, one = 1;
-
-  if((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0){
-    perror("sink: socket");
-    exit(1);
-  }
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  if(bind(fd, (struct sockaddr*)&sa, sizeof sa) < 0 || listen(fd, 4) < 0){
-    perror("sink: bind/listen");
-    exit(1);
-  }
-  return fd;
-}
-
-static uint64
-now_us(void)
-{
-  uint64 t = 0;
-  netinfo(NETINFO_CLOCK, &t, 0);
-  return t;
-}
-
 int
 main(int argc, char *argv[])
 {
   int port = argc > 1 ? atoi(argv[1]) : 5001;
-  int lfd = listen_port(port), cfd, n;
+  int lfd, cfd, n;
   uint64 total, start;
 
+  if((lfd = listener(SOCK_STREAM, "0.0.0.0", port, 4)) < 0){
+    perror("sink: listen");
+    exit(1);
+  }
   signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   printf("sink: listening on port %d\n", port);
   for(;;){

@@ -13,21 +13,12 @@ static char buf[4096];
 int
 main(int argc, char *argv[])
 {
-  struct sockaddr_in sa;
   int port = argc > 1 ? atoi(argv[1]) : 7;
   int lfd, cfd, n, one = 1;
 
   signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
-  if((lfd = socket(AF_INET, SOCK_STREAM, 0)) < 0){
-    perror("tcpecho: socket");
-    exit(1);
-  }
-  setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  if(bind(lfd, (struct sockaddr*)&sa, sizeof sa) < 0 || listen(lfd, 4) < 0){
-    perror("tcpecho: bind/listen");
+  if((lfd = listener(SOCK_STREAM, "0.0.0.0", port, 4)) < 0){
+    perror("tcpecho: listen");
     exit(1);
   }
   printf("tcpecho: listening on port %d\n", port);
