@@ -58,6 +58,21 @@ static in_addr_t addrs[MAXADDRS];
 static char *addrptrs[MAXADDRS + 1];
 static struct hostent host;
 
+// The static hostent for name, with the first naddr of addrptrs (and the
+// aliases, 0-terminated by the caller): the one place that fills it.
+static struct hostent*
+sethost(const char *name, int naddr)
+{
+  strncpy(hname, name, NAMEMAX - 1);
+  addrptrs[naddr] = 0;
+  host.h_name = hname;
+  host.h_aliases = aliases;
+  host.h_addrtype = AF_INET;
+  host.h_length = 4;
+  host.h_addr_list = addrptrs;
+  return &host;
+}
+
 const char*
 hstrerror(int err)
 {
@@ -278,15 +293,8 @@ collect(const char *name, int n)
     h_errno = NO_DATA;
     return 0;
   }
-  strncpy(hname, cur, NAMEMAX - 1);
   aliases[nal] = 0;
-  addrptrs[na] = 0;
-  host.h_name = hname;
-  host.h_aliases = aliases;
-  host.h_addrtype = AF_INET;
-  host.h_length = 4;
-  host.h_addr_list = addrptrs;
-  return &host;
+  return sethost(cur, na);
 }
 
 // Send the query and wait for the matching answer, retrying on silence.
@@ -367,17 +375,10 @@ gethostbyname(const char *name)
   if(inet_pton(AF_INET, name, &a) == 1 || strcmp(name, "localhost") == 0){
     if(strcmp(name, "localhost") == 0)
       a = htonl(INADDR_LOOPBACK);
-    strncpy(hname, name, NAMEMAX - 1);
     addrs[0] = a;
     addrptrs[0] = (char*)&addrs[0];
-    addrptrs[1] = 0;
     aliases[0] = 0;
-    host.h_name = hname;
-    host.h_aliases = aliases;
-    host.h_addrtype = AF_INET;
-    host.h_length = 4;
-    host.h_addr_list = addrptrs;
-    return &host;
+    return sethost(name, 1);
   }
   return query(name);
 }
