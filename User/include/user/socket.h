@@ -49,23 +49,13 @@ void perror(const char *what);    // "what: message" on stderr
 #define stderr 2
 #endif
 
-int socket(int domain, int type, int protocol);
-int bind(int fd, const struct sockaddr *addr, socklen_t len);
-int listen(int fd, int backlog);
-int accept(int fd, struct sockaddr *addr, socklen_t *len);
-int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
-int connect(int fd, const struct sockaddr *addr, socklen_t len);
+#include "user/sockcalls.h"   // socket, bind, listen, accept, connect, ... (both worlds)
 int send(int fd, const void *buf, int len, int flags);
 int recv(int fd, void *buf, int len, int flags);
 int sendto(int fd, const void *buf, int len, int flags,
            const struct sockaddr *to, socklen_t tolen);
 int recvfrom(int fd, void *buf, int len, int flags,
              struct sockaddr *from, socklen_t *fromlen);
-int shutdown(int fd, int how);
-int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
-int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
-int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
-int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 int fcntl(int fd, int cmd, ...);
 // Scatter/gather I/O on any descriptor (struct iovec, IOV_MAX: kernel/uio.h):
 // the bytes moved, or -1 and errno (EINVAL: iovcnt past IOV_MAX or a total

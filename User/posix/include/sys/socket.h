@@ -1,7 +1,8 @@
 // <sys/socket.h> for POSIX programs (User/posix/): BSD sockets over the
 // kernel's socket calls (system calls 30..43). Numbers come from
-// kernel/sockabi.h and structures from user/sockaddr.h, the one definition
-// both user worlds share. IPv4 only: AF_INET6 sockets fail with EAFNOSUPPORT.
+// kernel/sockabi.h, structures from user/sockaddr.h and the calls both worlds
+// declare alike from user/sockcalls.h: one definition both user worlds share.
+// IPv4 only: AF_INET6 sockets fail with EAFNOSUPPORT.
 // Failing calls return -1 with errno set (the C library's <errno.h> numbers).
 #pragma once
 #include <sys/types.h>
@@ -27,26 +28,16 @@ struct msghdr {
 extern "C" {
 #endif
 
-int socket(int domain, int type, int protocol);
-int bind(int fd, const struct sockaddr *addr, socklen_t len);
-int listen(int fd, int backlog);
-int accept(int fd, struct sockaddr *addr, socklen_t *len);
-int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);   // SOCK_NONBLOCK, SOCK_CLOEXEC
+#include "user/sockcalls.h"   // socket, bind, listen, accept, connect, ... (both worlds)
 // A connected pair of TCP sockets over loopback (127.0.0.1): AF_UNIX is not a
 // family the kernel has, but a program wanting a two-way channel gets one.
 int socketpair(int domain, int type, int protocol, int sv[2]);
-int connect(int fd, const struct sockaddr *addr, socklen_t len);
 ssize_t send(int fd, const void *buf, size_t len, int flags);
 ssize_t recv(int fd, void *buf, size_t len, int flags);
 ssize_t sendto(int fd, const void *buf, size_t len, int flags,
                const struct sockaddr *to, socklen_t tolen);
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
                  struct sockaddr *from, socklen_t *fromlen);
-int shutdown(int fd, int how);
-int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
-int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
-int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
-int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags);
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
 
