@@ -20,6 +20,7 @@
 #include "lwip/memp.h"
 #include "netif/ethernet.h"
 #include "lwip_glue.h"   // Net/: the glue, port and guards
+#include "socket_exports.h"   // sock_dgram_drops (the Swift socket layer)
 
 // The network lock guards ALL lwIP state (pcbs, pbufs, pools, timeouts, the
 // netifs), the NIC drivers (their rings, buffers and counters) and the

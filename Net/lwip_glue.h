@@ -23,9 +23,6 @@ void lwip_glue_get_stats(struct netdev *dev, struct lwip_glue_stats *out);
 // identity (a MAC): before lwip_init(), and again as each NIC registers.
 void lwip_port_seed(const uint8_t *extra, uint32_t n);
 
-// Provided by the socket layer (Sources/Sockets/UDP.swift), network lock held:
-// datagrams UDP and raw sockets have dropped since boot.
-uint64_t sock_dgram_drops(void);
 
 // lwip_synguard.c: before a new SYN reaches lwIP (netdev_receive calls it), makes
 // room in a listener's backlog full of half-open connections, and lets a SYN
