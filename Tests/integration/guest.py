@@ -21,7 +21,7 @@ DISKS = os.path.join("build", "test-disks")     # relative to ROOT
 # than the default get their own capture and disk names (NAME-e1000).
 NIC = os.environ.get("XV6_TEST_NIC", "virtio")
 NIC_DEVICES = {"virtio": "virtio-net-device,netdev=%s,bus=virtio-mmio-bus.1",
-               "e1000": "e1000,netdev=%s,bus=pcie.0"}
+               "e1000": "e1000,netdev=%s,bus=pcie.0,romfile="}   # no option ROM: nothing runs it
 
 
 def nic_device(netdev):

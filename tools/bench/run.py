@@ -287,7 +287,7 @@ def wrk(g, conns, keepalive):
 # The guest's NIC: virtio-net on virtio-mmio (every row), or the e1000 on the
 # PCIe bus (the e1000 rows; Linux with its own e1000 driver).
 NIC_DEVICES = {"virtio": ["-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1"],
-               "e1000": ["-device", "e1000,netdev=net0,bus=pcie.0"]}
+               "e1000": ["-device", "e1000,netdev=net0,bus=pcie.0,romfile="]}  # no option ROM: not run
 
 
 def ours_args(fsimg, nic="virtio"):
