@@ -34,7 +34,7 @@ let package = Package(
       path: "Sources/Sockets"
     ),
     // lwIP under the socket layer on the host: Debian's liblwip-dev and the
-    // shim (Net/lwip_sock.c) built against it.
+    // shim (Net/lwip_sock.c, Net/lwip_sock_dgram.c) built against it.
     .target(
       name: "SocketsHost",
       dependencies: ["CShims"],

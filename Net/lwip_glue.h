@@ -1,6 +1,7 @@
 // lwip_glue.h: the lwIP side of the network layer, C only: what Kernel/net.c
 // asks of the netif glue (Net/lwip_netif.c), the port (lwip_port.c) and the
-// guards (lwip_synguard.c, lwip_seqguard.c). Drivers never see it: they
+// guards (lwip_synguard.c, lwip_seqguard.c), and what the socket shim's two
+// files share (lwip_sock.c, lwip_sock_dgram.c). Drivers never see it: they
 // meet the network layer in CShims/include/netdev.h.
 //
 // Every function here runs with the kernel's network lock held (Kernel/net.c);
@@ -36,3 +37,10 @@ uint64_t lwip_timewait_reuses(void);      // TIME_WAIT states ended by a new SYN
 void lwip_persist_sweep(void);
 // Out-of-order segments dropped because the receive pool was at its reserve.
 uint64_t lwip_ooseq_pressure_drops(void);
+
+// lwip_sock.c, for lwip_sock_dgram.c: attach a new datagram pcb to socket id,
+// with lwip_sock.c's receive callback (lwIP's callbacks all live there).
+struct udp_pcb;
+struct raw_pcb;
+void lsock_udp_attach(struct udp_pcb *pcb, uint32_t id);
+void lsock_raw_attach(struct raw_pcb *pcb, uint32_t id);

@@ -1,5 +1,6 @@
 // lwip_sock.h: the socket layer's view of lwIP's raw TCP, UDP and raw-IP API
-// (CShims/kernel/lwip_sock.c), and the kernel services it needs
+// (Net/lwip_sock.c: TCP and lwIP's callbacks; Net/lwip_sock_dgram.c: UDP,
+// raw IP, pbufs, receive memory), and the kernel services it needs
 // (Kernel/sysnet.c in the kernel, a host file in tests).
 //
 // lwIP's types stay behind this header: pcbs and pbufs are opaque pointers,

@@ -1,6 +1,6 @@
 // sockets_host.c: what the socket layer needs underneath it on the host:
-// the lwIP shim itself (Net/lwip_sock.c, compiled here against
-// Debian's lwIP headers), the kernel services of lwip_sock.h, and an
+// the lwIP shim itself (Net/lwip_sock.c and Net/lwip_sock_dgram.c, compiled
+// here against Debian's lwIP headers), the kernel services of lwip_sock.h, and an
 // interface to talk over.
 //
 // The network lock is lwIP's core lock. Sleep/wakeup use one condition
@@ -17,6 +17,7 @@
 #include "lwip/ip4_addr.h"
 
 #include "../../Net/lwip_sock.c"
+#include "../../Net/lwip_sock_dgram.c"
 #include "sockets_host.h"
 
 static pthread_mutex_t sleep_mu = PTHREAD_MUTEX_INITIALIZER;

@@ -26,8 +26,9 @@ CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -I tools/fuzz -I Net -I CShims/inclu
 CORE="def dns inet_chksum init ip mem memp netif pbuf raw stats sys tcp tcp_in tcp_out timeouts udp"
 IPV4="dhcp etharp icmp ip4 ip4_addr ip4_frag"
 # The kernel's glue: every Net/lwip_*.c but the port (kernel clock,
-# panic) and the socket upcalls (need the Swift layer); fuzz_netif.c fakes those.
-GLUE=$(ls Net/lwip_*.c | grep -v -e lwip_port.c -e lwip_sock.c)
+# panic) and the socket shim (lwip_sock.c, lwip_sock_dgram.c: they need the
+# Swift layer); fuzz_netif.c fakes those.
+GLUE=$(ls Net/lwip_*.c | grep -v -e lwip_port.c -e lwip_sock.c -e lwip_sock_dgram.c)
 SRCS="tools/fuzz/fuzz_netif.c $GLUE $LWIP/src/netif/ethernet.c"
 for f in $CORE; do SRCS="$SRCS $LWIP/src/core/$f.c"; done
 for f in $IPV4; do SRCS="$SRCS $LWIP/src/core/ipv4/$f.c"; done

@@ -53,7 +53,8 @@ fuzz_rand(void)
 
 static void *fake_tx_buffer(struct netdev *d) { (void)d; return txbuf; }
 
-// What lwip_sock.c (not linked: it needs the Swift layer) tells lwip_seqguard.c.
+// What lwip_sock_dgram.c (not linked: the shim needs the Swift layer) tells
+// lwip_seqguard.c.
 uint32_t
 lsock_pool_free(void)
 {
