@@ -271,10 +271,13 @@ void            net_sleep(void *chan);   // sleep(chan, &netlock)
 struct netinfo;                          // CShims/include/abi/netinfo.h
 int             netinfo(int index, struct netinfo*);  // 0, or -1 past the last interface
 
-// sysnet.c / socket layer (sockets issue)
+// sockfile.c: the socket file type (sockets issue); sysnet.c has the calls
 int             sockread(struct socket*, uint64, int);
 int             sockwrite(struct socket*, uint64, int);
 void            sockclose(struct socket*);
+int             sockfile(struct socket*, int flags);  // a new descriptor, or -errno
+int             argsock(int n, struct file**);        // 0, -EBADF or -ENOTSOCK
+int             sigpipe_on_epipe(int r, int flags);   // r; SIGPIPE if -EPIPE
 
 // number of elements in fixed-size array
 #define NELEM(x) (sizeof(x)/sizeof((x)[0]))

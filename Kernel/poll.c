@@ -4,7 +4,7 @@
 // How a poller waits without polling: it scans its descriptors, and if none is
 // ready sleeps on one wait channel that every readiness change wakes through
 // poll_notify() (pipe.c: reads, writes, closes; console.c: a line typed;
-// sysnet.c: every socket-layer wakeup, i.e. data, FIN, accept queue, connect
+// sockfile.c: every socket-layer wakeup, i.e. data, FIN, accept queue, connect
 // outcome, acks, errors). A generation count makes the scan and the sleep one
 // step as far as wakeups go: the poller reads the count before scanning and
 // sleeps only if it has not moved since, under polllock, which poll_notify

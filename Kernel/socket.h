@@ -1,5 +1,6 @@
-// socket.h: the kernel's side of the BSD socket calls (Kernel/sysnet.c) and
-// the Swift socket layer's entry points (CShims/include/socket_exports.h).
+// socket.h: the kernel's side of the BSD socket calls (Kernel/sysnet.c and
+// Kernel/sockfile.c) and the Swift socket layer's entry points
+// (CShims/include/socket_exports.h).
 // Constants (sockabi.h) and errno values (errnum.h) are Linux's, shared with
 // both user worlds and Swift (CShims/include/abi/).
 #pragma once

@@ -1,7 +1,7 @@
 // lwip_sock.h: the socket layer's view of lwIP's raw TCP, UDP and raw-IP API
 // (Net/lwip_sock.c: TCP and lwIP's callbacks; Net/lwip_sock_dgram.c: UDP,
 // raw IP, pbufs, receive memory), and the kernel services it needs
-// (Kernel/sysnet.c in the kernel, a host file in tests).
+// (Kernel/sockfile.c in the kernel, a host file in tests).
 //
 // lwIP's types stay behind this header: pcbs and pbufs are opaque pointers,
 // addresses are 32-bit values in network byte order (as lwIP stores them:
@@ -199,7 +199,7 @@ struct sock_info {
 #define SOCKINFO_FAILED     4
 #define SOCKINFO_CLOSING    5          // closed by its owner, lwIP finishing
 
-// ---- kernel services (Kernel/sysnet.c; a host file for tests) ----------------------
+// ---- kernel services (Kernel/sockfile.c; a host file for tests) ----------------------
 void lsock_lock(void);                 // the network lock (Kernel/net.c)
 void lsock_unlock(void);
 // Sleep on chan, releasing the network lock while asleep (held on return).

@@ -38,7 +38,7 @@ int32_t sock_shutdown(struct socket *s, int32_t how);
 // the local (peer 0) or the remote address
 int32_t sock_getname(struct socket *s, int32_t peer,
                      uint32_t *addr, uint16_t *port);
-// timeouts in milliseconds (sysnet.c converts timevals)
+// timeouts in milliseconds (sockfile.c converts timevals)
 int32_t sock_setopt(struct socket *s, int32_t level, int32_t name,
                     int64_t value);
 int32_t sock_getopt(struct socket *s, int32_t level, int32_t name,

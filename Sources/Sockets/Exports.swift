@@ -1,6 +1,6 @@
 // Exports: the socket layer's C entry points, called by Kernel/sysnet.c and
-// declared once in CShims/include/socket_exports.h: each is `@c @implementation`,
-// so the compiler checks it against that prototype.
+// Kernel/sockfile.c, and declared once in CShims/include/socket_exports.h: each
+// is `@c @implementation`, so the compiler checks it against that prototype.
 // This is the one place where a SocketError becomes a number: every function
 // returns 0 or a count on success and -errno on failure. A socket travels
 // through C as an opaque handle (`struct socket *`): the address of its Socket
@@ -265,7 +265,7 @@ public func sock_getname(
   }
 }
 
-/// Set an option; timeouts are in milliseconds (sysnet.c converts timevals).
+/// Set an option; timeouts are in milliseconds (sockfile.c converts timevals).
 @c @implementation
 public func sock_setopt(_ h: Handle, _ level: Int32, _ name: Int32, _ value: Int64) -> Int32 {
   call(h) { s throws(SocketError) in

@@ -1,6 +1,7 @@
 // The socket layer against real lwIP on the host (Debian's liblwip, loopback on
 // 10.0.0.1: see Tests/SocketsHost). Calls go through the same C entry points
-// Kernel/sysnet.c uses (Exports.swift); "user memory" is the test's own.
+// Kernel/sysnet.c and Kernel/sockfile.c use (Exports.swift); "user memory" is
+// the test's own.
 // Serialized: there is one socket table and one lwIP.
 import CShims
 import Foundation
