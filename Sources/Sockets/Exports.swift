@@ -75,21 +75,6 @@ func create(
   return 0
 }
 
-extension Socket {
-  /// The one dispatch over the kinds for the calls each does its own way. A
-  /// free slot takes the UDP path (no pcb there: the call fails).
-  func byKind<R>(
-    tcp: () throws(SocketError) -> R, udp: () throws(SocketError) -> R,
-    raw: () throws(SocketError) -> R
-  ) throws(SocketError) -> R {
-    switch kind {
-    case .tcp: return try tcp()
-    case .raw: return try raw()
-    case .udp, .free: return try udp()
-    }
-  }
-}
-
 /// socket(AF_INET, type, 0): a new socket in *out.
 @c @implementation
 public func sock_create(_ type: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>)
@@ -300,12 +285,6 @@ public func sock_setopt(_ h: Handle, _ level: Int32, _ name: Int32, _ value: Int
   }
 }
 
-/// A timeout as getsockopt reports it: milliseconds; "not at all" reads as 0,
-/// as on Linux.
-func timeoutValue(_ ms: UInt64) -> Int64 {
-  ms == noWaitMs ? 0 : Int64(ms)
-}
-
 @c @implementation
 public func sock_getopt(
   _ h: Handle, _ level: Int32, _ name: Int32, _ value: UnsafeMutablePointer<Int64>
@@ -407,28 +386,5 @@ public func sock_memstats(_ out: UnsafeMutablePointer<lsock_memstats>) {
     out.pointee.sock_ring_pages = UInt32(sockets.slots.reduce(0) { $0 + $1.rxRing.pages })
     out.pointee.rx_copied = rxCopiedTotal
     return 0
-  }
-}
-
-extension Socket {
-  /// SOCK_STREAM, SOCK_DGRAM or SOCK_RAW; 0 for a free slot.
-  var typeNumber: Int32 {
-    switch kind {
-    case .tcp: return sockStream
-    case .udp: return sockDgram
-    case .raw: return sockRaw
-    case .free: return 0
-    }
-  }
-
-  var infoState: Int32 {
-    if released { return SOCKINFO_CLOSING }
-    switch state {
-    case .idle: return SOCKINFO_IDLE
-    case .listening: return SOCKINFO_LISTENING
-    case .connecting: return SOCKINFO_CONNECTING
-    case .connected: return SOCKINFO_CONNECTED
-    case .failed: return SOCKINFO_FAILED
-    }
   }
 }

@@ -171,6 +171,43 @@ final class Socket {
   }
 }
 
+extension Socket {
+  /// The one dispatch over the kinds for the calls each does its own way. A
+  /// free slot takes the UDP path (no pcb there: the call fails).
+  func byKind<R>(
+    tcp: () throws(SocketError) -> R, udp: () throws(SocketError) -> R,
+    raw: () throws(SocketError) -> R
+  ) throws(SocketError) -> R {
+    switch kind {
+    case .tcp: return try tcp()
+    case .raw: return try raw()
+    case .udp, .free: return try udp()
+    }
+  }
+
+  /// SOCK_STREAM, SOCK_DGRAM or SOCK_RAW; 0 for a free slot.
+  var typeNumber: Int32 {
+    switch kind {
+    case .tcp: return sockStream
+    case .udp: return sockDgram
+    case .raw: return sockRaw
+    case .free: return 0
+    }
+  }
+
+  /// Its state as netstat shows it (sock_info): SOCKINFO_*.
+  var infoState: Int32 {
+    if released { return SOCKINFO_CLOSING }
+    switch state {
+    case .idle: return SOCKINFO_IDLE
+    case .listening: return SOCKINFO_LISTENING
+    case .connecting: return SOCKINFO_CONNECTING
+    case .connected: return SOCKINFO_CONNECTED
+    case .failed: return SOCKINFO_FAILED
+    }
+  }
+}
+
 /// The table of all sockets. Created on first use, from a system call.
 /// Unchecked Sendable: the network lock guards it, not the compiler.
 final class SocketTable: @unchecked Sendable {
@@ -228,6 +265,12 @@ let noWaitMs = UInt64.max
 /// Longer timeouts are clamped here (about 142,000 years), so a deadline
 /// never overflows.
 let maxTimeoutMs: UInt64 = 1 << 52
+
+/// A timeout as getsockopt reports it: milliseconds; "not at all" reads as 0,
+/// as on Linux.
+func timeoutValue(_ ms: UInt64) -> Int64 {
+  ms == noWaitMs ? 0 : Int64(ms)
+}
 
 /// A deadline timeoutMs from now, or 0 (none) for a timeout of 0. A timeout
 /// of noWaitMs has passed already.
