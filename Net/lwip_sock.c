@@ -6,7 +6,7 @@
 // raw ones lsock_udp_attach / lsock_raw_attach hang on a datagram pcb), which
 // pass each event on to the socket layer's upcalls with the socket's id (the
 // pcb's callback argument). A received TCP segment goes recv_cb ->
-// up->tcp_recv (tcpReceived, Sources/Sockets/Upcalls.swift). Nothing in this file
+// up->tcp_recv (tcpReceived, Sources/Sockets/TCP.swift). Nothing in this file
 // allocates except through lwIP's own pools and heap, and every function runs
 // with the network lock (Kernel/net.c) held.
 #include "lwip/opt.h"

@@ -75,9 +75,9 @@ final class Socket {
   var remoteAddr: UInt32 = 0
   var remotePort: UInt16 = 0
 
-  // TCP receive side: the stream is the pbuf chain rx (pool pbufs, kept as
-  // lwIP delivered them), then rxRing (copies); the window is reopened as it
-  // is read. See "Receive memory" in Upcalls.swift.
+  // TCP receive side (queued and read in TCP.swift): the stream is the pbuf
+  // chain rx (pool pbufs, kept as lwIP delivered them), then rxRing (copies);
+  // the window is reopened as it is read. See "Receive memory" in Upcalls.swift.
   var rx: OpaquePointer? = nil
   var rxPoolPbufs = 0  // pbufs in rx
   var rxRing = ByteRing()  // TCP: the stream's tail; UDP and raw: datagrams

@@ -1,11 +1,82 @@
 // TCP sockets: the blocking rules of BSD sockets over lwIP's raw TCP API.
 // Every method runs with the network lock held (see Socket.swift).
+//
+// The receive path, in order in the first part of this file:
+//   lwIP (tcp_input) -> recv_cb (Net/lwip_sock.c) -> tcpReceived, here: the
+//     segment is queued (queueReceived: its pbufs kept, or its bytes copied
+//     into the ring; see "Receive memory" in Upcalls.swift), the reader woken;
+//   read() -> fileread (Kernel/file.c) -> sockread (Kernel/sockfile.c), or
+//   recv() -> sys_recvfrom (Kernel/sysnet.c) -> sock_recv (Exports.swift)
+//     -> tcpReceive, here: copied out to the user, the window reopened.
 import CShims
 
+// ---- receive: lwIP -> the socket's queue -> read() ----------------------------
+
+/// The upcall for a segment of TCP socket id (p nil: the peer's FIN). Not
+/// LSOCK_OK: lwIP keeps p and offers it again later.
+func tcpReceived(_ id: UInt32, _ p: OpaquePointer?) -> Int32 {
+  guard let s = sockets[id], let pcb = s.tcp else {
+    if let p { lsock_pbuf_free(p) }
+    return LSOCK_OK
+  }
+  guard let p else {
+    // the peer's FIN
+    s.rxFin = true
+    if s.released {
+      // closed by its owner before: try again to queue our FIN
+      _ = s.retryClose(pcb)
+    } else if s.writeShut {
+      // both directions done: lwIP finishes (TIME_WAIT) on its own and would
+      // free the pcb without telling us, so let it go now. Our FIN is already
+      // out, so this close only marks the receive side closed.
+      lsock_tcp_detach(pcb)
+      _ = lsock_tcp_close(pcb)
+      s.tcp = nil
+    }
+    s.wake()
+    return LSOCK_OK
+  }
+  if s.readShut || s.released {
+    // nobody will read it: take it and reopen the window at once
+    lsock_tcp_recved(pcb, lsock_pbuf_len(p))
+    lsock_pbuf_free(p)
+    return LSOCK_OK
+  }
+  let r = s.queueReceived(p)
+  if r == LSOCK_OK { s.wake() }
+  return r
+}
+
 extension Socket {
-  func rememberAddresses(_ pcb: OpaquePointer) {
-    lsock_tcp_local(pcb, &localAddr, &localPort)
-    lsock_tcp_remote(pcb, &remoteAddr, &remotePort)
+  /// Append TCP segment p to the receive stream: its pbufs kept, or its bytes
+  /// copied into the ring and p freed. LSOCK_ERR_MEM makes lwIP keep p and
+  /// offer it again later (no memory for a ring, and the stream's tail is
+  /// already in the ring).
+  func queueReceived(_ p: OpaquePointer) -> Int32 {
+    let len = lsock_pbuf_len(p)
+    let pbufs = Int(lsock_pbuf_count(p))
+    if mustCopy(len, pbufs) {
+      // a window's worth always fits: lwIP never delivers more than that unread
+      if rxRing.reserve(Int(lsock_tcp_window()))
+        && rxRing.append(Int(len), { dst, n, off in
+          lsock_pbuf_copy(p, dst, UInt32(n), UInt32(off)) != 0
+        })
+      {
+        rxCopiedTotal &+= 1
+        lsock_pbuf_free(p)
+        return LSOCK_OK
+      }
+      if !rxRing.isEmpty { return LSOCK_ERR_MEM }
+      // no pages to copy into: keep the pbufs after all
+    }
+    if let head = rx {
+      if lsock_pbuf_cat(head, p) == 0 { return LSOCK_ERR_MEM }
+    } else {
+      rx = p
+    }
+    rxPoolPbufs += pbufs
+    socketPoolPbufs += pbufs
+    return LSOCK_OK
   }
 
   /// Bytes received and not yet read: the pbuf chain, then the ring.
@@ -13,19 +84,35 @@ extension Socket {
     (rx.map { lsock_pbuf_len($0) } ?? 0) + UInt32(rxRing.count)
   }
 
-  /// Free the receive queue, giving its bytes back to the window so that a
-  /// close does not turn into a reset.
-  /// (The bytes SO_RCVBUF held back go too: lwIP resets a connection closed
-  /// with less than its whole window open.)
-  func dropReceived() {
-    let n = receivedBytes + windowHeld
-    if let p = rx { lsock_pbuf_free(p) }
-    rx = nil
-    socketPoolPbufs -= rxPoolPbufs
-    rxPoolPbufs = 0
-    rxRing.clear()
-    windowHeld = 0
-    if n > 0, let pcb = tcp { lsock_tcp_recved(pcb, n) }
+  /// Read up to len bytes to user address dst: 0 at the peer's FIN.
+  func tcpReceive(_ dst: UInt64, _ len: UInt32, peek: Bool, dontWait: Bool)
+    throws(SocketError) -> UInt32
+  {
+    let until = deadline(after: recvTimeoutMs)
+    while true {
+      let queued = receivedBytes
+      if queued > 0 {
+        let n = min(len, queued)
+        if !copyReceived(dst, n) { throw .fault }
+        if !peek {
+          consumeReceived(n)
+          // the program took n bytes: let the sender send that many more,
+          // less what SO_RCVBUF holds back
+          if let pcb = tcp { lsock_tcp_recved(pcb, n - holdWindow(n)) }
+        }
+        return n
+      }
+      if len == 0 || readShut { return 0 }
+      if let e = takeError() { throw e }
+      if rxFin || (state == .connected && tcp == nil) { return 0 }
+      switch state {
+      case .connected, .connecting: break
+      case .failed: return 0
+      default: throw .notConnected
+      }
+      if nonblocking || dontWait { throw .wouldBlock }
+      if let e = block(on: self, until: until) { throw e }
+    }
   }
 
   /// Copy n bytes of the stream (chain first, then ring) to user address dst.
@@ -52,6 +139,30 @@ extension Socket {
       left -= m
     }
     rxRing.consume(Int(left))
+  }
+
+  /// Free the receive queue, giving its bytes back to the window so that a
+  /// close does not turn into a reset.
+  /// (The bytes SO_RCVBUF held back go too: lwIP resets a connection closed
+  /// with less than its whole window open.)
+  func dropReceived() {
+    let n = receivedBytes + windowHeld
+    if let p = rx { lsock_pbuf_free(p) }
+    rx = nil
+    socketPoolPbufs -= rxPoolPbufs
+    rxPoolPbufs = 0
+    rxRing.clear()
+    windowHeld = 0
+    if n > 0, let pcb = tcp { lsock_tcp_recved(pcb, n) }
+  }
+}
+
+// ---- connections, sending, closing -------------------------------------------------
+
+extension Socket {
+  func rememberAddresses(_ pcb: OpaquePointer) {
+    lsock_tcp_local(pcb, &localAddr, &localPort)
+    lsock_tcp_remote(pcb, &remoteAddr, &remotePort)
   }
 
   func tcpOpen() throws(SocketError) {
@@ -140,37 +251,6 @@ extension Socket {
         state = .failed
         throw .timedOut
       }
-    }
-  }
-
-  /// Read up to len bytes to user address dst: 0 at the peer's FIN.
-  func tcpReceive(_ dst: UInt64, _ len: UInt32, peek: Bool, dontWait: Bool)
-    throws(SocketError) -> UInt32
-  {
-    let until = deadline(after: recvTimeoutMs)
-    while true {
-      let queued = receivedBytes
-      if queued > 0 {
-        let n = min(len, queued)
-        if !copyReceived(dst, n) { throw .fault }
-        if !peek {
-          consumeReceived(n)
-          // the program took n bytes: let the sender send that many more,
-          // less what SO_RCVBUF holds back
-          if let pcb = tcp { lsock_tcp_recved(pcb, n - holdWindow(n)) }
-        }
-        return n
-      }
-      if len == 0 || readShut { return 0 }
-      if let e = takeError() { throw e }
-      if rxFin || (state == .connected && tcp == nil) { return 0 }
-      switch state {
-      case .connected, .connecting: break
-      case .failed: return 0
-      default: throw .notConnected
-      }
-      if nonblocking || dontWait { throw .wouldBlock }
-      if let e = block(on: self, until: until) { throw e }
     }
   }
 

@@ -1,7 +1,9 @@
 // lwIP's events, as Net/lwip_sock.c passes them on: they update
 // socket state and wake the sleepers. They run with the network lock held, in
 // interrupt context or inside a system call's lwIP call, so they never sleep
-// and allocate nothing but a socket's receive ring (pages, below).
+// and allocate nothing but a socket's receive ring (pages, below). A TCP
+// socket's data goes to tcpReceived, in TCP.swift beside the code that reads
+// it out; the rest are here.
 //
 // Receive memory. Every received frame lands in a pbuf of lwIP's receive pool
 // (256 of them, shared by every peer). A TCP socket may keep what lwIP hands
@@ -37,6 +39,17 @@ let smallQueued = 4
 nonisolated(unsafe) var socketPoolPbufs = 0
 nonisolated(unsafe) var rxCopiedTotal: UInt64 = 0
 
+extension Socket {
+  /// Should segment p (len bytes in pbufs pool pbufs) be copied rather than
+  /// kept (queueReceived, TCP.swift)? See "Receive memory" above.
+  func mustCopy(_ len: UInt32, _ pbufs: Int) -> Bool {
+    !rxRing.isEmpty || (len < smallSegment && rxPoolPbufs >= smallQueued)
+      || rxPoolPbufs + pbufs > poolPbufsPerSocket
+      || socketPoolPbufs + pbufs > poolPbufsAllSockets
+      || lsock_pool_free() < LSOCK_POOL_RESERVE
+  }
+}
+
 func installUpcalls() {
   let u = UnsafeMutablePointer<lsock_upcalls>.allocate(capacity: 1)
   u.initialize(
@@ -50,81 +63,6 @@ func installUpcalls() {
       udp_recv: { id, p, addr, port in udpReceived(id, p, addr, port) },
       raw_recv: { id, p, addr in rawReceived(id, p, addr) }))
   lsock_set_upcalls(u)
-}
-
-func tcpReceived(_ id: UInt32, _ p: OpaquePointer?) -> Int32 {
-  guard let s = sockets[id], let pcb = s.tcp else {
-    if let p { lsock_pbuf_free(p) }
-    return LSOCK_OK
-  }
-  guard let p else {
-    // the peer's FIN
-    s.rxFin = true
-    if s.released {
-      // closed by its owner before: try again to queue our FIN
-      _ = s.retryClose(pcb)
-    } else if s.writeShut {
-      // both directions done: lwIP finishes (TIME_WAIT) on its own and would
-      // free the pcb without telling us, so let it go now. Our FIN is already
-      // out, so this close only marks the receive side closed.
-      lsock_tcp_detach(pcb)
-      _ = lsock_tcp_close(pcb)
-      s.tcp = nil
-    }
-    s.wake()
-    return LSOCK_OK
-  }
-  if s.readShut || s.released {
-    // nobody will read it: take it and reopen the window at once
-    lsock_tcp_recved(pcb, lsock_pbuf_len(p))
-    lsock_pbuf_free(p)
-    return LSOCK_OK
-  }
-  let r = s.queueReceived(p)
-  if r == LSOCK_OK { s.wake() }
-  return r
-}
-
-extension Socket {
-  /// Should segment p (len bytes in pbufs pool pbufs) be copied rather than
-  /// kept? See "Receive memory" above.
-  func mustCopy(_ len: UInt32, _ pbufs: Int) -> Bool {
-    !rxRing.isEmpty || (len < smallSegment && rxPoolPbufs >= smallQueued)
-      || rxPoolPbufs + pbufs > poolPbufsPerSocket
-      || socketPoolPbufs + pbufs > poolPbufsAllSockets
-      || lsock_pool_free() < LSOCK_POOL_RESERVE
-  }
-
-  /// Append TCP segment p to the receive stream: its pbufs kept, or its bytes
-  /// copied into the ring and p freed. LSOCK_ERR_MEM makes lwIP keep p and
-  /// offer it again later (no memory for a ring, and the stream's tail is
-  /// already in the ring).
-  func queueReceived(_ p: OpaquePointer) -> Int32 {
-    let len = lsock_pbuf_len(p)
-    let pbufs = Int(lsock_pbuf_count(p))
-    if mustCopy(len, pbufs) {
-      // a window's worth always fits: lwIP never delivers more than that unread
-      if rxRing.reserve(Int(lsock_tcp_window()))
-        && rxRing.append(Int(len), { dst, n, off in
-          lsock_pbuf_copy(p, dst, UInt32(n), UInt32(off)) != 0
-        })
-      {
-        rxCopiedTotal &+= 1
-        lsock_pbuf_free(p)
-        return LSOCK_OK
-      }
-      if !rxRing.isEmpty { return LSOCK_ERR_MEM }
-      // no pages to copy into: keep the pbufs after all
-    }
-    if let head = rx {
-      if lsock_pbuf_cat(head, p) == 0 { return LSOCK_ERR_MEM }
-    } else {
-      rx = p
-    }
-    rxPoolPbufs += pbufs
-    socketPoolPbufs += pbufs
-    return LSOCK_OK
-  }
 }
 
 func tcpFailed(_ id: UInt32, _ err: Int32) {
