@@ -86,8 +86,8 @@ $(BUILD)/obj/kernel/%.o: Kernel/%.S
 # compiled whole-module from its folder's *.swift: Sources/Drivers/<Module>
 # for drivers (Device is what they share), Sources/<Module> otherwise;
 # SWIFT_FLAGS_<Module> adds flags for one module.
-SWIFT_MODULES := Device VirtIO Sockets
-SWIFT_DRIVER_MODULES := Device VirtIO
+SWIFT_MODULES := Device VirtIO PCI Sockets
+SWIFT_DRIVER_MODULES := Device VirtIO PCI
 swift_dir = $(if $(filter $(1),$(SWIFT_DRIVER_MODULES)),Sources/Drivers/$(1),Sources/$(1))
 SWIFT_KERNEL_OBJS := $(patsubst %,$(BUILD)/swift/%.o,$(SWIFT_MODULES))
 # CShims' kernel variant: the kernel services Swift calls (kshim.c).

@@ -28,6 +28,12 @@ let package = Package(
       dependencies: ["CShims", "Device"],
       path: "Sources/Drivers/VirtIO"
     ),
+    // PCI bus 0: configuration space (ECAM), enumeration, BARs, INTx.
+    .target(
+      name: "PCI",
+      dependencies: ["CShims"],
+      path: "Sources/Drivers/PCI"
+    ),
     .target(
       name: "Sockets",
       dependencies: ["CShims"],
