@@ -86,8 +86,8 @@ $(BUILD)/obj/kernel/%.o: Kernel/%.S
 # compiled whole-module from its folder's *.swift: Sources/Drivers/<Module>
 # for drivers (Device is what they share), Sources/<Module> otherwise;
 # SWIFT_FLAGS_<Module> adds flags for one module.
-SWIFT_MODULES := Device VirtIO PCI Sockets
-SWIFT_DRIVER_MODULES := Device VirtIO PCI
+SWIFT_MODULES := Device VirtIO PCI E1000 Sockets
+SWIFT_DRIVER_MODULES := Device VirtIO PCI E1000
 swift_dir = $(if $(filter $(1),$(SWIFT_DRIVER_MODULES)),Sources/Drivers/$(1),Sources/$(1))
 SWIFT_KERNEL_OBJS := $(patsubst %,$(BUILD)/swift/%.o,$(SWIFT_MODULES))
 # CShims' kernel variant: the kernel services Swift calls (kshim.c).
@@ -394,7 +394,9 @@ NIC ?= virtio
 FWDPORT1 ?= $(shell expr $(FWDPORT) + 1)
 PCAP1 ?= $(patsubst %en0.pcap,%en1.pcap,$(PCAP))
 nic_device_virtio = -device virtio-net-device,netdev=$(1),bus=virtio-mmio-bus.1
-nic_device_e1000 = -device e1000,netdev=$(1),bus=pcie.0
+# romfile=: no option ROM (its PXE code is for firmware; with -bios none
+# nothing runs it, and QEMU refuses to start when ipxe-qemu is not installed).
+nic_device_e1000 = -device e1000,netdev=$(1),bus=pcie.0,romfile=
 ifeq ($(NET),tap)
 QEMUOPTS += -netdev tap,id=net0,ifname=$(TAP),script=no,downscript=no
 else

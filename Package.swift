@@ -35,6 +35,11 @@ let package = Package(
       path: "Sources/Drivers/PCI"
     ),
     .target(
+      name: "E1000",
+      dependencies: ["CShims", "Device", "PCI"],
+      path: "Sources/Drivers/E1000"
+    ),
+    .target(
       name: "Sockets",
       dependencies: ["CShims"],
       path: "Sources/Sockets"

@@ -40,6 +40,7 @@ main(void)
     // NICs, in interface order (the first found is en0); each driver
     // registers what it finds with the network layer (CShims/include/netdev.h).
     virtio_net_probe();
+    e1000_probe();
     net_probed();
     userinit();      // first process: execs /init
     __sync_synchronize();

@@ -8,6 +8,9 @@
 // each registers the devices it finds with the network layer (netdev.h).
 // Probe order is interface order: the first NIC found is en0.
 void virtio_net_probe(void);   // Sources/Drivers/VirtIO/NetExports.swift
+// Intel 82540EM (QEMU -device e1000) on PCI bus 0: assigns its BARs from the
+// PCI memory window and routes its INTx line.
+void e1000_probe(void);        // Sources/Drivers/E1000/Exports.swift
 
 // ---- the virtio block device (Sources/Drivers/VirtIO/Exports.swift); Kernel/disk.c
 // is the only caller.
