@@ -72,5 +72,10 @@ let package = Package(
       dependencies: ["VirtIO", "Device", "CShims", "NetInputHost"],
       path: "Tests/VirtIOTests"
     ),
+    .testTarget(
+      name: "PCITests",
+      dependencies: ["PCI", "CShims"],
+      path: "Tests/PCITests"
+    ),
   ]
 )
