@@ -77,5 +77,10 @@ let package = Package(
       dependencies: ["PCI", "CShims"],
       path: "Tests/PCITests"
     ),
+    .testTarget(
+      name: "E1000Tests",
+      dependencies: ["E1000", "Device", "CShims"],
+      path: "Tests/E1000Tests"
+    ),
   ]
 )
