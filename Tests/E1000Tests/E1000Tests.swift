@@ -4,10 +4,10 @@
 // counted and dropped, the transmit ring filling up and being reclaimed,
 // link changes and interrupts with nothing to do.
 import CShims
+import Device
 import Testing
 
 @testable import E1000
-import Device
 
 /// A started driver on a fresh fake (small rings unless asked).
 func startE1000(
@@ -52,7 +52,9 @@ func frame(_ n: Int, size: Int = 60) -> [UInt8] {
     #expect(dev[.tipg] == 10 | 8 << 10 | 6 << 20)
     #expect(dev[.ctrl] & (E1000Ctrl.slu | E1000Ctrl.asde) == E1000Ctrl.slu | E1000Ctrl.asde)
     #expect(dev[.ctrl] & E1000Ctrl.rst == 0)
-    #expect(dev[.ims] == E1000Interrupt.rxt0 | E1000Interrupt.rxdmt0 | E1000Interrupt.rxo | E1000Interrupt.lsc)
+    #expect(
+      dev[.ims] == E1000Interrupt.rxt0 | E1000Interrupt.rxdmt0 | E1000Interrupt.rxo
+        | E1000Interrupt.lsc)
   }
 
   @Test func ringsArePlacedAndSized() throws {
@@ -89,7 +91,8 @@ func frame(_ n: Int, size: Int = 60) -> [UInt8] {
     let dev = FakeE1000()
     _ = try startE1000(dev)
     let order = dev.writes.map { $0.offset }
-    let reset = try #require(dev.writes.firstIndex { $0.offset == 0 && $0.value & E1000Ctrl.rst != 0 })
+    let reset = try #require(
+      dev.writes.firstIndex { $0.offset == 0 && $0.value & E1000Ctrl.rst != 0 })
     #expect(order.first == E1000Register.imc.rawValue && dev.writes[0].value == 0xffff_ffff)
     #expect(order[(reset + 1)...].contains(E1000Register.imc.rawValue), "masked again after reset")
     #expect(order.last == E1000Register.ims.rawValue)

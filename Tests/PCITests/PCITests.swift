@@ -75,7 +75,8 @@ import Testing
 
   @Test func sizes64BitMemoryBARAsOneEntry() throws {
     let bus = FakePCIBus()
-    bus.add(device: 1, bars: [.memory64(size: 0x4000), .memory32(size: 0x1000, prefetchable: true)])
+    bus.add(
+      device: 1, bars: [.memory64(size: 0x4000), .memory32(size: 0x1000, prefetchable: true)])
     let bars = try PCIBus.sizeBARs(bus, try only(bus))
     #expect(bars.map { $0.index } == [0, 2])
     #expect(bars[0].kind == .memory64 && bars[0].size == 0x4000)
@@ -133,7 +134,9 @@ import Testing
     #expect(try window.allocate(0x1000, bar: 0) == 0x4000_0000)
     #expect(try window.allocate(0x8_0000, bar: 1) == 0x4008_0000, "aligned up past the first")
     #expect(window.next == 0x4010_0000)
-    #expect(throws: PCIError.windowFull(bar: 2, size: 0x10)) { _ = try window.allocate(0x10, bar: 2) }
+    #expect(throws: PCIError.windowFull(bar: 2, size: 0x10)) {
+      _ = try window.allocate(0x10, bar: 2)
+    }
   }
 
   @Test func windowTakesFourQuartersAndNoFifth() throws {
@@ -175,7 +178,8 @@ import Testing
     var window = PCIWindow()
     _ = try PCIBus.configure(bus, try #require(PCIBus.functions(bus).first), window: &window)
     #expect(!f.commandAtBARWrites.isEmpty)
-    #expect(f.commandAtBARWrites.allSatisfy { $0 & (PCICommand.memorySpace | PCICommand.ioSpace) == 0 })
+    #expect(
+      f.commandAtBARWrites.allSatisfy { $0 & (PCICommand.memorySpace | PCICommand.ioSpace) == 0 })
   }
 
   @Test func commandWriteLeavesStatusErrorBitsAlone() throws {
@@ -217,7 +221,9 @@ import Testing
 @Suite struct ECAMTests {
   @Test func ecamAddressIsDeviceFunctionRegister() {
     let ecam = ECAMConfigSpace(base: 0x3000_0000)
-    #expect(ecam.address(PCIAddress(device: 1, function: 2), 0x10) == 0x3000_0000 + (1 << 15 | 2 << 12 | 0x10))
+    #expect(
+      ecam.address(PCIAddress(device: 1, function: 2), 0x10) == 0x3000_0000
+        + (1 << 15 | 2 << 12 | 0x10))
     #expect(ecam.address(PCIAddress(device: 31, function: 7), 0x3d) == 0x3000_0000 + 0xf_f03c)
     #expect(ecam.address(PCIAddress(bus: 1, device: 0), 0) == nil, "only bus 0 is mapped")
   }

@@ -34,8 +34,7 @@ public struct BAR: Equatable {
   /// Bus (= CPU physical) address once assigned, else 0.
   public var address: UInt64 = 0
 
-  public init(index: Int, kind: BARKind, prefetchable: Bool, size: UInt64, address: UInt64 = 0)
-  {
+  public init(index: Int, kind: BARKind, prefetchable: Bool, size: UInt64, address: UInt64 = 0) {
     self.index = index
     self.kind = kind
     self.prefetchable = prefetchable
@@ -128,7 +127,7 @@ extension PCIBus {
       bars.append(
         BAR(
           index: i, kind: kind, prefetchable: kind != .io && low & barPrefetchable != 0,
-          size: size, address: kind == .memory32 ? base & 0xffff_ffff : base))
+          size: size, address: base))
       i += kind == .memory64 ? 2 : 1
     }
     return bars
