@@ -1,6 +1,6 @@
 // net.c: network bring-up, the network lock, and lwIP's clock.
 //
-// QEMU: -netdev user,id=net0,... -device virtio-net-device,netdev=net0 (or e1000)
+// QEMU: -netdev user,id=net0,... -device <a NIC>,netdev=net0 (make qemu NIC=...)
 // NIC drivers (Sources/Drivers) register each card through netdev.h; the
 // glue (Net/lwip_netif.c) turns frames into lwIP pbufs; lwIP (NO_SYS, raw
 // API) runs the protocols. Registering starts DHCP and returns at once: the
@@ -190,7 +190,7 @@ void
 net_probed(void)
 {
   if(ndevs == 0)
-    printf("net: no network card found (QEMU: -device virtio-net-device or e1000)\n");
+    printf("net: no network card found (QEMU: -device <nic>,netdev=...)\n");
 }
 
 // A PLIC interrupt: run the interrupt op of every NIC on that irq (PCI INTx

@@ -102,7 +102,7 @@ netdev_receive(struct netdev *dev, const void *frame, uint32_t len)
     pbuf_free(p);   // input did not take ownership
 }
 
-// The driver saw the link go up or down (e1000's LSC): lwIP stops sending
+// The driver saw the link go up or down (a link-change interrupt): lwIP stops sending
 // on a down link and DHCP renews when it comes back.
 void
 netdev_set_link(struct netdev *dev, int32_t up)
