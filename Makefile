@@ -90,9 +90,8 @@ SWIFT_MODULES := Device VirtIO PCI E1000 Sockets
 SWIFT_DRIVER_MODULES := Device VirtIO PCI E1000
 swift_dir = $(if $(filter $(1),$(SWIFT_DRIVER_MODULES)),Sources/Drivers/$(1),Sources/$(1))
 SWIFT_KERNEL_OBJS := $(patsubst %,$(BUILD)/swift/%.o,$(SWIFT_MODULES))
-# CShims' kernel variant: the kernel services Swift calls (kshim.c).
-CSHIMS_KERNEL_C := $(filter-out Net/lwip_%.c,$(wildcard CShims/kernel/*.c))
-CSHIMS_KERNEL_OBJS := $(patsubst CShims/kernel/%.c,$(BUILD)/cshims/%.o,$(CSHIMS_KERNEL_C))
+# The kernel services Swift calls (CShims/include/kshim.h) are kernel C,
+# Kernel/kshim.c: CShims itself includes no Kernel/ header.
 
 # The ABI must match the C code's (rv64imac, lp64 soft-float) or ld.lld refuses.
 # Extern: @_extern(c) declarations of C functions no header gives Swift.
@@ -119,10 +118,6 @@ endef
 swift_modules_before :=
 $(foreach m,$(SWIFT_MODULES),$(eval $(call swift_module_rule,$(m),$(swift_modules_before)))$(eval swift_modules_before += $(m)))
 
-$(BUILD)/cshims/%.o: CShims/kernel/%.c
-	@mkdir -p $(@D)
-	@echo "  CC     $@"
-	$(Q)$(CLANG) $(KCFLAGS) -c $< -o $@
 # --- swift: end
 
 # --- lwip: begin
@@ -171,10 +166,10 @@ $(BUILD)/obj/kernel/net.o: | $(LWIP_STAMP)
 -include $(wildcard $(BUILD)/lwip/*/*.d $(BUILD)/lwip/*/*/*.d)
 # --- lwip: end
 
-$(BUILD)/kernel: $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS) Kernel/kernel.ld
+$(BUILD)/kernel: $(KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS) Kernel/kernel.ld
 	@echo "  LD     $@"
 	$(Q)$(LD) $(LDFLAGS) -T Kernel/kernel.ld --gc-sections -o $@ \
-	    $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS)
+	    $(KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS)
 	$(Q)$(OBJDUMP) -S $@ > $(BUILD)/kernel.asm 2>/dev/null || true
 
 # --- coverage: begin
@@ -182,7 +177,8 @@ $(BUILD)/kernel: $(KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWI
 # clang's trace-pc-guard; Kernel/kcov.c keeps a flag per edge, kstat
 # KSTAT_COV_HIT/KSTAT_COV_TOTAL count them), for the system-call fuzzer. Its C
 # objects go to build-cov/; Swift, lwIP and CShims objects are the normal
-# build's. kcov.c itself is not instrumented: it is the callback.
+# build's. kcov.c itself is not instrumented: it is the callback; nor is
+# kshim.c, the Swift modules' kernel services (CShims/include/kshim.h).
 COVBUILD := build-cov
 # pc-table: each edge's address, in guard order, for tools/sysfuzz/cover.py.
 COVFLAGS := -fsanitize-coverage=trace-pc-guard,pc-table
@@ -191,7 +187,7 @@ COV_KERNEL_OBJS := $(patsubst $(BUILD)/obj/kernel/%,$(COVBUILD)/obj/kernel/%,$(K
 $(COVBUILD)/obj/kernel/%.o: Kernel/%.c
 	@mkdir -p $(@D)
 	@echo "  CC+COV $@"
-	$(Q)$(CLANG) $(KCFLAGS) $(if $(filter kcov,$*),,$(COVFLAGS)) -c $< -o $@
+	$(Q)$(CLANG) $(KCFLAGS) $(if $(filter kcov kshim,$*),,$(COVFLAGS)) -c $< -o $@
 
 $(COVBUILD)/obj/kernel/%.o: Kernel/%.S
 	@mkdir -p $(@D)
@@ -201,10 +197,10 @@ $(COVBUILD)/obj/kernel/%.o: Kernel/%.S
 $(COVBUILD)/obj/kernel/net.o: KCFLAGS += -I Net $(LWIP_INCS)
 $(COVBUILD)/obj/kernel/net.o: | $(LWIP_STAMP)
 
-$(COVBUILD)/kernel: $(COV_KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS) Kernel/kernel.ld
+$(COVBUILD)/kernel: $(COV_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS) Kernel/kernel.ld
 	@echo "  LD     $@"
 	$(Q)$(LD) $(LDFLAGS) -T Kernel/kernel.ld --gc-sections -o $@ \
-	    $(COV_KERNEL_OBJS) $(CSHIMS_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS)
+	    $(COV_KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS)
 
 coverage: $(COVBUILD)/kernel $(BUILD)/fs.img
 
@@ -377,7 +373,7 @@ $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 fs-args:
 	@echo $(FS_ARGS)
 
--include $(BUILD)/obj/kernel/*.d $(BUILD)/obj/user/*.d $(BUILD)/obj/user/lib/*.d $(BUILD)/cshims/*.d
+-include $(BUILD)/obj/kernel/*.d $(BUILD)/obj/user/*.d $(BUILD)/obj/user/lib/*.d
 
 # ---------------------------------------------------------------- running it
 QEMU := qemu-system-riscv64

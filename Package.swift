@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Host build of the kernel's Swift modules, for `swift test`: the same Swift
 // sources as the kernel build (see the Makefile's swift section), over the
-// host variant of CShims (CShims/host instead of CShims/kernel).
+// host variant of CShims (CShims/host; the kernel's is Kernel/kshim.c).
 import PackageDescription
 
 let package = Package(
@@ -13,7 +13,6 @@ let package = Package(
     .target(
       name: "CShims",
       path: "CShims",
-      exclude: ["kernel"],
       sources: ["host"],
       publicHeadersPath: "include"
     ),

@@ -1,4 +1,4 @@
-// Kernel services the Swift modules may call. CShims/kernel/kshim.c implements
+// Kernel services the Swift modules may call. Kernel/kshim.c implements
 // them on the kernel (spinlocks, sleep/wakeup, the page allocator, the
 // console); CShims/host/kshim_host.c implements them for `swift test`.
 #pragma once
