@@ -1,5 +1,5 @@
 // disk.c: the block device under the buffer cache. The driver itself is
-// Swift (Sources/VirtIO/VirtioBlk.swift, a virtio-blk device on virtio-mmio,
+// Swift (Sources/Drivers/VirtIO/VirtioBlk.swift, a virtio-blk device on virtio-mmio,
 // which QEMU creates with -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0);
 // this file adapts xv6's interface to it.
 #include "types.h"

@@ -46,6 +46,7 @@ static int ndevs;
 static struct {
   uint32 addr;      // address of the last lease printed, 0 if none
   uint64 ms;        // uptime_ms() at that lease
+  uint32 dns;       // the DNS server that lease named
 } leases[NETDEV_MAX];
 static int net_up;          // 1 once lwIP is initialised (the timer checks it)
 
@@ -92,12 +93,16 @@ net_status(struct netif *netif)
     return;
   leases[i].addr = a;
   leases[i].ms = uptime_ms();
+  // lwIP keeps one DNS server list for all interfaces, and each DHCP ack
+  // overwrites it just before this callback: what it holds now is this
+  // lease's server. Keep it per interface (the resolver asks en0's).
+  leases[i].dns = dns ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0;
   // One printf for the whole line: the console lock is per call, so a line
   // built from several calls can be split by another hart's message.
   char addr[16], gw[16], server[16];
   format_ip(addr, sizeof(addr), a);
   format_ip(gw, sizeof(gw), ip4_addr_get_u32(netif_ip4_gw(netif)));
-  format_ip(server, sizeof(server), dns ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0);
+  format_ip(server, sizeof(server), leases[i].dns);
   printf("en%d: %02x:%02x:%02x:%02x:%02x:%02x %s/%d gw %s dns %s (lease after %d ms)\n",
          i, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], addr,
          prefixlen(ip4_addr_get_u32(netif_ip4_netmask(netif))), gw, server,
@@ -332,7 +337,6 @@ netinfo_drops(struct netinfo *out)
 int
 netinfo(int index, struct netinfo *out)
 {
-  const ip_addr_t *dns;
   struct netdev *dev;
   struct netif *netif;
 
@@ -354,8 +358,7 @@ netinfo(int index, struct netinfo *out)
   out->addr = ip4_addr_get_u32(netif_ip4_addr(netif));
   out->netmask = ip4_addr_get_u32(netif_ip4_netmask(netif));
   out->gateway = ip4_addr_get_u32(netif_ip4_gw(netif));
-  dns = dns_getserver(0);
-  out->dns = dns ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0;
+  out->dns = leases[index].dns;
   out->mtu = netif->mtu;
   out->irq = dev->irq;
   out->lease_ms = leases[index].ms;

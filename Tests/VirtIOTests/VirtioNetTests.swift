@@ -1,4 +1,4 @@
-// The virtio-net driver (Sources/VirtIO/VirtioNet.swift) against a fake
+// The virtio-net driver (Sources/Drivers/VirtIO/VirtioNet.swift) against a fake
 // device (FakeNetDevice.swift): feature negotiation, the handshake, the
 // receive ring kept full across index wrap-around, transmit reclaim and a
 // full transmit ring, bad used lengths, frames intact and in order.

@@ -1,5 +1,5 @@
 // The VirtIO module's functions that the kernel's C code calls
-// (declared for C in CShims/include/virtio_exports.h). Kernel/disk.c is
+// (declared for C in CShims/include/drivers.h). Kernel/disk.c is
 // their only caller.
 import CShims
 import Device
