@@ -2,7 +2,7 @@
 //   -netdev user,id=net0 -device e1000,netdev=net0,bus=pcie.0
 // Legacy descriptors only (8254x SDM §3.2.3, §3.3.3): no checksum offload,
 // no TSO, one 2048-byte buffer per descriptor, so every frame we accept
-// (at most 1518 bytes, RCTL.LPE clear) lands in one receive descriptor.
+// (at most netMaxReceivedFrame bytes, RCTL.LPE clear) lands in one receive descriptor.
 //
 // Both rings live in DMA pages with one buffer cell per descriptor, fixed at
 // start; the frame sits at offset 2 of its cell (e1000FrameOffset), so it

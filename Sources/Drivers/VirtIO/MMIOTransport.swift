@@ -1,5 +1,5 @@
 // The virtio-mmio transport: a device's registers at a fixed physical
-// address, as QEMU's `virt` machine places them (8 slots from 0x10001000, which the kernel maps at VIRTIO_MMIO_BASE).
+// address, as QEMU's `virt` machine places them (8 slots from VIRTIO_MMIO_BASE_PA, which the kernel maps at VIRTIO_MMIO_BASE: platform.h).
 // Modern devices (version 2) only: QEMU offers those with
 // `-global virtio-mmio.force-legacy=false`.
 import CShims

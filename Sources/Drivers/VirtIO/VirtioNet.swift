@@ -3,7 +3,7 @@
 // receiveq1 is queue 0, transmitq1 is queue 1 (§5.1.2). We negotiate only
 // VIRTIO_NET_F_MAC and VIRTIO_F_VERSION_1: no checksum offload, no GSO, no
 // mergeable buffers, so every frame is one 12-byte header and one frame of
-// at most 1514 bytes in one buffer (§5.1.6).
+// at most netMaxFrame bytes in one buffer (§5.1.6).
 //
 // Every buffer is allocated once, at start, in DMA memory: one 2048-byte
 // cell per receive descriptor and per transmit slot, the header at offset 6
