@@ -433,7 +433,7 @@ qemu-gdb: setup-qemu all $(KERNEL_IMAGE)
 # The network tests run a second time with the e1000 as the guest's NIC (the
 # same test code, run.py --nic e1000): DHCP, ping, httpd/curl, sockets both
 # ways, the malformed-frame, loss, flood and bad-network cases.
-NIC_TESTS := test_network test_ping test_httpd_through_forward test_sockets_guest \
+NIC_TESTS := test_dhcp test_ping test_httpd_through_forward test_sockets_guest \
              test_reliability_malformed test_reliability_tcp_bad_network \
              test_reliability_dhcp_dns test_reliability_udp_flood
 test: setup-test all
