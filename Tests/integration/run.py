@@ -3,8 +3,8 @@
 
   python3 Tests/integration/run.py [--nic virtio|e1000] [substring ...]
 
-runs the tests whose name (or module's name) contains any of the substrings, all
-of them if none is given, with every guest on the given NIC (default virtio).
+runs the tests whose name (or module's name) contains any of the substrings (NAME$:
+exactly that test), all of them if none is given, with every guest on the given NIC (default virtio).
 
 A failing test prints its reason, the guest console's tail and its capture's path.
 The last line is the summary `integration: N passed, N failed, N skipped`."""
@@ -30,7 +30,8 @@ for path in sorted(glob.glob(os.path.join(HERE, "test_*.py"))):
     spec.loader.exec_module(mod)
     for name in [n for n in dir(mod) if n.startswith("test_")]:
         fn = getattr(mod, name)
-        if not any(w in name or w in mod.__name__ for w in wants):
+        if not any(name == w[:-1] if w.endswith("$") else (w in name or w in mod.__name__)
+                   for w in wants):
             continue
         t0 = time.monotonic()
         try:
