@@ -9,6 +9,14 @@
   import Device
   import PCI
 
+  /// Transmit checksum offload (TxChecksum.swift): on unless the kernel
+  /// is built with E1000_TX_CSUM=0 (the Makefile passes -D E1000_TX_CSUM).
+  #if E1000_TX_CSUM
+    let e1000TxChecksumOffload = true
+  #else
+    let e1000TxChecksumOffload = false
+  #endif
+
   /// Intel's vendor id and the 82540EM's device id (what `-device e1000` is).
   let intelVendorID: UInt16 = 0x8086
   let i82540EMDeviceID: UInt16 = 0x100e
@@ -60,7 +68,8 @@
     }
     let registers = MMIOE1000Registers(base: UInt64(DEVICE_WINDOW) + bar0.address)
     do throws(E1000Error) {
-      let net = try E1000.start(registers: registers, dma: PageDMA())
+      let net = try E1000.start(
+        registers: registers, dma: PageDMA(), txChecksumOffload: e1000TxChecksumOffload)
       guard let dev = netdev_alloc() else {
         net.stop()
         print("e1000: \(at): no interface slot left")
@@ -68,10 +77,11 @@
       }
       describe(
         net, model: "e1000 (82540EM)", irq: irq, unit: UInt32(e1000Devices.count),
-        ops: e1000Ops, into: dev)
+        ops: e1000Ops,
+        offloads: net.txChecksumOffload ? NETDEV_OFFLOAD_TX_CSUM_TCP_UDP : 0, into: dev)
       e1000Devices.append(net)
       print(
-        "e1000: \(at) irq \(irq), mmio 0x\(hex(bar0.address, digits: 8)), \(net.rxCount) receive and \(net.txCount) transmit buffers"
+        "e1000: \(at) irq \(irq), mmio 0x\(hex(bar0.address, digits: 8)), \(net.rxCount) receive and \(net.txCount) transmit buffers\(net.txChecksumOffload ? ", TCP/UDP checksums inserted" : "")"
       )
       _ = netdev_register(dev)
     } catch {
