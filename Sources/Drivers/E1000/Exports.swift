@@ -9,8 +9,19 @@
   import Device
   import PCI
 
-  /// Transmit checksum offload (TxChecksum.swift): on unless the kernel
-  /// is built with E1000_TX_CSUM=0 (the Makefile passes -D E1000_TX_CSUM).
+  /// Transmit checksum offload (TxChecksum.swift): off unless the kernel
+  /// is built with E1000_TX_CSUM=1 (the Makefile then passes -D E1000_TX_CSUM).
+  /// Off because it does not pay under TCG. `tools/bench/run.py --only ours
+  /// --nics e1000 --cpus 1 --runs 3 --no-report`, kernels alternating, 5
+  /// rounds each; medians of the rounds' medians, off -> on:
+  ///   e1000-down 24.4 -> 24.9 MB/s (rounds 24.1-25.5 vs 24.5-26.0),
+  ///   e1000-up-sink 71.8 -> 73.4 MB/s, e1000-echo-p50 161 -> 161 us,
+  ///   e1000-wrk-c1-ka 2602 -> 2597 req/s, e1000-wrk-c8-ka 2989 -> 3024 req/s.
+  /// lwIP still sums the payload as tcp_write copies it (LWIP_CHECKSUM_ON_COPY
+  /// is global, not per netif); with that off too, so that nothing sums it,
+  /// 2 rounds: down 25.4, 24.7 (off) vs 25.2, 25.1 MB/s. The 16 MiB download
+  /// is not bound by the checksum. TSO is not tried: lwIP never builds a
+  /// segment larger than the MTU.
   #if E1000_TX_CSUM
     let e1000TxChecksumOffload = true
   #else
