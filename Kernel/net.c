@@ -239,19 +239,37 @@ net_tryacquire(void)
 // the queue and are fed in the same call, until it is empty. netlock held, and
 // never from inside lwIP (a callback): tcp_input is not reentrant. With nothing
 // queued this is a pointer check per netif. Returns 1 if it fed any.
+//
+// An interface whose device inserts TCP checksums (netdev.h's offloads) gets
+// TCP segments from lwIP without one, and those to its own address come back
+// here, never having met the device, onto an interface that checks TCP
+// checksums. While the queue is fed nothing else enters lwIP (netlock held,
+// receive runs under it too), so that check is off for exactly these packets,
+// which never left memory (as on lo).
 static int
 net_loop_poll(void)
 {
   struct netif *n;
   int queued = 0;
+  uint32_t unchecked = 0;   // by netif index: CHECK_TCP cleared here
 
   if(!net_up)
     return 0;
   NETIF_FOREACH(n)
     if(n->loop_first != 0)
       queued = 1;
-  if(queued)
-    netif_poll_all();
+  if(!queued)
+    return 0;
+  NETIF_FOREACH(n)
+    if((n->chksum_flags & (NETIF_CHECKSUM_GEN_TCP | NETIF_CHECKSUM_CHECK_TCP)) ==
+       NETIF_CHECKSUM_CHECK_TCP && netif_get_index(n) < 32){
+      n->chksum_flags &= ~NETIF_CHECKSUM_CHECK_TCP;
+      unchecked |= 1u << netif_get_index(n);
+    }
+  netif_poll_all();
+  NETIF_FOREACH(n)
+    if(netif_get_index(n) < 32 && (unchecked & (1u << netif_get_index(n))))
+      n->chksum_flags |= NETIF_CHECKSUM_CHECK_TCP;
   return queued;
 }
 

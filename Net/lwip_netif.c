@@ -32,6 +32,17 @@ low_level_init(struct netif *netif)
   netif->mtu = NETDEV_MTU;
   // The link flag is net.c's to set, from what the driver reports.
   netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+  // The device inserts TCP checksums: lwIP leaves the field 0. UDP keeps
+  // lwIP's: it sums a datagram before ip4_frag splits it, and a fragment's
+  // checksum is beyond the device (it sums one frame), so with GEN_UDP off a
+  // fragmented datagram would go out with 0, "no checksum". (TCP segments
+  // are never fragmented: TCP_MSS fits the MTU.) Received checksums are all
+  // still checked: the device verifies none (QEMU's e1000 marks every frame
+  // "ignore checksum indication"), and lwIP's switch is per netif, not per
+  // frame. Segments to the interface's own address never reach the device;
+  // Kernel/net.c skips their check (net_loop_poll).
+  if(dev->offloads & NETDEV_OFFLOAD_TX_CSUM_TCP_UDP)
+    NETIF_SET_CHECKSUM_CTRL(netif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
 }
 
 // Send one frame (the chain p). A full transmit ring drops the frame with a

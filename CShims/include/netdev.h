@@ -21,6 +21,13 @@
 #define NETDEV_MAX          4      // interfaces en0..en3
 #define NETDEV_MODEL_MAX    24
 
+// What the device does for the network layer (struct netdev's offloads; zero:
+// nothing, as virtio-net without negotiated features).
+// TX_CSUM_TCP_UDP: the driver has the device insert the TCP checksum of every
+// unfragmented TCP/IPv4 frame, and the UDP checksum of one whose field the
+// stack left 0, so the stack need not compute them (Net/lwip_netif.c).
+#define NETDEV_OFFLOAD_TX_CSUM_TCP_UDP 0x1u
+
 // Link-level counters each driver keeps, as ifconfig shows them.
 struct netdev_stats {
   uint64_t rx_packets, rx_bytes;
@@ -53,6 +60,7 @@ struct netdev {
   uint8_t pad;
   int32_t irq;                   // PLIC source the device interrupts on
   uint32_t unit;                 // the driver's own instance number
+  uint32_t offloads;             // NETDEV_OFFLOAD_* bits
   struct netdev_ops ops;
   // Owned by the network layer from netdev_register on.
   void *stack;                   // the lwIP netif

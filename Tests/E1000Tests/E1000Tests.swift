@@ -386,3 +386,264 @@ func frame(_ n: Int, size: Int = 60) -> [UInt8] {
     #expect(dev[.ims] == 0 && dev[.rctl] == 0 && dev[.tctl] == 0)
   }
 }
+
+// MARK: transmit checksum offload
+
+/// An Ethernet + IPv4 frame carrying `proto` with an L4 header of `l4Header`
+/// bytes (its checksum field 0) and `payload` bytes; `options` words of IP
+/// options, `flagsFragment` as IP's flags/offset field.
+func ipv4Frame(
+  proto: UInt8, payload: Int = 100, options: Int = 0, flagsFragment: UInt16 = 0x4000,
+  udpChecksum: UInt16 = 0
+) -> [UInt8] {
+  let ihl = 20 + 4 * options
+  let l4Header = proto == 6 ? 20 : proto == 17 ? 8 : 8
+  let total = ihl + l4Header + payload
+  var f: [UInt8] = [0x52, 0x55, 0x0a, 0x00, 0x02, 0x02, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x08, 0x00]
+  f += [0x40 | UInt8(ihl / 4), 0, UInt8(total >> 8), UInt8(total & 0xff), 0x12, 0x34]
+  f += [UInt8(flagsFragment >> 8), UInt8(flagsFragment & 0xff), 64, proto, 0, 0]
+  f += [10, 0, 2, 15, 10, 0, 2, 2]
+  f += [UInt8](repeating: 1, count: 4 * options)
+  let ipSum = ~internetSum(f[14..<(14 + ihl)])
+  f[24] = UInt8(ipSum >> 8)
+  f[25] = UInt8(ipSum & 0xff)
+  switch proto {
+  case 6:  // ports 80 -> 40000, seq, ack, offset 5, ACK|PSH, window
+    f += [0, 80, 0x9c, 0x40, 1, 2, 3, 4, 5, 6, 7, 8, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]
+  case 17:
+    let len = 8 + payload
+    f += [0x00, 0x35, 0x9c, 0x40, UInt8(len >> 8), UInt8(len & 0xff)]
+    f += [UInt8(udpChecksum >> 8), UInt8(udpChecksum & 0xff)]
+  default:  // ICMP echo request, checksum left as is
+    f += [8, 0, 0, 0, 0, 1, 0, 1]
+  }
+  f += (0..<payload).map { UInt8(truncatingIfNeeded: $0 * 13 + 5) }
+  return f
+}
+
+/// The TCP/UDP checksum of a frame built by ipv4Frame verifies: the sum over
+/// the pseudo-header and the whole segment, checksum included, is 0xffff.
+func l4ChecksumIsValid(_ f: [UInt8]) -> Bool {
+  let ihl = Int(f[14] & 0x0f) * 4
+  let total = Int(f[16]) << 8 | Int(f[17])
+  let l4Length = total - ihl
+  var pseudo: [UInt8] = Array(f[26..<34])
+  pseudo += [0, f[23], UInt8(l4Length >> 8), UInt8(l4Length & 0xff)]
+  let s = internetSum(f[(14 + ihl)..<(14 + total)], initial: UInt32(internetSum(pseudo)))
+  return s == 0xffff
+}
+
+func startOffloading(_ dev: FakeE1000, tx: Int = 8) throws -> E1000<FakeE1000> {
+  let net = try E1000.start(registers: dev, dma: TestDMA(), rxCount: 8, txCount: tx, txChecksumOffload: true)
+  net.txPollLimit = 10
+  return net
+}
+
+@Suite struct E1000ChecksumOffloadTests {
+  @Test func tcpFrameIsLeftToTheDeviceWithThePseudoHeaderSum() throws {
+    let dev = FakeE1000()
+    let net = try startOffloading(dev)
+    let f = ipv4Frame(proto: 6, payload: 1460)
+    #expect(!l4ChecksumIsValid(f))
+    let buf = try #require(net.transmitBuffer())
+    f.withUnsafeBytes { buf.copyMemory(from: $0.baseAddress!, byteCount: f.count) }
+    net.submit(buf, length: UInt32(f.count))
+    // What the driver left in the field: the pseudo-header sum, uncomplemented.
+    let field = UInt16(buf.load(fromByteOffset: 50, as: UInt8.self)) << 8
+      | UInt16(buf.load(fromByteOffset: 51, as: UInt8.self))
+    let l4Length = f.count - 34
+    let pseudo = Array(f[26..<34]) + [0, 6, UInt8(l4Length >> 8), UInt8(l4Length & 0xff)]
+    #expect(field == internetSum(pseudo))
+    #expect(dev[.tdt] == 2, "a context descriptor, then the data descriptor")
+    dev.transmit()
+    #expect(dev.contexts == 1)
+    let c = try #require(dev.context)
+    #expect(c.start == 34 && c.offset == 50 && c.end == 0)
+    #expect(c.cmd == TxDesc.dext | TxDesc.rs | TxContext.ip | TxContext.tcp)
+    #expect(dev.sent.count == 1)
+    #expect(dev.sent[0].cmd == TxDesc.dext | TxDesc.eop | TxDesc.ifcs | TxDesc.rs)
+    #expect(dev.sent[0].popts == TxDesc.txsm)
+    #expect(dev.sent[0].address % 8 == 2 && dev.sent[0].address == net.txBuffers.physical + 2)
+    #expect(l4ChecksumIsValid(dev.sent[0].frame))
+    var expected = f
+    expected[50] = dev.sent[0].frame[50]
+    expected[51] = dev.sent[0].frame[51]
+    #expect(dev.sent[0].frame == expected, "only the checksum changes")
+    #expect(net.txChecksummed == 1 && net.stats.txPackets == 1)
+    #expect(net.stats.txBytes == UInt64(f.count))
+  }
+
+  @Test func udpWithAZeroFieldIsOffloadedAndAComputedOneKept() throws {
+    let dev = FakeE1000()
+    let net = try startOffloading(dev)
+    let f = ipv4Frame(proto: 17, payload: 333)
+    send(net, f)
+    dev.transmit()
+    let c = try #require(dev.context)
+    #expect(c.start == 34 && c.offset == 40 && c.end == 0 && c.cmd & TxContext.tcp == 0)
+    #expect(dev.sent[0].popts == TxDesc.txsm)
+    #expect(l4ChecksumIsValid(dev.sent[0].frame))
+    // lwIP computed this one (GEN_UDP on): sent as it is, legacy descriptor.
+    var done = ipv4Frame(proto: 17, payload: 333)
+    let pseudo = Array(done[26..<34]) + [0, 17, 0x01, 0x55]
+    let sum = ~internetSum(done[34...], initial: UInt32(internetSum(pseudo)))
+    done[40] = UInt8(sum >> 8)
+    done[41] = UInt8(sum & 0xff)
+    #expect(l4ChecksumIsValid(done))
+    send(net, done)
+    dev.transmit()
+    #expect(dev.sent[1].frame == done)
+    #expect(dev.sent[1].cmd == TxDesc.eop | TxDesc.ifcs | TxDesc.rs)
+    #expect(net.txChecksummed == 1)
+  }
+
+  @Test func ipOptionsMoveTheChecksumStart() throws {
+    let dev = FakeE1000()
+    let net = try startOffloading(dev)
+    send(net, ipv4Frame(proto: 6, payload: 10, options: 3))
+    dev.transmit()
+    let c = try #require(dev.context)
+    #expect(c.start == 46 && c.offset == 62)
+    #expect(l4ChecksumIsValid(dev.sent[0].frame))
+  }
+
+  @Test func bytesAfterTheIPPacketAreNotSummed() throws {
+    let dev = FakeE1000()
+    let net = try startOffloading(dev)
+    let f = ipv4Frame(proto: 6, payload: 7)
+    send(net, f + [0xde, 0xad, 0xbe, 0xef, 0x11])  // padding after the IP packet
+    dev.transmit()
+    let c = try #require(dev.context)
+    #expect(c.end == f.count - 1)
+    #expect(l4ChecksumIsValid(dev.sent[0].frame))
+    #expect(Array(dev.sent[0].frame[f.count...]) == [0xde, 0xad, 0xbe, 0xef, 0x11])
+  }
+
+  @Test func contextIsWrittenOnlyWhenItChanges() throws {
+    let dev = FakeE1000()
+    let net = try startOffloading(dev)
+    let frames = [
+      ipv4Frame(proto: 6, payload: 1), ipv4Frame(proto: 6, payload: 1460),
+      ipv4Frame(proto: 6, payload: 0), ipv4Frame(proto: 17, payload: 20),
+      ipv4Frame(proto: 17, payload: 21), ipv4Frame(proto: 6, payload: 5),
+    ]
+    for f in frames {
+      #expect(send(net, f))
+      dev.transmit()
+    }
+    #expect(dev.contexts == 3 && net.txContexts == 3)
+    #expect(dev.sent.count == 6 && dev.sent.allSatisfy { l4ChecksumIsValid($0.frame) })
+  }
+
+  @Test func notOffloadedFramesGoOutUntouchedOnLegacyDescriptors() throws {
+    let dev = FakeE1000()
+    let net = try startOffloading(dev)
+    var arp = ipv4Frame(proto: 6)
+    arp[12] = 0x08
+    arp[13] = 0x06
+    var ipv6 = ipv4Frame(proto: 6)
+    ipv6[12] = 0x86
+    ipv6[13] = 0xdd
+    var vlan = ipv4Frame(proto: 6)
+    vlan[12] = 0x81
+    vlan[13] = 0x00
+    var version6 = ipv4Frame(proto: 6)
+    version6[14] = 0x65
+    var shortIHL = ipv4Frame(proto: 6)
+    shortIHL[14] = 0x44
+    var longTotal = ipv4Frame(proto: 6, payload: 10)
+    longTotal[17] += 1  // one byte more than the frame has
+    var shortTCP = ipv4Frame(proto: 6, payload: 0)
+    shortTCP[17] -= 1  // TCP header cut short by the IP length
+    var udpLength = ipv4Frame(proto: 17, payload: 10)
+    udpLength[39] += 1  // UDP length disagrees with IP's
+    let frames = [
+      arp, ipv6, vlan, version6, shortIHL, longTotal, shortTCP, udpLength,
+      ipv4Frame(proto: 1),  // ICMP: lwIP's own checksum
+      ipv4Frame(proto: 6, flagsFragment: 0x2000),  // MF: first fragment
+      ipv4Frame(proto: 17, flagsFragment: 0x0010),  // a later fragment
+      ipv4Frame(proto: 6, flagsFragment: 0x6000),  // DF and MF: still a fragment
+      frame(1, size: 60),
+    ]
+    for f in frames {
+      #expect(send(net, f))
+      dev.transmit()
+    }
+    #expect(dev.contexts == 0 && net.txChecksummed == 0)
+    #expect(dev.sent.map { $0.frame } == frames)
+    #expect(dev.sent.allSatisfy { $0.cmd == TxDesc.eop | TxDesc.ifcs | TxDesc.rs })
+  }
+
+  @Test func truncatedFramesAreNeverMisparsed() throws {
+    let dev = FakeE1000()
+    let net = try startOffloading(dev, tx: 64)
+    for proto: UInt8 in [6, 17] {
+      let f = ipv4Frame(proto: proto, payload: 0)
+      for n in 1..<f.count {  // every cut short of the whole packet
+        dev.sent = []
+        #expect(send(net, Array(f[0..<n])))
+        dev.transmit()
+        #expect(dev.sent.count == 1 && dev.sent[0].frame == Array(f[0..<n]))
+        #expect(dev.sent[0].cmd & TxDesc.dext == 0, "length \(n)")
+      }
+    }
+    #expect(net.txChecksummed == 0)
+  }
+
+  @Test func offloadOffLeavesTCPFramesAlone() throws {
+    let dev = FakeE1000()
+    let net = try startE1000(dev)
+    let f = ipv4Frame(proto: 6)
+    send(net, f)
+    dev.transmit()
+    #expect(dev.contexts == 0 && dev.sent[0].frame == f)
+    #expect(dev.sent[0].cmd == TxDesc.eop | TxDesc.ifcs | TxDesc.rs)
+  }
+
+  @Test func ringKeepsRoomForAContextAndReclaimsIt() throws {
+    let dev = FakeE1000()
+    let net = try startOffloading(dev)
+    // 8 descriptors: one always stays ours, and a buffer needs two free.
+    var n = 0
+    while send(net, frame(n)) { n += 1 }
+    #expect(n == 6 && net.stats.txDrops == 1)
+    dev.transmit()
+    // Alternate TCP and UDP so each frame takes a context too, across wraps.
+    var expected: [[UInt8]] = []
+    for i in 0..<40 {
+      let f = ipv4Frame(proto: i % 2 == 0 ? 6 : 17, payload: i * 30)
+      #expect(send(net, f))
+      expected.append(f)
+      if i % 3 == 2 { dev.transmit() }
+    }
+    dev.transmit()
+    let sent = dev.sent.suffix(40)
+    #expect(sent.count == 40 && sent.allSatisfy { l4ChecksumIsValid($0.frame) })
+    for (s, f) in zip(sent, expected) {
+      #expect(s.frame.count == f.count && Array(s.frame[0..<34]) == Array(f[0..<34]))
+    }
+    #expect(dev.contexts == 40)
+    net.reclaimTransmitted()
+    #expect(net.stats.txDrops == 1 && net.freeTransmitBuffers == 6)
+  }
+
+  @Test func aZeroSumGoesOutAsAllOnes() throws {
+    // QEMU stores 0xffff for a computed 0 (UDP's 0 would mean "none").
+    var f = ipv4Frame(proto: 17, payload: 2)
+    let dev = FakeE1000()
+    let net = try startOffloading(dev)
+    // Choose the payload so that the segment sums to 0xffff before complement.
+    let l4Length = f.count - 34
+    let pseudo = Array(f[26..<34]) + [0, 17, UInt8(l4Length >> 8), UInt8(l4Length & 0xff)]
+    f[42] = 0
+    f[43] = 0
+    let partial = internetSum(f[34...], initial: UInt32(internetSum(pseudo)))
+    let need = 0xffff - UInt32(partial)
+    f[42] = UInt8(need >> 8)
+    f[43] = UInt8(need & 0xff)
+    send(net, f)
+    dev.transmit()
+    #expect(dev.sent[0].frame[40] == 0xff && dev.sent[0].frame[41] == 0xff)
+    #expect(l4ChecksumIsValid(dev.sent[0].frame))
+  }
+}

@@ -3,7 +3,11 @@
 // ICR and the statistics clear on read, IMS/IMC set and clear the mask),
 // and a device side that reads and writes the descriptor rings the driver
 // programmed, as the hardware would through DMA (on the host, a DMA
-// address is the pointer itself).
+// address is the pointer itself). Transmit checksum insertion as QEMU's
+// e1000 does it: context descriptors set TUCSS/TUCSO/TUCSE, a data
+// descriptor with POPTS.TXSM has its frame summed from TUCSS (to TUCSE, or
+// the end) and the complement stored at TUCSO, never 0; a legacy
+// descriptor's CSO/CSS/IC are ignored.
 import CShims
 import Device
 
@@ -20,8 +24,11 @@ final class FakeE1000: E1000Registers {
   var macInReset: [UInt8] = [0x52, 0x54, 0x00, 0x12, 0x34, 0x56]
   var resetSticks = false
   var resets = 0
-  /// Frames the device sent, with the CMD byte of their descriptor.
-  var sent: [(frame: [UInt8], cmd: UInt8, address: UInt64)] = []
+  /// Frames the device sent, with the CMD and POPTS bytes of their descriptor.
+  var sent: [(frame: [UInt8], cmd: UInt8, popts: UInt8, address: UInt64)] = []
+  /// The checksum context (TUCSS, TUCSO, TUCSE, TUCMD) and how many were written.
+  var context: (start: Int, offset: Int, end: Int, cmd: UInt8)?
+  var contexts = 0
 
   init() { powerOn() }
 
@@ -130,14 +137,43 @@ final class FakeE1000: E1000Registers {
       let address = d.load(as: UInt64.self)
       let length = Int(d.load(fromByteOffset: 8, as: UInt16.self))
       let cmd = d.load(fromByteOffset: 11, as: UInt8.self)
-      let bytes = UnsafeRawBufferPointer(start: pointer(address), count: length)
-      sent.append((Array(bytes), cmd, address))
+      let dtype = d.load(fromByteOffset: 10, as: UInt8.self) >> 4
+      let popts = d.load(fromByteOffset: 13, as: UInt8.self)
+      if cmd & TxDesc.dext != 0 && dtype == 0 {
+        context = (
+          Int(d.load(fromByteOffset: 4, as: UInt8.self)),
+          Int(d.load(fromByteOffset: 5, as: UInt8.self)),
+          Int(d.load(fromByteOffset: 6, as: UInt16.self)), cmd
+        )
+        contexts += 1
+      } else {
+        // A data descriptor's length has 20 bits: byte 10's low nibble on top.
+        let high = Int(d.load(fromByteOffset: 10, as: UInt8.self) & 0x0f) << 16
+        let dataLength = cmd & TxDesc.dext != 0 ? length | high : length
+        var bytes = Array(UnsafeRawBufferPointer(start: pointer(address), count: dataLength))
+        if cmd & TxDesc.dext != 0 && popts & TxDesc.txsm != 0, let c = context {
+          insertChecksum(&bytes, start: c.start, offset: c.offset, end: c.end)
+        }
+        sent.append((bytes, cmd, cmd & TxDesc.dext != 0 ? popts : 0, address))
+      }
       if cmd & TxDesc.rs != 0 {
         d.storeBytes(of: TxDesc.dd, toByteOffset: 12, as: UInt8.self)
       }
       self[.tdh] = (self[.tdh] + 1) % txCount
       n += 1
     }
+  }
+
+  /// QEMU's putsum: sum [start, end] (end 0 or past the frame: to its
+  /// end), store the complement at offset, 0xffff for 0.
+  func insertChecksum(_ bytes: inout [UInt8], start: Int, offset: Int, end: Int) {
+    let n = end != 0 && end < bytes.count ? end + 1 : bytes.count
+    guard offset < n - 1 else { return }
+    var sum = internetSum(bytes[start..<n])
+    sum = ~sum
+    if sum == 0 { sum = 0xffff }
+    bytes[offset] = UInt8(sum >> 8)
+    bytes[offset + 1] = UInt8(sum & 0xff)
   }
 
   func setLink(up: Bool) {
@@ -166,4 +202,17 @@ final class TestDMA: DMAAllocator {
   func physicalAddress(of pointer: UnsafeRawPointer) -> UInt64 {
     UInt64(UInt(bitPattern: pointer))
   }
+}
+
+/// The one's-complement sum of `bytes` as 16-bit big-endian words (an odd
+/// last byte padded with zero), folded, not complemented.
+func internetSum<C: Collection>(_ bytes: C, initial: UInt32 = 0) -> UInt16 where C.Element == UInt8 {
+  var sum = initial
+  var high = true
+  for b in bytes {
+    sum += high ? UInt32(b) << 8 : UInt32(b)
+    high.toggle()
+  }
+  while sum > 0xffff { sum = (sum & 0xffff) + (sum >> 16) }
+  return UInt16(sum)
 }

@@ -70,10 +70,11 @@ extension NetDriver {
 }
 
 /// Fill a netdev_alloc()'d slot for `driver`: model name (truncated to fit),
-/// MAC, irq, its instance number and the ops.
+/// MAC, irq, its instance number, the ops and what the device offloads
+/// (NETDEV_OFFLOAD_* bits).
 public func describe<D: NetDriver>(
   _ driver: D, model: StaticString, irq: Int32, unit: UInt32, ops: netdev_ops,
-  into dev: UnsafeMutablePointer<netdev>
+  offloads: UInt32 = 0, into dev: UnsafeMutablePointer<netdev>
 ) {
   withUnsafeMutableBytes(of: &dev.pointee.model) { out in
     let name = UnsafeRawBufferPointer(start: model.utf8Start, count: model.utf8CodeUnitCount)
@@ -88,4 +89,5 @@ public func describe<D: NetDriver>(
   dev.pointee.irq = irq
   dev.pointee.unit = unit
   dev.pointee.ops = ops
+  dev.pointee.offloads = offloads
 }

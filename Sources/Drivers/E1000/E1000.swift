@@ -1,8 +1,14 @@
 // The Intel 82540EM Ethernet controller as QEMU creates it with
 //   -netdev user,id=net0 -device e1000,netdev=net0,bus=pcie.0
-// Legacy descriptors only (8254x SDM §3.2.3, §3.3.3): no checksum offload,
-// no TSO, one 2048-byte buffer per descriptor, so every frame we accept
-// (at most netMaxReceivedFrame bytes, RCTL.LPE clear) lands in one receive descriptor.
+// Legacy receive descriptors (8254x SDM §3.2.3), one 2048-byte buffer per
+// descriptor, so every frame we accept (at most netMaxReceivedFrame bytes,
+// RCTL.LPE clear) lands in one receive descriptor; no receive checksum
+// offload (QEMU's e1000 verifies nothing on receive: every descriptor comes
+// back with IXSM, "ignore checksum indication"). Transmit: legacy
+// descriptors (§3.3.3), or with txChecksumOffload a context and a data
+// descriptor (§3.3.5-3.3.7) for TCP/UDP frames the device checksums
+// (TxChecksum.swift). No TSO: lwIP never hands us a segment larger than
+// the MTU.
 //
 // Both rings live in DMA pages with one buffer cell per descriptor, fixed at
 // start; the frame sits at offset 2 of its cell (e1000FrameOffset), so it
@@ -48,7 +54,9 @@ enum RxDesc {
 }
 
 /// Legacy transmit descriptor (§3.3.3): buffer address (8), length (2),
-/// CSO (1), CMD (1), STA (1), CSS (1), special (2).
+/// CSO (1), CMD (1), STA (1), CSS (1), special (2). The data descriptor
+/// (§3.3.7) has the same address, length (20 bits), CMD (DCMD), STA and
+/// special; byte 10's high nibble is DTYP (1) and byte 13 is POPTS.
 enum TxDesc {
   static let address = 0
   static let length = 8
@@ -60,8 +68,27 @@ enum TxDesc {
   static let eop: UInt8 = 1 << 0  // CMD: last descriptor of the frame
   static let ifcs: UInt8 = 1 << 1  // CMD: the device appends the FCS
   static let rs: UInt8 = 1 << 3  // CMD: report status (write DD back)
+  static let dext: UInt8 = 1 << 5  // CMD: extended (context or data) descriptor
+  static let dtypData: UInt8 = 1 << 4  // byte 10: DTYP 1, data (0: context)
+  static let popts = 13
+  static let txsm: UInt8 = 1 << 1  // POPTS: insert the TCP/UDP checksum
   static let dd: UInt8 = 1 << 0  // STA: descriptor done
   static let ecLc: UInt8 = 3 << 1  // STA: excess or late collisions (half duplex only)
+}
+
+/// Context descriptor (§3.3.6): IPCSS, IPCSO, IPCSE (2), TUCSS, TUCSO,
+/// TUCSE (2), PAYLEN (20 bits) with DTYP 0 and TUCMD (byte 11), STA,
+/// HDRLEN, MSS (2). Only the TCP/UDP fields are used; TSE stays clear.
+enum TxContext {
+  static let tucss = 4
+  static let tucso = 5
+  static let tucse = 6
+  static let dtypAndPaylen = 10
+  static let tucmd = 11
+  static let hdrlen = 13
+  static let mss = 14
+  static let tcp: UInt8 = 1 << 0  // TUCMD: TCP (else UDP)
+  static let ip: UInt8 = 1 << 1  // TUCMD: IPv4
 }
 
 public enum E1000Error: Error, Equatable {
@@ -104,11 +131,22 @@ public final class E1000<R: E1000Registers> {
   var txClean = 0
   /// txNext's buffer has been handed out by transmitBuffer().
   var txReserved = false
+  /// TCP/UDP checksums are the device's (TxChecksum.swift): a frame may
+  /// take two descriptors, so a buffer is handed out only with two free.
+  public let txChecksumOffload: Bool
+  /// The device's current checksum context (nil: none written yet).
+  var txContext: TxChecksum?
+  /// Frames sent with their checksum left to the device, and context
+  /// descriptors written for them.
+  public private(set) var txChecksummed: UInt64 = 0
+  public private(set) var txContexts: UInt64 = 0
 
   init(
     registers: R, mac: MACAddress, rxRing: DMARegion, rxBuffers: DMARegion,
-    txRing: DMARegion, txBuffers: DMARegion, rxCount: Int, txCount: Int
+    txRing: DMARegion, txBuffers: DMARegion, rxCount: Int, txCount: Int,
+    txChecksumOffload: Bool
   ) {
+    self.txChecksumOffload = txChecksumOffload
     self.registers = registers
     self.mac = mac
     self.rxRing = rxRing
@@ -224,8 +262,9 @@ public final class E1000<R: E1000Registers> {
 
   /// Descriptors given to the device and not yet reclaimed.
   var txInFlight: Int { (txNext - txClean + txCount) % txCount }
-  /// TDT == TDH means empty, so one descriptor always stays ours.
-  var txFull: Bool { txInFlight == txCount - 1 }
+  /// TDT == TDH means empty, so one descriptor always stays ours; with
+  /// offload a frame may need a context descriptor as well.
+  var txFull: Bool { txInFlight > txCount - 1 - (txChecksumOffload ? 2 : 1) }
 
   /// A frame area of netMaxFrame bytes, or nil (counted as a drop) if the
   /// ring stays full after a bounded wait. One buffer is out at a time:
@@ -263,15 +302,38 @@ public final class E1000<R: E1000Registers> {
       counters.txErrors += 1
       return
     }
+    // The frame stays in txNext's cell; with a context descriptor first,
+    // the data descriptor after it points back there. That cell's next
+    // user is txNext's next lap, by which time (two descriptors free, see
+    // txFull) the descriptor after it is done too.
+    let buffer = txBuffers.physical + UInt64(txNext * e1000BufferSize + e1000FrameOffset)
+    let checksum =
+      txChecksumOffload ? TxChecksum.parse(UnsafeRawPointer(frame), length: Int(length)) : nil
+    if let checksum {
+      // The pseudo-header sum goes in the field; the device adds the rest.
+      frame.storeBytes(
+        of: checksum.pseudoHeader.bigEndian, toByteOffset: Int(checksum.offset), as: UInt16.self)
+      if !(txContext.map { $0.sameContext(checksum) } ?? false) {
+        writeContext(checksum)
+        txContext = checksum
+      }
+      txChecksummed += 1
+    }
     let d = txDescriptor(txNext)
-    mmio_write64(
-      d + UInt64(TxDesc.address),
-      txBuffers.physical + UInt64(txNext * e1000BufferSize + e1000FrameOffset))
+    mmio_write64(d + UInt64(TxDesc.address), buffer)
     mmio_write16(d + UInt64(TxDesc.length), UInt16(length))
-    mmio_write8(d + UInt64(TxDesc.cso), 0)
-    mmio_write8(d + UInt64(TxDesc.cmd), TxDesc.eop | TxDesc.ifcs | TxDesc.rs)
-    mmio_write8(d + UInt64(TxDesc.status), 0)
-    mmio_write8(d + UInt64(TxDesc.css), 0)
+    if checksum != nil {
+      mmio_write8(d + UInt64(TxDesc.cso), TxDesc.dtypData)  // DTYP, length bits 19:16 zero
+      mmio_write8(
+        d + UInt64(TxDesc.cmd), TxDesc.dext | TxDesc.eop | TxDesc.ifcs | TxDesc.rs)
+      mmio_write8(d + UInt64(TxDesc.status), 0)
+      mmio_write8(d + UInt64(TxDesc.popts), TxDesc.txsm)
+    } else {
+      mmio_write8(d + UInt64(TxDesc.cso), 0)
+      mmio_write8(d + UInt64(TxDesc.cmd), TxDesc.eop | TxDesc.ifcs | TxDesc.rs)
+      mmio_write8(d + UInt64(TxDesc.status), 0)
+      mmio_write8(d + UInt64(TxDesc.css), 0)
+    }
     mmio_write16(d + UInt64(TxDesc.special), 0)
     counters.txPackets += 1
     counters.txBytes += UInt64(length)
@@ -279,6 +341,26 @@ public final class E1000<R: E1000Registers> {
     // Frame and descriptor are in memory before the device hears of them.
     mmio_fence()
     registers.write(.tdt, UInt32(txNext))
+  }
+
+  /// A context descriptor at txNext for `c` (its DD is reclaimed like a
+  /// frame's); txNext moves past it.
+  func writeContext(_ c: TxChecksum) {
+    let d = txDescriptor(txNext)
+    mmio_write64(d, 0)  // IPCSS, IPCSO, IPCSE: no IP header checksum (lwIP's)
+    mmio_write8(d + UInt64(TxContext.tucss), c.start)
+    mmio_write8(d + UInt64(TxContext.tucso), c.offset)
+    mmio_write16(d + UInt64(TxContext.tucse), c.end)
+    mmio_write16(d + UInt64(TxDesc.length), 0)  // PAYLEN: TSO only
+    mmio_write8(d + UInt64(TxContext.dtypAndPaylen), 0)  // DTYP 0: context
+    mmio_write8(
+      d + UInt64(TxContext.tucmd),
+      TxDesc.dext | TxDesc.rs | TxContext.ip | (c.isTCP ? TxContext.tcp : 0))
+    mmio_write8(d + UInt64(TxDesc.status), 0)
+    mmio_write8(d + UInt64(TxContext.hdrlen), 0)
+    mmio_write16(d + UInt64(TxContext.mss), 0)
+    txContexts += 1
+    txNext = (txNext + 1) % txCount
   }
 
   /// Take back every descriptor the device has written back (DD), oldest first.
@@ -291,8 +373,11 @@ public final class E1000<R: E1000Registers> {
     }
   }
 
-  /// Transmit buffers ready for transmitBuffer() without reclaiming.
-  public var freeTransmitBuffers: Int { txCount - 1 - txInFlight }
+  /// Transmit buffers ready for transmitBuffer() without reclaiming (with
+  /// offload one descriptor fewer: each may need a context descriptor).
+  public var freeTransmitBuffers: Int {
+    max(0, txCount - 1 - txInFlight - (txChecksumOffload ? 1 : 0))
+  }
 }
 
 extension E1000: NetDriver {

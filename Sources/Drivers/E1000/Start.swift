@@ -12,10 +12,11 @@ extension E1000 {
   static var eepromPollLimit: Int { 10_000 }
 
   /// Reset and program the device; on failure nothing is left allocated.
+  /// txChecksumOffload: TCP/UDP checksums left to the device (TxChecksum.swift).
   /// (A static function: Embedded Swift allows no generic initialisers on classes.)
   public static func start<D: DMAAllocator>(
     registers r: R, dma: D, rxCount: Int = 128, txCount: Int = 64,
-    receiveDelay: UInt32 = 0, throttle: UInt32 = 0
+    receiveDelay: UInt32 = 0, throttle: UInt32 = 0, txChecksumOffload: Bool = false
   ) throws(E1000Error) -> E1000 {
     guard rxCount >= 8, rxCount % 8 == 0, txCount >= 8, txCount % 8 == 0,
       rxCount <= 4096, txCount <= 4096
@@ -41,7 +42,8 @@ extension E1000 {
     }
     let net = E1000(
       registers: r, mac: mac, rxRing: regions[0], rxBuffers: regions[1], txRing: regions[2],
-      txBuffers: regions[3], rxCount: rxCount, txCount: txCount)
+      txBuffers: regions[3], rxCount: rxCount, txCount: txCount,
+      txChecksumOffload: txChecksumOffload)
     net.programAddressFilters()
     net.programReceive(delay: receiveDelay)
     net.programTransmit()
@@ -131,8 +133,10 @@ extension E1000 {
       E1000Rctl.en | E1000Rctl.bam | E1000Rctl.mpe | E1000Rctl.bsize2048 | E1000Rctl.secrc)
   }
 
-  /// An empty transmit ring; full-duplex collision settings (§14.5).
+  /// An empty transmit ring, no checksum context yet; full-duplex
+  /// collision settings (§14.5).
   func programTransmit() {
+    txContext = nil
     registers.write(.tdbal, UInt32(truncatingIfNeeded: txRing.physical))
     registers.write(.tdbah, UInt32(truncatingIfNeeded: txRing.physical >> 32))
     registers.write(.tdlen, UInt32(txCount * e1000DescriptorSize))
