@@ -66,9 +66,15 @@ let package = Package(
       cSettings: [.unsafeFlags(["-I/usr/include/lwip"])],
       linkerSettings: [.linkedLibrary("lwip")]
     ),
+    // What the driver tests share (TestDMA).
+    .target(
+      name: "DriverTestSupport",
+      dependencies: ["Device", "CShims"],
+      path: "Tests/DriverTestSupport"
+    ),
     .testTarget(
       name: "VirtIOTests",
-      dependencies: ["VirtIO", "Device", "CShims", "NetInputHost"],
+      dependencies: ["VirtIO", "Device", "CShims", "NetInputHost", "DriverTestSupport"],
       path: "Tests/VirtIOTests"
     ),
     .testTarget(
@@ -78,7 +84,7 @@ let package = Package(
     ),
     .testTarget(
       name: "E1000Tests",
-      dependencies: ["E1000", "Device", "CShims"],
+      dependencies: ["E1000", "Device", "CShims", "DriverTestSupport"],
       path: "Tests/E1000Tests"
     ),
   ]

@@ -29,7 +29,7 @@ low_level_init(struct netif *netif)
 
   netif->hwaddr_len = ETH_HWADDR_LEN;
   MEMCPY(netif->hwaddr, dev->mac, ETH_HWADDR_LEN);
-  netif->mtu = NETDEV_MTU;
+  netif->mtu = dev->mtu > 0 && dev->mtu <= NETDEV_MTU ? dev->mtu : NETDEV_MTU;
   // The link flag is net.c's to set, from what the driver reports.
   netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
   // The device inserts TCP checksums: lwIP leaves the field 0. UDP keeps

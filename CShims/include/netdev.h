@@ -61,6 +61,7 @@ struct netdev {
   int32_t irq;                   // PLIC source the device interrupts on
   uint32_t unit;                 // the driver's own instance number
   uint32_t offloads;             // NETDEV_OFFLOAD_* bits
+  uint32_t mtu;                  // largest IP packet per frame, at most NETDEV_MTU
   struct netdev_ops ops;
   // Owned by the network layer from netdev_register on.
   void *stack;                   // the lwIP netif

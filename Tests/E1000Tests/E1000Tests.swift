@@ -5,6 +5,7 @@
 // link changes and interrupts with nothing to do.
 import CShims
 import Device
+import DriverTestSupport
 import Testing
 
 @testable import E1000

@@ -182,27 +182,6 @@ final class FakeE1000: E1000Registers {
   }
 }
 
-/// Page-aligned host memory standing in for the kernel's DMA pages.
-final class TestDMA: DMAAllocator {
-  var pagesLeft = Int.max
-  var live = 0
-
-  func allocate(pages: Int) -> DMARegion? {
-    guard pages <= pagesLeft, let p = kshim_alloc_pages(UInt64(pages)) else { return nil }
-    pagesLeft -= pages
-    live += 1
-    return DMARegion(address: p, physical: UInt64(UInt(bitPattern: p)), pages: pages)
-  }
-
-  func free(_ region: DMARegion) {
-    live -= 1
-    kshim_free_pages(region.address, UInt64(region.pages))
-  }
-
-  func physicalAddress(of pointer: UnsafeRawPointer) -> UInt64 {
-    UInt64(UInt(bitPattern: pointer))
-  }
-}
 
 /// The one's-complement sum of `bytes` as 16-bit big-endian words (an odd
 /// last byte padded with zero), folded, not complemented.

@@ -200,24 +200,3 @@ final class FakeBlkDisk {
   }
 }
 
-/// DMA memory for tests: page-aligned heap memory, counted, and able to run out.
-final class TestDMA: DMAAllocator {
-  var pagesLeft = Int.max
-  var live = 0
-
-  func allocate(pages: Int) -> DMARegion? {
-    guard pages <= pagesLeft, let p = kshim_alloc_pages(UInt64(pages)) else { return nil }
-    pagesLeft -= pages
-    live += 1
-    return DMARegion(address: p, physical: UInt64(UInt(bitPattern: p)), pages: pages)
-  }
-
-  func free(_ region: DMARegion) {
-    live -= 1
-    kshim_free_pages(region.address, UInt64(region.pages))
-  }
-
-  func physicalAddress(of pointer: UnsafeRawPointer) -> UInt64 {
-    UInt64(UInt(bitPattern: pointer))
-  }
-}

@@ -1,5 +1,6 @@
 // Device initialisation (virtio v1.1 §3.1.1) against the fake transport:
 // the order of the status bits, feature negotiation, refusals.
+import DriverTestSupport
 import Testing
 
 @testable import VirtIO

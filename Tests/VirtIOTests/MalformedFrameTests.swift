@@ -12,6 +12,7 @@
 import CShims
 import Foundation
 import NetInputHost
+import DriverTestSupport
 import Testing
 
 @testable import VirtIO

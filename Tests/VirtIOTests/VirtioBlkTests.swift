@@ -2,6 +2,7 @@
 // queue memory the driver gave it. Blocking calls complete through the host
 // shim's sleep hook, which plays the device and its interrupt.
 import CShims
+import DriverTestSupport
 import Testing
 
 @testable import VirtIO

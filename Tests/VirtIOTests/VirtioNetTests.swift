@@ -3,6 +3,7 @@
 // receive ring kept full across index wrap-around, transmit reclaim and a
 // full transmit ring, bad used lengths, frames intact and in order.
 import CShims
+import DriverTestSupport
 import Testing
 
 @testable import VirtIO
@@ -373,5 +374,6 @@ func send(_ net: VirtioNet<FakeTransport>, _ frame: [UInt8]) -> Bool {
     #expect(String(decoding: model.prefix(while: { $0 != 0 }), as: UTF8.self) == "a model name longer tha")
     #expect(withUnsafeBytes(of: slot.mac) { Array($0) } == (0..<6).map { net.mac[$0] })
     #expect(slot.irq == 7 && slot.unit == 3 && slot.link_up == 1)
+    #expect(slot.mtu == 1500 && slot.offloads == 0)
   }
 }

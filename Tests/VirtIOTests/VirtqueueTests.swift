@@ -1,4 +1,5 @@
 // The split virtqueue as pure memory logic, with a test playing the device.
+import DriverTestSupport
 import Testing
 
 @testable import VirtIO

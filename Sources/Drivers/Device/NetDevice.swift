@@ -69,6 +69,21 @@ extension NetDriver {
   public var linkUp: Bool { true }
 }
 
+/// A transmit ring is full: reclaim what the device has finished, and give it
+/// a short while (QEMU sends during the doorbell write, real hardware a
+/// little later) before the caller drops the frame. True once a buffer is
+/// free; false after `limit` polls (TCP retransmits, others resend).
+public func reclaimUntilFree(limit: Int, isFull: () -> Bool, reclaim: () -> Void) -> Bool {
+  reclaim()
+  var polls = 0
+  while isFull() {
+    if polls == limit { return false }
+    polls += 1
+    reclaim()
+  }
+  return true
+}
+
 /// Fill a netdev_alloc()'d slot for `driver`: model name (truncated to fit),
 /// MAC, irq, its instance number, the ops and what the device offloads
 /// (NETDEV_OFFLOAD_* bits).
@@ -87,6 +102,7 @@ public func describe<D: NetDriver>(
   }
   dev.pointee.link_up = driver.linkUp ? 1 : 0
   dev.pointee.irq = irq
+  dev.pointee.mtu = UInt32(NETDEV_MTU)  // both NICs carry standard Ethernet frames
   dev.pointee.unit = unit
   dev.pointee.ops = ops
   dev.pointee.offloads = offloads

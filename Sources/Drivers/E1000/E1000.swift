@@ -271,19 +271,11 @@ public final class E1000<R: E1000Registers> {
   /// asking again before submit hands out the same one.
   public func transmitBuffer() -> UnsafeMutableRawPointer? {
     if txReserved { return txFrame(txNext) }
-    reclaimTransmitted()
-    var polls = 0
-    while txFull {
-      // The device may be working through the ring right now (QEMU sends
-      // during the TDT write, real hardware a little later): give it a
-      // short while before dropping.
-      if polls == txPollLimit {
-        counters.txDrops += 1
-        txDropsRingFull += 1
-        return nil
-      }
-      polls += 1
-      reclaimTransmitted()
+    guard reclaimUntilFree(limit: txPollLimit, isFull: { txFull }, reclaim: reclaimTransmitted)
+    else {
+      counters.txDrops += 1
+      txDropsRingFull += 1
+      return nil
     }
     txReserved = true
     return txFrame(txNext)

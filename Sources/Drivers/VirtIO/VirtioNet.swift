@@ -255,18 +255,13 @@ public final class VirtioNet<T: VirtioTransport> {
   /// A free transmit frame area of netMaxFrame bytes, or nil (counted as a
   /// drop) if every buffer is still in flight after a bounded wait.
   public func transmitBuffer() -> UnsafeMutableRawPointer? {
-    reclaimTransmitted()
-    var polls = 0
-    while txFreeCount == 0 {
-      // The device may be working through the ring right now: give it a
-      // short while before dropping (TCP retransmits, others resend).
-      if polls == txPollLimit {
-        stats.txDrops += 1
-        txDropsRingFull += 1
-        return nil
-      }
-      polls += 1
-      reclaimTransmitted()
+    guard
+      reclaimUntilFree(
+        limit: txPollLimit, isFull: { txFreeCount == 0 }, reclaim: reclaimTransmitted)
+    else {
+      stats.txDrops += 1
+      txDropsRingFull += 1
+      return nil
     }
     txFreeCount -= 1
     let cell = Int(txFree[txFreeCount])
