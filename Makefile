@@ -170,9 +170,10 @@ $(BUILD)/obj/kernel/net.o: | $(LWIP_STAMP)
 -include $(wildcard $(BUILD)/lwip/*/*.d $(BUILD)/lwip/*/*/*.d)
 # --- lwip: end
 
+# kernel.map: which object each function came from (tools/profile/ names modules by it).
 $(BUILD)/kernel: $(KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS) Kernel/kernel.ld
 	@echo "  LD     $@"
-	$(Q)$(LD) $(LDFLAGS) -T Kernel/kernel.ld --gc-sections -o $@ \
+	$(Q)$(LD) $(LDFLAGS) -T Kernel/kernel.ld --gc-sections -Map $(BUILD)/kernel.map -o $@ \
 	    $(KERNEL_OBJS) $(SWIFT_KERNEL_OBJS) $(LWIP_OBJS)
 	$(Q)$(OBJDUMP) -S $@ > $(BUILD)/kernel.asm 2>/dev/null || true
 
