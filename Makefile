@@ -6,6 +6,7 @@
 #   make test       every test: host unit tests (swift test) and QEMU integration tests
 #   make coverage   a kernel that records which of its edges ran (build-cov/kernel)
 #   make fuzz-syscalls   the system-call fuzzer for SECONDS (default 600) [SEED=]
+#   make profile    a sampling profile of the kernel under WORKLOAD=download|upload-sink|upload-file|cmd:LINE [HZ=]
 #   make clean      remove build outputs (lwIP's fetched sources in .deps/ stay)
 #
 # C and assembly are built with the Swift toolchain's own clang and ld.lld; Swift
@@ -450,6 +451,8 @@ test: setup-test all
 	@echo "== fsck's own tests (damaged and random images), the crash checker's"
 	python3 tools/test_fsck.py
 	python3 tools/crash/test_model.py
+	@echo "== the profiler's symbolising and folding (tools/profile/)"
+	python3 tools/profile/test_profile.py
 	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"
 	python3 tools/fuzz/run.py 30
 	@echo "== fuzzing the system calls (replay of Tests/sysfuzz-regress, then $(SYSFUZZ_TEST_SECONDS) s), then the QEMU integration tests"
@@ -508,6 +511,19 @@ test-unit:
 
 test-integration: setup-test all
 	python3 Tests/integration/run.py $(if $(NIC),--nic $(NIC)) $(T)
+
+# ---------------------------------------------------------------- profiling
+# Not part of `make test`. Boots the kernel, samples every hart at HZ while a
+# WORKLOAD runs (download, upload-sink, upload-file, or cmd:LINE for a guest
+# command line), prints a flat profile and writes build/profile/<workload>.folded
+# (for flamegraph.pl or speedscope). PROFILE_CPUS harts (default 1).
+# See docs/performance-notes.md, "Profiling the kernel".
+WORKLOAD ?= download
+HZ ?= 1000
+PROFILE_CPUS ?= 1
+.PHONY: profile
+profile: setup-qemu all
+	python3 tools/profile/run.py --hz $(HZ) --cpus $(PROFILE_CPUS) --nic $(NIC) "$(WORKLOAD)"
 
 # ---------------------------------------------------------------- benchmarks
 # Not part of `make test`. Builds the references once (Linux 6.1 guest, U-Boot;
