@@ -145,6 +145,16 @@ int             either_copyin(void *dst, int user_src, uint64 src, uint64 len);
 void            procdump(void);
 int             nproc_used(void);
 uint64          kstack_maxuse(void);          // deepest kernel-stack use, bytes
+int             nharts(void);                 // harts that reached the scheduler
+
+// profile.c
+void            profileinit(void);
+uint64          profile_interval(void);       // mtime ticks between timer interrupts; 0: not profiling
+void            profile_sample(int user, uint64 pc, uint64 ra, uint64 fp);
+
+// start.c
+void            timer_set_interval(uint64);   // the machine-mode timer's period (no Sstc)
+void            bootstack(int hart, uint64 *lo, uint64 *hi);
 
 // signal.c
 void            signalinit(void);

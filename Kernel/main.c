@@ -27,6 +27,7 @@ main(void)
     procinit();      // process table
     signalinit();    // alarms
     trapinit();
+    profileinit();   // the sampling profiler (profile(2))
     clockinit();     // the wall clock (Goldfish RTC)
     pollinit();      // poll's wait queue
     trapinithart();  // kernel trap vector

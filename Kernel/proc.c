@@ -449,6 +449,7 @@ scheduler(void)
     // them off so that a wakeup cannot slip in between the scan and wfi.
     intr_on();
     intr_off();
+    c->idle = 0;
     int found = 0;
     for(struct proc *p = proc; p < &proc[NPROC]; p++){
       // peek without the lock first: idle harts scanning the table would
@@ -470,9 +471,16 @@ scheduler(void)
     if(!found){
       if(__atomic_load_n(&harts_scheduling, __ATOMIC_RELAXED) > 1)
         uvm_activate_kernel();
+      c->idle = 1;   // until the interrupt that wakes it is taken, at intr_on
       asm volatile("wfi");
     }
   }
+}
+
+int
+nharts(void)
+{
+  return __atomic_load_n(&harts_scheduling, __ATOMIC_RELAXED);
 }
 
 // Switch to this hart's scheduler. Caller holds p->lock only and has changed

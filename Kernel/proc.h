@@ -19,6 +19,8 @@ struct cpu {
   pagetable_t loaded;         // the table in satp (vm.c); guarded by satp_lock
   uint64 tlb_epoch;           // version of it the TLB may hold; this hart only
   uint64 slice_start;         // r_time() when the running process got the hart
+  uint64 tick_period;         // r_time() / TICK_INTERVAL at this hart's last tick (trap.c)
+  int idle;                   // in the scheduler's wfi: samples count as idle (profile.c)
 };
 
 extern struct cpu cpus[NCPU];

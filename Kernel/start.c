@@ -57,6 +57,23 @@ timerinit_clint(int id)
   w_mie(r_mie() | MIE_MTIE);
 }
 
+// The machine-mode timer's period on every hart, from its next tick on (the
+// profiler raises it; with Sstc, trap.c programs stimecmp instead).
+void
+timer_set_interval(uint64 interval)
+{
+  for(int i = 0; i < NCPU; i++)
+    __atomic_store_n(&timer_scratch[i][4], interval, __ATOMIC_RELAXED);
+}
+
+// The boot stack of hart id, on which its scheduler runs: [*lo, *hi).
+void
+bootstack(int id, uint64 *lo, uint64 *hi)
+{
+  *lo = (uint64)stack0 + id * BOOTSTACKPAGES * PGSIZE;
+  *hi = *lo + BOOTSTACKPAGES * PGSIZE;
+}
+
 void
 start(void)
 {

@@ -134,6 +134,8 @@ extern uint64 sys_accept4(void);
 // sysiov.c
 extern uint64 sys_readv(void);
 extern uint64 sys_writev(void);
+// profile.c
+extern uint64 sys_profile(void);
 // signal.c
 extern uint64 sys_sigaction(void);
 extern uint64 sys_sigprocmask(void);
@@ -202,6 +204,7 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_alarm] = sys_alarm,
   [SYS_sigpending] = sys_sigpending,
   [SYS_sigsuspend] = sys_sigsuspend,
+  [SYS_profile] = sys_profile,
 };
 
 // The calls a handler with SA_RESTART resumes after -EINTR (Linux's set);

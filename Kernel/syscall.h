@@ -64,3 +64,5 @@
 #define SYS_accept4    55   // accept4(fd, addr, addrlen*, flags)
 #define SYS_readv      56   // readv(fd, iov, iovcnt): any descriptor
 #define SYS_writev     57   // writev(fd, iov, iovcnt)
+// 60: the sampling profiler (kernel/profile.h)
+#define SYS_profile    60   // profile(op, buf, len)

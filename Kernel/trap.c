@@ -3,7 +3,9 @@
 // through kernelvec.S), and the way back to user space (usertrapret).
 //
 // Timer: hart 0 keeps ticks (TICK_HZ a second, from the clock) and drives the network timers;
-// every hart yields on each tick, which makes scheduling preemptive.
+// every hart yields on each tick, which makes scheduling preemptive. While the
+// profiler runs (profile.c) the timer interrupts faster; each interrupt is a
+// sample, and only the first one of each new tick period is a tick.
 #include "types.h"
 #include "param.h"
 #include "memlayout.h"
@@ -27,7 +29,8 @@ void kernelvec(void);
 #define SCAUSE_STORE_PF     15
 #define TICK_INTERVAL       (MTIME_HZ / TICK_HZ)
 
-enum { INTR_NONE, INTR_DEVICE, INTR_TIMER };
+// INTR_PROFILE: a timer interrupt between ticks, for the profiler only.
+enum { INTR_NONE, INTR_DEVICE, INTR_TIMER, INTR_PROFILE };
 
 // PLIC irq of the disk, set by disk_init(); 0 or -1 means none. Weak, so the
 // driver may define it instead. NICs are the network layer's (net_intr).
@@ -70,6 +73,27 @@ clockintr(void)
   }
 }
 
+// A timer interrupt: a tick, unless profiling makes it one of several in this
+// tick period. Ticks stay at TICK_HZ and the profiler's interrupts yield nothing.
+static int
+timerintr(int profiling)
+{
+  struct cpu *c = mycpu();
+  uint64 period = r_time() / TICK_INTERVAL;
+
+  if(profiling && period == c->tick_period)
+    return INTR_PROFILE;
+  c->tick_period = period;
+  clockintr();
+  return INTR_TIMER;
+}
+
+static int
+timercause(uint64 scause)
+{
+  return scause == SCAUSE_TIMER || scause == SCAUSE_SOFT;
+}
+
 // An external interrupt through the PLIC.
 static void
 external_intr(void)
@@ -102,12 +126,12 @@ devintr(void)
     if(panicked)
       for(;;)   // another hart panicked: stop here
         ;
+    uint64 interval = profile_interval();
     if(scause == SCAUSE_TIMER)
-      csr_write(0x14d, r_time() + TICK_INTERVAL);   // stimecmp: next tick
+      csr_write(0x14d, r_time() + (interval ? interval : TICK_INTERVAL));   // stimecmp: next one
     else
       w_sip(r_sip() & ~2);   // timervec's tick: acknowledge SSIP
-    clockintr();
-    return INTR_TIMER;
+    return timerintr(interval != 0);
   }
   return INTR_NONE;
 }
@@ -144,6 +168,9 @@ usertrap(void)
     p->trapframe->epc += 4;   // return after the ecall
     intr_on();                // sepc, scause, sstatus are saved: allow interrupts
     syscall();
+  } else if(timercause(scause)){
+    profile_sample(1, p->trapframe->epc, p->trapframe->ra, p->trapframe->s0);
+    which = devintr();
   } else if((which = devintr()) != INTR_NONE){
     // handled
   } else if((scause == SCAUSE_LOAD_PF || scause == SCAUSE_STORE_PF) &&
@@ -160,8 +187,10 @@ usertrap(void)
   // Give up the hart at a tick, or sooner when this process has had it for a
   // whole slice: a server process whose next request is always waiting would
   // otherwise keep it for the full 10 ms tick while processes woken by the
-  // network wait (8 keep-alive clients saw a p99 of 100-300 ms).
-  if(which == INTR_TIMER || r_time() - mycpu()->slice_start >= SLICE_US * (MTIME_HZ / 1000000))
+  // network wait (8 keep-alive clients saw a p99 of 100-300 ms). The
+  // profiler's interrupts leave scheduling as it would be without them.
+  if(which == INTR_TIMER ||
+     (which != INTR_PROFILE && r_time() - mycpu()->slice_start >= SLICE_US * (MTIME_HZ / 1000000)))
     yield();
   signal_deliver();   // may enter a handler, or exit
   usertrapret();
@@ -210,6 +239,12 @@ kerneltrap(void)
   if(sstatus & SSTATUS_SIE)
     panic("kerneltrap: interrupts enabled");
 
+  if(timercause(scause)){
+    // kernelvec saved the interrupted ra at the bottom of its frame, which is
+    // just above ours; our prologue saved the interrupted s0 at our s0 - 16.
+    uint64 *fp = __builtin_frame_address(0);
+    profile_sample(0, sepc, fp[0], fp[-2]);
+  }
   int which = devintr();
   if(which == INTR_NONE){
     printf("kerneltrap: scause 0x%lx sepc 0x%lx stval 0x%lx\n",

@@ -51,6 +51,7 @@
 #include "kernel/riscv.h"
 #include "kernel/memlayout.h"
 #include "kernel/syscall.h"
+#include "kernel/profile.h"
 #include "kernel/kstat.h"
 #include "kernel/elf.h"
 #include "kernel/file.h"
@@ -101,8 +102,9 @@ static struct { const char *name; int bit; } avoids[] = {
 // ---------------------------------------------------------------- options
 // The call table grows in generations; a program's calls depend on the table,
 // so a regression case records its generation and replays with -g (run.py).
-#define CALLS_GEN  3   // 1: the calls up to rename and fcntl; 2: poll, clocks, lseek, dup3,
-                       //    pread/pwrite, accept4, readv/writev; 3: the signal calls, getppid, execve
+#define CALLS_GEN  4   // 1: the calls up to rename and fcntl; 2: poll, clocks, lseek, dup3,
+                       //    pread/pwrite, accept4, readv/writev; 3: the signal calls, getppid, execve;
+                       //    4: profile
 static struct {
   int workers, ncalls, secs, progs, verbose, avoid, deadline, interval, hang;
   uint64 seed;
@@ -1909,6 +1911,24 @@ g_alarm(struct rng *r)
   return 1;
 }
 
+// profile(op, buf, len): any op (start at any rate, stop, read, info, comms,
+// discard, bad ones) with any buffer. A run left going, or samples left unread,
+// hold 8 MiB: the supervisor discards them before it counts free pages (kstats).
+static int
+g_profile(struct rng *r)
+{
+  static const uint64 ops[] = { PROF_START, PROF_STOP, PROF_READ, PROF_READ, PROF_INFO, PROF_COMMS,
+                                PROF_DISCARD, 0, 7, -1 };
+  static const uint64 lens[] = { 0, 1, 99, 100, 1000, 10000, 10001, -1, 127, 128, 4096,
+                                 0x100000000UL };
+  long len = lens[pick(r, NELEM(lens))];
+
+  arg(0, 'd', ops[pick(r, NELEM(ops))], 0);
+  outarg(r, 1, len > 0 && len < 4096 ? len : 4096);
+  arg(2, 'd', len, 0);
+  return 1;
+}
+
 static int
 g_sigpending(struct rng *r)
 {
@@ -2183,6 +2203,7 @@ static const struct sysent calls[] = {
   { SYS_sigsuspend, "sigsuspend", 1, g_sigsuspend, 3 },
   { SYS_getppid, "getppid", 1, g_none, 3 },
   { SYS_execve, "execve", 2, g_execve, 3 },
+  { SYS_profile, "profile", 1, g_profile, 4 },
 };
 
 // Is this entry in the table of generation opt.gen? A child does not fork
@@ -3224,6 +3245,7 @@ usage(void)
 static void
 kstats(void)
 {
+  profile(PROF_DISCARD, 0, 0);   // a program may have left the profiler's rings held
   printf("sysfuzz: kstat pages %ld procs %ld kmalloc %ld edges %ld of %ld\n",
          kstat(KSTAT_FREEPAGES), kstat(KSTAT_NPROC), kstat(KSTAT_KMALLOC),
          kstat(KSTAT_COV_HIT), kstat(KSTAT_COV_TOTAL));
@@ -3298,6 +3320,7 @@ main(int argc, char *argv[])
   if(emptytree("/sf") == 0 && chdir("/") == 0)
     unlink("/sf");
   chdir("/");
+  profile(PROF_DISCARD, 0, 0);   // a program may have left the profiler's rings held
   report(ticks, pages0, procs0, edges0);
   exit(nhung ? 2 : 0);
 }

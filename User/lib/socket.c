@@ -150,6 +150,7 @@ static const struct {
   {ENOMEM, "Cannot allocate memory"},
   {EACCES, "Permission denied"},
   {EFAULT, "Bad address"},
+  {EBUSY, "Device or resource busy"},
   {EEXIST, "File exists"},
   {ENODEV, "No such device"},
   {EINVAL, "Invalid argument"},

@@ -17,6 +17,7 @@
 #define ENOMEM          12
 #define EACCES          13
 #define EFAULT          14
+#define EBUSY           16   // the profiler is already running
 #define EEXIST          17
 #define ENODEV          19   // no such device (an interface past the last)
 #define EINVAL          22
