@@ -217,6 +217,7 @@ void            trapinit(void);
 void            trapinithart(void);
 void            usertrapret(void);
 uint64          uptime_ms(void);   // milliseconds since boot, from the CLINT clock
+uint            clock_ticks(void); // the tick the clock is in now (ticks may lag it)
 
 // uart.c
 void            uartinit(void);

@@ -96,8 +96,10 @@ sys_pause(void)
   if(n < 0)
     n = 0;
   acquire(&tickslock);
-  uint start = ticks;
-  while(ticks - start < (uint)n){
+  // Count from the clock's tick, not from `ticks`: that may lag the clock by
+  // a late timer interrupt, and catching up at once would end the pause early.
+  uint start = clock_ticks();
+  while((int)(ticks - start) < n){   // signed: ticks may still be behind start
     if(interrupted(myproc())){
       release(&tickslock);
       return -EINTR;
