@@ -330,42 +330,45 @@ def attempt(g, res, what, fn):
         return None
 
 
-def run_network(g, res, fileup):
-    """The measurements both HTTP guests share; fileup() starts a file receiver."""
+def measure(g, res, what, fn, *keys):
+    """attempt() one measurement and file its value, or its values in order, under
+    keys (a None key drops that value)."""
+    v = attempt(g, res, what, fn)
+    if v is not None:
+        for key, x in zip(keys, v if len(keys) > 1 else (v,)):
+            if key:
+                res[key].append(x)
+    return v
+
+
+def run_network(g, res, fileup, prefix="", ping=True, keepalive_only=False):
+    """The measurements the HTTP guests share, under keys starting with prefix;
+    fileup() starts a file receiver (None: no upload into a file)."""
     if not wait_http(g):
         raise RuntimeError("%s: no HTTP on the forward" % g.kind)
     data = open(os.path.join(DEPS, "www", "big16.bin"), "rb").read()
-    for key, fn in (("down", lambda: download(g)),
-                    ("up-sink", lambda: upload(g.ports["sink"], data)),
-                    ("up-file", lambda: (fileup(), upload(g.ports["file"], data))[1])):
-        v = attempt(g, res, key, fn)
-        if v is not None:
-            res[key].append(v)
-    v = attempt(g, res, "echo", lambda: echo_rtt(g.ports["echo"]))
-    if v is not None:
-        res["echo-p50"].append(v[0])
-        res["echo-p99"].append(v[1])
-    v = attempt(g, res, "ping", lambda: (ping_ours if g.kind == "ours" else ping_linux)(g))
-    if v is not None:
-        res["ping-p50"].append(v[0])
-        res["ping-p99"].append(v[1])
-    request_rates(g, res, "")
+    bulk = [("down", lambda: download(g)), ("up-sink", lambda: upload(g.ports["sink"], data))]
+    if fileup:
+        bulk.append(("up-file", lambda: (fileup(), upload(g.ports["file"], data))[1]))
+    for key, fn in bulk:
+        measure(g, res, prefix + key, fn, prefix + key)
+    measure(g, res, prefix + "echo", lambda: echo_rtt(g.ports["echo"]),
+            prefix + "echo-p50", prefix + "echo-p99")
+    if ping:
+        measure(g, res, prefix + "ping", lambda: (ping_ours if g.kind == "ours" else ping_linux)(g),
+                prefix + "ping-p50", prefix + "ping-p99")
+    request_rates(g, res, prefix, (True,) if keepalive_only else (True, False))
 
 
-def request_rates(g, res, prefix):
-    """wrk with 1 and 8 connections, keep-alive and not; keys wrk-c<N>-<ka|close>."""
+def request_rates(g, res, prefix, modes=(True, False)):
+    """wrk with 1 and 8 connections, keep-alive and not (modes); keys
+    <prefix>wrk-c<N>-<ka|close>."""
     for conns in (1, 8):
-        for ka in (True, False):
+        for ka in modes:
             name = "%swrk-c%d-%s" % (prefix, conns, "ka" if ka else "close")
-            v = attempt(g, res, name, lambda: wrk(g, conns, ka))
-            if v is None:
-                continue
-            rps, p50, p99, errs = v
-            res[name].append(rps)
-            res[name + "-p50"].append(p50)
-            res[name + "-p99"].append(p99)
-            if errs:
-                res["notes"].append("%s %s: socket errors %s" % (g.kind, name, errs))
+            v = measure(g, res, name, lambda: wrk(g, conns, ka), name, name + "-p50", name + "-p99")
+            if v and v[3]:
+                res["notes"].append("%s %s: socket errors %s" % (g.kind, name, v[3]))
 
 
 def run_tap(kind, cpus, res, bed, fsimg):
@@ -449,23 +452,7 @@ def run_e1000(kind, cpus, res, fsimg):
             sh(g, "tcpecho 7 &", rb"tcpecho: listening")
         else:
             g.expect(rb"refinit: ready")
-        if not wait_http(g):
-            raise RuntimeError("%s: no HTTP on the forward (e1000)" % kind)
-        data = open(os.path.join(DEPS, "www", "big16.bin"), "rb").read()
-        for key, fn in (("e1000-down", lambda: download(g)),
-                        ("e1000-up-sink", lambda: upload(g.ports["sink"], data))):
-            v = attempt(g, res, key, fn)
-            if v is not None:
-                res[key].append(v)
-        v = attempt(g, res, "e1000-echo", lambda: echo_rtt(g.ports["echo"]))
-        if v is not None:
-            res["e1000-echo-p50"].append(v[0])
-        for conns in (1, 8):
-            name = "e1000-wrk-c%d-ka" % conns
-            v = attempt(g, res, name, lambda: wrk(g, conns, True))
-            if v is not None:
-                res[name].append(v[0])
-                res[name + "-p99"].append(v[2])
+        run_network(g, res, None, prefix="e1000-", ping=False, keepalive_only=True)
     finally:
         g.stop()
 
