@@ -140,15 +140,17 @@ $(foreach m,$(SWIFT_MODULES),$(eval $(call swift_module_rule,$(m),$(swift_module
 # --- lwip: begin
 # lwIP 2.1.3 from Debian's source package, fetched and verified by
 # tools/fetch-lwip.sh into .deps/ (kept by `make clean`). Only what the kernel
-# uses: the core, IPv4 and Ethernet; no IPv6, no thread APIs, no apps.
+# uses: the core, IPv4, IPv6 and Ethernet; no thread APIs, no apps.
 LWIP_DIR := .deps/lwip-2.1.3
 LWIP_STAMP := $(LWIP_DIR)/.verified-sha256
 LWIP_INCS := -I lwipopts -I lwipopts/libc -I $(LWIP_DIR)/src/include
 LWIP_CORE := def dns inet_chksum init ip mem memp netif pbuf raw stats sys \
              tcp tcp_in tcp_out timeouts udp
 LWIP_IPV4 := dhcp etharp icmp ip4 ip4_addr ip4_frag
+LWIP_IPV6 := dhcp6 ethip6 icmp6 inet6 ip6 ip6_addr ip6_frag mld6 nd6
 LWIP_SRCS := $(patsubst %,$(LWIP_DIR)/src/core/%.c,$(LWIP_CORE)) \
              $(patsubst %,$(LWIP_DIR)/src/core/ipv4/%.c,$(LWIP_IPV4)) \
+             $(patsubst %,$(LWIP_DIR)/src/core/ipv6/%.c,$(LWIP_IPV6)) \
              $(LWIP_DIR)/src/netif/ethernet.c
 # lwIP's own files: kernel flags, but its warnings are upstream's, not errors.
 LWIP_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(LWIP_INCS)

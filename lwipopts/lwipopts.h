@@ -70,9 +70,10 @@
 
 // ---- protocols ---------------------------------------------------------------
 #define LWIP_IPV4                       1
-// IPv4 only: QEMU's user network and the test beds are IPv4, and the kernel's
-// address type stays a plain 32-bit ip4_addr_t.
-#define LWIP_IPV6                       0
+// IPv6 beside IPv4 (dual stack): every netif gets a link-local address and
+// SLAAC addresses from router advertisements; sockets of either family.
+// Default 0.
+#define LWIP_IPV6                       1
 #define LWIP_ARP                        1
 #define LWIP_ETHERNET                   1
 #define LWIP_ICMP                       1
@@ -105,6 +106,48 @@
 // empty the heap; more get ERR_MEM (TCP resends later). Two full send queues.
 // Default 0: no limit.
 #define LWIP_LOOPBACK_MAX_PBUFS         (2 * TCP_SND_QUEUELEN)
+
+// ---- IPv6 ----------------------------------------------------------------------
+// The options below are lwIP's defaults unless they say otherwise; the ones
+// the kernel relies on are spelled out.
+// Link-local plus two SLAAC addresses per interface (a router may announce a
+// second prefix). Default, spelled out: struct netinfo has as many slots.
+#define LWIP_IPV6_NUM_ADDRESSES         3
+// Stateless address autoconfiguration from router advertisements (RFC 4862),
+// with lifetimes so a withdrawn prefix's address goes away. Defaults.
+#define LWIP_IPV6_AUTOCONFIG            1
+#define LWIP_IPV6_ADDRESS_LIFETIMES     1
+#define LWIP_IPV6_SEND_ROUTER_SOLICIT   1
+// One duplicate-address probe (RFC 4862's default): a new address is usable
+// about a second after the router answers. Default, spelled out.
+#define LWIP_IPV6_DUP_DETECT_ATTEMPTS   1
+// MLD reports for the solicited-node groups, so switches that snoop MLD still
+// deliver neighbour solicitations to us. Default, spelled out.
+#define LWIP_IPV6_MLD                   1
+// Fragmentation and reassembly (a 1280-byte minimum MTU path needs them).
+// Defaults, spelled out.
+#define LWIP_IPV6_FRAG                  1
+#define LWIP_IPV6_REASS                 1
+// On a 64-bit machine the reassembly bookkeeping does not fit in the 8 bytes
+// of the fragment header it would overwrite: lwIP asserts unless it keeps a
+// copy of the header instead. Default 0.
+#define IPV6_FRAG_COPYHEADER            1
+// The DNS server from the router advertisement's RDNSS option (RFC 8106);
+// QEMU's user network announces one there. Default 0.
+#define LWIP_ND6_RDNSS_MAX_DNS_SERVERS  1
+// Stateless DHCPv6 (RFC 3736): when the router advertisement's O flag says
+// so, ask for the DNS server (dnsmasq's ra-stateless). Addresses stay SLAAC's:
+// stateful DHCPv6 is not built. Default 0.
+#define LWIP_IPV6_DHCP6                 1
+#define LWIP_IPV6_DHCP6_STATEFUL        0
+#define LWIP_IPV6_DHCP6_STATELESS       1
+// DHCPv4, the RA and DHCPv6 all write lwIP's one DNS server list from slot 0
+// on; the kernel copies each family's server out as it arrives (Kernel/net.c),
+// so two slots are enough. Default 2, spelled out.
+#define DNS_MAX_SERVERS                 2
+// IPv6 address state changes (DAD done, lifetime over) reach Kernel/net.c,
+// which prints the address line once a global address is usable. Default 0.
+#define LWIP_NETIF_EXT_STATUS_CALLBACK  1
 
 // ---- TCP -----------------------------------------------------------------------
 // Full Ethernet segments: 1500 - 20 (IP) - 20 (TCP). Default 536.

@@ -4,9 +4,9 @@
 // (Kernel/sockfile.c in the kernel, a host file in tests).
 //
 // lwIP's types stay behind this header: pcbs and pbufs are opaque pointers,
-// addresses are 32-bit values in network byte order (as lwIP stores them:
-// the first octet in the lowest byte) and ports are in host byte order. So the
-// Swift code (Sources/Sockets) is the same whatever lwIP build is underneath.
+// addresses travel as struct lsock_addr (below) and ports are in host byte
+// order. So the Swift code (Sources/Sockets) is the same whatever lwIP build
+// is underneath.
 //
 // Every lsock_tcp_*, lsock_udp_* and lsock_pbuf_* call must be made with the
 // network lock held (lsock_lock); lwIP calls the upcalls with it held too.
@@ -17,6 +17,18 @@ struct tcp_pcb;
 struct udp_pcb;
 struct raw_pcb;
 struct pbuf;
+
+// An IPv4 or IPv6 address and a port, as the socket layer and the system
+// calls pass them. family is AF_INET or AF_INET6 (abi/sockabi.h); 0 means
+// "no address" (the unspecified address of either family). An AF_INET6
+// socket's IPv4 peer is carried as family AF_INET: the system calls show it
+// to the program as ::ffff:a.b.c.d (Kernel/sysnet.c).
+struct lsock_addr {
+  uint16_t family;
+  uint16_t port;        // host byte order
+  uint32_t scope;       // IPv6 link-local: the interface (sin6_scope_id); else 0
+  uint8_t addr[16];     // network byte order; AF_INET uses the first 4 bytes
+};
 
 // lwIP's err_t values the socket layer tells apart (lwip/err.h).
 #define LSOCK_OK          0

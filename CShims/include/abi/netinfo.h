@@ -15,6 +15,22 @@ struct lwip_glue_stats {
   uint64_t rx_badlen;   // shorter than an Ethernet header or longer than NETDEV_RX_FRAME_MAX
 };
 
+// One IPv6 address of an interface (lwIP keeps NETINFO_IP6_ADDRS per netif:
+// slot 0 is the link-local fe80:: address, the others SLAAC's).
+#define NETINFO_IP6_ADDRS       3
+#define NETINFO_IP6_INVALID     0     // the slot is empty
+#define NETINFO_IP6_TENTATIVE   1     // duplicate address detection still running
+#define NETINFO_IP6_PREFERRED   2
+#define NETINFO_IP6_DEPRECATED  3     // still valid, no longer used for new connections
+#define NETINFO_IP6_DUPLICATED  4     // DAD found another owner: unused
+struct netinfo_ip6 {
+  uint8_t addr[16];     // network byte order
+  uint8_t state;        // NETINFO_IP6_*
+  uint8_t prefixlen;    // 64 for link-local and SLAAC addresses, 128 for others
+  uint8_t pad[2];
+  uint32_t valid_s;     // seconds of valid lifetime left; 0xffffffff: forever
+};
+
 struct netinfo {
   char name[8];         // "en0"
   char model[NETDEV_MODEL_MAX];  // the driver's name for the device: "virtio-net", "e1000 (82540EM)"
@@ -57,4 +73,15 @@ struct netinfo {
   uint64_t syn_evictions;     // half-open connections aborted for a new SYN
   uint64_t timewait_reuses;   // TIME_WAIT states ended by a new SYN (lwip_synguard.c)
   uint64_t ooseq_drops;       // out-of-order TCP data dropped: pool at its reserve
+  // IPv6 on this interface (all zero until the router answers).
+  struct netinfo_ip6 ip6[NETINFO_IP6_ADDRS];
+  uint8_t ip6_router[16];   // the default router (link-local), zero if none
+  uint8_t ip6_dns[16];      // DNS server from stateless DHCPv6 or the RA's RDNSS
+  uint64_t ip6_ms;          // uptime_ms() when a global address became preferred, 0 if none
+  uint32_t ip6_recv;        // IPv6 packets lwIP took in (the stack's)
+  uint32_t ip6_drop;        // not for us, bad header, bad extension headers, ...
+  uint32_t ip6_frag_drop;   // IPv6 fragments given up on
+  uint32_t icmp6_drop;      // ICMPv6: bad checksum, unknown type, ...
+  uint32_t nd6_drop;        // neighbour discovery messages dropped
+  uint32_t mld6_drop;
 };

@@ -12,7 +12,8 @@
 #define AF_UNIX         1         // defined for programs; socket() refuses it (EAFNOSUPPORT)
 #define AF_LOCAL        AF_UNIX
 #define AF_INET         2
-#define AF_INET6        10        // defined for programs; socket() refuses it (EAFNOSUPPORT)
+#define AF_INET6        10        // TCP, UDP and raw ICMPv6; an AF_INET6 socket also
+                                  // carries IPv4 as ::ffff:a.b.c.d unless IPV6_V6ONLY
 #define PF_UNSPEC       AF_UNSPEC
 #define PF_UNIX         AF_UNIX
 #define PF_LOCAL        AF_UNIX
@@ -22,8 +23,11 @@
 // socket types, and flags or-ed into the type
 #define SOCK_STREAM     1
 #define SOCK_DGRAM      2
-#define SOCK_RAW        3         // with IPPROTO_ICMP only: send ICMP messages,
-                                  // receive whole IPv4 packets (IP header first)
+#define SOCK_RAW        3         // AF_INET with IPPROTO_ICMP: send ICMP messages,
+                                  // receive whole IPv4 packets (IP header first);
+                                  // AF_INET6 with IPPROTO_ICMPV6: send and receive
+                                  // ICMPv6 messages (no IPv6 header; the kernel
+                                  // fills in the checksum), as Linux does
 #define SOCK_NONBLOCK   0x800     // the kernel's O_NONBLOCK bit, as in Linux
 #define SOCK_CLOEXEC    0x80000   // socket(), accept4(): FD_CLOEXEC from the start
 
@@ -33,6 +37,7 @@
 #define IPPROTO_TCP     6
 #define IPPROTO_UDP     17
 #define IPPROTO_IPV6    41
+#define IPPROTO_ICMPV6  58
 
 // socket options: level SOL_SOCKET, and the TCP_ ones at level IPPROTO_TCP
 #define SOL_SOCKET      1
@@ -45,6 +50,9 @@
 #define SO_KEEPALIVE    9
 #define SO_RCVTIMEO     20        // struct timeval (or an int of milliseconds)
 #define SO_SNDTIMEO     21        // also bounds connect()
+// level IPPROTO_IPV6
+#define IPV6_UNICAST_HOPS 16      // int: hop limit of unicast packets (1..255, -1: default)
+#define IPV6_V6ONLY     26        // int: 1 = IPv6 only; 0 (default) = IPv4 too, as mapped
 #define TCP_NODELAY     1
 #define TCP_KEEPIDLE    4         // seconds: 1..32767
 #define TCP_KEEPINTVL   5         // seconds: 1..32767
@@ -72,6 +80,7 @@
 #define INADDR_NONE      0xffffffffu
 #define INET_ADDRSTRLEN  16
 #define INET6_ADDRSTRLEN 46
+#define SOCKADDR_IN6_SIZE 28     // struct sockaddr_in6 (Linux's layout)
 
 // netinfo(what, buf, index), system call 42: what a program can learn about
 // the network. The structures are in CShims/include (lwip_glue.h, lwip_sock.h).
