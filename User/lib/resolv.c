@@ -482,6 +482,10 @@ gethostbyname2(const char *name, int af)
       h_errno = NO_DATA;       // the other family's address: nothing to ask
       return 0;
     }
+    if(strchr(name, ':') || strchr(name, '%')){
+      h_errno = BAD_NAME;      // a malformed IPv6 literal: no DNS name has a colon
+      return 0;
+    }
     return query(name, af == AF_INET6 ? T_AAAA : T_A);
   }
   memmove(addrs[0], a, 16);
