@@ -404,7 +404,8 @@ QEMUOPTS += -drive file=$(DISK),if=none,format=raw,id=x0$(if $(filter 1,$(SNAPSH
 QEMUOPTS += -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 # The NIC: NIC=virtio (virtio-net on the virtio-mmio bus, the default),
 # NIC=e1000 (Intel 82540EM on the PCIe bus), or NIC=both (en0 virtio-net as
-# above, en1 an e1000 on a QEMU network of its own, 10.0.3.0/24, whose port 80
+# above, en1 an e1000 on a QEMU network of its own, 10.0.3.0/24 and
+# fd00:3::/64 (a prefix apart from en0's fec0::/64), whose port 80
 # is forwarded from FWDPORT1 and whose frames go to PCAP1).
 NIC ?= virtio
 FWDPORT1 ?= $(shell expr $(FWDPORT) + 1)
@@ -416,12 +417,15 @@ nic_device_e1000 = -device e1000,netdev=$(1),bus=pcie.0,romfile=
 ifeq ($(NET),tap)
 QEMUOPTS += -netdev tap,id=net0,ifname=$(TAP),script=no,downscript=no
 else
-QEMUOPTS += -netdev user,id=net0,hostfwd=tcp::$(FWDPORT)-:80
+# Both families (QEMU's default; naming one alone turns the other off): its
+# router advertises fec0::/64, the host is fec0::2 and the DNS server fec0::3
+# (over DHCPv6). hostfwd is IPv4 only.
+QEMUOPTS += -netdev user,id=net0,ipv4=on,ipv6=on,hostfwd=tcp::$(FWDPORT)-:80
 endif
 QEMUOPTS += -object filter-dump,id=net0dump,netdev=net0,file=$(PCAP)
 ifeq ($(NIC),both)
 QEMUOPTS += $(call nic_device_virtio,net0)
-QEMUOPTS += -netdev user,id=net1,net=10.0.3.0/24,hostfwd=tcp::$(FWDPORT1)-:80
+QEMUOPTS += -netdev user,id=net1,ipv4=on,net=10.0.3.0/24,ipv6=on,ipv6-net=fd00:3::/64,hostfwd=tcp::$(FWDPORT1)-:80
 QEMUOPTS += -object filter-dump,id=net1dump,netdev=net1,file=$(PCAP1)
 QEMUOPTS += $(call nic_device_e1000,net1)
 else ifneq ($(filter $(NIC),virtio e1000),)

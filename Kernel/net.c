@@ -15,6 +15,10 @@
 #include "lwip/netif.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
+#include "lwip/dhcp6.h"
+#include "lwip/nd6.h"
+#include "lwip/priv/nd6_priv.h"   // default_router_list: the router netinfo shows
+#include "lwip/prot/nd6.h"        // ND6_RA_FLAG_OTHER_CONFIG
 #include "lwip/timeouts.h"
 #include "lwip/stats.h"
 #include "lwip/memp.h"
@@ -47,6 +51,11 @@ static struct {
   uint32 addr;      // address of the last lease printed, 0 if none
   uint64 ms;        // uptime_ms() at that lease
   uint32 dns;       // the DNS server that lease named
+  uint64 ip6_ms;    // uptime_ms() when a global IPv6 address became preferred
+  ip6_addr_t dns6;  // the IPv6 DNS server the RA or DHCPv6 on it named
+  int ip6_shown;    // the IPv6 line was printed (with dns6 if known then)
+  int ip6_waiting;  // a global address is ready; the line waits for dns6
+  int dhcp6_asked;  // a router answered: DHCPv6 was asked for DNS if need be
 } leases[NETDEV_MAX];
 static int net_up;          // 1 once lwIP is initialised (the timer checks it)
 
@@ -93,10 +102,11 @@ net_status(struct netif *netif)
     return;
   leases[i].addr = a;
   leases[i].ms = uptime_ms();
-  // lwIP keeps one DNS server list for all interfaces, and each DHCP ack
+  // lwIP keeps one DNS server list for all interfaces (and both families:
+  // an IPv6 server may sit in slot 0 if this ack named none), and each DHCP ack
   // overwrites it just before this callback: what it holds now is this
   // lease's server. Keep it per interface (the resolver asks en0's).
-  leases[i].dns = dns ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0;
+  leases[i].dns = dns && IP_IS_V4(dns) ? ip4_addr_get_u32(ip_2_ip4(dns)) : 0;
   // One printf for the whole line: the console lock is per call, so a line
   // built from several calls can be split by another hart's message.
   char addr[16], gw[16], server[16];
@@ -107,6 +117,186 @@ net_status(struct netif *netif)
          i, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], addr,
          prefixlen(ip4_addr_get_u32(netif_ip4_netmask(netif))), gw, server,
          (int)leases[i].ms);
+}
+
+// ---- IPv6 ------------------------------------------------------------------------
+// Each interface gets a link-local address (fe80:: + the EUI-64 of its MAC) at
+// registration, sends a router solicitation, and configures a global address
+// from the prefix the router advertises (SLAAC). Either becomes usable once
+// duplicate address detection is done, about a second later. The DNS server
+// comes from the advertisement's RDNSS option or, when its O flag says so,
+// from a stateless DHCPv6 exchange.
+
+// Formats an IPv6 address as RFC 5952 says: lowercase hex, no leading zeros,
+// the longest run of two or more zero groups (the first, if tied) as "::".
+static void
+format_ip6(char *buf, int size, const ip6_addr_t *a)
+{
+  uint16 g[8];
+  int best = -1, bestlen = 1, n = 0;
+
+  for(int k = 0; k < 8; k++)
+    g[k] = lwip_ntohs((uint16)(a->addr[k / 2] >> (16 * (k % 2))));
+  for(int k = 0; k < 8; ){
+    int len = 0;
+    while(k + len < 8 && g[k + len] == 0)
+      len++;
+    if(len > bestlen){
+      best = k;
+      bestlen = len;
+    }
+    k += len ? len : 1;
+  }
+  buf[0] = 0;
+  for(int k = 0; k < 8 && n < size; k++){
+    if(k == best){
+      n += snprintf(buf + n, size - n, "::");
+      k += bestlen - 1;
+      continue;
+    }
+    n += snprintf(buf + n, size - n, "%s%x", (k > 0 && k != best + bestlen) ? ":" : "", g[k]);
+  }
+}
+
+// The global address line, once per interface: printed when the first global
+// address is preferred (after DAD), beside the DHCP lease line.
+static void
+ip6_print(int i, struct netif *netif)
+{
+  char line[200], addr[48];
+  int n, k;
+
+  n = snprintf(line, sizeof(line), "en%d: inet6", i);
+  // global addresses first, then the link-local one
+  for(int pass = 0; pass < 2; pass++)
+    for(k = 0; k < LWIP_IPV6_NUM_ADDRESSES; k++){
+      const ip6_addr_t *a = netif_ip6_addr(netif, k);
+      if(!ip6_addr_isvalid(netif_ip6_addr_state(netif, k)) ||
+         (pass == 0) == (ip6_addr_islinklocal(a) != 0))
+        continue;
+      format_ip6(addr, sizeof(addr), a);
+      n += snprintf(line + n, sizeof(line) - n, " %s/64", addr);
+    }
+  for(k = 0; k < LWIP_ND6_NUM_ROUTERS; k++){
+    struct nd6_router_list_entry *r = &default_router_list[k];
+    if(r->neighbor_entry != 0 && r->neighbor_entry->netif == netif){
+      format_ip6(addr, sizeof(addr), &r->neighbor_entry->next_hop_address);
+      n += snprintf(line + n, sizeof(line) - n, " router %s", addr);
+      break;
+    }
+  }
+  if(!ip6_addr_isany(&leases[i].dns6)){
+    format_ip6(addr, sizeof(addr), &leases[i].dns6);
+    n += snprintf(line + n, sizeof(line) - n, " dns %s", addr);
+  }
+  printf("%s (after %d ms)\n", line, (int)leases[i].ip6_ms);
+}
+
+static void
+ip6_show(int i, struct netif *netif)
+{
+  leases[i].ip6_waiting = 0;
+  leases[i].ip6_shown = 1;
+  ip6_print(i, netif);
+}
+
+// The DNS server did not come within a second: print the line without it
+// (it follows on a line of its own if it comes later).
+static void
+ip6_print_late(void *arg)
+{
+  struct netif *netif = arg;
+  struct netdev *dev = netif->state;
+
+  if(leases[dev->index].ip6_waiting)
+    ip6_show(dev->index, netif);
+}
+
+// lwIP's extended status callback: an IPv6 address changed state. The first
+// time a global address is preferred, note when and print the line.
+static void
+net_ext_status(struct netif *netif, netif_nsc_reason_t reason,
+               const netif_ext_callback_args_t *args)
+{
+  struct netdev *dev = netif->state;
+  int i, k;
+
+  if(!(reason & LWIP_NSC_IPV6_ADDR_STATE_CHANGED) || netif->name[0] != 'e' || dev == 0)
+    return;
+  i = dev->index;
+  k = args->ipv6_addr_state_changed.addr_index;
+  if(k < 0 || k >= LWIP_IPV6_NUM_ADDRESSES || leases[i].ip6_shown ||
+     leases[i].ip6_waiting || ip6_addr_islinklocal(netif_ip6_addr(netif, k)) ||
+     !ip6_addr_ispreferred(netif_ip6_addr_state(netif, k)))
+    return;
+  leases[i].ip6_ms = uptime_ms();
+  if(ip6_addr_isany(&leases[i].dns6)){
+    // DHCPv6 needs the link-local address, which DAD has only just freed:
+    // its answer is a round trip away. Wait for it, a second at most.
+    leases[i].ip6_waiting = 1;
+    sys_timeout(1000, ip6_print_late, netif);
+    return;
+  }
+  ip6_show(i, netif);
+}
+NETIF_DECLARE_EXT_CALLBACK(ext_status_cb)
+
+// Once the first router advertisement on an interface is in: if it named no
+// DNS server (no RDNSS option) and did not set its O flag (lwIP then asks
+// DHCPv6 itself), ask stateless DHCPv6 once anyway. A host with no other way
+// to learn a DNS server loses one packet by asking; QEMU's user network is
+// such a link (its advertisement carries neither, its DHCPv6 answers). The
+// answer arrives well before duplicate address detection ends, so the
+// address line can name the server.
+static void
+ask_dhcp6_for_dns(int i, struct netif *netif)
+{
+  for(int k = 0; k < LWIP_ND6_NUM_ROUTERS; k++){
+    struct nd6_router_list_entry *r = &default_router_list[k];
+    if(r->neighbor_entry == 0 || r->neighbor_entry->netif != netif)
+      continue;
+    leases[i].dhcp6_asked = 1;
+    if(ip6_addr_isany(&leases[i].dns6) && !(r->flags & ND6_RA_FLAG_OTHER_CONFIG))
+      dhcp6_nd6_ra_trigger(netif, 0, 1);
+    return;
+  }
+}
+
+// Every received frame enters lwIP here. lwIP keeps one DNS server list for
+// all interfaces and families, and the RA's RDNSS option and the DHCPv6 reply
+// write it from slot 0 while their packet is being handled: an IPv6 server
+// that appears there during a frame was learned on that frame's interface.
+// Costs two address copies and compares per frame.
+static err_t
+net_input(struct pbuf *p, struct netif *netif)
+{
+  struct netdev *dev = netif->state;
+  ip_addr_t before[DNS_MAX_SERVERS];
+  err_t err;
+
+  for(int k = 0; k < DNS_MAX_SERVERS; k++)
+    ip_addr_copy(before[k], *dns_getserver(k));
+  err = ethernet_input(p, netif);
+  for(int k = 0; k < DNS_MAX_SERVERS; k++){
+    const ip_addr_t *d = dns_getserver(k);
+    if(!IP_IS_V6(d) || ip6_addr_isany(ip_2_ip6(d)) || ip_addr_cmp(d, &before[k]) ||
+       ip6_addr_cmp_zoneless(ip_2_ip6(d), &leases[dev->index].dns6))
+      continue;
+    ip6_addr_copy(leases[dev->index].dns6, *ip_2_ip6(d));
+    ip6_addr_clear_zone(&leases[dev->index].dns6);
+    if(leases[dev->index].ip6_waiting){
+      sys_untimeout(ip6_print_late, netif);
+      ip6_show(dev->index, netif);
+    } else if(leases[dev->index].ip6_shown){   // learned after the line: say so
+      char addr[48];
+      format_ip6(addr, sizeof(addr), &leases[dev->index].dns6);
+      printf("en%d: inet6 dns %s\n", dev->index, addr);
+    }
+    break;
+  }
+  if(!leases[dev->index].dhcp6_asked)
+    ask_dhcp6_for_dns(dev->index, netif);
+  return err;
 }
 
 // lwIP's loopback netif (lo) computes only the checksums a program can see:
@@ -132,6 +322,7 @@ netinit(void)
   lwip_port_seed(0, 0);
   lwip_init();
   loopback_checksums();
+  netif_add_ext_callback(&ext_status_cb, net_ext_status);
   net_up = 1;
   release(&netlock);
 }
@@ -170,7 +361,7 @@ netdev_register(struct netdev *dev)
   dev->stack = netif;
   lwip_port_seed(dev->mac, sizeof(dev->mac));
   ip4_addr_set_zero(&any);
-  if(netif_add(netif, &any, &any, &any, dev, ethernetif_init, ethernet_input) == 0){
+  if(netif_add(netif, &any, &any, &any, dev, ethernetif_init, net_input) == 0){
     release(&netlock);
     printf("net: netif_add failed for %s\n", dev->model);
     return -1;
@@ -185,6 +376,12 @@ netdev_register(struct netdev *dev)
     netif_set_link_up(netif);
   if(dhcp_start(netif) != ERR_OK)
     printf("en%d: dhcp_start failed\n", i);
+  // IPv6: the link-local address from the MAC (EUI-64), then SLAAC from the
+  // router's advertisement; stateless DHCPv6 runs if the advertisement asks.
+  netif_create_ip6_linklocal_address(netif, 1);
+  netif_set_ip6_autoconfig_enabled(netif, 1);
+  if(dhcp6_enable_stateless(netif) != ERR_OK)
+    printf("en%d: dhcp6_enable_stateless failed\n", i);
   release(&netlock);
   plic_enable(dev->irq);     // after the table holds it: its interrupt may come at once
   return i;
@@ -351,6 +548,40 @@ netinfo_drops(struct netinfo *out)
   out->ooseq_drops = lwip_ooseq_pressure_drops();
 }
 
+// The IPv6 part of interface enN's netinfo. netlock held.
+static void
+netinfo_ip6(int index, struct netif *netif, struct netinfo *out)
+{
+  for(int k = 0; k < LWIP_IPV6_NUM_ADDRESSES && k < NETINFO_IP6_ADDRS; k++){
+    u8_t st = netif_ip6_addr_state(netif, k);
+    struct netinfo_ip6 *o = &out->ip6[k];
+    if(!ip6_addr_isvalid(st) && !ip6_addr_istentative(st) && !ip6_addr_isduplicated(st))
+      continue;
+    memmove(o->addr, netif_ip6_addr(netif, k)->addr, 16);
+    o->prefixlen = 64;   // link-local, and SLAAC takes /64 prefixes only
+    o->state = ip6_addr_istentative(st) ? NETINFO_IP6_TENTATIVE :
+               ip6_addr_isduplicated(st) ? NETINFO_IP6_DUPLICATED :
+               ip6_addr_isdeprecated(st) ? NETINFO_IP6_DEPRECATED : NETINFO_IP6_PREFERRED;
+    o->valid_s = netif_ip6_addr_isstatic(netif, k) ? 0xffffffffu :
+                 netif_ip6_addr_valid_life(netif, k);
+  }
+  for(int k = 0; k < LWIP_ND6_NUM_ROUTERS; k++){
+    struct nd6_router_list_entry *r = &default_router_list[k];
+    if(r->neighbor_entry != 0 && r->neighbor_entry->netif == netif){
+      memmove(out->ip6_router, r->neighbor_entry->next_hop_address.addr, 16);
+      break;
+    }
+  }
+  memmove(out->ip6_dns, leases[index].dns6.addr, 16);
+  out->ip6_ms = leases[index].ip6_ms;
+  out->ip6_recv = lwip_stats.ip6.recv;
+  out->ip6_drop = lwip_stats.ip6.drop;
+  out->ip6_frag_drop = lwip_stats.ip6_frag.drop;
+  out->icmp6_drop = lwip_stats.icmp6.drop;
+  out->nd6_drop = lwip_stats.nd6.drop;
+  out->mld6_drop = lwip_stats.mld6.drop;
+}
+
 // Addresses and counters of interface enN for ifconfig. 0, or -1 past the last.
 int
 netinfo(int index, struct netinfo *out)
@@ -380,6 +611,7 @@ netinfo(int index, struct netinfo *out)
   out->mtu = netif->mtu;
   out->irq = dev->irq;
   out->lease_ms = leases[index].ms;
+  netinfo_ip6(index, netif, out);
   dev->ops.get_stats(dev, &out->link);
   lwip_glue_get_stats(dev, &out->glue);
   out->pbuf_pool_used = lwip_stats.memp[MEMP_PBUF_POOL]->used;

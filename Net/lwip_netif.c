@@ -15,6 +15,7 @@
 #include "lwip/stats.h"
 #include "lwip/snmp.h"
 #include "lwip/etharp.h"
+#include "lwip/ethip6.h"
 #include "netif/ethernet.h"
 #include "lwip_glue.h"
 
@@ -31,7 +32,12 @@ low_level_init(struct netif *netif)
   MEMCPY(netif->hwaddr, dev->mac, ETH_HWADDR_LEN);
   netif->mtu = dev->mtu > 0 && dev->mtu <= NETDEV_MTU ? dev->mtu : NETDEV_MTU;
   // The link flag is net.c's to set, from what the driver reports.
-  netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+  // MLD6: lwIP joins the solicited-node multicast groups neighbour discovery
+  // needs and reports them. No mld_mac_filter: neither device filters
+  // multicast here (virtio-net without VIRTIO_NET_F_CTRL_RX takes every frame;
+  // the e1000 driver sets RCTL.MPE), so no group can be missed.
+  netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
+                 NETIF_FLAG_MLD6;
   // The device inserts TCP checksums: lwIP leaves the field 0. UDP keeps
   // lwIP's: it sums a datagram before ip4_frag splits it, and a fragment's
   // checksum is beyond the device (it sums one frame), so with GEN_UDP off a
@@ -136,6 +142,7 @@ ethernetif_init(struct netif *netif)
   netif->name[0] = 'e';   // "en0": the name the capture file carries too
   netif->name[1] = 'n';
   netif->output = etharp_output;
+  netif->output_ip6 = ethip6_output;
   netif->linkoutput = low_level_output;
   low_level_init(netif);
   return ERR_OK;
