@@ -102,13 +102,14 @@ static int
 option(int argc, char **argv, int i, struct options *o)
 {
   char c = argv[i][1];
-  char *v = argv[i][2] ? &argv[i][2] : (i + 1 < argc ? argv[++i] : 0);
+  char *v;
   int bad = -1;
 
-  if((c == '4' || c == '6') && argv[i][2] == 0){
+  if((c == '4' || c == '6') && argv[i][2] == 0){   // no value
     o->family = c == '4' ? AF_INET : AF_INET6;
     return i + 1;
   }
+  v = argv[i][2] ? &argv[i][2] : (i + 1 < argc ? argv[++i] : 0);
   switch(c){
   case 'c': bad = number(v, 1, 1000000, &o->count); break;
   case 'i': bad = number(v, 10, 3600000, &o->interval_ms); break;
