@@ -56,7 +56,7 @@ def test_ipv6_loopback_apps():
             raise TestFailure("httpd on [::] did not answer an IPv4 client through the port forward")
         # nc: a listener on [::] and a client to ::1
         g.run("echo hello-over-v6 > /msg")
-        g.c.sendline("nc -l 7777 > /got &")
+        g.c.sendline("nc -6 -l 7777 > /got &")
         time.sleep(1)
         g.run("nc -v ::1 7777 < /msg", timeout=30)
         time.sleep(1)
@@ -80,7 +80,7 @@ def test_ipv6_user_network():
         out = g.run("ping -c 3 -i 200 fec0::2", timeout=40)
         expect_in(r"PING fec0::2 \(fec0::2\): 56 data bytes", out, "ping banner")
         for seq in (1, 2, 3):
-            expect_in(r"64 bytes from fec0::2: icmp_seq=%d hlim=\d+ time=[\d.]+ ms" % seq, out,
+            expect_in(r"64 bytes from fec0::2: icmp_seq=%d time=[\d.]+ ms" % seq, out,
                       "ping reply %d" % seq)
         m = re.search(SUMMARY, out)
         if not m or m.group(1, 2, 3) != ("3", "3", "0"):
