@@ -8,7 +8,7 @@ fec0::/64, the host's side fec0::2, DNS fec0::3): `ping -c 3 fec0::2`, ifconfig'
 inet6 lines, httpd still reached from the host through the IPv4-only port forward, and
 the clear messages for what fails (no reply, connection refused, malformed literals).
 Nothing leaves the machine: fec0::2 is QEMU itself."""
-import re, time, urllib.request
+import re, socket, threading, time, urllib.request
 
 from guest import booted, expect_in, TestFailure
 
@@ -25,6 +25,45 @@ def _wait_ipv6(g, timeout=30):
             return m.group(1), out
         time.sleep(1)
     raise TestFailure("no global IPv6 address (fec0::/64) within %d s:\n%s" % (timeout, out))
+
+
+class V6Server:
+    """A TCP server on the host's ::1 (QEMU's user network takes the guest's
+    connections to fec0::2 there). reply(request) is what each connection gets:
+    at once (request None: a daytime server), or after a request head."""
+
+    def __init__(self, reply, speaks_first=False):
+        self.sock = socket.socket(socket.AF_INET6)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("::1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.reply, self.speaks_first = reply, speaks_first
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def _loop(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            with c:
+                try:
+                    c.settimeout(5)
+                    req = None
+                    if not self.speaks_first:
+                        req = b""
+                        while b"\r\n\r\n" not in req:
+                            d = c.recv(4096)
+                            if not d:
+                                break
+                            req += d
+                    c.sendall(self.reply(req))
+                except OSError:
+                    pass
+
+    def close(self):
+        self.sock.close()
 
 
 def test_ipv6_inet_library():
@@ -93,6 +132,21 @@ def test_ipv6_user_network():
         out = g.run("ping -c 2 -W 1 fec0::99", timeout=30)
         expect_in(r"ping: fec0::99: no reply", out, "ping of an address nobody has")
         expect_in(r"2 packets transmitted, 0 received, 100% packet loss", out, "ping loss summary")
+        # clients to a host server over IPv6: QEMU hands fec0::2 to the host's ::1
+        day = V6Server(lambda req: b"60636 24-11-22 12:34:56 UTC\r\n", speaks_first=True)
+        web = V6Server(lambda req: b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nhello v6\n"
+                       if req.startswith(b"GET /x HTTP/1.1\r\nHost: [fec0::2]:%d\r\n" % web.port)
+                       else b"HTTP/1.1 400 Bad\r\nContent-Length: 0\r\n\r\n")
+        try:
+            out = g.run("daytime fec0::2 %d" % day.port, timeout=30)
+            expect_in(r"60636 24-11-22 12:34:56 UTC", out, "daytime over IPv6")
+            out = g.run("httpget http://[fec0::2]:%d/x" % web.port, timeout=30)
+            expect_in(r"hello v6", out, "httpget over IPv6 (Host: [fec0::2]:port)")
+            out = g.run("wttr -s [fec0::2]:%d x" % web.port, timeout=30)
+            expect_in(r"server answered 400", out, "wttr -s [v6]:port reaches the server")
+        finally:
+            day.close()
+            web.close()
         out = g.run("ping -c 1 1::2::3", timeout=10)
         expect_in(r"ping: 1::2::3: ", out, "ping of a malformed address")
         out = g.run("ping -4 -c 1 ::1", timeout=10)
