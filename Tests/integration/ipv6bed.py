@@ -239,7 +239,7 @@ def v6_counters(text):
             if m:
                 d[name] = int(m.group(1))
                 break
-    for heading in re.finditer(r"(?:ipv6|ip6|lwip6?) drops:([^\n]*)", text):
+    for heading in re.finditer(r"(?:ipv6|ip6|lwip6|lwip ipv6) drops:([^\n]*)", text):
         for proto, n in re.findall(r"\b(ip6|frag|icmp6|nd6|mld6) (\d+)", heading.group(1)):
             key = {"frag": "ip6_frag_drop"}.get(proto, proto + "_drop")
             d.setdefault(key, int(n))
@@ -335,3 +335,114 @@ def ns_msg(target, src, dst, src_mac, options=None, hlim=255, check=None):
     body = b"\0\0\0\0" + a6(target) + opts
     dmac = mcast_mac(dst) if dst.startswith("ff") else GUEST_MAC
     return eth6(ipv6(icmp6(135, 0, body, src, dst, check), NH_ICMP6, src, dst, hlim=hlim), src_mac, dmac)
+
+
+# ------------------------------------------------------------------ hostile IPv6 (reliability suite)
+EVIL_MAC = bytes.fromhex("020000000666")
+EVIL6, EVIL_LL = PREFIX + "66", "fe80::66"
+BOGUS_PREFIX = "fd00:bad::"      # announced only by RAs the guest must ignore
+CONTROL_PREFIX = "fd00:600d::"   # announced by a valid RA: proves the check can see an address
+LATEZERO_PREFIX = "fd00:1e0::"   # in an RA whose next option has length 0 (RFC 4861: drop it all)
+
+
+def malformed6_batches(seed=6):
+    """(name, [frames]) of hostile IPv6 input, built by hand; seeded. Every frame goes
+    to the guest's MAC (or a multicast group it has joined) from EVIL_MAC."""
+    import random
+    r = random.Random(seed)
+    G, E = GUEST6, EVIL6
+    e6 = lambda p: eth6(p, EVIL_MAC)
+    echo = lambda **kw: echo6(0x6666, 1, b"malformed6", E, G, **kw)
+    b = []
+    # extension header chains
+    chain = []
+    chain.append(e6(ipv6(ext_options(NH_ICMP6, b"\x01\x02\0\0") + echo(), NH_HBH, E, G)))       # valid HBH
+    chain.append(e6(ipv6(b"".join(ext_options(NH_DEST) for _ in range(20)) + echo(), NH_DEST, E, G)))
+    chain.append(e6(ipv6(b"".join(ext_options(NH_DEST, b"\x01" + bytes([254]) + b"\0" * 254)
+                                  for _ in range(5))[:1400] + echo(), NH_DEST, E, G)))     # long options
+    chain.append(e6(ipv6(ext_options(NH_HBH) + ext_options(NH_ICMP6) + echo(), NH_DEST, E, G)))  # HBH not first
+    chain.append(e6(ipv6(b"\0" * 16, 253, E, G)))                                             # unknown next header
+    chain.append(e6(ipv6(ext_options(253) + b"\0" * 8, NH_DEST, E, G)))                        # unknown after options
+    chain.append(e6(ipv6(ext_options(NH_ICMP6, b"\x80\x02\0\0") + echo(), NH_DEST, E, G)))     # option: discard + ICMP
+    chain.append(e6(ipv6(ext_options(NH_ICMP6, b"\x05\xff") + echo(), NH_DEST, E, G)))         # option past the end
+    chain.append(e6(ipv6(ext_options(NH_ICMP6, hdrlen=200) + echo(), NH_DEST, E, G)))          # header length past the end
+    chain.append(e6(ipv6(bytes([NH_ICMP6, 2, 0, 1]) + b"\0" * 20 + echo(), NH_ROUTING, E, G))) # routing type 0, segs left 1
+    chain.append(e6(ipv6(bytes([NH_ICMP6, 0, 77, 1]) + b"\0" * 4 + echo(), NH_ROUTING, E, G))) # unknown routing type
+    chain.append(e6(ipv6(b"", NH_HBH, E, G)))                                                  # chain cut off
+    chain.append(e6(ipv6(b"".join(ext_options(NH_DEST) for _ in range(170)), NH_DEST, E, G)))  # 170 headers, no end
+    b.append(("IPv6 extension header chains", chain))
+    # payload length against the frame
+    plen = [e6(ipv6(echo(), NH_ICMP6, E, G, plen=n)) for n in (0, 1, 7, 100, 1460, 65535)]
+    plen += [e6(ipv6(echo(), NH_ICMP6, E, G)[:k]) for k in (0, 1, 20, 39)]                       # short header
+    plen += [e6(ipv6(echo(), NH_ICMP6, E, G, version=v)) for v in (4, 0, 15)]
+    plen += [e6(ipv6(echo() + b"trailing" * 8, NH_ICMP6, E, G, plen=len(echo())))]               # frame longer: fine
+    b.append(("IPv6 payload length larger/smaller than the frame, bad version", plen))
+    # fragments
+    body = echo6(0x6666, 2, b"F" * 64, E, G)
+    fr = []
+    fr.append(e6(ipv6(frag6(NH_ICMP6, 0, True, 600, body[:24]), NH_FRAG, E, G)))             # first, never completed
+    fr.append(e6(ipv6(frag6(NH_ICMP6, 3, False, 601, body[24:]), NH_FRAG, E, G)))            # last only
+    for off in (0, 1, 2):                                                                       # overlapping
+        fr.append(e6(ipv6(frag6(NH_ICMP6, off, True, 602, body[off * 8:off * 8 + 24]), NH_FRAG, E, G)))
+    fr.append(e6(ipv6(frag6(NH_ICMP6, 2, False, 602, body[16:]), NH_FRAG, E, G)))
+    fr.append(e6(ipv6(frag6(NH_ICMP6, 8190, True, 603, b"\0" * 16), NH_FRAG, E, G)))         # past 64 KiB
+    fr.append(e6(ipv6(frag6(NH_ICMP6, 8191, False, 604, b"\0" * 64), NH_FRAG, E, G)))
+    fr.append(e6(ipv6(frag6(NH_ICMP6, 0, True, 605, body[:13]), NH_FRAG, E, G)))             # M=1, not 8-byte multiple
+    fr.append(e6(ipv6(frag6(NH_ICMP6, 0, False, 606, body), NH_FRAG, E, G)))                  # atomic fragment: valid
+    fr.append(e6(ipv6(frag6(NH_FRAG, 0, True, 607, frag6(NH_ICMP6, 0, True, 608, body[:16])), NH_FRAG, E, G)))
+    fr.append(e6(ipv6(frag6(NH_ICMP6, 0, True, 609, b""), NH_FRAG, E, G)))                   # empty fragment
+    for i in range(40):                                                                         # many incomplete
+        fr.append(e6(ipv6(frag6(NH_ICMP6, 0, True, 1000 + i, body[:32]), NH_FRAG, E, G)))
+    b.append(("IPv6 overlapping, out-of-range and incomplete fragments", fr))
+    # hop limits: 0 on an echo (delivered: we are the destination) and != 255 on ND
+    hl = [e6(ipv6(echo(), NH_ICMP6, E, G, hlim=0))]
+    hl.append(ra(EVIL_LL, EVIL_MAC, prefix=BOGUS_PREFIX, hlim=64))
+    hl.append(ra(EVIL_LL, EVIL_MAC, prefix=BOGUS_PREFIX, hlim=254))
+    hl.append(ra(EVIL_LL, EVIL_MAC, prefix=BOGUS_PREFIX, hlim=0))
+    hl.append(ns_msg(G, EVIL_LL, G, EVIL_MAC, hlim=64))
+    b.append(("IPv6 hop limit 0; router advertisements and solicitations with hop limit != 255", hl))
+    # checksums
+    ck = [e6(ipv6(echo(check=0x1234), NH_ICMP6, E, G)) for _ in range(3)]
+    ck.append(ra(EVIL_LL, EVIL_MAC, prefix=BOGUS_PREFIX, check=0x4321))
+    ck.append(ns_msg(G, EVIL_LL, G, EVIL_MAC, check=0x1111))
+    ck.append(e6(ipv6(udp6(5000, 7, b"u", E, G, check=0x2222), NH_UDP, E, G)))
+    b.append(("bad ICMPv6 (and UDP) checksums", ck))
+    # ND options of length 0 and other bad options: lwIP's option loops must end
+    nd = []
+    nd.append(ra(EVIL_LL, EVIL_MAC, prefix=LATEZERO_PREFIX, options=nd_opt(25, b"\0" * 6, length=0)))
+    nd.append(eth6(ipv6(icmp6(134, 0, struct.pack("!BBHII", 64, 0, 0, 0, 0) + nd_opt(1, EVIL_MAC, length=0),
+                              EVIL_LL, ALL_NODES), NH_ICMP6, EVIL_LL, ALL_NODES, hlim=255), EVIL_MAC,
+                   mcast_mac(ALL_NODES)))
+    nd.append(ns_msg(G, EVIL_LL, G, EVIL_MAC, options=nd_opt(1, EVIL_MAC, length=0)))
+    nd.append(ns_msg(G, EVIL_LL, G, EVIL_MAC, options=b"\x01"))                               # truncated option
+    nd.append(ra(EVIL_LL, EVIL_MAC, options=nd_opt(5, b"\0\0" + struct.pack("!I", 68))))       # MTU below 1280
+    nd.append(ra(EVIL_LL, EVIL_MAC, options=nd_opt(25, b"\0\0" + struct.pack("!I", 60), length=1)))  # RDNSS too short
+    nd.append(ra(EVIL_LL, EVIL_MAC, options=nd_opt(3, b"\0" * 30, length=255)))                 # prefix past the end
+    nd.append(eth6(ipv6(icmp6(137, 0, b"\0" * 4 + a6(G) + a6(EVIL6) + nd_opt(4, b"\0" * 6, length=0),
+                              EVIL_LL, G), NH_ICMP6, EVIL_LL, G, hlim=255), EVIL_MAC))           # redirect
+    b.append(("ND options of length 0, truncated and out of range", nd))
+    # ICMPv6 oddities
+    od = [e6(ipv6(icmp6(2, 0, struct.pack("!I", 0) + ipv6(b"", NH_UDP, G, E)[:40], E, G), NH_ICMP6, E, G)),  # PTB mtu 0
+          e6(ipv6(icmp6(1, 4, b"\0" * 4 + b"\x60" + b"\0" * 7, E, G), NH_ICMP6, E, G)),
+          e6(ipv6(icmp6(200, 0, b"junk", E, G), NH_ICMP6, E, G)),
+          e6(ipv6(icmp6(128, 0, b"", E, G), NH_ICMP6, E, G)),
+          e6(ipv6(icmp6(130, 0, b"\0" * 3, E, ALL_NODES), NH_ICMP6, E, ALL_NODES, hlim=1)),
+          e6(ipv6(echo6(0x6666, 3, b"p" * 1400, E, G), NH_ICMP6, E, G))]
+    b.append(("ICMPv6 oddities (packet too big with MTU 0, unknown types, short echo)", od))
+    b.append(("random bytes after a valid IPv6 header (200 frames)",
+              [e6(ipv6(bytes(r.randrange(256) for _ in range(r.randrange(0, 1400))),
+                       r.choice((NH_HBH, NH_TCP, NH_UDP, NH_ROUTING, NH_FRAG, NH_ICMP6, NH_NONE, NH_DEST, 255)),
+                       E, r.choice((G, GUEST_LL, ALL_NODES))))
+               for _ in range(200)]))
+    return b
+
+
+def control_ra():
+    """A valid router advertisement of CONTROL_PREFIX from EVIL_LL."""
+    return ra(EVIL_LL, EVIL_MAC, prefix=CONTROL_PREFIX, lifetime=0)
+
+
+def dad_targets(pcap):
+    """Targets of the guest's duplicate address detection probes in a capture."""
+    return [t for (t,) in tshark_fields(pcap, "icmpv6.type == 135 && ipv6.src == ::",
+                                        "icmpv6.nd.ns.target_address")]
