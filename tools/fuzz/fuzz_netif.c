@@ -31,6 +31,7 @@
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/dhcp6.h"
+#include "lwip/nd6.h"
 #include "netif/ethernet.h"
 #include "lwip/timeouts.h"
 #include "lwip_glue.h"
@@ -179,6 +180,11 @@ teardown(void)
   // IPv6 reassembly gives up after IP6_REASS_MAXAGE (60 s), IPv4's after 15 s
   for(i = 0; i < 45 && lwip_stats.memp[MEMP_IP6_REASSDATA]->used != 0; i++)
     run_timers(1000);
+  // lwIP never gives up on a router's neighbour entry (nd6_tmr: INCOMPLETE and
+  // isrouter), so a packet queued for an unanswering router stays, one per entry
+  // (bounded by MEMP_NUM_ND6_QUEUE): forget every neighbour, router and prefix
+  // here, so inputs start alike; a queue entry still used after that is a leak.
+  nd6_cleanup_netif(&nif);
   reset_ip6();
   if(lwip_stats.memp[MEMP_PBUF_POOL]->used != 0 ||
      lwip_stats.memp[MEMP_IP6_REASSDATA]->used != 0 ||
