@@ -462,7 +462,8 @@ qemu-gdb: setup-qemu all $(KERNEL_IMAGE)
 # the 6-minute bad network against the Linux peer runs on virtio-net only).
 NIC_TESTS := test_dhcp test_ping test_httpd_through_forward test_sockets_guest \
              test_reliability_malformed test_reliability_tcp_bad_network$$ \
-             test_reliability_dhcp_dns test_reliability_udp_flood
+             test_reliability_dhcp_dns test_reliability_udp_flood \
+             test_ipv6_user_network test_ipv6_tap_slaac_dhcp6
 test: setup-test all
 	@echo "== host unit tests (swift test)"
 	swift test
