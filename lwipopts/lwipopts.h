@@ -145,10 +145,12 @@
 // on; the kernel copies each family's server out as it arrives (Kernel/net.c),
 // so two slots are enough. Default 2, spelled out.
 #define DNS_MAX_SERVERS                 2
-// Kernel/net.c's own timeout: one per interface while its IPv6 address line
-// waits for the DNS server. Default LWIP_NUM_SYS_TIMEOUT_INTERNAL (lwIP's own
-// timers only: one more sys_timeout would fail an assertion).
-#define MEMP_NUM_SYS_TIMEOUT            (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
+// lwIP 2.1.3's count of its own cyclic timers leaves out DHCPv6's (dhcp6_tmr),
+// so with DHCPv6 on the pool is full at boot and the next timeout (the first
+// TCP connection's) fails an assertion. One for that, plus Kernel/net.c's own:
+// one per interface while its IPv6 address line waits for the DNS server.
+// Default LWIP_NUM_SYS_TIMEOUT_INTERNAL.
+#define MEMP_NUM_SYS_TIMEOUT            (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1 + 4)
 // IPv6 address state changes (DAD done, lifetime over) reach Kernel/net.c,
 // which prints the address line once a global address is usable. Default 0.
 #define LWIP_NETIF_EXT_STATUS_CALLBACK  1

@@ -143,7 +143,7 @@ class RelayGuest(Guest):
     user network, or with tap_netns to the tap device TAP_NAME in that namespace."""
 
     def __init__(self, name, cpus=3, seed=1, relay_opts=(), boot_timeout=90, hostfwd=(),
-                 kernel=None, tap_netns=None):
+                 kernel=None, tap_netns=None, base=None):
         name += guest.nic_suffix()
         self.name = name
         self.fwdport = free_port()
@@ -151,7 +151,7 @@ class RelayGuest(Guest):
         os.makedirs(os.path.join(ROOT, "pcap"), exist_ok=True)
         if os.path.exists(os.path.join(ROOT, self.pcap)):
             os.unlink(os.path.join(ROOT, self.pcap))
-        self.disk = private_disk(name)
+        self.disk = private_disk(name, base)     # base: another image than build/fs.img
         gport, nport = free_udp_port(), free_udp_port()
         if tap_netns:
             relay_opts = ["--tap", TAP_NAME, "--tap-netns", tap_netns] + list(relay_opts)

@@ -14,6 +14,7 @@ import hashlib, json, os, random, re, socket, struct, subprocess, sys, threading
 from guest import TestFailure, booted, free_port, expect_in
 import reliability as R
 from reliability import case, relayed, eth, ipv4, tcp, udp, arp
+import ipv6bed as V6
 
 BAD_NET = ["--loss", "0.05", "--dup", "0.01", "--reorder", "0.02", "--delay", "10", "--jitter", "5"]
 BAD_NET_TEXT = "loss 5%, dup 1%, reorder 2%, delay 10 +- 5 ms, both ways"
@@ -652,4 +653,154 @@ def test_reliability_rx_memory_udp_tiny_datagrams():
         r = _rx_attack("udp", n, secs)
         c.result = "%d datagrams sent, %d read after the pause, %d dropped by full sockets; %s" % (
             r["datagrams"], r["read"], r["socket_drops"], _attack_text(r))
+    return c.result
+
+
+# ------------------------------------------------------------------ malformed IPv6 (issue 15)
+def _v6_alive(bed, g, ip4):
+    """The guest still answers: ping -6 from the namespace (2 of 2) and GET / over IPv4."""
+    (sent, got), text = bed.ping6(V6.GUEST6, count=2)
+    if not sent or got != sent:
+        raise TestFailure("ping -6 %s: %d of %d answered\n%s" % (V6.GUEST6, got, sent, text[-300:]))
+    r = bed.run(["curl", "-s", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}", "http://%s/" % ip4])
+    if r.stdout != "200":
+        raise TestFailure("GET / over IPv4 answered %r" % r.stdout)
+
+
+def test_reliability_malformed_ipv6():
+    """Hostile IPv6 frames (extension header chains, bad payload lengths, overlapping and
+    out-of-range fragments, hop limit 0, ND with hop limit != 255, bad ICMPv6 checksums,
+    ND options of length 0) injected batch by batch into a guest on the tap bed (dnsmasq's
+    RA, Linux as the peer); after each batch the guest answers ping -6 and GET /; router
+    advertisements with a bad hop limit or checksum configure no address; no panic."""
+    batches = V6.malformed6_batches()
+    total = sum(len(f) for _, f in batches)
+    params = "%d frames in %d batches (%s); ping -6 and GET / after each batch" % (
+        total, len(batches), ", ".join(name for name, _ in batches))
+    with case("malformed-ipv6", params) as c:
+        with V6.tap6_namespace("mal6") as bed:
+            with relayed("rel-malformed6", tap_netns=bed.ns) as g:
+                V6.address_line(g, timeout=30)
+                ip4 = _guest_ip4(g)
+                _start_httpd(g)
+                _v6_alive(bed, g, ip4)
+                before = R.netinfo_counters(g)
+                seen = {}
+                for name, frames in batches:
+                    c0 = V6.v6_counters(R.netinfo_counters(g)["text"])
+                    for f in frames:
+                        g.relay.inject(f, pace=0.002)
+                    time.sleep(0.5)
+                    if "panic" in g.console():
+                        raise TestFailure("the kernel panicked after the batch '%s'" % name)
+                    try:
+                        _v6_alive(bed, g, ip4)
+                    except TestFailure as e:
+                        raise TestFailure("after the batch '%s': %s" % (name, e))
+                    c1 = V6.v6_counters(R.netinfo_counters(g)["text"])
+                    seen[name] = {k: c1[k] - c0.get(k, 0) for k in c1 if c1[k] != c0.get(k, 0)}
+                g.relay.inject(V6.control_ra())     # a valid RA: its prefix must show up
+                time.sleep(2.5)
+                after = R.netinfo_counters(g)
+                g.poweroff()
+        dads = V6.dad_targets(g.pcap)
+        slaac = lambda p: V6.eui64(V6.GUEST_MAC, p)
+        if slaac(V6.BOGUS_PREFIX) in dads:
+            raise TestFailure("the guest configured %s from a router advertisement with a bad hop limit or "
+                              "checksum (its DAD probe is in %s)" % (slaac(V6.BOGUS_PREFIX), g.pcap))
+        if slaac(V6.LATEZERO_PREFIX) in dads:
+            raise TestFailure("the guest configured %s from a router advertisement with a zero-length option "
+                              "(RFC 4861 4.6: discard it whole; Net/lwip_ndguard.c)" % slaac(V6.LATEZERO_PREFIX))
+        if slaac(V6.CONTROL_PREFIX) not in dads:
+            raise TestFailure("no DAD probe for %s after a valid RA: the check cannot see addresses (%s)" % (
+                slaac(V6.CONTROL_PREFIX), dads))
+        counters = V6.v6_counters(after["text"])
+        drops = {k: v - V6.v6_counters(before["text"]).get(k, 0) for k, v in counters.items()}
+        c.result = ("%d frames injected; ping -6 and GET / answered after all %d batches; no panic; RAs with hop "
+                    "limit 64/254/0, a bad checksum or a zero-length option configured nothing; %s" % (
+                        total, len(batches),
+                        ("IPv6 drops counted: %s; per batch: %s" % (drops, "; ".join(
+                            "%s %s" % (n, d) for n, d in seen.items())))
+                        if counters else "ifconfig shows no IPv6 drop counters in this tree"))
+    return c.result
+
+
+def _guest_ip4(g):
+    m = g.wait_for(r"en0: [0-9a-f:]{17} (\d+\.\d+\.\d+\.\d+)/", timeout=60)
+    if not m:
+        raise TestFailure("no DHCP lease line")
+    return m.group(1)
+
+
+# ------------------------------------------------------------------ IPv6 under loss (issue 15)
+V6_MIB = int(os.environ.get("RELIABILITY_V6_MIB", "4"))
+V6_LIMIT = 60 * V6_MIB        # seconds per transfer, as the IPv4 kernel-peer case
+
+
+def _image_with(name, relpath, data):
+    """build/test-disks/NAME-base.img: build/fs.img's contents plus data at relpath."""
+    d = os.path.join(R.ROOT, "build", "test-disks")
+    os.makedirs(d, exist_ok=True)
+    src, base = os.path.join(d, name + ".bin"), os.path.join(d, name + "-base.img")
+    with open(src, "wb") as f:
+        f.write(data)
+    fsargs = subprocess.run(["make", "-s", "--no-print-directory", "-C", R.ROOT, "fs-args"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    subprocess.run(["build/mkfs", base] + fsargs + ["%s=%s" % (relpath, src)], cwd=R.ROOT,
+                   check=True, capture_output=True)
+    os.unlink(src)
+    return base
+
+
+def test_reliability_tcp_ipv6_bad_network():
+    """V6_MIB over TCP/IPv6 through the lossy relay (loss 5%, dup 1%, reorder 2%, delay
+    10 +- 5 ms) between the guest and Linux on the tap bed: the guest's httpd sends a file
+    from its disk to curl -6, and (when nc has IPv6) nc -l takes one; sha256 both ways."""
+    V6.need_in_tree("User/httpd.c", "httpd on [::]", "AF_INET6", "in6addr_any")
+    R.tap_available()
+    size, seed = V6_MIB << 20, 3000
+    data = random.Random(seed).randbytes(size)
+    want = hashlib.sha256(data).hexdigest()
+    up = V6.tree_mentions("User/posix/nc.c", "AF_INET6", "AF_UNSPEC")
+    params = "%s; seed %d; %d MiB down (httpd -> curl -6)%s over IPv6 between the guest and Linux's TCP on " \
+             "a tap in a namespace; limit %d s each" % (BAD_NET_TEXT, seed, V6_MIB,
+                                                       " and up (nc -l)" if up else "", V6_LIMIT)
+    with case("tcp-ipv6-bad-network", params) as c:
+        base = _image_with("rel-v6loss", "www/v6big.bin", data)
+        path = "/tmp/xv6rel-up6-%d.bin" % os.getpid()
+        tu = None
+        try:
+            with V6.tap6_namespace("loss6") as bed:
+                with relayed("rel-v6loss", seed=seed, relay_opts=BAD_NET, tap_netns=bed.ns, base=base) as g:
+                    V6.address_line(g, timeout=60)
+                    _start_httpd(g)
+                    url = "http://[%s]/v6big.bin" % V6.GUEST6
+                    t0 = time.monotonic()
+                    r = subprocess.run("ip netns exec %s curl -6 -s --retry 3 --retry-connrefused -m %d %s | sha256sum"
+                                       % (bed.ns, V6_LIMIT, url), shell=True, capture_output=True, text=True)
+                    td = time.monotonic() - t0
+                    got = r.stdout.split()[0] if r.stdout else ""
+                    if got != want:
+                        raise TestFailure("sha256 of %s over IPv6 is %s, not %s" % (url, got or "(nothing)", want))
+                    if up:
+                        with open(path, "wb") as f:
+                            f.write(data)
+                        g.stop_boot_httpd()
+                        tu = _ns_upload(g, bed.ns, V6.GUEST6, path, V6_LIMIT)
+                        _start_httpd(g)
+                        r = subprocess.run("ip netns exec %s curl -6 -s -m %d http://[%s]/up.bin | sha256sum" % (
+                            bed.ns, V6_LIMIT, V6.GUEST6), shell=True, capture_output=True, text=True)
+                        if (r.stdout.split() or [""])[0] != want:
+                            raise TestFailure("the file sent up over IPv6 came back with sha256 %s" % r.stdout)
+                    st = g.relay.stats()
+                    g.poweroff()
+        finally:
+            for f in (path, base):
+                if os.path.exists(f):
+                    os.unlink(f)
+        c.result = ("intact; down %.1f s (%.0f KB/s)%s; frames lost %d/%d, duplicated %d, reordered %d" % (
+            td, size / 1024 / td, "; up %.1f s (%.0f KB/s)" % (tu, size / 1024 / tu) if tu else
+            "; up not run (nc has no IPv6 in this tree)",
+            st["down"]["lost"] + st["up"]["lost"], st["down"]["frames"] + st["up"]["frames"],
+            st["down"]["duped"] + st["up"]["duped"], st["down"]["reordered"] + st["up"]["reordered"]))
     return c.result

@@ -47,7 +47,7 @@ if [ ! -f "$OUT/Image" ] || [ "$(cat "$KSTAMP" 2>/dev/null)" != "$kinputs" ]; th
             grep -qx "$line" "$KSRC/.config" || echo "bench: note: $line did not stick" >&2;;
         esac
     done < tools/bench/linux.config
-    for o in SOC_VIRT SERIAL_8250_CONSOLE BLK_DEV_INITRD INET IP_PNP_DHCP VIRTIO_MMIO VIRTIO_NET BINFMT_ELF \
+    for o in SOC_VIRT SERIAL_8250_CONSOLE BLK_DEV_INITRD INET IPV6 IP_PNP_DHCP VIRTIO_MMIO VIRTIO_NET BINFMT_ELF \
          CC_OPTIMIZE_FOR_PERFORMANCE SLUB PCI_HOST_GENERIC E1000; do
         grep -qx "CONFIG_$o=y" "$KSRC/.config" || { echo "bench: CONFIG_$o missing" >&2; exit 1; }
     done

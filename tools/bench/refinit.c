@@ -78,13 +78,26 @@ loadfiles(void)
   closedir(d);
 }
 
+// Listens on [::]:port for both families (IPv4 arrives as ::ffff:a.b.c.d; the
+// IPv6 rows of the bench reach the guest's SLAAC address), or on 0.0.0.0:port
+// in a kernel built without IPv6.
 static int
 listenon(int port)
 {
-  int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
-  struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+  int s = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1, zero = 0;
+  struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+  struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
+  struct sockaddr *a = (struct sockaddr*)&a6;
+  socklen_t alen = sizeof a6;
+
+  if(s >= 0)
+    setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+  else {
+    s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    a = (struct sockaddr*)&a4, alen = sizeof a4;
+  }
   setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if(bind(s, (struct sockaddr*)&a, sizeof a) < 0 || listen(s, 64) < 0){
+  if(bind(s, a, alen) < 0 || listen(s, 64) < 0){
     perror("refinit: listen");
     return -1;
   }

@@ -131,6 +131,10 @@ class TapBed:
     it: the guest is reached at its own address, without hostfwd (whose listen
     backlog of one makes new connections wait for SYN retransmits)."""
     NS, IFNAME, NET = "xv6bench", "tapb", "192.168.78"
+    # IPv6: dnsmasq advertises NET6::/64 (router advertisements only, no DHCPv6);
+    # each guest makes its SLAAC address from its MAC, the same for both guests
+    NET6 = "fd00:78::"
+    GUEST6 = "fd00:78::5054:ff:fe12:3456"     # EUI-64 of QEMU's 52:54:00:12:34:56
 
     def __init__(self):
         self.prefix = ["ip", "netns", "exec", self.NS]
@@ -150,6 +154,9 @@ class TapBed:
                   self.prefix + ["ip", "link", "set", "lo", "up"],
                   self.prefix + ["ip", "tuntap", "add", "dev", self.IFNAME, "mode", "tap"],
                   self.prefix + ["ip", "addr", "add", self.NET + ".1/24", "dev", self.IFNAME],
+                  # no DAD on our side: the tap has no carrier before QEMU opens it
+                  self.prefix + ["sysctl", "-q", "-w", "net.ipv6.conf.%s.accept_dad=0" % self.IFNAME],
+                  self.prefix + ["ip", "-6", "addr", "add", self.NET6 + "1/64", "dev", self.IFNAME, "nodad"],
                   self.prefix + ["ip", "link", "set", self.IFNAME, "up"]):
             subprocess.run(c, check=True, capture_output=True)
         self.dnsmasq = subprocess.Popen(
@@ -157,6 +164,7 @@ class TapBed:
                            "--no-ping", "--interface=" + self.IFNAME, "--bind-interfaces",
                            "--dhcp-range=%s.50,%s.99,255.255.255.0,1h" % (self.NET, self.NET),
                            "--dhcp-option=option:router,%s.1" % self.NET,
+                           "--enable-ra", "--dhcp-range=::,constructor:%s,ra-only,64,1h" % self.IFNAME,
                            "--dhcp-leasefile=/tmp/%s.leases" % self.NS, "--pid-file="],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return self
@@ -169,13 +177,18 @@ class TapBed:
 
 
 # ------------------------------------------------------------------ measurements
+def hostport(g, port):
+    """host:port for a URL (an IPv6 host in brackets)."""
+    return ("[%s]:%d" if ":" in g.host else "%s:%d") % (g.host, port)
+
+
 def wait_http(g, timeout=5.0):
     """Waits until the guest really serves HTTP (through the forward a host-side
     connect succeeds even when no guest listener exists, so ask for a page)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         r = subprocess.run(g.prefix + ["curl", "-s", "-m", "2", "-o", "/dev/null", "-w", "%{http_code}",
-                                       "http://%s:%d/%s" % (g.host, g.ports["http"], SMALL)],
+                                       "http://%s/%s" % (hostport(g, g.ports["http"]), SMALL)],
                            capture_output=True, text=True)
         if r.stdout == "200":
             return True
@@ -190,6 +203,37 @@ def download(g):
     if int(size) != MIB16:
         raise RuntimeError("download got %s bytes" % size)
     return MIB16 / float(secs) / 1e6
+
+
+def download_tap(g):
+    """download(), from inside the tap bed's namespace to the guest's own address."""
+    r = client(["curl", "-s", "-o", "/dev/null", "-m", "60", "-w", "%{size_download} %{time_total}",
+                "http://%s/big16.bin" % hostport(g, g.ports["http"])], g.cpus, g.prefix)
+    size, secs = (r.stdout.split() + ["0", "0"])[:2]
+    if int(size) != MIB16:
+        raise RuntimeError("download got %s bytes" % size)
+    return MIB16 / float(secs) / 1e6
+
+
+# run in the tap bed's namespace: upload() there (argv: host port path); prints MB/s
+UPLOADER = """import socket, sys, time
+data = open(sys.argv[3], "rb").read()
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=60)
+t = time.monotonic()
+s.sendall(data)
+s.shutdown(socket.SHUT_WR)
+while s.recv(4096):
+    pass
+print(len(data) / (time.monotonic() - t) / 1e6)
+"""
+
+
+def upload_tap(g, port):
+    r = client([sys.executable, "-c", UPLOADER, g.host, str(port), os.path.join(DEPS, "www", "big16.bin")],
+               g.cpus, g.prefix)
+    if r.returncode != 0:
+        raise RuntimeError("upload: " + (r.stderr or r.stdout).strip()[-160:])
+    return float(r.stdout.split()[-1])
 
 
 def upload(port, data):
@@ -268,7 +312,7 @@ def wrk(g, conns, keepalive):
     cmd = ["wrk", "-t1", "-c%d" % conns, "-d%ds" % WRK_SECS, "--latency", "--timeout", "5s"]
     if not keepalive:
         cmd += ["-H", "Connection: close"]
-    r = client(cmd + ["http://%s:%d/%s" % (g.host, g.ports["http"], SMALL)], g.cpus, g.prefix)
+    r = client(cmd + ["http://%s/%s" % (hostport(g, g.ports["http"]), SMALL)], g.cpus, g.prefix)
     if not re.search(r"99%\s+\S+", r.stdout):
         raise RuntimeError("wrk: " + " ".join(r.stdout.split())[-160:])
     try:
@@ -373,7 +417,9 @@ def request_rates(g, res, prefix, modes=(True, False)):
 
 def run_tap(kind, cpus, res, bed, fsimg):
     """The request-rate figures again, with the guest on the tap bed and wrk in its
-    namespace: no hostfwd in the path."""
+    namespace: no hostfwd in the path. Then over IPv6 to the guest's SLAAC address
+    (hostfwd has no IPv6, so these rows exist only here): bulk both ways and the
+    request rates, keys tap6-*."""
     if kind == "ours":
         g = Guest("ours", cpus, ours_args(fsimg), tap=bed)
         lease, ready = rb"en0: \S+ (\d+\.\d+\.\d+\.\d+)/", rb"\$ "
@@ -387,6 +433,15 @@ def run_tap(kind, cpus, res, bed, fsimg):
         if not wait_http(g, 10):
             raise RuntimeError("%s: no HTTP at %s on the tap bed" % (kind, g.host))
         request_rates(g, res, "tap-")
+        if kind == "ours":
+            sh(g, "sink 5001 &", rb"sink: listening")
+        g.host = bed.GUEST6
+        # SLAAC: an address about a second after the router advertisement (DAD)
+        if not wait_http(g, 20):
+            raise RuntimeError("%s: no HTTP at [%s] on the tap bed (IPv6)" % (kind, g.host))
+        measure(g, res, "tap6-down", lambda: download_tap(g), "tap6-down")
+        measure(g, res, "tap6-up-sink", lambda: upload_tap(g, g.ports["sink"]), "tap6-up-sink")
+        request_rates(g, res, "tap6-", (True, False))
     finally:
         g.stop()
 
@@ -510,6 +565,20 @@ ROWS = [  # key, label, unit, higher is better, reference
     ("tap-wrk-c8-close", "tap: requests/s, no keep-alive, 8 conns", "req/s", True, "linux"),
     ("tap-wrk-c8-close-p50", "  p50 latency", "ms", False, "linux"),
     ("tap-wrk-c8-close-p99", "  p99 latency", "ms", False, "linux"),
+    ("tap6-down", "tap IPv6: bulk TCP guest->host (HTTP 16 MiB)", "MB/s", True, "linux"),
+    ("tap6-up-sink", "tap IPv6: bulk TCP host->guest into a sink", "MB/s", True, "linux"),
+    ("tap6-wrk-c1-ka", "tap IPv6: requests/s, keep-alive, 1 conn", "req/s", True, "linux"),
+    ("tap6-wrk-c1-ka-p50", "  p50 latency", "ms", False, "linux"),
+    ("tap6-wrk-c1-ka-p99", "  p99 latency", "ms", False, "linux"),
+    ("tap6-wrk-c1-close", "tap IPv6: requests/s, no keep-alive, 1 conn", "req/s", True, "linux"),
+    ("tap6-wrk-c1-close-p50", "  p50 latency", "ms", False, "linux"),
+    ("tap6-wrk-c1-close-p99", "  p99 latency", "ms", False, "linux"),
+    ("tap6-wrk-c8-ka", "tap IPv6: requests/s, keep-alive, 8 conns", "req/s", True, "linux"),
+    ("tap6-wrk-c8-ka-p50", "  p50 latency", "ms", False, "linux"),
+    ("tap6-wrk-c8-ka-p99", "  p99 latency", "ms", False, "linux"),
+    ("tap6-wrk-c8-close", "tap IPv6: requests/s, no keep-alive, 8 conns", "req/s", True, "linux"),
+    ("tap6-wrk-c8-close-p50", "  p50 latency", "ms", False, "linux"),
+    ("tap6-wrk-c8-close-p99", "  p99 latency", "ms", False, "linux"),
     ("e1000-lease", "e1000: QEMU start to DHCP lease", "ms", False, "linux"),
     ("e1000-down", "e1000: bulk TCP guest->host (HTTP 16 MiB)", "MB/s", True, "linux"),
     ("e1000-up-sink", "e1000: bulk TCP host->guest into a sink", "MB/s", True, "linux"),
@@ -544,7 +613,7 @@ def table(allres, cpus):
              "|---|---|---|---|---|---|"]
     for key, label, unit, _, ref in ROWS:
         o, r = summary(res["ours"].get(key, [])), summary(res[ref].get(key, []))
-        if key.startswith(("tap-", "e1000-")) and not o and not r:
+        if key.startswith(("tap-", "tap6-", "e1000-")) and not o and not r:
             continue   # the tap bed runs at CPUS=1 only; the e1000 rows only with --nics e1000
         ratio = "%.2f" % (o[0] / r[0]) if o and r and r[0] else "-"
         lines.append("| %s | %s | %s | %s | %s | %s |" % (label, unit, cell(res["ours"].get(key, [])),
@@ -650,6 +719,11 @@ def write_report(allres, runs, cmdline, elapsed):
              "namespace the bench creates afresh for each boot (dnsmasq hands out the address, wrk "
              "runs inside the namespace), so hostfwd and its backlog of one are out of the path; "
              "CPUS=1 only.",
+             "- tap IPv6 rows: in the same boot, once the guest has its SLAAC address (dnsmasq's router "
+             "advertisement of fd00:78::/64; both guests get fd00:78::5054:ff:fe12:3456), the 16 MiB "
+             "download (curl), the upload into the sink and the wrk figures over IPv6 from the namespace "
+             "(QEMU's hostfwd has no IPv6). The Linux reference is built with CONFIG_IPV6 and its init "
+             "listens on [::] for both families.",
              "- U-Boot's lease: QEMU start to its autoboot prompt plus the duration of a typed `dhcp`.",
              "- e1000 rows: the same guests with `-device e1000` on the PCIe bus instead of "
              "virtio-net (ours: Sources/Drivers/E1000; Linux: its e1000 driver, CONFIG_E1000), "

@@ -25,6 +25,8 @@ SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -I tools/fuzz -I Net -I CShims/include -I $LWIP/src/include -w"
 CORE="def dns inet_chksum init ip mem memp netif pbuf raw stats sys tcp tcp_in tcp_out timeouts udp"
 IPV4="dhcp etharp icmp ip4 ip4_addr ip4_frag"
+# the kernel's lwIP is dual-stack (lwipopts.h: LWIP_IPV6): the same IPv6 files the Makefile builds
+IPV6="dhcp6 ethip6 icmp6 inet6 ip6 ip6_addr ip6_frag mld6 nd6"
 # The kernel's glue: every Net/lwip_*.c but the port (kernel clock,
 # panic) and the socket shim (lwip_sock.c, lwip_sock_dgram.c: they need the
 # Swift layer); fuzz_netif.c fakes those.
@@ -32,6 +34,7 @@ GLUE=$(ls Net/lwip_*.c | grep -v -e lwip_port.c -e lwip_sock.c -e lwip_sock_dgra
 SRCS="tools/fuzz/fuzz_netif.c $GLUE $LWIP/src/netif/ethernet.c"
 for f in $CORE; do SRCS="$SRCS $LWIP/src/core/$f.c"; done
 for f in $IPV4; do SRCS="$SRCS $LWIP/src/core/ipv4/$f.c"; done
+for f in $IPV6; do SRCS="$SRCS $LWIP/src/core/ipv6/$f.c"; done
 OBJS=""
 for s in $SRCS; do
   o="$OUT/obj/$(basename "$s" .c).o"

@@ -12,7 +12,10 @@
 //                 the stack sent (so a handshake can complete)
 //     ctl bits1-3 advance the clock by that many 100 ms and run the timers
 // The stack listens on TCP 80 (echo), UDP 7 (echo) and connects out from port
-// 40000 to 10.0.2.2:5000 for each input; after each input every connection is
+// 40000 to 10.0.2.2:5000 for each input; it has IPv4 10.0.2.15 and IPv6
+// fe80::5054:ff:fe12:3456 and fec0::5054:ff:fe12:3456 (both preferred, as after
+// DAD on QEMU's user network), takes router advertisements (SLAAC) and runs
+// stateless DHCPv6, as the kernel does (Kernel/net.c); after each input every connection is
 // aborted and the clock runs 20 s, after which no pool element may still be used.
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +29,9 @@
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/udp.h"
 #include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/dhcp6.h"
+#include "lwip/nd6.h"
 #include "netif/ethernet.h"
 #include "lwip/timeouts.h"
 #include "lwip_glue.h"
@@ -70,6 +76,9 @@ fake_tx_submit(struct netdev *d, void *buf, uint32_t len)
   uint32_t ihl, tcp, seq, dlen;
 
   (void)d;
+  if(getenv("FUZZ_DEBUG") && len >= 14 + 40 + 1 && f[12] == 0x86 && f[13] == 0xdd)
+    fprintf(stderr, "tx ip6 next header %u%s%u\n", f[20], f[20] == 58 ? " icmp6 type " : " ",
+            f[20] == 58 ? f[54] : 0);
   if(len < 14 + 20 || f[12] != 0x08 || f[13] != 0x00 || f[23] != 6)
     return;
   ihl = (f[14] & 0xf) * 4;
@@ -86,6 +95,37 @@ fake_tx_submit(struct netdev *d, void *buf, uint32_t len)
 
 // ---- the applications the frames talk to -------------------------------------------
 #include "peer_apps.h"
+
+// The IPv6 side as the kernel sets it up (Kernel/net.c, Net/lwip_netif.c), its
+// two addresses already preferred so the fuzzer need not wait out DAD.
+static void
+setup_ip6(void)
+{
+  ip6_addr_t global;
+
+  if(nif.output_ip6 == 0)          // a glue from before IPv6
+    nif.output_ip6 = ethip6_output;
+  nif.flags |= NETIF_FLAG_MLD6;
+  netif_create_ip6_linklocal_address(&nif, 1);
+  netif_ip6_addr_set_state(&nif, 0, IP6_ADDR_PREFERRED);
+  IP6_ADDR(&global, PP_HTONL(0xfec00000), 0, PP_HTONL(0x505400ff), PP_HTONL(0xfe123456));
+  netif_ip6_addr_set(&nif, 1, &global);
+  netif_ip6_addr_set_state(&nif, 1, IP6_ADDR_PREFERRED);
+  netif_set_ip6_autoconfig_enabled(&nif, 1);
+  dhcp6_enable_stateless(&nif);
+}
+
+// Back to the two addresses of setup_ip6: what an input's router advertisement
+// configured (slot 2) or a neighbour advertisement marked goes, so one input's
+// state does not leak into the next.
+static void
+reset_ip6(void)
+{
+  netif_ip6_addr_set_state(&nif, 0, IP6_ADDR_PREFERRED);
+  netif_ip6_addr_set_state(&nif, 1, IP6_ADDR_PREFERRED);
+  for(int k = 2; k < LWIP_IPV6_NUM_ADDRESSES; k++)
+    netif_ip6_addr_set_state(&nif, k, IP6_ADDR_INVALID);
+}
 
 static void
 setup(void)
@@ -107,6 +147,7 @@ setup(void)
   etharp_add_static_entry(&gw, &pmac);
   IP4_ADDR(&peer, 10, 0, 2, 100);
   etharp_add_static_entry(&peer, &pmac);
+  setup_ip6();
   peer_apps_listen();
 }
 
@@ -136,15 +177,27 @@ teardown(void)
     tcp_abort(tcp_tw_pcbs);
   for(i = 0; i < 20; i++)
     run_timers(1000);
+  // IPv6 reassembly gives up after IP6_REASS_MAXAGE (60 s), IPv4's after 15 s
+  for(i = 0; i < 45 && lwip_stats.memp[MEMP_IP6_REASSDATA]->used != 0; i++)
+    run_timers(1000);
+  // lwIP never gives up on a router's neighbour entry (nd6_tmr: INCOMPLETE and
+  // isrouter), so a packet queued for an unanswering router stays, one per entry
+  // (bounded by MEMP_NUM_ND6_QUEUE): forget every neighbour, router and prefix
+  // here, so inputs start alike; a queue entry still used after that is a leak.
+  nd6_cleanup_netif(&nif);
+  reset_ip6();
   if(lwip_stats.memp[MEMP_PBUF_POOL]->used != 0 ||
+     lwip_stats.memp[MEMP_IP6_REASSDATA]->used != 0 ||
+     lwip_stats.memp[MEMP_ND6_QUEUE]->used != 0 ||
      lwip_stats.memp[MEMP_TCP_SEG]->used != 0 ||
      lwip_stats.memp[MEMP_TCP_PCB]->used != 0 ||
      lwip_stats.memp[MEMP_REASSDATA]->used != 0 ||
      lwip_stats.memp[MEMP_PBUF]->used != 0){
-    fprintf(stderr, "leak: pool %u seg %u pcb %u reass %u pbuf %u\n",
+    fprintf(stderr, "leak: pool %u seg %u pcb %u reass %u pbuf %u reass6 %u nd6q %u\n",
             lwip_stats.memp[MEMP_PBUF_POOL]->used, lwip_stats.memp[MEMP_TCP_SEG]->used,
             lwip_stats.memp[MEMP_TCP_PCB]->used, lwip_stats.memp[MEMP_REASSDATA]->used,
-            lwip_stats.memp[MEMP_PBUF]->used);
+            lwip_stats.memp[MEMP_PBUF]->used, lwip_stats.memp[MEMP_IP6_REASSDATA]->used,
+            lwip_stats.memp[MEMP_ND6_QUEUE]->used);
     abort();
   }
 }

@@ -39,17 +39,18 @@ udp_echo(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *a, u16
   pbuf_free(p);
 }
 
-// Start the echo servers (once, after the interface is up).
+// Start the echo servers (once, after the interface is up), on both families
+// (dual-stack pcbs, as the kernel's AF_INET6 sockets have them).
 static void
 peer_apps_listen(void)
 {
-  struct tcp_pcb *l = tcp_new();
-  struct udp_pcb *u = udp_new();
+  struct tcp_pcb *l = tcp_new_ip_type(IPADDR_TYPE_ANY);
+  struct udp_pcb *u = udp_new_ip_type(IPADDR_TYPE_ANY);
 
-  tcp_bind(l, IP_ADDR_ANY, 80);
+  tcp_bind(l, IP_ANY_TYPE, 80);
   l = tcp_listen_with_backlog(l, 4);
   tcp_accept(l, echo_accept);
-  udp_bind(u, IP_ADDR_ANY, 7);
+  udp_bind(u, IP_ANY_TYPE, 7);
   udp_recv(u, udp_echo, NULL);
 }
 
