@@ -1,7 +1,7 @@
 # xv6-net: an xv6-style RISC-V kernel that talks to the network.
 #
 #   make            kernel (build/kernel) and file system image (build/fs.img)
-#   make qemu       boot it (installs what is missing first); CPUS=3 FWDPORT=... NIC=virtio|e1000|both
+#   make qemu       boot it (installs what is missing first); CPUS=3 FWDPORT=... NIC=virtio|e1000|both RNG=1|0
 #   make qemu-gdb   boot it stopped, waiting for gdb on a free port
 #   make test       every test: host unit tests (swift test) and QEMU integration tests
 #   make coverage   a kernel that records which of its edges ran (build-cov/kernel)
@@ -383,6 +383,8 @@ $(BUILD)/img/_%: $(BUILD)/user/_%
 
 FS_CONTENTS := README.md $(IMG_PROGS) $(WWW_FILES) $(BUILD)/www/big.bin
 FS_ARGS := README.md $(IMG_PROGS) $(foreach f,$(WWW_FILES),$(f)=$(f)) www/big.bin=$(BUILD)/www/big.bin
+# Device files: majors from Kernel/file.h (RANDOM 2, URANDOM 3; Kernel/random.c).
+FS_ARGS += dev/random=%2 dev/urandom=%3
 
 $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 	@echo "  MKFS   $@"
@@ -402,6 +404,13 @@ QEMUOPTS := -machine virt -bios none -kernel $(KERNEL_IMAGE) -m 128M -smp $(CPUS
 QEMUOPTS += -global virtio-mmio.force-legacy=false
 QEMUOPTS += -drive file=$(DISK),if=none,format=raw,id=x0$(if $(filter 1,$(SNAPSHOT)),$(comma)snapshot=on)
 QEMUOPTS += -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
+# The entropy device (Kernel/random.c, docs/random.md), fed from the host's
+# /dev/urandom. RNG=0 boots without it (the kernel falls back to timer jitter).
+RNG ?= 1
+ifeq ($(RNG),1)
+QEMUOPTS += -object rng-random,filename=/dev/urandom,id=rng0
+QEMUOPTS += -device virtio-rng-device,rng=rng0,bus=virtio-mmio-bus.2
+endif
 # The NIC: NIC=virtio (virtio-net on the virtio-mmio bus, the default),
 # NIC=e1000 (Intel 82540EM on the PCIe bus), or NIC=both (en0 virtio-net as
 # above, en1 an e1000 on a QEMU network of its own, 10.0.3.0/24 and

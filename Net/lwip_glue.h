@@ -20,10 +20,6 @@ int8_t ethernetif_init(struct netif *netif);
 // This interface's drops in the glue (abi/netinfo.h).
 void lwip_glue_get_stats(struct netdev *dev, struct lwip_glue_stats *out);
 
-// Seed lwIP's random numbers (LWIP_RAND) from the clock and some bytes of
-// identity (a MAC): before lwip_init(), and again as each NIC registers.
-void lwip_port_seed(const uint8_t *extra, uint32_t n);
-
 
 // lwip_synguard.c: before a new SYN reaches lwIP (netdev_receive calls it), makes
 // room in a listener's backlog full of half-open connections, and lets a SYN
