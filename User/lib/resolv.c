@@ -429,6 +429,36 @@ exchange(int fd, struct sockaddr_in6 *srv, socklen_t slen, int qlen, uint id)
   return -1;
 }
 
+// Bind fd to a random port of the dynamic range (49152-65535) instead of
+// the kernel's next one in turn, a few tries if taken; unbound (the kernel
+// picks) if none is free or no random bytes come.
+static void
+bind_random_port(int fd, int family)
+{
+  struct sockaddr_in6 a6;
+  struct sockaddr_in a4;
+  ushort r;
+
+  for(int tries = 0; tries < 4; tries++){
+    if(getrandom(&r, sizeof(r), 0) != sizeof(r))
+      return;
+    ushort port = htons(49152 + r % 16384);
+    if(family == AF_INET6){
+      memset(&a6, 0, sizeof(a6));
+      a6.sin6_family = AF_INET6;
+      a6.sin6_port = port;
+      if(bind(fd, (struct sockaddr*)&a6, sizeof(a6)) == 0)
+        return;
+    } else {
+      memset(&a4, 0, sizeof(a4));
+      a4.sin_family = AF_INET;
+      a4.sin_port = port;
+      if(bind(fd, (struct sockaddr*)&a4, sizeof(a4)) == 0)
+        return;
+    }
+  }
+}
+
 // Ask the DNS server for name's addresses of type qtype (A or AAAA).
 static struct hostent*
 query(const char *name, int qtype)
@@ -441,8 +471,12 @@ query(const char *name, int qtype)
 
   if(res_getserver6(&srv, &slen) < 0)
     return 0;
-  // no random source: mix the clock, the process and a counter
-  id = (uptime() * 7919 + getpid() * 131 + ++counter * 40503) & 0xffff;
+  // The id and the source port are what an off-path spoofer must guess
+  // (RFC 5452): both from the kernel's generator. Should it fail, the clock,
+  // the process and a counter at least keep ids apart.
+  if(getrandom(&id, sizeof(id), 0) != sizeof(id))
+    id = uptime() * 7919 + getpid() * 131 + ++counter * 40503;
+  id &= 0xffff;
   if((len = mkquery(name, id, qtype)) < 0){
     h_errno = BAD_NAME;
     return 0;
@@ -451,6 +485,7 @@ query(const char *name, int qtype)
     h_errno = NO_RECOVERY;
     return 0;
   }
+  bind_random_port(fd, srv.sin6_family);
   set_rcvtimeo(fd, DNS_WAIT_MS);
   len = exchange(fd, &srv, slen, len, id);
   close(fd);

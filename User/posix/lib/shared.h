@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/time.h>
 #include <arpa/inet.h>
+#include <sys/random.h>        // getrandom: DNS query ids and source ports
 #include "kernel/types.h"      // uint, uchar: the names the shared code uses
 
 // The resolver's extras stay out of a POSIX program's name space, so a
