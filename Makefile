@@ -473,6 +473,13 @@ $(BUILD)/img/_%: $(BUILD)/user/_%
 
 FS_CONTENTS := README.md $(IMG_PROGS) $(WWW_FILES) $(BUILD)/www/big.bin
 FS_ARGS := README.md $(IMG_PROGS) $(foreach f,$(WWW_FILES),$(f)=$(f)) www/big.bin=$(BUILD)/www/big.bin
+# The CA bundle TLS clients trust by default (User/tls/tls.h, TLS_CA_BUNDLE): Debian's
+# ca-certificates on the build host, under a name that fits DIRSIZ (14).
+CA_BUNDLE := /etc/ssl/certs/ca-certificates.crt
+FS_CONTENTS += $(CA_BUNDLE)
+FS_ARGS += etc/ssl/certs/ca-bundle.crt=$(CA_BUNDLE)
+$(CA_BUNDLE):
+	tools/setup.sh posix
 
 $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 	@echo "  MKFS   $@"
