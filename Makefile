@@ -436,8 +436,13 @@ $(HOST_TLS)/test_san: Tests/tls/test_san.c User/tls/tls_san.c User/tls/tls_inter
 	@echo "  HOSTCC $@"
 	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -Werror -o $@ Tests/tls/test_san.c User/tls/tls_san.c
 
-# The name checks (pure C), then tlsget against host TLS servers: every case.
-test-tls-host: $(HOST_TLS)/test_san $(HOST_TLS)/tlsget
+$(HOST_TLS)/tls_echo_server: Tests/tls/tls_echo_server.c $(HOST_TLS)/libtls.a
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -Werror -o $@ $< $(HOST_TLS)/libtls.a
+
+# The name checks (pure C), then tlsget against host TLS servers (every case),
+# and tls_server against Python clients.
+test-tls-host: $(HOST_TLS)/test_san $(HOST_TLS)/tlsget $(HOST_TLS)/tls_echo_server
 	$(HOST_TLS)/test_san
 	python3 Tests/tls/test_tls_host.py
 
@@ -568,6 +573,8 @@ test: setup-test all
 	@echo "== fsck's own tests (damaged and random images), the crash checker's"
 	python3 tools/test_fsck.py
 	python3 tools/crash/test_model.py
+	@echo "== the tls library on the host: name checks, tlsget and tls_server against host TLS peers"
+	$(MAKE) --no-print-directory test-tls-host
 	@echo "== the profiler's symbolising and folding (tools/profile/)"
 	python3 tools/profile/test_profile.py
 	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"

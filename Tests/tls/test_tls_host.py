@@ -5,13 +5,14 @@ servers of tlsbed.py, every case: success with the right CA, chunked bodies,
 and each failure a clear message and exit status 1, never a crash or a hang.
 Also DNS-name checking (localhost), which the guest cannot reach by name.
 Run by `make test-tls-host`; prints mbedTLS's peak heap for one handshake."""
-import os, re, subprocess, sys, tempfile
+import os, re, socket, ssl, subprocess, sys, tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import tlsbed  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 TLSGET = os.path.join(ROOT, "build", "host-tls", "tlsget")
+ECHO = os.path.join(ROOT, "build", "host-tls", "tls_echo_server")
 
 
 def run(args, timeout=30):
@@ -23,6 +24,66 @@ def run(args, timeout=30):
         return r.returncode, r.stderr, open(out.name, "rb").read()
     finally:
         os.unlink(out.name)
+
+
+def serve(port, cert, key):
+    """tls_echo_server on port; waits until it listens."""
+    p = subprocess.Popen([ECHO, str(port), cert, key], stdout=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    if line.strip() != "listening":
+        p.kill()
+        raise RuntimeError("tls_echo_server did not start: %r" % line)
+    return p
+
+
+def test_server(bed):
+    """tls_server(): a Python client verifying against the test CA (RSA and ECDSA
+    certificates), a client that is not TLS, and files that do not load."""
+    failed = 0
+    checks = []
+    for kind in ("good", "ec"):
+        port = free_port()
+        p = serve(port, bed.path(kind + ".pem"), bed.path(kind + ".key"))
+        ctx = ssl.create_default_context(cafile=bed.path("ca.pem"))
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
+            with ctx.wrap_socket(raw, server_hostname="tls.test") as s:
+                s.sendall(b"hello %s" % kind.encode())
+                got = s.recv(100)
+                cipher = s.cipher()[0]
+                s.unwrap()
+        out = p.communicate(timeout=20)[0]
+        checks.append(("tls_server (%s key, %s)" % (kind, cipher),
+                       got == b"echo: hello " + kind.encode() and "closed cleanly" in out, "%r %r" % (got, out)))
+    port = free_port()
+    p = serve(port, bed.path("good.pem"), bed.path("good.key"))
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
+        raw.sendall(b"GET / HTTP/1.1\r\n\r\n")
+        try:
+            raw.recv(100)
+        except OSError:
+            pass    # a reset: the server may close before reading all
+    out = p.communicate(timeout=20)[0]
+    checks.append(("tls_server with a plain HTTP client", 'tls_server: not TLS: the peer answered with "GET /' in out, out))
+    for what, cert, key, want in (
+            ("a missing key", "good.pem", "nonexistent.key", "cannot load key .*No such file"),
+            ("a key that is a certificate", "good.pem", "ca.pem", "cannot load key"),
+            ("a key of another certificate", "good.pem", "ec.key", "do not go together")):
+        port = free_port()
+        p = serve(port, bed.path(cert), bed.path(key))
+        with socket.create_connection(("127.0.0.1", port), timeout=20):
+            pass
+        out = p.communicate(timeout=20)[0]
+        checks.append(("tls_server with %s" % what, re.search(want, out), out))
+    for name, ok, detail in checks:
+        print(("ok   %s" % name) if ok else ("FAIL %s: %s" % (name, detail)))
+        failed += not ok
+    return failed
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def main():
@@ -53,6 +114,7 @@ def main():
                 print("FAIL %s: tlsget %s: %s" % (name, args, "; ".join(problems)))
             else:
                 print("ok   %s: %s" % (name, err.strip().splitlines()[-1] if err.strip() else "body intact"))
+        failed += test_server(bed)
         rc, err, _ = run("-v --cacert %s https://127.0.0.1:%d/f" % (ca, bed.ports["good"]))
         print("     " + " / ".join(err.strip().splitlines()))
     finally:

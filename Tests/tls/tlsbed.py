@@ -8,7 +8,7 @@ DNS:tls.test), one for other names, an expired one, one not yet valid, a
 self-signed one, one whose issuer has the CA's name but not its key (a bad
 signature), and an unrelated CA. Servers, each on a free port of 127.0.0.1:
 one per certificate speaking HTTPS (Content-Length, or chunked for /chunked),
-and the misbehaving ones: a truncated handshake, garbage, a hang-up, silence."""
+and the misbehaving ones: TLS 1.3 only, a truncated handshake, garbage, a hang-up, silence."""
 import os, shutil, socket, ssl, subprocess, tempfile, threading
 
 BODY = bytes((i * 7 + (i >> 8)) & 0xff for i in range(65536))
@@ -83,6 +83,11 @@ class Bed:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(self.path(name + ".pem"), self.path(name + ".key"))
             self._serve(name, lambda c, ctx=ctx: self._https(ctx, c))
+        # a server that speaks only TLS 1.3: it refuses our TLS 1.2 with an alert
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+        ctx.load_cert_chain(self.path("good.pem"), self.path("good.key"))
+        self._serve("tls13", lambda c, ctx=ctx: self._https(ctx, c))
         self._serve("truncated", self._truncated)
         self._serve("garbage", self._garbage)
         self._serve("hangup", lambda c: c.close())
@@ -185,10 +190,12 @@ def cases(bed, host, ca, other_ca):
         ("not yet valid", "--cacert %s %s" % (ca, u("future")), r"certificate not yet valid \(not before 2099-01-01", 1, None),
         ("self-signed", "--cacert %s %s" % (ca, u("self")), r"unknown issuer: self-signed certificate", 1, None),
         ("bad signature", "--cacert %s %s" % (ca, u("badsig")), r"bad signature", 1, None),
+        ("refused by the server (TLS 1.3 only)", "--cacert %s %s" % (ca, u("tls13")),
+         r"handshake failed: the peer refused it with alert 70 \(protocol_version\)", 1, None),
         ("truncated handshake", "--cacert %s %s" % (ca, u("truncated")),
          r"peer closed the connection in the middle of the handshake", 1, None),
         ("garbage", "--cacert %s %s" % (ca, u("garbage")), r'not TLS: the peer answered with "HTTP/', 1, None),
-        ("hang-up", "--cacert %s %s" % (ca, u("hangup")), r"peer closed the connection before answering", 1, None),
+        ("hang-up", "--cacert %s %s" % (ca, u("hangup")), r"peer closed the connection before the handshake began", 1, None),
         ("silence", "-t 3 --cacert %s %s" % (ca, u("silent")), r"timed out: no answer from the peer within 3 s", 1, None),
         ("-k with an untrusted certificate", "-k --cacert %s %s" % (other_ca, u("good")),
          r"warning: -k: using a certificate that fails verification \(unknown issuer", 0, BODY),

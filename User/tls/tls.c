@@ -296,7 +296,7 @@ explain(struct tls *t, int ret)
                   (unsigned)(t->conf.read_timeout / 1000));
   } else if(t->eof || ret == MBEDTLS_ERR_SSL_CONN_EOF){
     tls_set_error("peer closed the connection %s",
-                  t->nfirst ? "in the middle of the handshake" : "before answering the handshake");
+                  t->nfirst ? "in the middle of the handshake" : "before the handshake began");
   } else if(t->io_errno){
     tls_set_error("handshake failed: %s", strerror(t->io_errno));
   } else if(ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE){
@@ -451,7 +451,9 @@ tls_server(int fd, const char *certfile, const char *keyfile)
     tls_close(t);
     return NULL;
   }
-  if((ret = mbedtls_ssl_conf_own_cert(&t->conf, &t->ca, &t->key)) != 0){
+  // mbedTLS would only find out in the middle of a handshake.
+  if(mbedtls_pk_check_pair(&t->ca.pk, &t->key) != 0 ||
+     (ret = mbedtls_ssl_conf_own_cert(&t->conf, &t->ca, &t->key)) != 0){
     tls_set_error("certificate %s and key %s do not go together", certfile, keyfile);
     tls_close(t);
     return NULL;
