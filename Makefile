@@ -1,7 +1,7 @@
 # xv6-net: an xv6-style RISC-V kernel that talks to the network.
 #
 #   make            kernel (build/kernel) and file system image (build/fs.img)
-#   make qemu       boot it (installs what is missing first); CPUS=3 FWDPORT=... NIC=virtio|e1000|both
+#   make qemu       boot it (installs what is missing first); CPUS=3 FWDPORT=... NIC=virtio|e1000|both RNG=1|0
 #   make qemu-gdb   boot it stopped, waiting for gdb on a free port
 #   make test       every test: host unit tests (swift test) and QEMU integration tests
 #   make coverage   a kernel that records which of its edges ran (build-cov/kernel)
@@ -478,6 +478,8 @@ $(BUILD)/img/_%: $(BUILD)/user/_%
 
 FS_CONTENTS := README.md $(IMG_PROGS) $(WWW_FILES) $(BUILD)/www/big.bin
 FS_ARGS := README.md $(IMG_PROGS) $(foreach f,$(WWW_FILES),$(f)=$(f)) www/big.bin=$(BUILD)/www/big.bin
+# Device files: majors from Kernel/file.h (RANDOM 2, URANDOM 3; Kernel/random.c).
+FS_ARGS += dev/random=%2 dev/urandom=%3
 # The CA bundle TLS clients trust by default (User/tls/tls.h, TLS_CA_BUNDLE): Debian's
 # ca-certificates on the build host, under a name that fits DIRSIZ (14).
 CA_BUNDLE := /etc/ssl/certs/ca-certificates.crt
@@ -504,6 +506,13 @@ QEMUOPTS := -machine virt -bios none -kernel $(KERNEL_IMAGE) -m 128M -smp $(CPUS
 QEMUOPTS += -global virtio-mmio.force-legacy=false
 QEMUOPTS += -drive file=$(DISK),if=none,format=raw,id=x0$(if $(filter 1,$(SNAPSHOT)),$(comma)snapshot=on)
 QEMUOPTS += -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
+# The entropy device (Kernel/random.c, docs/random.md), fed from the host's
+# /dev/urandom. RNG=0 boots without it (the kernel falls back to timer jitter).
+RNG ?= 1
+ifeq ($(RNG),1)
+QEMUOPTS += -object rng-random,filename=/dev/urandom,id=rng0
+QEMUOPTS += -device virtio-rng-device,rng=rng0,bus=virtio-mmio-bus.2
+endif
 # The NIC: NIC=virtio (virtio-net on the virtio-mmio bus, the default),
 # NIC=e1000 (Intel 82540EM on the PCIe bus), or NIC=both (en0 virtio-net as
 # above, en1 an e1000 on a QEMU network of its own, 10.0.3.0/24 and
@@ -564,7 +573,8 @@ qemu-gdb: setup-qemu all $(KERNEL_IMAGE)
 # the 6-minute bad network against the Linux peer runs on virtio-net only).
 NIC_TESTS := test_dhcp test_ping test_httpd_through_forward test_sockets_guest \
              test_reliability_malformed test_reliability_tcp_bad_network$$ \
-             test_reliability_dhcp_dns test_reliability_udp_flood
+             test_reliability_dhcp_dns test_reliability_udp_flood \
+             test_ipv6_user_network test_ipv6_tap_slaac_dhcp6
 test: setup-test all
 	@echo "== host unit tests (swift test)"
 	swift test

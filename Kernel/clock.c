@@ -36,8 +36,8 @@ rtc_reg(int off)
   return *(volatile uint32*)(GOLDFISH_RTC + off);
 }
 
-// Nanoseconds since 1970, from the RTC.
-static uint64
+// Nanoseconds since 1970, from the RTC (also an early seed: random.c).
+uint64
 rtc_read_ns(void)
 {
   acquire(&rtclock);

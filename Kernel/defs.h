@@ -270,6 +270,13 @@ void            disk_rw_batch(struct buf **bufs, int n, int write);  // n locked
 void            disk_intr(void);
 extern int      disk_irq;
 
+// random.c: the kernel's random numbers (the pool's interface for Swift and
+// the lwIP port is CShims/include/entropy.h)
+void            random_init(void);       // boot: seed from virtio-rng, or timer jitter
+void            random_intr(void);       // the entropy device's interrupt
+extern int      rng_irq;                 // its PLIC irq, -1 if none
+uint64          rtc_read_ns(void);       // clock.c: wall clock, ns since 1970
+
 // net.c: network bring-up, the network lock, lwIP timers (network issue)
 void            netinit(void);
 int             net_intr(int irq);       // 1 if irq was a NIC's

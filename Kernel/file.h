@@ -47,3 +47,5 @@ struct devsw {
 extern struct devsw devsw[];
 
 #define CONSOLE 1
+#define RANDOM  2   // /dev/random: waits until seeded (random.c)
+#define URANDOM 3   // /dev/urandom: never waits

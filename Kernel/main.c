@@ -37,6 +37,7 @@ main(void)
     iinit();         // inode table
     fileinit();      // file table
     disk_init();     // virtio-blk (Swift)
+    random_init();   // virtio-rng (Swift) or timer jitter; before lwIP draws numbers
     netinit();       // lwIP and the loopback interface
     // NICs, in interface order (the first found is en0); each driver
     // registers what it finds with the network layer (CShims/include/netdev.h).

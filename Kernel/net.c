@@ -319,7 +319,6 @@ netinit(void)
 {
   initlock(&netlock, "net");
   acquire(&netlock);
-  lwip_port_seed(0, 0);
   lwip_init();
   loopback_checksums();
   netif_add_ext_callback(&ext_status_cb, net_ext_status);
@@ -359,7 +358,6 @@ netdev_register(struct netdev *dev)
   netif = &netifs[i];
   dev->index = i;
   dev->stack = netif;
-  lwip_port_seed(dev->mac, sizeof(dev->mac));
   ip4_addr_set_zero(&any);
   if(netif_add(netif, &any, &any, &any, dev, ethernetif_init, net_input) == 0){
     release(&netlock);

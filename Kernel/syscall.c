@@ -136,6 +136,8 @@ extern uint64 sys_readv(void);
 extern uint64 sys_writev(void);
 // profile.c
 extern uint64 sys_profile(void);
+// random.c
+extern uint64 sys_getrandom(void);
 // signal.c
 extern uint64 sys_sigaction(void);
 extern uint64 sys_sigprocmask(void);
@@ -146,7 +148,7 @@ extern uint64 sys_sigpending(void);
 extern uint64 sys_sigsuspend(void);
 
 // Indexed by the numbers in syscall.h; a missing (0) entry is an unknown call.
-static uint64 (*syscalls[64])(void) = {
+static uint64 (*syscalls[])(void) = {
   [SYS_fork]     = sys_fork,
   [SYS_exit]     = sys_exit,
   [SYS_wait]     = sys_wait,
@@ -205,6 +207,7 @@ static uint64 (*syscalls[64])(void) = {
   [SYS_sigpending] = sys_sigpending,
   [SYS_sigsuspend] = sys_sigsuspend,
   [SYS_profile] = sys_profile,
+  [SYS_getrandom] = sys_getrandom,
 };
 
 // The calls a handler with SA_RESTART resumes after -EINTR (Linux's set);
@@ -215,7 +218,7 @@ restartable(uint64 num)
   switch(num){
   case SYS_read: case SYS_write: case SYS_wait: case SYS_waitpid:
   case SYS_accept: case SYS_sendto: case SYS_recvfrom:
-  case SYS_accept4: case SYS_readv: case SYS_writev:
+  case SYS_accept4: case SYS_readv: case SYS_writev: case SYS_getrandom:
     return 1;
   }
   return 0;

@@ -66,3 +66,5 @@
 #define SYS_writev     57   // writev(fd, iov, iovcnt)
 // 60: the sampling profiler (kernel/profile.h)
 #define SYS_profile    60   // profile(op, buf, len)
+// Linux's number (riscv64, asm-generic), as its semantics are Linux's
+#define SYS_getrandom  278  // getrandom(buf, len, flags): Kernel/random.c

@@ -110,6 +110,8 @@ external_intr(void)
 
   if(irq == UART0_IRQ)
     uartintr();
+  else if(irq != 0 && irq == rng_irq)
+    random_intr();
   else if(irq != 0 && irq == disk_irq)
     disk_intr();
   else if(irq != 0 && net_intr(irq))

@@ -1,6 +1,6 @@
 // lwip_glue.h: the lwIP side of the network layer, C only: what Kernel/net.c
 // asks of the netif glue (Net/lwip_netif.c), the port (lwip_port.c) and the
-// guards (lwip_synguard.c, lwip_seqguard.c), and what the socket shim's two
+// guards (lwip_synguard.c, lwip_seqguard.c, lwip_ndguard.c), and what the socket shim's two
 // files share (lwip_sock.c, lwip_sock_dgram.c). Drivers never see it: they
 // meet the network layer in CShims/include/netdev.h.
 //
@@ -20,10 +20,6 @@ int8_t ethernetif_init(struct netif *netif);
 // This interface's drops in the glue (abi/netinfo.h).
 void lwip_glue_get_stats(struct netdev *dev, struct lwip_glue_stats *out);
 
-// Seed lwIP's random numbers (LWIP_RAND) from the clock and some bytes of
-// identity (a MAC): before lwip_init(), and again as each NIC registers.
-void lwip_port_seed(const uint8_t *extra, uint32_t n);
-
 
 // lwip_synguard.c: before a new SYN reaches lwIP (netdev_receive calls it), makes
 // room in a listener's backlog full of half-open connections, and lets a SYN
@@ -31,6 +27,11 @@ void lwip_port_seed(const uint8_t *extra, uint32_t n);
 void lwip_synguard(const uint8_t *frame, uint32_t len);
 uint64_t lwip_synguard_evictions(void);   // half-open connections aborted so far
 uint64_t lwip_timewait_reuses(void);      // TIME_WAIT states ended by a new SYN
+
+// lwip_ndguard.c: 1 if the frame is a neighbour discovery message whose
+// options RFC 4861 says to discard (length 0, past the end) or whose first
+// option lwIP would misread as a MAC; counted in nd6.drop.
+int lwip_ndguard_drop(const uint8_t *frame, uint32_t len);
 
 // lwip_seqguard.c: stop persist timers with nothing left to probe (lwIP 2.1.3
 // asserts on them otherwise). Called by net_timer() with the network lock held.

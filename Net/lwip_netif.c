@@ -99,6 +99,8 @@ netdev_receive(struct netdev *dev, const void *frame, uint32_t len)
     LINK_STATS_INC(link.lenerr);
     return;
   }
+  if(lwip_ndguard_drop(frame, len))   // ND options lwIP 2.1.3 would misread
+    return;
   p = pbuf_alloc(PBUF_RAW, (u16_t)(len + ETH_PAD_SIZE), PBUF_POOL);
   if(p == NULL){
     st->rx_nomem++;

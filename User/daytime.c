@@ -2,6 +2,8 @@
 //
 //   daytime [host] [port]          defaults: time.nist.gov 13
 //
+// host is a name (its IPv6 and IPv4 addresses tried in getaddrinfo's order)
+// or an address: 10.0.2.2, fec0::2, [fec0::2].
 // The server sends one line of text and closes the connection.
 #include "kernel/types.h"
 #include "user/user.h"
@@ -13,7 +15,7 @@
 int
 main(int argc, char *argv[])
 {
-  static char buf[512], why[160];
+  static char buf[512], why[160], bare[INET6_ADDRSTRLEN + 16];
   const char *host = "time.nist.gov";
   int port = 13, fd, n, total = 0;
   char last = 0;
@@ -24,6 +26,11 @@ main(int argc, char *argv[])
   }
   if(argc > 1)
     host = argv[1];
+  if(host[0] == '[' && strlen(host) < sizeof(bare) + 2 && host[strlen(host) - 1] == ']'){
+    strcpy(bare, host + 1);           // [fec0::2]: an IPv6 address in brackets
+    bare[strlen(bare) - 1] = 0;
+    host = bare;
+  }
   if(argc > 2 && ((port = atoi(argv[2])) <= 0 || port > 65535)){
     fprintf(2, "daytime: bad port %s\n", argv[2]);
     exit(2);

@@ -8,8 +8,14 @@
 // Content-Type guessed from the file name; a directory serves its index.html.
 // Each connection gets its own process, so a slow client stalls no one else;
 // receive timeouts drop idle and slowloris clients. One access-log line per
-// request goes to the console:
+// request goes to the console, with the client's address as its family
+// writes it (an IPv4 client of the dual-stack socket as 10.0.2.2, not as
+// ::ffff:10.0.2.2):
 //   httpd: 10.0.2.2 "GET / HTTP/1.1" 200 512
+//   httpd: fec0::5054:ff:fe12:3456 "GET / HTTP/1.1" 200 512
+// One socket serves both families: [::] with IPV6_V6ONLY off, so IPv4 clients
+// (QEMU's port forward is IPv4 only) still come in, as mapped addresses. On a
+// kernel without IPv6 it listens on 0.0.0.0.
 // Paths never leave the root: after percent-decoding, "." and ".." segments,
 // empty segments ("//"), encoded slashes and NULs are refused with 400.
 #include "kernel/types.h"
@@ -44,7 +50,7 @@ static int port = 80;
 
 // The connection this process serves, with its input buffer.
 static int cfd;
-static char peer[INET_ADDRSTRLEN];
+static char peer[INET6_ADDRSTRLEN];
 static char inbuf[4096];
 static int inpos, inlen;
 static uint deadline;       // uptime() by which the current head must be in; 0: unset
@@ -513,14 +519,31 @@ linger_close(int fd)
 }
 
 // Serve requests on one connection until it closes, errs or idles out.
+// A client's address for the log: IPv4 ones (mapped ones too) dotted.
 static void
-serve(int fd, struct sockaddr_in *from)
+clienttext(struct sockaddr_in6 *from, char *text, int len)
+{
+  uint8_t *a = from->sin6_addr.s6_addr;
+  static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+  if(from->sin6_family == AF_INET)
+    inet_ntop(AF_INET, &((struct sockaddr_in*)from)->sin_addr, text, len);
+  else if(from->sin6_family == AF_INET6 && memcmp(a, mapped, 12) == 0)
+    inet_ntop(AF_INET, a + 12, text, len);
+  else if(from->sin6_family == AF_INET6)
+    inet_ntop(AF_INET6, a, text, len);
+  else
+    snprintf(text, len, "?");
+}
+
+static void
+serve(int fd, struct sockaddr_in6 *from)
 {
   struct request r;
   int status;
 
   cfd = fd;
-  inet_ntop(AF_INET, &from->sin_addr, peer, sizeof(peer));
+  clienttext(from, peer, sizeof(peer));
   set_rcvtimeo(fd, IDLE_MS);
   for(;;){
     if((status = read_request(&r)) < 0)
@@ -540,19 +563,29 @@ serve(int fd, struct sockaddr_in *from)
 static int
 listen_on(int p)
 {
-  struct sockaddr_in sa;
-  int fd, one = 1;
+  struct sockaddr_in6 sa;
+  struct sockaddr_in *s4 = (struct sockaddr_in*)&sa;
+  int fd, one = 1, zero = 0;
+  socklen_t len = sizeof(sa);
 
-  if((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0){
+  memset(&sa, 0, sizeof(sa));
+  if((fd = socket(AF_INET6, SOCK_STREAM, 0)) >= 0){
+    // both families on one socket: IPv4 clients arrive as ::ffff:a.b.c.d
+    if(setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
+      fprintf(2, "httpd: IPV6_V6ONLY off: %s (IPv6 clients only)\n", strerror(errno));
+    sa.sin6_family = AF_INET6;
+    sa.sin6_port = htons(p);        // sin6_addr zero: [::]
+  } else if(errno == EAFNOSUPPORT && (fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0){
+    s4->sin_family = AF_INET;       // a kernel without IPv6
+    s4->sin_port = htons(p);
+    s4->sin_addr.s_addr = htonl(INADDR_ANY);
+    len = sizeof(*s4);
+  } else {
     fprintf(2, "httpd: socket: %s\n", strerror(errno));
     exit(1);
   }
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  memset(&sa, 0, sizeof(sa));
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(p);
-  sa.sin_addr.s_addr = htonl(INADDR_ANY);
-  if(bind(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0){
+  if(bind(fd, (struct sockaddr*)&sa, len) < 0){
     fprintf(2, "httpd: bind :%d: %s\n", p, strerror(errno));
     exit(1);
   }
@@ -567,13 +600,13 @@ listen_on(int p)
 
 // No process left for this connection: say so instead of dropping it.
 static void
-busy(int fd, struct sockaddr_in *from)
+busy(int fd, struct sockaddr_in6 *from)
 {
   static const char msg[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
                             "Connection: close\r\n\r\n";
-  char text[INET_ADDRSTRLEN];
+  char text[INET6_ADDRSTRLEN];
 
-  inet_ntop(AF_INET, &from->sin_addr, text, sizeof(text));
+  clienttext(from, text, sizeof(text));
   printf("httpd: %s - 503 (fork failed)\n", text);
   send(fd, msg, sizeof(msg) - 1, 0);
 }
@@ -588,7 +621,7 @@ usage(void)
 int
 main(int argc, char *argv[])
 {
-  struct sockaddr_in from;
+  struct sockaddr_in6 from;
   struct stat st;
   socklen_t len;
   int lfd, fd, i, pid, quiet = 0, children = 0;

@@ -2,7 +2,9 @@
 //
 //   httpget URL [-o file]
 //
-// URL is http://host[:port]/path (the scheme may be left out). The body goes
+// URL is http://host[:port]/path (the scheme may be left out); an IPv6 host
+// is written in brackets: http://[fec0::2]:8080/. A name is tried at each of
+// its addresses (IPv6 and IPv4, in getaddrinfo's order) until one connects. The body goes
 // to standard output, or to file (created only once the server said 200).
 // Redirects are followed (up to 5). Progress and the final size go to fd 2.
 #include "kernel/types.h"
@@ -38,10 +40,11 @@ fetch(void)
       fprintf(2, "httpget: %s\n", err);
       exit(1);
     }
-    snprintf(hosthdr, sizeof(hosthdr), port == 80 ? "%s" : "%s:%d", host, port);
+    http_hosthdr(host, port, hosthdr, sizeof(hosthdr));
     if(http_get(&conn, host, port, hosthdr, path, "xv6-httpget/1.0", TIMEOUT_MS) < 0){
-      fprintf(2, "httpget: %s%s%s\n", strncmp(conn.err, host, strlen(host)) ? host : "",
-              strncmp(conn.err, host, strlen(host)) ? ": " : "", conn.err);
+      // a DNS or connect error names the host already
+      int named = strncmp(conn.err, host, strlen(host)) == 0 || conn.err[0] == '[';
+      fprintf(2, "httpget: %s%s%s\n", named ? "" : hosthdr, named ? "" : ": ", conn.err);
       exit(1);
     }
     if(conn.status == 200)
@@ -103,7 +106,7 @@ main(int argc, char *argv[])
     }
   }
   if(n < 0){
-    fprintf(2, "httpget: %s: %s\n", host, conn.err);
+    fprintf(2, "httpget: %s: %s\n", hosthdr, conn.err);
     exit(1);
   }
   http_close(&conn);

@@ -5,7 +5,16 @@
 // header first, so the TTL can be shown. Replies are matched by id (our pid)
 // and sequence number, and their checksum is verified.
 //
-//   ping [-c count] [-i interval_ms] [-s size] [-W timeout_s] host
+// An IPv6 host (a literal such as fec0::2 or fe80::1%en0, or a name's AAAA
+// record) is pinged with ICMPv6 echo (types 128 and 129, RFC 4443) over
+// socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6), as Linux's sockets do it: the
+// kernel computes the checksum (it covers a pseudo-header of addresses only
+// the stack knows) and a read gives the ICMPv6 message alone, without the IPv6
+// header, so no hop limit is shown. Every ICMPv6 message reaches that socket,
+// neighbour discovery and MLD included: only echo replies with our id and
+// errors quoting our requests count.
+//
+//   ping [-4|-6] [-c count] [-i interval_ms] [-s size] [-W timeout_s] host
 //
 // One request at a time: send, wait up to the timeout for its reply, then
 // wait out the rest of the interval. Round-trip times come from the kernel's
@@ -21,13 +30,28 @@
 #define ICMP_TIMXCEED   11
 #define ICMP_HDR        8       // type, code, checksum, id, sequence
 #define MAXPAYLOAD      (65535 - 20 - ICMP_HDR)
+#define ICMP6_UNREACH   1       // ICMPv6 (RFC 4443)
+#define ICMP6_TOOBIG    2
+#define ICMP6_TIMXCEED  3
+#define ICMP6_ECHO      128
+#define ICMP6_ECHOREPLY 129
+#define IP6_HDR         40
 
 struct options {
   int count;                    // requests to send
   int interval_ms;              // from one request to the next
   int size;                     // payload bytes after the ICMP header
   int timeout_s;                // how long to wait for each reply
+  int family;                   // -4, -6: AF_INET or AF_INET6; else AF_UNSPEC
   char *host;
+};
+
+// Where the requests go.
+struct target {
+  int af;                       // AF_INET or AF_INET6
+  struct sockaddr_in6 sa;       // a sockaddr_in for AF_INET
+  socklen_t salen;
+  char text[INET6_ADDRSTRLEN];  // the address as text
 };
 
 struct stats {
@@ -40,15 +64,17 @@ enum { PKT_OTHER, PKT_REPLY, PKT_BADSUM, PKT_ERROR };
 
 struct packet {
   int kind;                     // PKT_*
-  int seq, ttl, icmplen;        // from the reply (or the request an error quotes)
+  int seq, ttl, icmplen;        // from the reply (or the request an error quotes); ttl -1: unknown
   int type, code;               // the ICMP error's
-  uint32 from;                  // sender, network order
+  int off;                      // where the ICMP message starts in the buffer
+  char from[INET6_ADDRSTRLEN];  // sender
 };
 
 static void
 usage(void)
 {
-  fprintf(2, "usage: ping [-c count] [-i interval_ms] [-s size] [-W timeout_s] host\n");
+  fprintf(2, "usage: ping [-c count] [-i interval_ms] [-s size] [-W timeout_s] host\n"
+             "       -4, -6: only IPv4 or only IPv6 (host an address or a name)\n");
   exit(2);
 }
 
@@ -76,9 +102,14 @@ static int
 option(int argc, char **argv, int i, struct options *o)
 {
   char c = argv[i][1];
-  char *v = argv[i][2] ? &argv[i][2] : (i + 1 < argc ? argv[++i] : 0);
+  char *v;
   int bad = -1;
 
+  if((c == '4' || c == '6') && argv[i][2] == 0){   // no value
+    o->family = c == '4' ? AF_INET : AF_INET6;
+    return i + 1;
+  }
+  v = argv[i][2] ? &argv[i][2] : (i + 1 < argc ? argv[++i] : 0);
   switch(c){
   case 'c': bad = number(v, 1, 1000000, &o->count); break;
   case 'i': bad = number(v, 10, 3600000, &o->interval_ms); break;
@@ -104,6 +135,7 @@ parseargs(int argc, char **argv, struct options *o)
   o->interval_ms = 1000;
   o->size = 56;
   o->timeout_s = 2;
+  o->family = AF_UNSPEC;
   o->host = 0;
   while(i < argc){
     if(argv[i][0] == '-' && argv[i][1] != 0){
@@ -118,23 +150,39 @@ parseargs(int argc, char **argv, struct options *o)
     usage();
 }
 
-// The host's address (network order) in *addr: a dotted quad, or a name
-// through the resolver.
+// The host's address in *t: a literal, or a name through the resolver (the
+// first of getaddrinfo's answers: IPv6 first when this host has a global IPv6
+// address). Says why not on fd 2.
 static int
-resolve(const char *host, uint32 *addr)
+resolve(const char *host, int family, struct target *t)
 {
-  struct in_addr a;
-  struct hostent *h;
+  struct addrinfo hints, *res;
+  int e;
 
-  if(inet_aton(host, &a)){
-    *addr = a.s_addr;
-    return 0;
-  }
-  if((h = gethostbyname(host)) == 0){
-    fprintf(2, "ping: %s: %s\n", host, hstrerror(h_errno));
+  memset(t, 0, sizeof(*t));
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_family = family;
+  hints.ai_socktype = SOCK_DGRAM;
+  hints.ai_flags = family == AF_UNSPEC ? AI_ADDRCONFIG : 0;
+  if((e = getaddrinfo(host, 0, &hints, &res)) != 0){
+    if(e == EAI_ADDRFAMILY)
+      fprintf(2, "ping: %s: not an IPv%c address\n", host, family == AF_INET6 ? '6' : '4');
+    else if(e == EAI_NONAME && strchr(host, ':'))
+      fprintf(2, "ping: %s: %s\n", host, strchr(host, '%') ?
+              "malformed IPv6 address or unknown zone" : "malformed IPv6 address");
+    else
+      fprintf(2, "ping: %s: %s\n", host, e == EAI_NONAME || e == EAI_NODATA || e == EAI_AGAIN ||
+              e == EAI_FAIL ? hstrerror(h_errno) : gai_strerror(e));
     return -1;
   }
-  memcpy(addr, h->h_addr_list[0], 4);
+  t->af = res->ai_family;
+  memmove(&t->sa, res->ai_addr, res->ai_addrlen);
+  t->salen = res->ai_addrlen;
+  freeaddrinfo(res);
+  if(t->af == AF_INET6)
+    inet_ntop(AF_INET6, &t->sa.sin6_addr, t->text, sizeof(t->text));
+  else
+    inet_ntop(AF_INET, &((struct sockaddr_in*)&t->sa)->sin_addr, t->text, sizeof(t->text));
   return 0;
 }
 
@@ -173,26 +221,21 @@ fill(int i)
   return (uchar)(0x10 + i);
 }
 
-// Send echo request seq to dst: 0, or -1 with errno set.
+// Send echo request seq to t: 0, or -1 with errno set. ICMPv6's checksum
+// is the kernel's to fill in.
 static int
-sendecho(int fd, uint32 dst, int id, int seq, uchar *msg, int size)
+sendecho(int fd, struct target *t, int id, int seq, uchar *msg, int size)
 {
-  struct sockaddr_in to;
-  uint16 sum;
-
-  msg[0] = ICMP_ECHO;
+  msg[0] = t->af == AF_INET6 ? ICMP6_ECHO : ICMP_ECHO;
   msg[1] = 0;
   put16(msg + 2, 0);
   put16(msg + 4, id);
   put16(msg + 6, seq);
   for(int i = 0; i < size; i++)
     msg[ICMP_HDR + i] = fill(i);
-  sum = cksum(msg, ICMP_HDR + size);
-  put16(msg + 2, sum);
-  memset(&to, 0, sizeof(to));
-  to.sin_family = AF_INET;
-  to.sin_addr.s_addr = dst;
-  if(sendto(fd, msg, ICMP_HDR + size, 0, (struct sockaddr*)&to, sizeof(to)) < 0)
+  if(t->af == AF_INET)
+    put16(msg + 2, cksum(msg, ICMP_HDR + size));
+  if(sendto(fd, msg, ICMP_HDR + size, 0, (struct sockaddr*)&t->sa, t->salen) < 0)
     return -1;
   return 0;
 }
@@ -230,6 +273,7 @@ classify(const uchar *pkt, int n, int id, struct packet *pk)
   if(ihl < 20 || n < ihl + ICMP_HDR)
     return;
   icmp = pkt + ihl;
+  pk->off = ihl;
   pk->ttl = pkt[8];
   pk->icmplen = n - ihl;
   pk->type = icmp[0];
@@ -243,11 +287,50 @@ classify(const uchar *pkt, int n, int id, struct packet *pk)
   }
 }
 
+// An ICMPv6 error quoting one of our requests (as much of the invoking
+// packet as fits: its IPv6 header, then our ICMPv6 header)? Sets pk->seq.
+// Extension headers in the quoted packet are not followed: ours have none.
+static int
+quotesours6(const uchar *icmp, int len, int id, struct packet *pk)
+{
+  const uchar *ip6 = icmp + ICMP_HDR;
+
+  if(len < ICMP_HDR + IP6_HDR + ICMP_HDR || (ip6[0] >> 4) != 6 || ip6[6] != IPPROTO_ICMPV6)
+    return 0;
+  if(ip6[IP6_HDR] != ICMP6_ECHO || get16(ip6 + IP6_HDR + 4) != id)
+    return 0;
+  pk->seq = get16(ip6 + IP6_HDR + 6);
+  return 1;
+}
+
+// Look at a received ICMPv6 message of n bytes (no IPv6 header: the socket
+// gives the message alone): ours or not, and what.
+static void
+classify6(const uchar *icmp, int n, int id, struct packet *pk)
+{
+  pk->kind = PKT_OTHER;
+  if(n < ICMP_HDR)
+    return;
+  pk->off = 0;
+  pk->ttl = -1;
+  pk->icmplen = n;
+  pk->type = icmp[0];
+  pk->code = icmp[1];
+  if(pk->type == ICMP6_ECHOREPLY && get16(icmp + 4) == id){
+    pk->seq = get16(icmp + 6);
+    pk->kind = PKT_REPLY;       // the kernel checked the checksum
+  } else if((pk->type == ICMP6_UNREACH || pk->type == ICMP6_TIMXCEED ||
+             pk->type == ICMP6_TOOBIG) && quotesours6(icmp, n, id, pk)){
+    pk->kind = PKT_ERROR;
+  }
+  // anything else (neighbour discovery, MLD, other pings' replies): not ours
+}
+
 // Does the reply carry the payload we sent?
 static int
-payloadok(const uchar *pkt, int size)
+payloadok(const uchar *pkt, int off, int size)
 {
-  const uchar *data = pkt + (pkt[0] & 0xf) * 4 + ICMP_HDR;
+  const uchar *data = pkt + off + ICMP_HDR;
 
   for(int i = 0; i < size; i++)
     if(data[i] != fill(i))
@@ -258,10 +341,10 @@ payloadok(const uchar *pkt, int size)
 // Wait up to timeout_s for a packet answering seq; fill *pk.
 // Returns 1 if one came, 0 on timeout, -1 on an error (printed).
 static int
-awaitreply(int fd, int id, int seq, int timeout_s, uchar *buf, int cap, struct packet *pk)
+awaitreply(int fd, int af, int id, int seq, int timeout_s, uchar *buf, int cap, struct packet *pk)
 {
   uint64 deadline = now_us() + (uint64)timeout_s * 1000000;
-  struct sockaddr_in from;
+  struct sockaddr_in6 from;
   socklen_t flen;
   struct timeval tv;
   uint64 left, t;
@@ -280,11 +363,16 @@ awaitreply(int fd, int id, int seq, int timeout_s, uchar *buf, int cap, struct p
       fprintf(2, "ping: recvfrom: %s\n", strerror(errno));
       return -1;
     }
-    classify(buf, n, id, pk);
-    pk->from = from.sin_addr.s_addr;
+    if(af == AF_INET6){
+      classify6(buf, n, id, pk);
+      inet_ntop(AF_INET6, &from.sin6_addr, pk->from, sizeof(pk->from));
+    } else {
+      classify(buf, n, id, pk);
+      inet_ntop(AF_INET, &((struct sockaddr_in*)&from)->sin_addr, pk->from, sizeof(pk->from));
+    }
     if(pk->kind == PKT_BADSUM)
       printf("%d bytes from %s: icmp_seq=%d bad ICMP checksum, ignored\n",
-             pk->icmplen, inet_ntoa(from.sin_addr), pk->seq);
+             pk->icmplen, pk->from, pk->seq);
     else if(pk->kind != PKT_OTHER && pk->seq == seq)
       return 1;
   }
@@ -299,10 +387,28 @@ ms(uint64 us, char *buf, int len)
   return buf;
 }
 
+// An ICMPv6 error as Linux's ping words it.
+static void
+errorline6(struct packet *pk)
+{
+  static const char *unreach[] = { "No route", "Administratively prohibited",
+    "Beyond scope of source address", "Address unreachable", "Port unreachable",
+    "Source address failed ingress/egress policy", "Reject route to destination" };
+  const char *what = "Destination unreachable: Unknown code";
+
+  if(pk->type == ICMP6_TIMXCEED)
+    what = "Time exceeded: Hop limit";
+  else if(pk->type == ICMP6_TOOBIG)
+    what = "Packet too big";
+  else if(pk->code < (int)(sizeof(unreach) / sizeof(unreach[0])))
+    what = unreach[pk->code];
+  printf("From %s icmp_seq=%d %s%s\n", pk->from, pk->seq,
+         pk->type == ICMP6_UNREACH && pk->code < 7 ? "Destination unreachable: " : "", what);
+}
+
 static void
 errorline(struct packet *pk)
 {
-  struct in_addr a = { pk->from };
   const char *what = "Destination Unreachable";
 
   if(pk->type == ICMP_TIMXCEED)
@@ -313,41 +419,45 @@ errorline(struct packet *pk)
     what = "Destination Host Unreachable";
   else if(pk->code == 3)
     what = "Destination Port Unreachable";
-  printf("From %s icmp_seq=%d %s\n", inet_ntoa(a), pk->seq, what);
+  printf("From %s icmp_seq=%d %s\n", pk->from, pk->seq, what);
 }
 
 // One request and its answer (or timeout); updates st.
 static void
-pingonce(int fd, uint32 dst, int id, int seq, struct options *o, uchar *msg,
+pingonce(int fd, struct target *t, int id, int seq, struct options *o, uchar *msg,
          uchar *buf, int cap, struct stats *st)
 {
   struct packet pk;
-  struct in_addr a;
+  char hlim[16] = "";
   uint64 t0, rtt;
   char tbuf[24];
   int r;
 
   t0 = now_us();
   st->sent++;
-  if(sendecho(fd, dst, id, seq, msg, o->size) < 0){
+  if(sendecho(fd, t, id, seq, msg, o->size) < 0){
     fprintf(2, "ping: sendto: %s\n", strerror(errno));
     st->errors++;
     return;
   }
-  r = awaitreply(fd, id, seq, o->timeout_s, buf, cap, &pk);
+  r = awaitreply(fd, t->af, id, seq, o->timeout_s, buf, cap, &pk);
   rtt = now_us() - t0;
   if(r < 0){
     st->errors++;
   } else if(r == 0){
     printf("no reply from %s for icmp_seq=%d within %d s\n", o->host, seq, o->timeout_s);
   } else if(pk.kind == PKT_ERROR){
-    errorline(&pk);
+    if(t->af == AF_INET6)
+      errorline6(&pk);
+    else
+      errorline(&pk);
     st->errors++;
   } else {
-    a.s_addr = pk.from;
-    printf("%d bytes from %s: icmp_seq=%d ttl=%d time=%s ms%s\n", pk.icmplen,
-           inet_ntoa(a), seq, pk.ttl, ms(rtt, tbuf, sizeof(tbuf)),
-           payloadok(buf, o->size) && pk.icmplen == ICMP_HDR + o->size ? "" : " (wrong data)");
+    if(pk.ttl >= 0)
+      snprintf(hlim, sizeof(hlim), " ttl=%d", pk.ttl);
+    printf("%d bytes from %s: icmp_seq=%d%s time=%s ms%s\n", pk.icmplen,
+           pk.from, seq, hlim, ms(rtt, tbuf, sizeof(tbuf)),
+           payloadok(buf, pk.off, o->size) && pk.icmplen == ICMP_HDR + o->size ? "" : " (wrong data)");
     st->received++;
     st->sum_us += rtt;
     if(st->received == 1 || rtt < st->min_us)
@@ -376,19 +486,23 @@ summary(const char *host, struct stats *st)
 int
 main(int argc, char **argv)
 {
+  static struct target t;
   struct options o;
   struct stats st;
-  struct in_addr a;
   uchar *msg, *buf;
-  uint32 dst;
   uint64 t0, next;
   int fd, id, cap;
 
   parseargs(argc, argv, &o);
-  if(resolve(o.host, &dst) < 0)
+  if(resolve(o.host, o.family, &t) < 0)
     exit(2);
-  if((fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)) < 0){
-    fprintf(2, "ping: socket: %s\n", strerror(errno));
+  if(t.af == AF_INET6)
+    fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+  else
+    fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+  if(fd < 0){
+    fprintf(2, "ping: socket(%s): %s\n", t.af == AF_INET6 ? "AF_INET6, ICMPv6" : "AF_INET, ICMP",
+            strerror(errno));
     exit(2);
   }
   // room for a reply: IP header with options, then the echoed message
@@ -401,16 +515,17 @@ main(int argc, char **argv)
   }
   id = getpid() & 0xffff;
   memset(&st, 0, sizeof(st));
-  a.s_addr = dst;
-  printf("PING %s (%s): %d data bytes\n", o.host, inet_ntoa(a), o.size);
+  printf("PING %s (%s): %d data bytes\n", o.host, t.text, o.size);
   for(int seq = 1; seq <= o.count; seq++){
     t0 = now_us();
-    pingonce(fd, dst, id, seq & 0xffff, &o, msg, buf, cap, &st);
+    pingonce(fd, &t, id, seq & 0xffff, &o, msg, buf, cap, &st);
     next = t0 + (uint64)o.interval_ms * 1000;
     if(seq < o.count && now_us() < next)
       sleep((int)((next - now_us() + 9999) / 10000));
   }
   summary(o.host, &st);
+  if(st.received == 0 && st.errors == 0)
+    fprintf(2, "ping: %s: no reply\n", o.host);
   close(fd);
   exit(st.received ? 0 : 1);
 }

@@ -59,6 +59,7 @@
 #include "user/socket.h"
 #include "kernel/clock.h"
 #include "kernel/poll.h"
+#include "kernel/random.h"
 
 #define MAXSLOT    8                 // workers (-p)
 #define MAXCALLS   1024              // calls in a program (-n)
@@ -102,9 +103,9 @@ static struct { const char *name; int bit; } avoids[] = {
 // ---------------------------------------------------------------- options
 // The call table grows in generations; a program's calls depend on the table,
 // so a regression case records its generation and replays with -g (run.py).
-#define CALLS_GEN  4   // 1: the calls up to rename and fcntl; 2: poll, clocks, lseek, dup3,
+#define CALLS_GEN  5   // 1: the calls up to rename and fcntl; 2: poll, clocks, lseek, dup3,
                        //    pread/pwrite, accept4, readv/writev; 3: the signal calls, getppid, execve;
-                       //    4: profile
+                       //    4: profile; 5: getrandom
 static struct {
   int workers, ncalls, secs, progs, verbose, avoid, deadline, interval, hang;
   uint64 seed;
@@ -188,11 +189,17 @@ static uchar seen[64][NPAIRBITS / 8];   // (call, class) pairs since the last re
 static ushort ncalls[64];               // calls since the last record, per call
 static int unflushed;
 
+// The stats count calls by number in 0..63; getrandom's is Linux's (278),
+// so it is counted in a slot no call of ours uses.
+#define STAT_GETRANDOM 63
+
 static void
 record(int nr, long r)
 {
   int c = class(r);
 
+  if(nr == SYS_getrandom)
+    nr = STAT_GETRANDOM;
   if(nr < 0 || nr >= 64)
     return;
   ncalls[nr]++;
@@ -1944,6 +1951,25 @@ g_sigsuspend(struct rng *r)
   return blockok(r, 1);
 }
 
+// getrandom(buf, len, flags): lengths around a page, the 32 MiB bound and
+// beyond; the flags Linux knows, their forbidden pair and unknown bits.
+// Blocking (flags without GRND_NONBLOCK) only waits for the seed.
+static int
+g_getrandom(struct rng *r)
+{
+  static const uint64 flags[] = { 0, GRND_NONBLOCK, GRND_RANDOM, GRND_INSECURE,
+                                  GRND_NONBLOCK | GRND_RANDOM, GRND_RANDOM | GRND_INSECURE,
+                                  8, 0x80000000UL, -1 };
+  static const uint64 lens[] = { 0, 1, 63, 64, 65, 4095, 4096, 4097, 32 * 1024 * 1024,
+                                 -1, 0x100000000UL };
+  long len = lens[pick(r, NELEM(lens))];
+
+  outarg(r, 0, len > 0 && len < 4097 ? len : 4097);
+  arg(1, 'l', len, 0);
+  arg(2, 'x', flags[pick(r, NELEM(flags))], 0);
+  return 1;
+}
+
 // ---------------------------------------------------------------- pseudo-calls
 // newsock(type, flags, port): socket + receive and send timeouts of 20 ms
 // (so that the worker can use it without blocking for good) + maybe bind to
@@ -2204,6 +2230,7 @@ static const struct sysent calls[] = {
   { SYS_getppid, "getppid", 1, g_none, 3 },
   { SYS_execve, "execve", 2, g_execve, 3 },
   { SYS_profile, "profile", 1, g_profile, 4 },
+  { SYS_getrandom, "getrandom", 1, g_getrandom, 5 },
 };
 
 // Is this entry in the table of generation opt.gen? A child does not fork
@@ -2219,6 +2246,8 @@ callname(int nr)
 {
   if(nr == SYS_exit)
     return "exit";
+  if(nr == STAT_GETRANDOM)
+    nr = SYS_getrandom;
   for(int i = 0; i < NELEM(calls); i++)
     if(calls[i].nr == nr)
       return calls[i].name;

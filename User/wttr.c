@@ -1,6 +1,6 @@
 // wttr: the weather forecast from wttr.in, as plain text.
 //
-//   wttr [-s host[:port]] [location]
+//   wttr [-s host[:port]] [location]      (an IPv6 server: -s [addr]:port)
 //
 // Sends "GET /LOCATION?0" over HTTP/1.1 with curl's User-Agent (wttr.in
 // answers curl with text rather than HTML) and prints the body, whether it
@@ -43,23 +43,25 @@ encode(char *out, int max, const char *loc)
   return n;
 }
 
-// "host[:port]" into host and port.
+// "host[:port]", "[v6]:port" or a bare IPv6 address into host and port.
 static int
 parse_server(const char *s, char *host, int max, int *port)
 {
-  char *colon;
+  char portstr[8];
+  const char *p;
 
-  if(strlen(s) >= (uint)max)
+  if(inet_hostport(s, host, max, portstr, sizeof(portstr)) < 0)
     return -1;
-  strcpy(host, s);
   *port = 80;
-  if((colon = strchr(host, ':')) != 0){
-    *colon = 0;
-    *port = atoi(colon + 1);
+  if(portstr[0]){
+    for(p = portstr; *p; p++)
+      if(*p < '0' || *p > '9')
+        return -1;
+    *port = atoi(portstr);
     if(*port <= 0 || *port > 65535)
       return -1;
   }
-  return host[0] ? 0 : -1;
+  return 0;
 }
 
 int
@@ -79,7 +81,7 @@ main(int argc, char *argv[])
       loc = argv[i];
   }
   if(parse_server(server, host, sizeof(host), &port) < 0){
-    fprintf(2, "wttr: bad server %s (want host[:port])\n", server);
+    fprintf(2, "wttr: bad server %s (want host[:port] or [IPv6 address][:port])\n", server);
     exit(2);
   }
   path[0] = '/';
@@ -88,9 +90,9 @@ main(int argc, char *argv[])
     exit(2);
   }
   strcpy(path + strlen(path), "?0");
-  snprintf(hosthdr, sizeof(hosthdr), port == 80 ? "%s" : "%s:%d", host, port);
+  http_hosthdr(host, port, hosthdr, sizeof(hosthdr));
   if(http_get(&conn, host, port, hosthdr, path, "curl/8", TIMEOUT_MS) < 0){
-    if(strncmp(conn.err, host, strlen(host)) == 0)
+    if(strncmp(conn.err, host, strlen(host)) == 0 || conn.err[0] == '[')
       fprintf(2, "wttr: %s\n", conn.err);       // a DNS or connect error
     else
       fprintf(2, "wttr: %s: %s\n", host, conn.err);

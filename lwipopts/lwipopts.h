@@ -187,6 +187,10 @@
 #define LWIP_TCP_KEEPALIVE              1
 // Let the socket layer limit pending connections per listener. Default 0.
 #define TCP_LISTEN_BACKLOG              1
+// Initial sequence numbers from the kernel's generator, not lwIP's predictable
+// counter (Net/lwip_port.c says why random rather than RFC 6528's hash).
+unsigned int lwip_port_isn(void);
+#define LWIP_HOOK_TCP_ISN(lip, lport, rip, rport) lwip_port_isn()
 // A restarted server can bind its port while old connections sit in TIME_WAIT.
 // Default 0.
 #define SO_REUSE                        1

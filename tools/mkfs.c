@@ -8,6 +8,8 @@
 //                                (www/index.html=site/index.html)
 //   mkfs fs.img DEST=@PATH ...   DEST is a hard link to PATH, a file given
 //                                before it in the image
+//   mkfs fs.img DEST=%MAJOR ...  DEST is a device file of that major number
+//                                (dev/random=%2: Kernel/file.h's majors)
 //   mkfs fs.img @ARGS ...        more arguments, one a line, from host file ARGS
 //                                (test images with many names)
 //
@@ -414,6 +416,23 @@ add_file(const char *dest, const char *src)
   nfiles++;
 }
 
+// A device file (T_DEVICE, minor 0) at dest, as mknod would make it.
+static void
+add_device(const char *dest, const char *major)
+{
+  char path[MAXPATH], *elem, *end;
+  struct dir *d;
+  long m = strtol(major, &end, 10);
+  uint inum;
+
+  if(*major == 0 || *end != 0 || m < 0 || m >= NDEV)
+    die("%s: device major \"%s\" is not a number below NDEV (%d)", dest, major, NDEV);
+  d = dest_dir(dest, path, &elem);
+  inum = ialloc(T_DEVICE);
+  inodes[inum].major = m;
+  dir_add(d, elem, inum);
+}
+
 // A plain argument: root directory, last element, leading '_' dropped.
 static void
 add_plain(const char *src)
@@ -426,7 +445,7 @@ add_plain(const char *src)
   add_file(name, src);
 }
 
-// One command-line argument: file, DEST=SRC or DEST=@PATH.
+// One command-line argument: file, DEST=SRC, DEST=@PATH or DEST=%MAJOR.
 static void
 add_arg(char *arg)
 {
@@ -439,6 +458,8 @@ add_arg(char *arg)
   *eq = 0;
   if(eq[1] == '@')
     add_link(arg, eq + 2);
+  else if(eq[1] == '%')
+    add_device(arg, eq + 2);
   else
     add_file(arg, eq + 1);
 }
@@ -504,7 +525,7 @@ main(int argc, char *argv[])
   int i;
 
   if(argc < 2){
-    fprintf(stderr, "usage: mkfs fs.img [file | DEST=SRC | DEST=@PATH | @ARGS]...\n");
+    fprintf(stderr, "usage: mkfs fs.img [file | DEST=SRC | DEST=@PATH | DEST=%%MAJOR | @ARGS]...\n");
     return 1;
   }
   if(*(uchar *) &one != 1 || sizeof(struct dinode) != 64 ||

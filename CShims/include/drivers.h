@@ -39,3 +39,17 @@ int32_t virtio_blk_wait(int32_t handle);
 
 // The block device's interrupt handler.
 void virtio_blk_intr(void);
+
+// ---- the virtio entropy device (Sources/Drivers/VirtIO/RngExports.swift);
+// Kernel/random.c is the only caller. Answers go to random_add_entropy (entropy.h).
+
+// Find the device, bring it up and seed the pool from it, waiting (polling) a
+// bounded time for its first answer. Returns its PLIC irq, or -1 if none.
+int32_t virtio_rng_init(void);
+
+// Ask for fresh bytes unless a request is already out (a reseed): the
+// interrupt delivers them. Returns 1 if a request is out, 0 if no device.
+int32_t virtio_rng_request(void);
+
+// The entropy device's interrupt handler.
+void virtio_rng_intr(void);

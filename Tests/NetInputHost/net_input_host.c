@@ -50,6 +50,7 @@ static struct pbuf *counted_alloc(pbuf_layer l, u16_t len, pbuf_type type);
 #include "../../Net/lwip_netif.c"
 #undef pbuf_alloc
 #include "../../Net/lwip_seqguard.c"
+#include "../../Net/lwip_ndguard.c"
 
 static nih_tx_buffer_fn tx_buffer_hook;
 static nih_tx_submit_fn tx_submit_hook;

@@ -190,7 +190,8 @@ class Guest:
     BOOT_HTTPD = r"httpd \(pid (\d+)\) on port 80"
 
     def httpd_listening(self):
-        return re.search(r"0\.0\.0\.0:80 .*LISTEN", self.run("netstat"))
+        # httpd listens on [::] (both families), or on 0.0.0.0 without IPv6
+        return re.search(r"(0\.0\.0\.0|\[::\]|::):80 .*LISTEN", self.run("netstat"))
 
     def start_httpd(self):
         """Make sure httpd listens on port 80: the one init starts at boot, or

@@ -277,6 +277,31 @@ http_close(struct http_conn *c)
   c->fd = -1;
 }
 
+// A zone in a URL is written %25en0 (RFC 6874): make it %en0.
+static void
+zone25(char *host)
+{
+  char *z = strchr(host, '%');
+
+  if(z && z[1] == '2' && z[2] == '5')
+    memmove(z + 1, z + 3, strlen(z + 3) + 1);
+}
+
+void
+http_hosthdr(const char *host, int port, char *out, int len)
+{
+  char addr[INET6_ADDRSTRLEN];
+  const char *z = strchr(host, '%');
+  int n = z ? z - host : (int)strlen(host);    // no zone in a Host header
+
+  if(strchr(host, ':') && n < (int)sizeof(addr)){
+    memmove(addr, host, n);
+    addr[n] = 0;
+    snprintf(out, len, port == 80 ? "[%s]" : "[%s]:%d", addr, port);
+  } else
+    snprintf(out, len, port == 80 ? "%s" : "%s:%d", host, port);
+}
+
 int
 http_parse_url(const char *url, char *host, int hostlen, int *port,
                char *path, int pathlen, char *err, int errlen)
@@ -294,16 +319,40 @@ http_parse_url(const char *url, char *host, int hostlen, int *port,
     snprintf(err, errlen, "%s: only http:// URLs are supported", url);
     return -1;
   }
-  for(h = p; *p && *p != '/' && *p != '?'; p++)
+  if(*p == '['){               // an IPv6 literal: http://[2001:db8::1]:8080/
+    const char *close = strchr(p, ']');
+    struct sockaddr_in6 sa;
+    socklen_t salen;
+    if(close == 0 || (close[1] && !strchr(":/?", close[1])) || close - p - 1 >= hostlen){
+      snprintf(err, errlen, "%s: bad IPv6 address in the URL (want [address])", url);
+      return -1;
+    }
+    h = p + 1;
+    n = close - h;
+    memmove(host, h, n);
+    host[n] = 0;
+    zone25(host);
+    if(inet_literal(host, 0, &sa, &salen) < 0 || sa.sin6_family != AF_INET6){
+      snprintf(err, errlen, "%s: bad IPv6 address in the URL: %s", url, host);
+      return -1;
+    }
+    p = close + 1;
     if(*p == ':')
       colon = p;
-  n = (colon ? colon : p) - h;
-  if(n <= 0 || n >= hostlen){
-    snprintf(err, errlen, "%s: no host name in the URL", url);
-    return -1;
+    while(*p && *p != '/' && *p != '?')
+      p++;
+  } else {
+    for(h = p; *p && *p != '/' && *p != '?'; p++)
+      if(*p == ':')
+        colon = p;
+    n = (colon ? colon : p) - h;
+    if(n <= 0 || n >= hostlen){
+      snprintf(err, errlen, "%s: no host name in the URL", url);
+      return -1;
+    }
+    memmove(host, h, n);
+    host[n] = 0;
   }
-  memmove(host, h, n);
-  host[n] = 0;
   *port = 80;
   if(colon){
     *port = 0;

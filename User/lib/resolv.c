@@ -5,10 +5,14 @@
 // recvfrom, SO_RCVTIMEO), it keeps the kernel small (no callbacks or name
 // cache in the kernel), and a user can read the whole resolver in one file.
 //
-// One query for an A record goes to the DHCP-learned server (or the one given
-// with res_setserver); a lost answer is retried. Every offset into an answer is
-// bounds-checked, compression pointers are followed with a hop limit, and CNAME
-// chains are followed to the addresses of the final name.
+// One query for an A or AAAA record goes to the DHCP-learned server (or the
+// one given with res_setserver): the IPv4 one if there is one, else the IPv6
+// one from DHCPv6 or the router's advertisement (over an AF_INET6 socket). A
+// lost answer is retried. Every offset into an answer is bounds-checked,
+// compression pointers are followed with a hop limit, and CNAME chains are
+// followed to the addresses of the final name. A record that does not fit
+// the answer, or an address of the wrong length, makes the whole answer
+// malformed (NO_RECOVERY), unless the server said it truncated it (TC).
 // Built for both user worlds: xv6-style programs (ulib) and POSIX programs
 // (User/posix/lib/shared.h gives this file the names it uses there).
 #ifdef XV6NET_POSIX
@@ -35,10 +39,12 @@
 
 #define T_A           1
 #define T_CNAME       5
+#define T_AAAA        28
 #define C_IN          1
 
 int h_errno;
-static in_addr_t chosen_server;
+static struct sockaddr_in6 chosen_server;   // sin6_family 0: none chosen
+static int last_af = AF_INET;               // the family last looked up (messages)
 static uchar msg[DNS_MSGMAX];
 
 // A record of the answer section, decoded.
@@ -46,7 +52,7 @@ struct rr {
   char owner[NAMEMAX];
   int type;
   char target[NAMEMAX];       // CNAME
-  in_addr_t addr;             // A
+  uchar addr[16];             // A (4 bytes) or AAAA (16)
 };
 static struct rr rrs[MAXRR];
 
@@ -54,21 +60,21 @@ static struct rr rrs[MAXRR];
 static char hname[NAMEMAX];
 static char aliasbuf[MAXALIASES][NAMEMAX];
 static char *aliases[MAXALIASES + 1];
-static in_addr_t addrs[MAXADDRS];
+static uchar addrs[MAXADDRS][16];
 static char *addrptrs[MAXADDRS + 1];
 static struct hostent host;
 
 // The static hostent for name, with the first naddr of addrptrs (and the
 // aliases, 0-terminated by the caller): the one place that fills it.
 static struct hostent*
-sethost(const char *name, int naddr)
+sethost(const char *name, int naddr, int af)
 {
   strncpy(hname, name, NAMEMAX - 1);
   addrptrs[naddr] = 0;
   host.h_name = hname;
   host.h_aliases = aliases;
-  host.h_addrtype = AF_INET;
-  host.h_length = 4;
+  host.h_addrtype = af;
+  host.h_length = af == AF_INET6 ? 16 : 4;
   host.h_addr_list = addrptrs;
   return &host;
 }
@@ -81,7 +87,9 @@ hstrerror(int err)
   case HOST_NOT_FOUND: return "name not found";
   case TRY_AGAIN: return "DNS server failure (try again)";
   case NO_RECOVERY: return "DNS query failed (refused or bad answer)";
-  case NO_DATA: return "name has no IPv4 address";
+  case NO_DATA:
+    return last_af == AF_INET6 ? "name has no IPv6 address" :
+           last_af == AF_INET ? "name has no IPv4 address" : "name has no address";
   case NO_SERVER: return "no DNS server (no network or no DHCP lease)";
   case DNS_TIMEOUT: return "no answer from the DNS server (timeout)";
   case BAD_NAME: return "not a valid host name";
@@ -92,23 +100,97 @@ hstrerror(int err)
 void
 res_setserver(in_addr_t addr)
 {
-  chosen_server = addr;
+  memset(&chosen_server, 0, sizeof(chosen_server));
+  if(addr){
+    struct sockaddr_in *s4 = (struct sockaddr_in*)&chosen_server;
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons(DNS_PORT);
+    s4->sin_addr.s_addr = addr;
+  }
+}
+
+void
+res_setserver6(const struct sockaddr_in6 *sa)
+{
+  memset(&chosen_server, 0, sizeof(chosen_server));
+  if(sa){
+    chosen_server = *sa;
+    if(chosen_server.sin6_port == 0)
+      chosen_server.sin6_port = htons(DNS_PORT);
+  }
+}
+
+static int
+zero16(const uchar *a)
+{
+  for(int i = 0; i < 16; i++)
+    if(a[i])
+      return 0;
+  return 1;
+}
+
+int
+res_getserver6(struct sockaddr_in6 *sa, socklen_t *len)
+{
+  struct netinfo ni;
+  struct sockaddr_in *s4 = (struct sockaddr_in*)sa;
+  int i;
+
+  memset(sa, 0, sizeof(*sa));
+  if(chosen_server.sin6_family){
+    *sa = chosen_server;
+    *len = sa->sin6_family == AF_INET6 ? sizeof(*sa) : sizeof(*s4);
+    return 0;
+  }
+  // the IPv4 server of the first interface that has one, else an IPv6 one
+  for(i = 0; netinfo(NETINFO_IF, &ni, i) == 0; i++)
+    if(ni.up && ni.dns){
+      s4->sin_family = AF_INET;
+      s4->sin_port = htons(DNS_PORT);
+      s4->sin_addr.s_addr = ni.dns;
+      *len = sizeof(*s4);
+      return 0;
+    }
+  for(i = 0; netinfo(NETINFO_IF, &ni, i) == 0; i++)
+    if(ni.up && !zero16(ni.ip6_dns)){
+      sa->sin6_family = AF_INET6;
+      sa->sin6_port = htons(DNS_PORT);
+      memmove(&sa->sin6_addr, ni.ip6_dns, 16);
+      if(ni.ip6_dns[0] == 0xfe && (ni.ip6_dns[1] & 0xc0) == 0x80)
+        sa->sin6_scope_id = INET_SCOPE_OF(i);   // a link-local server: its interface
+      *len = sizeof(*sa);
+      return 0;
+    }
+  h_errno = NO_SERVER;
+  return -1;
 }
 
 int
 res_getserver(in_addr_t *addr)
 {
-  struct netinfo ni;
+  struct sockaddr_in6 sa;
+  socklen_t len;
 
-  if(chosen_server){
-    *addr = chosen_server;
-    return 0;
-  }
-  if(netinfo(NETINFO_IF, &ni, 0) < 0 || !ni.up || ni.dns == 0){
-    h_errno = NO_SERVER;
+  if(res_getserver6(&sa, &len) < 0)
+    return -1;
+  if(sa.sin6_family != AF_INET){
+    h_errno = NO_SERVER;       // only an IPv6 one: res_getserver6 gives it
     return -1;
   }
-  *addr = ni.dns;
+  *addr = ((struct sockaddr_in*)&sa)->sin_addr.s_addr;
+  return 0;
+}
+
+int
+res_prefer_ipv6(void)
+{
+  struct netinfo ni;
+
+  for(int i = 0; netinfo(NETINFO_IF, &ni, i) == 0; i++)
+    for(int j = 0; j < NETINFO_IP6_ADDRS; j++)
+      if(ni.ip6[j].state == NETINFO_IP6_PREFERRED &&
+         !(ni.ip6[j].addr[0] == 0xfe && (ni.ip6[j].addr[1] & 0xc0) == 0x80))
+        return 1;
   return 0;
 }
 
@@ -135,10 +217,10 @@ get16(const uchar *p)
   return (p[0] << 8) | p[1];
 }
 
-// Write the query for name's A record into msg. Returns its length, or -1
-// if the name is not a valid DNS name.
+// Write the query for name's record of type qtype (A or AAAA) into msg.
+// Returns its length, or -1 if the name is not a valid DNS name.
 static int
-mkquery(const char *name, uint id)
+mkquery(const char *name, uint id, int qtype)
 {
   int n = 12, len;
   const char *dot;
@@ -162,7 +244,7 @@ mkquery(const char *name, uint id)
       name++;
   }
   msg[n++] = 0;
-  msg[n++] = 0; msg[n++] = T_A;
+  msg[n++] = 0; msg[n++] = qtype;
   msg[n++] = 0; msg[n++] = C_IN;
   return n;
 }
@@ -220,10 +302,10 @@ getrr(int len, int *off, struct rr *r)
     return -1;
   if(get16(msg + p - 8) != C_IN)
     r->type = 0;             // not the Internet class: ignore it
-  if(r->type == T_A){
-    if(rdlen != 4)
-      return -1;
-    memmove(&r->addr, msg + p, 4);
+  if(r->type == T_A || r->type == T_AAAA){
+    if(rdlen != (r->type == T_A ? 4 : 16))
+      return -1;             // an address of the wrong length
+    memmove(r->addr, msg + p, rdlen);
   } else if(r->type == T_CNAME){
     int end;
     if(getname(len, p, r->target, &end) < 0 || end > p + rdlen)
@@ -236,7 +318,7 @@ getrr(int len, int *off, struct rr *r)
 // Check the answer's header and question, decode its records into rrs.
 // Returns the number of records, or -1 with h_errno set.
 static int
-parse(int len, uint id, const char *name)
+parse(int len, uint id, const char *name, int qtype)
 {
   int off, n, i, an, next;
   char qname[NAMEMAX];
@@ -250,14 +332,18 @@ parse(int len, uint id, const char *name)
   case 3: h_errno = HOST_NOT_FOUND; return -1;
   default: return -1;         // FORMERR, NOTIMP, REFUSED, ...
   }
-  if(getname(len, 12, qname, &next) < 0 || next + 4 > len || !samename(qname, name))
+  if(getname(len, 12, qname, &next) < 0 || next + 4 > len || !samename(qname, name) ||
+     get16(msg + next) != qtype)
     return -1;
   off = next + 4;
   an = get16(msg + 6);
   for(n = 0, i = 0; i < an && n < MAXRR; i++){
-    if(getrr(len, &off, &rrs[n]) < 0)
-      break;                  // keep what was whole (e.g. a truncated answer)
-    if(rrs[n].type == T_A || rrs[n].type == T_CNAME)
+    if(getrr(len, &off, &rrs[n]) < 0){
+      if(msg[2] & 0x02)
+        break;                // truncated by the server (TC): keep what was whole
+      return -1;              // malformed: believe none of it
+    }
+    if(rrs[n].type == qtype || rrs[n].type == T_CNAME)
       n++;
   }
   return n;
@@ -265,7 +351,7 @@ parse(int len, uint id, const char *name)
 
 // Follow CNAMEs from name and fill the static hostent. Returns it or 0.
 static struct hostent*
-collect(const char *name, int n)
+collect(const char *name, int n, int qtype)
 {
   const char *cur = name;
   int i, hops, na = 0, nal = 0;
@@ -284,9 +370,9 @@ collect(const char *name, int n)
     cur = rrs[i].target;
   }
   for(i = 0; i < n && na < MAXADDRS; i++)
-    if(rrs[i].type == T_A && samename(rrs[i].owner, cur)){
-      addrs[na] = rrs[i].addr;
-      addrptrs[na] = (char*)&addrs[na];
+    if(rrs[i].type == qtype && samename(rrs[i].owner, cur)){
+      memmove(addrs[na], rrs[i].addr, 16);
+      addrptrs[na] = (char*)addrs[na];
       na++;
     }
   if(na == 0){
@@ -294,20 +380,34 @@ collect(const char *name, int n)
     return 0;
   }
   aliases[nal] = 0;
-  return sethost(cur, na);
+  return sethost(cur, na, qtype == T_AAAA ? AF_INET6 : AF_INET);
+}
+
+// Is from (what recvfrom gave) the server srv, address and port?
+static int
+samesource(struct sockaddr_in6 *from, struct sockaddr_in6 *srv)
+{
+  struct sockaddr_in *f4 = (struct sockaddr_in*)from, *s4 = (struct sockaddr_in*)srv;
+
+  if(from->sin6_family != srv->sin6_family)
+    return 0;
+  if(srv->sin6_family == AF_INET)
+    return f4->sin_addr.s_addr == s4->sin_addr.s_addr && f4->sin_port == s4->sin_port;
+  return memcmp(&from->sin6_addr, &srv->sin6_addr, 16) == 0 &&
+         from->sin6_port == srv->sin6_port;
 }
 
 // Send the query and wait for the matching answer, retrying on silence.
 // Returns the answer's length, or -1 with h_errno set.
 static int
-exchange(int fd, struct sockaddr_in *srv, int qlen, uint id)
+exchange(int fd, struct sockaddr_in6 *srv, socklen_t slen, int qlen, uint id)
 {
-  struct sockaddr_in from;
+  struct sockaddr_in6 from;
   socklen_t fl;
   int try, n;
 
   for(try = 0; try < DNS_TRIES; try++){
-    if(sendto(fd, msg, qlen, 0, (struct sockaddr*)srv, sizeof(*srv)) != qlen){
+    if(sendto(fd, msg, qlen, 0, (struct sockaddr*)srv, slen) != qlen){
       h_errno = NO_RECOVERY;
       return -1;
     }
@@ -317,8 +417,7 @@ exchange(int fd, struct sockaddr_in *srv, int qlen, uint id)
       if(n < 0)
         break;                // timeout: send again
       // only the server's answer to this query counts
-      if(from.sin_addr.s_addr == srv->sin_addr.s_addr &&
-         from.sin_port == srv->sin_port && n >= 2 && get16(msg) == id)
+      if(samesource(&from, srv) && n >= 2 && get16(msg) == id)
         return n;
     }
     if(errno != EAGAIN){
@@ -330,57 +429,75 @@ exchange(int fd, struct sockaddr_in *srv, int qlen, uint id)
   return -1;
 }
 
-// Ask the DNS server for name's addresses.
+// Ask the DNS server for name's addresses of type qtype (A or AAAA).
 static struct hostent*
-query(const char *name)
+query(const char *name, int qtype)
 {
   static uint counter;
-  struct sockaddr_in srv;
+  struct sockaddr_in6 srv;
+  socklen_t slen;
   int fd, len, n;
   uint id;
 
-  memset(&srv, 0, sizeof(srv));
-  srv.sin_family = AF_INET;
-  srv.sin_port = htons(DNS_PORT);
-  if(res_getserver(&srv.sin_addr.s_addr) < 0)
+  if(res_getserver6(&srv, &slen) < 0)
     return 0;
   // no random source: mix the clock, the process and a counter
   id = (uptime() * 7919 + getpid() * 131 + ++counter * 40503) & 0xffff;
-  if((len = mkquery(name, id)) < 0){
+  if((len = mkquery(name, id, qtype)) < 0){
     h_errno = BAD_NAME;
     return 0;
   }
-  if((fd = socket(AF_INET, SOCK_DGRAM, 0)) < 0){
+  if((fd = socket(srv.sin6_family, SOCK_DGRAM, 0)) < 0){
     h_errno = NO_RECOVERY;
     return 0;
   }
   set_rcvtimeo(fd, DNS_WAIT_MS);
-  len = exchange(fd, &srv, len, id);
+  len = exchange(fd, &srv, slen, len, id);
   close(fd);
-  if(len < 0 || (n = parse(len, id, name)) < 0)
+  if(len < 0 || (n = parse(len, id, name, qtype)) < 0)
     return 0;
-  return collect(name, n);
+  return collect(name, n, qtype);
+}
+
+struct hostent*
+gethostbyname2(const char *name, int af)
+{
+  static const uchar loop6[16] = { [15] = 1 }, loop4[16] = { 127, 0, 0, 1 };
+  uchar a[16];
+
+  h_errno = 0;
+  last_af = af;
+  if(af != AF_INET && af != AF_INET6){
+    h_errno = NO_RECOVERY;
+    return 0;
+  }
+  if(name == 0 || *name == 0){
+    h_errno = HOST_NOT_FOUND;
+    return 0;
+  }
+  if(samename(name, "localhost")){
+    memmove(a, af == AF_INET6 ? loop6 : loop4, 16);
+  } else if(inet_pton(af, name, a) != 1){
+    if(inet_pton(af == AF_INET ? AF_INET6 : AF_INET, name, a) == 1){
+      h_errno = NO_DATA;       // the other family's address: nothing to ask
+      return 0;
+    }
+    if(strchr(name, ':') || strchr(name, '%')){
+      h_errno = BAD_NAME;      // a malformed IPv6 literal: no DNS name has a colon
+      return 0;
+    }
+    return query(name, af == AF_INET6 ? T_AAAA : T_A);
+  }
+  memmove(addrs[0], a, 16);
+  addrptrs[0] = (char*)addrs[0];
+  aliases[0] = 0;
+  return sethost(name, 1, af);
 }
 
 struct hostent*
 gethostbyname(const char *name)
 {
-  in_addr_t a;
-
-  h_errno = 0;
-  if(name == 0 || *name == 0){
-    h_errno = HOST_NOT_FOUND;
-    return 0;
-  }
-  if(inet_pton(AF_INET, name, &a) == 1 || strcmp(name, "localhost") == 0){
-    if(strcmp(name, "localhost") == 0)
-      a = htonl(INADDR_LOOPBACK);
-    addrs[0] = a;
-    addrptrs[0] = (char*)&addrs[0];
-    aliases[0] = 0;
-    return sethost(name, 1);
-  }
-  return query(name);
+  return gethostbyname2(name, AF_INET);
 }
 
 int
@@ -425,24 +542,34 @@ service_port(const char *s, int numeric)
 }
 
 // One result: the addrinfo, its address and (optionally) its name in one block.
+// a is 4 (AF_INET) or 16 (AF_INET6) bytes in network order.
 static struct addrinfo*
-mkai(in_addr_t a, int port, int type, const char *canon)
+mkai(int af, const uchar *a, uint32_t scope, int port, int type, const char *canon)
 {
   struct addrinfo *ai;
-  struct sockaddr_in *sa;
+  struct sockaddr_in6 *sa;     // room for either family
   int clen = canon ? strlen(canon) + 1 : 0;
 
   if((ai = malloc(sizeof(*ai) + sizeof(*sa) + clen)) == 0)
     return 0;
   memset(ai, 0, sizeof(*ai) + sizeof(*sa));
-  sa = (struct sockaddr_in*)(ai + 1);
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons(port);
-  sa->sin_addr.s_addr = a;
-  ai->ai_family = AF_INET;
+  sa = (struct sockaddr_in6*)(ai + 1);
+  if(af == AF_INET6){
+    sa->sin6_family = AF_INET6;
+    sa->sin6_port = htons(port);
+    memmove(&sa->sin6_addr, a, 16);
+    sa->sin6_scope_id = scope;
+    ai->ai_addrlen = sizeof(struct sockaddr_in6);
+  } else {
+    struct sockaddr_in *s4 = (struct sockaddr_in*)sa;
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons(port);
+    memmove(&s4->sin_addr, a, 4);
+    ai->ai_addrlen = sizeof(struct sockaddr_in);
+  }
+  ai->ai_family = af;
   ai->ai_socktype = type;
   ai->ai_protocol = type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
-  ai->ai_addrlen = sizeof(*sa);
   ai->ai_addr = (struct sockaddr*)sa;
   if(canon){
     ai->ai_canonname = (char*)(sa + 1);
@@ -462,18 +589,159 @@ gai_error(int herr)
   return EAI_FAIL;
 }
 
+// The addresses getaddrinfo found for a node, in the order to try them.
+#define MAXFOUND (2 * MAXADDRS)
+static struct {
+  int n;
+  int af[MAXFOUND];
+  uchar a[MAXFOUND][16];
+  uint32_t scope[MAXFOUND];
+  char canon[NAMEMAX];
+} found;
+
+static void
+addfound(int af, const uchar *a, uint32_t scope)
+{
+  if(found.n == MAXFOUND)
+    return;
+  found.af[found.n] = af;
+  memset(found.a[found.n], 0, 16);
+  memmove(found.a[found.n], a, af == AF_INET6 ? 16 : 4);
+  found.scope[found.n] = scope;
+  found.n++;
+}
+
+// a (4 bytes) as ::ffff:a.b.c.d (AI_V4MAPPED).
+static void
+addmapped(const uchar *a)
+{
+  uchar m[16] = { [10] = 0xff, [11] = 0xff };
+
+  memmove(m + 12, a, 4);
+  addfound(AF_INET6, m, 0);
+}
+
+// Does any interface have an IPv6 address beyond link-local (AI_ADDRCONFIG)?
+static int
+have_ipv6(void)
+{
+  struct netinfo ni;
+
+  for(int i = 0; netinfo(NETINFO_IF, &ni, i) == 0; i++)
+    for(int j = 0; j < NETINFO_IP6_ADDRS; j++)
+      if((ni.ip6[j].state == NETINFO_IP6_PREFERRED || ni.ip6[j].state == NETINFO_IP6_DEPRECATED) &&
+         !(ni.ip6[j].addr[0] == 0xfe && (ni.ip6[j].addr[1] & 0xc0) == 0x80))
+        return 1;
+  return 0;
+}
+
+// Look node up for one family (a literal or "localhost" without a query).
+// Adds what it finds (mapped to IPv6 if mapped); 0, or an h_errno value.
+static int
+lookup(const char *node, int af, int mapped)
+{
+  struct hostent *h;
+
+  if((h = gethostbyname2(node, af)) == 0)
+    return h_errno;
+  if(found.canon[0] == 0)
+    strncpy(found.canon, h->h_name, NAMEMAX - 1);
+  for(int i = 0; h->h_addr_list[i]; i++){
+    if(mapped)
+      addmapped((uchar*)h->h_addr_list[i]);
+    else
+      addfound(af, (uchar*)h->h_addr_list[i], 0);
+  }
+  return 0;
+}
+
+// The worse of two lookups' failures: a name that does not exist, or a
+// server failure, says more than "no address of this family".
+static int
+worse(int a, int b)
+{
+  if(a == 0 || a == NO_DATA)
+    return b ? b : a;
+  return a;
+}
+
+// Resolve a name for the hints' family. 0, or an EAI_ value.
+static int
+resolve_name(const char *node, int family, int flags)
+{
+  int first, second, e1, e2 = 0, mapped;
+
+  if(family == AF_INET)
+    return (e1 = lookup(node, AF_INET, 0)) ? (h_errno = e1, gai_error(e1)) : 0;
+  if(family == AF_INET6){
+    mapped = flags & AI_V4MAPPED;
+    e1 = lookup(node, AF_INET6, 0);
+    if(mapped && (e1 == NO_DATA || (flags & AI_ALL)))
+      e2 = lookup(node, AF_INET, 1);
+    h_errno = found.n ? 0 : worse(e1, e2);
+    return found.n ? 0 : gai_error(h_errno);
+  }
+  // AF_UNSPEC: both, IPv6 first when this host has a preferred global IPv6
+  // address to reach it from (RFC 6724's gist), else IPv4 first.
+  first = res_prefer_ipv6() ? AF_INET6 : AF_INET;
+  second = first == AF_INET6 ? AF_INET : AF_INET6;
+  e1 = lookup(node, first, 0);
+  if(second == AF_INET || !(flags & AI_ADDRCONFIG) || have_ipv6() || samename(node, "localhost"))
+    e2 = lookup(node, second, 0);
+  else
+    e2 = NO_DATA;
+  last_af = AF_UNSPEC;
+  h_errno = found.n ? 0 : worse(e1, e2);
+  return found.n ? 0 : gai_error(h_errno);
+}
+
+// A node that is an address: found as itself. 0, or an EAI_ value.
+static int
+resolve_literal(const char *node, int family, int flags)
+{
+  struct sockaddr_in6 sa;
+  socklen_t len;
+
+  if(inet_literal(node, 0, &sa, &len) < 0)
+    return 1;                    // not a literal
+  if(sa.sin6_family == AF_INET6){
+    if(family == AF_INET)
+      return EAI_ADDRFAMILY;
+    addfound(AF_INET6, sa.sin6_addr.s6_addr, sa.sin6_scope_id);
+  } else if(family == AF_INET6){
+    if(!(flags & AI_V4MAPPED))
+      return EAI_ADDRFAMILY;
+    addmapped((uchar*)&((struct sockaddr_in*)&sa)->sin_addr);
+  } else {
+    addfound(AF_INET, (uchar*)&((struct sockaddr_in*)&sa)->sin_addr, 0);
+  }
+  strncpy(found.canon, node, NAMEMAX - 1);
+  return 0;
+}
+
+// No node: the wildcard (AI_PASSIVE) or the loopback address.
+static void
+resolve_none(int family, int passive)
+{
+  static const uchar any[16], loop6[16] = { [15] = 1 }, loop4[4] = { 127, 0, 0, 1 };
+
+  if(family != AF_INET6)
+    addfound(AF_INET, passive ? any : loop4, 0);
+  if(family != AF_INET)
+    addfound(AF_INET6, passive ? any : loop6, 0);
+}
+
 int
 getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
             struct addrinfo **res)
 {
-  struct hostent *h = 0;
   struct addrinfo *head = 0, **tail = &head, *ai;
   int flags = hints ? hints->ai_flags : 0, type = hints ? hints->ai_socktype : 0;
-  int port, i, t;
-  in_addr_t a;
+  int family = hints ? hints->ai_family : AF_UNSPEC;
+  int port, i, t, e;
 
   *res = 0;
-  if(hints && hints->ai_family != AF_UNSPEC && hints->ai_family != AF_INET)
+  if(family != AF_UNSPEC && family != AF_INET && family != AF_INET6)
     return EAI_FAMILY;
   if(type != 0 && type != SOCK_STREAM && type != SOCK_DGRAM)
     return EAI_SOCKTYPE;
@@ -481,23 +749,20 @@ getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
     return EAI_NONAME;
   if((port = service_port(service, flags & AI_NUMERICSERV)) < 0)
     return EAI_SERVICE;
-  if(node == 0){
-    a = (flags & AI_PASSIVE) ? INADDR_ANY : htonl(INADDR_LOOPBACK);
-  } else if(flags & AI_NUMERICHOST){
-    if(inet_pton(AF_INET, node, &a) != 1)
-      return EAI_NONAME;
-  } else if((h = gethostbyname(node)) == 0){
-    return gai_error(h_errno);
-  }
-  for(i = 0; h ? h->h_addr_list[i] != 0 : i < 1; i++){
-    if(h)
-      memmove(&a, h->h_addr_list[i], 4);
+  memset(&found, 0, sizeof(found));
+  if(node == 0)
+    resolve_none(family, flags & AI_PASSIVE);
+  else if((e = resolve_literal(node, family, flags)) == 1)
+    e = (flags & AI_NUMERICHOST) ? EAI_NONAME : resolve_name(node, family, flags);
+  if(node && e != 0)
+    return e;
+  for(i = 0; i < found.n; i++){
     // no socket type asked for: one result for each
     for(t = SOCK_STREAM; t <= SOCK_DGRAM; t++){
       if(type != 0 && t != type)
         continue;
-      ai = mkai(a, port, t, (flags & AI_CANONNAME) && head == 0 ?
-                (h ? h->h_name : node) : 0);
+      ai = mkai(found.af[i], found.a[i], found.scope[i], port, t,
+                (flags & AI_CANONNAME) && head == 0 ? (node ? found.canon : "localhost") : 0);
       if(ai == 0){
         freeaddrinfo(head);
         return EAI_MEMORY;
@@ -535,6 +800,7 @@ gai_strerror(int err)
   case EAI_SOCKTYPE: return "ai_socktype not supported";
   case EAI_SERVICE: return "Service not supported for ai_socktype";
   case EAI_MEMORY: return "Memory allocation failure";
+  case EAI_ADDRFAMILY: return "Address family for hostname not supported";
   }
   return "Unknown getaddrinfo error";
 }
@@ -556,34 +822,49 @@ connect_error(int err)
 int
 dial(const char *host, int port, int type, int timeout_ms, char *why, int whylen)
 {
-  struct hostent *h;
-  struct sockaddr_in sa;
-  char text[INET_ADDRSTRLEN];
-  int fd, i, err = 0;
+  struct addrinfo hints, *res, *ai;
+  struct sockaddr_in6 *s6;
+  char text[INET6_ADDRSTRLEN], service[8];
+  int fd, e, err = 0, literal;
 
-  if((h = gethostbyname(host)) == 0){
-    snprintf(why, whylen, "%s: %s", host, hstrerror(h_errno));
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_socktype = type;
+  hints.ai_flags = AI_ADDRCONFIG;
+  snprintf(service, sizeof(service), "%d", port);
+  if((e = getaddrinfo(host, service, &hints, &res)) != 0){
+    snprintf(why, whylen, "%s: %s", host,
+             e == EAI_MEMORY ? "out of memory" : hstrerror(h_errno));
     return -1;
   }
-  for(i = 0; h->h_addr_list[i]; i++){
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(port);
-    memmove(&sa.sin_addr, h->h_addr_list[i], 4);
-    if((fd = socket(AF_INET, type, 0)) < 0){
-      snprintf(why, whylen, "socket: %s", strerror(errno));
-      return -1;
+  // in getaddrinfo's order; the last failure is the one reported
+  for(ai = res; ai; ai = ai->ai_next){
+    s6 = (struct sockaddr_in6*)ai->ai_addr;
+    if((fd = socket(ai->ai_family, type, 0)) < 0){
+      err = errno;
+    } else {
+      if(timeout_ms > 0){
+        struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+      }
+      if(connect(fd, ai->ai_addr, ai->ai_addrlen) == 0){
+        freeaddrinfo(res);
+        return fd;
+      }
+      err = errno;
+      close(fd);
     }
-    if(timeout_ms > 0){
-      struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
-      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    if(ai->ai_family == AF_INET6){
+      inet_ntop(AF_INET6, &s6->sin6_addr, text, sizeof(text));
+      literal = strcmp(text, host) == 0 || strchr(host, ':') != 0;
+      if(literal)
+        snprintf(why, whylen, "[%s]:%d: %s", text, port, connect_error(err));
+      else
+        snprintf(why, whylen, "%s ([%s]:%d): %s", host, text, port, connect_error(err));
+    } else {
+      inet_ntop(AF_INET, &((struct sockaddr_in*)s6)->sin_addr, text, sizeof(text));
+      snprintf(why, whylen, "%s (%s) port %d: %s", host, text, port, connect_error(err));
     }
-    if(connect(fd, (struct sockaddr*)&sa, sizeof(sa)) == 0)
-      return fd;
-    err = errno;
-    close(fd);
-    inet_ntop(AF_INET, &sa.sin_addr, text, sizeof(text));
-    snprintf(why, whylen, "%s (%s) port %d: %s", host, text, port, connect_error(err));
   }
+  freeaddrinfo(res);
   return -1;
 }

@@ -59,6 +59,7 @@ SYSCALL sigpending, SYS_sigpending
 SYSCALL sigsuspend, SYS_sigsuspend
 # the sampling profiler (kernel/profile.h): a count, 0, or -errno
 SYSCALL profile, SYS_profile
+SYSCALL getrandom, SYS_getrandom   # bytes written or -errno (kernel/random.h)
 
 # sockets (30..43 and 55..57): the kernel returns a count or -errno; the C
 # wrappers in socket.c turn -errno into errno and -1.

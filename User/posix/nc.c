@@ -2,9 +2,14 @@
 // and what the peer sends to standard output, as a client or as a listener
 // for one peer. One process waits on both with poll().
 //
-//   nc [-u] [-d] [-v] [-w secs] host port      connect to host:port
-//   nc [-u] [-d] [-v] [-w secs] -l port        wait for one peer on port
+//   nc [-4|-6] [-u] [-d] [-v] [-w secs] host port   connect to host:port
+//   nc [-4|-6] [-u] [-d] [-v] [-w secs] -l port     wait for one peer on port
 //
+// host is a name or an IPv4 or IPv6 address (::1, [2001:db8::1], fe80::1%en0);
+// a name is tried at each of its addresses in getaddrinfo's order (IPv6 first
+// when this host has a global IPv6 address) until one connects. -4 or -6 keeps
+// to one family. A listener is on 0.0.0.0 (IPv4), with -6 on [::], which takes
+// IPv4 peers too (as ::ffff:a.b.c.d).
 // -u UDP instead of TCP; -d don't read standard input; -v say who connected;
 // -w give up after secs without data from the peer (UDP: wait this long after
 // the end of standard input, default 1 s). On TCP the end of standard input
@@ -24,15 +29,15 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-static int udp, nostdin, verbose, waitsecs = -1;
+static int udp, nostdin, verbose, waitsecs = -1, family = AF_UNSPEC;
 static char buf[32768];
 static size_t have;                // bytes from the peer not yet written out
 
 static void
 usage(void)
 {
-  fprintf(stderr, "usage: nc [-u] [-d] [-v] [-w secs] host port\n"
-                  "       nc [-u] [-d] [-v] [-w secs] -l port\n");
+  fprintf(stderr, "usage: nc [-4|-6] [-u] [-d] [-v] [-w secs] host port\n"
+                  "       nc [-4|-6] [-u] [-d] [-v] [-w secs] -l port\n");
   exit(2);
 }
 
@@ -120,13 +125,14 @@ relay(int s)
 }
 
 static void
-say(const char *what, struct sockaddr_in *a)
+say(const char *what, struct sockaddr_storage *a, socklen_t len)
 {
-  char text[INET_ADDRSTRLEN];
+  char host[NI_MAXHOST], serv[NI_MAXSERV];
 
-  if(verbose)
-    fprintf(stderr, "nc: %s %s:%d\n", what, inet_ntop(AF_INET, &a->sin_addr, text, sizeof(text)),
-            ntohs(a->sin_port));
+  if(verbose && getnameinfo((struct sockaddr *)a, len, host, sizeof(host), serv, sizeof(serv),
+                            NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+    fprintf(stderr, a->ss_family == AF_INET6 ? "nc: %s [%s]:%s\n" : "nc: %s %s:%s\n",
+            what, host, serv);
 }
 
 // Wait on port for one peer: a TCP connection, or the first UDP datagram
@@ -134,10 +140,11 @@ say(const char *what, struct sockaddr_in *a)
 static int
 listen_one(const char *port)
 {
-  struct addrinfo hints = { .ai_family = AF_INET, .ai_flags = AI_PASSIVE }, *ai;
-  struct sockaddr_in from;
+  struct addrinfo hints = { .ai_family = family == AF_INET6 ? AF_INET6 : AF_INET,
+                            .ai_flags = AI_PASSIVE }, *ai;
+  struct sockaddr_storage from;
   socklen_t len = sizeof(from);
-  int fd, s, one = 1, e;
+  int fd, s, one = 1, zero = 0, e;
   ssize_t n;
 
   hints.ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM;
@@ -150,6 +157,9 @@ listen_one(const char *port)
     exit(1);
   }
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if(ai->ai_family == AF_INET6 &&
+     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
+    fprintf(stderr, "nc: IPV6_V6ONLY off: %s (IPv6 peers only)\n", strerror(errno));
   if(bind(fd, ai->ai_addr, ai->ai_addrlen) < 0){
     fprintf(stderr, "nc: bind :%s: %s\n", port, strerror(errno));
     exit(1);
@@ -157,11 +167,11 @@ listen_one(const char *port)
   freeaddrinfo(ai);
   if(udp){
     if((n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len)) < 0 ||
-       connect(fd, (struct sockaddr *)&from, sizeof(from)) < 0){
+       connect(fd, (struct sockaddr *)&from, len) < 0){
       fprintf(stderr, "nc: udp :%s: %s\n", port, strerror(errno));
       exit(1);
     }
-    say("datagram from", &from);
+    say("datagram from", &from, len);
     writeall(1, buf, n);
     return fd;
   }
@@ -170,7 +180,7 @@ listen_one(const char *port)
     exit(1);
   }
   close(fd);                  // one peer only
-  say("connection from", &from);
+  say("connection from", &from, len);
   return s;
 }
 
@@ -178,10 +188,17 @@ listen_one(const char *port)
 static int
 dial(const char *host, const char *port)
 {
-  struct addrinfo hints = { .ai_family = AF_INET }, *ai, *a;
+  struct addrinfo hints = { .ai_family = family, .ai_flags = AI_ADDRCONFIG }, *ai, *a;
+  char bare[NI_MAXHOST];
+  size_t n = strlen(host);
   int s = -1, e;
 
   hints.ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM;
+  if(host[0] == '[' && n > 2 && host[n - 1] == ']' && n - 2 < sizeof(bare)){
+    memcpy(bare, host + 1, n - 2);       // [2001:db8::1]: the brackets of a URL
+    bare[n - 2] = 0;
+    host = bare;
+  }
   if((e = getaddrinfo(host, port, &hints, &ai)) != 0){
     fprintf(stderr, "nc: %s port %s: %s\n", host, port, gai_strerror(e));
     exit(1);
@@ -212,8 +229,10 @@ main(int argc, char *argv[])
   int c, s, listening = 0;
 
   signal(SIGPIPE, SIG_IGN);   // a reset peer is an error (EPIPE), not our end
-  while((c = getopt(argc, argv, "udvlw:")) != -1){
+  while((c = getopt(argc, argv, "46udvlw:")) != -1){
     switch(c){
+    case '4': family = AF_INET; break;
+    case '6': family = AF_INET6; break;
     case 'u': udp = 1; break;
     case 'd': nostdin = 1; break;
     case 'v': verbose = 1; break;

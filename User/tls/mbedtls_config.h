@@ -10,8 +10,8 @@
 // No SSLv3, TLS 1.0/1.1, CBC suites, static RSA key exchange, renegotiation,
 // DTLS, threads or compression.
 //
-// Memory budget, measured in the guest by Tests/integration/test_tls.py (run
-// before the kernel had getrandom, with a stand-in entropy file; `tlsget -v` prints the heap mbedTLS holds, counted by the tls library's
+// Memory budget, measured in the guest by Tests/integration/test_tls.py
+// (`tlsget -v` prints the heap mbedTLS holds, counted by the tls library's
 // calloc/free hooks; the host build gives the same figures within 0.3%):
 //   - a client handshake, ECDHE-RSA with a 2048-bit RSA server certificate
 //     and a one-certificate CA file: peak 41.6 KB, 36.5 KB held afterwards,
@@ -35,7 +35,7 @@
 // platform source assumes Linux or BSD): the one entropy source is ours.
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 // ...and it is mbedtls_hardware_poll(), in User/tls/tls_entropy.c, which calls
-// tls_entropy(): getrandom(2) from the kernel's virtio-rng. Counted as a strong
+// tls_entropy(): getrandom(2) from the kernel (virtio-rng). Counted as a strong
 // source, so the DRBG refuses to seed from anything else. Never a fixed seed.
 #define MBEDTLS_ENTROPY_HARDWARE_ALT
 // picolibc's stdio works on the guest's files (docs/posix.md), so CA bundles,

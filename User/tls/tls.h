@@ -65,8 +65,8 @@ void tls_set_timeout(struct tls *t, unsigned ms);
 // The heap mbedTLS holds now and the most it has held since the program started.
 void tls_heap(size_t *now, size_t *peak);
 
-// Entropy for the DRBG (User/tls/tls_entropy.c): len bytes from getrandom(2),
-// or /dev/random if this build has no getrandom. 0, or -1 with tls_error() set.
+// Entropy for the DRBG (User/tls/tls_entropy.c): len bytes from getrandom(2).
+// 0, or -1 with tls_error() set.
 int tls_entropy(void *buf, size_t len);
 
 // Name checks (User/tls/tls_san.c), pure functions the host tests call.

@@ -45,7 +45,7 @@ void lwip_port_assert(const char *msg, int line, const char *file)
 #define LWIP_PLATFORM_DIAG(x)   do { printf x; } while (0)
 #define LWIP_PLATFORM_ASSERT(x) lwip_port_assert((x), __LINE__, __FILE__)
 
-// Random numbers for DHCP transaction ids, DNS ids and TCP ports and ISNs:
-// xorshift seeded from the clock and the MAC (Net/lwip_port.c).
+// Random numbers for DHCP transaction ids, DNS ids and ports: the kernel's
+// ChaCha20 generator (Net/lwip_port.c, Kernel/random.c).
 unsigned int lwip_port_rand(void);
 #define LWIP_RAND() ((u32_t)lwip_port_rand())

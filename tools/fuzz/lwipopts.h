@@ -10,3 +10,6 @@
 // The peers the seeds talk as (10.0.2.2, 10.0.2.100) get fixed ARP entries, so
 // replies leave at once and the harness sees their sequence numbers.
 #define ETHARP_SUPPORT_STATIC_ENTRIES   1
+// lwIP's own counter for TCP initial sequence numbers, as before the kernel
+// drew them at random: inputs must replay the same way.
+#undef LWIP_HOOK_TCP_ISN

@@ -33,6 +33,7 @@ public enum VirtioFeature {
 public enum VirtioDeviceID: UInt32, Sendable {
   case network = 1
   case block = 2
+  case entropy = 4
 }
 
 /// "virt" in little-endian ASCII, at offset 0 of every virtio-mmio device.
@@ -189,6 +190,9 @@ public enum VirtioError: Int32, Error, Sendable {
   case deviceBroken
   case badRequest
   case ioError
+  case emptyAnswer
+  case overlongAnswer
+  case noAnswer
 
   public var message: StaticString {
     switch self {
@@ -211,6 +215,9 @@ public enum VirtioError: Int32, Error, Sendable {
     case .deviceBroken: return "device used index ran ahead of what we gave it"
     case .badRequest: return "request not a whole number of sectors or beyond the disk"
     case .ioError: return "device reported an I/O error"
+    case .emptyAnswer: return "device returned a buffer with no bytes in it"
+    case .overlongAnswer: return "device claimed more bytes than the buffer it was given"
+    case .noAnswer: return "device did not answer in time"
     }
   }
 }

@@ -31,6 +31,9 @@ public struct Segment {
 public struct UsedElement: Equatable {
   public let head: UInt16
   public let length: UInt32
+  /// The device claimed more than the writable part (`length` is clamped):
+  /// a driver that must not trust such an answer (the entropy device) drops it.
+  public internal(set) var overran = false
 }
 
 /// Descriptor flags (§2.6.5 The Virtqueue Descriptor Table).
@@ -223,7 +226,9 @@ public final class Virtqueue {
     guard id < UInt32(size), shadow[Int(id)].state == .head else { throw .badUsedID }
     shadow[Int(id)].state = .completedHead
     // A length beyond what we offered is clamped, never trusted.
-    return UsedElement(head: UInt16(id), length: min(length, shadow[Int(id)].writableBytes))
+    let writable = shadow[Int(id)].writableBytes
+    return UsedElement(
+      head: UInt16(id), length: min(length, writable), overran: length > writable)
   }
 
   /// Return a completed chain's descriptors to the free list, following

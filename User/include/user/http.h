@@ -31,7 +31,11 @@ int http_get(struct http_conn *c, const char *host, int port, const char *hosthd
 int http_read(struct http_conn *c, char *dst, int n);
 void http_close(struct http_conn *c);
 
-// Split "http://host[:port][/path]" (the scheme is optional). 0, or -1 with
-// a message in err.
+// Split "http://host[:port][/path]" (the scheme is optional; an IPv6 host is
+// in brackets, "http://[fec0::2]:8080/", its zone written %25en0). 0, or -1
+// with a message in err.
 int http_parse_url(const char *url, char *host, int hostlen, int *port,
                    char *path, int pathlen, char *err, int errlen);
+// The Host header's value for host and port: "host", "host:8080",
+// "[2001:db8::1]:8080" (no ":80"; brackets and no zone for IPv6).
+void http_hosthdr(const char *host, int port, char *out, int len);

@@ -26,8 +26,9 @@ struct sockaddr_in {
   unsigned char sin_zero[8];
 };
 
-// IPv6 addresses exist for programs written for both families; the kernel
-// has no IPv6 yet (socket(AF_INET6, ...) fails with EAFNOSUPPORT).
+// IPv6 addresses (AF_INET6 sockets: TCP, UDP, raw ICMPv6). An IPv4 peer of
+// a dual-stack AF_INET6 socket shows as ::ffff:a.b.c.d; sin6_scope_id names
+// the interface of a link-local address (interface enN is N + 2: user/netdb.h).
 struct in6_addr {
   union {
     uint8_t u6_addr8[16];

@@ -1,4 +1,5 @@
-// socket.h: BSD-style sockets for user programs (IPv4: TCP, UDP and raw ICMP).
+// socket.h: BSD-style sockets for user programs (IPv4 and IPv6: TCP, UDP,
+// raw ICMP and ICMPv6).
 //
 // The calls are system calls 30..43 and 55..57 (User/lib/usys.S) behind the C
 // wrappers in User/lib/socket.c: on failure they return -1 and leave the
@@ -85,8 +86,9 @@ static inline uint16_t ntohs(uint16_t x) { return htons(x); }
 static inline uint32_t htonl(uint32_t x) { return __builtin_bswap32(x); }
 static inline uint32_t ntohl(uint32_t x) { return htonl(x); }
 
-// Text <-> address: inet_pton returns 1, or 0 for a malformed string;
-// inet_ntop returns dst, or 0 if it is too small.
+// Text <-> address, AF_INET or AF_INET6 (RFC 4291 text in, RFC 5952 out:
+// User/lib/inet.c): inet_pton returns 1, 0 for a malformed string, -1 for
+// another family; inet_ntop returns dst, or 0 if it is too small (ENOSPC).
 int inet_pton(int af, const char *src, void *dst);
 const char *inet_ntop(int af, const void *src, char *dst, socklen_t size);
 in_addr_t inet_addr(const char *s);         // INADDR_NONE if malformed

@@ -63,6 +63,7 @@ long pwrite(int fd, const void *buf, int n, long offset);
 int execve(const char*, char**, char**);          // exec with an environment (main's 3rd argument)
 int getppid(void);                                // the parent's pid (1 once it exited)
 long profile(int op, void *buf, int len);         // the sampling profiler: kernel/profile.h
+long getrandom(void *buf, unsigned long len, unsigned int flags); // bytes or -errno; GRND_* in kernel/random.h
 
 // signals (kernel/sigabi.h; User/lib/signal.c): 0 or a negative errno.
 // kill(pid) above is sigsend(pid, SIGKILL).

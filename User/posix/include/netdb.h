@@ -1,8 +1,9 @@
 // <netdb.h> for POSIX programs: name resolution by the project's DNS client
 // (User/lib/resolv.c, the same code xv6-style programs use; its structures
-// and EAI_ numbers are in user/netdb.h). IPv4 only: AF_INET6 hints give
-// EAI_FAMILY. getnameinfo and gethostbyaddr give numeric names (no reverse
-// DNS lookups): with NI_NAMEREQD getnameinfo fails with EAI_NONAME.
+// and EAI_ numbers are in user/netdb.h): A and AAAA records, getaddrinfo for
+// AF_INET, AF_INET6 and AF_UNSPEC. getnameinfo and gethostbyaddr give numeric
+// names (no reverse DNS lookups): with NI_NAMEREQD getnameinfo fails with
+// EAI_NONAME; a link-local IPv6 address gets its zone ("fe80::1%en0").
 // (User/posix/lib/netdb.c has these extras.)
 #pragma once
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 #define NETDB_STANDARD_ONLY
 #include "user/netdb.h"
 #undef NETDB_STANDARD_ONLY
+#define INET_SCOPE_OF(n) ((n) + 2)   // interface enN's scope id (user/netdb.h)
 
 #define EAI_SYSTEM      -11
 #define EAI_OVERFLOW    -12

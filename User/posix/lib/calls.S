@@ -36,6 +36,7 @@ CALL chdir, SYS_chdir
 CALL dup, SYS_dup
 CALL getpid, SYS_getpid
 CALL getppid, SYS_getppid
+CALL getrandom, SYS_getrandom
 CALL sbrk, SYS_sbrk
 CALL pause, SYS_pause
 CALL uptime, SYS_uptime

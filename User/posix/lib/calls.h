@@ -26,6 +26,7 @@ int __xv6_chdir(const char *path);
 int __xv6_dup(int fd);
 int __xv6_getpid(void);
 int __xv6_getppid(void);
+long __xv6_getrandom(void *buf, unsigned long len, unsigned int flags);
 char *__xv6_sbrk(int n, int type);
 int __xv6_pause(int ticks);
 int __xv6_uptime(void);

@@ -1,6 +1,6 @@
 // netdb.c: the parts of <netdb.h> beyond the resolver (User/lib/resolv.c):
-// numeric getnameinfo and gethostbyaddr (there is no reverse DNS), herror,
-// and services and protocols from small built-in tables.
+// numeric getnameinfo and gethostbyaddr for IPv4 and IPv6 (there is no
+// reverse DNS), herror, and services and protocols from small built-in tables.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,24 +11,55 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 
+// A link-local address's zone, as glibc writes it: "%en0" (the interface
+// whose scope id it is), else the number.
+static int
+addzone(char *host, socklen_t hostlen, const struct sockaddr_in6 *in6)
+{
+  const uint8_t *a = in6->sin6_addr.s6_addr;
+  char zone[16];
+  int n = in6->sin6_scope_id - INET_SCOPE_OF(0);
+
+  if(in6->sin6_scope_id == 0 || !(a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+    return 0;
+  if(n >= 0 && n < 100)
+    snprintf(zone, sizeof(zone), "%%en%d", n);
+  else
+    snprintf(zone, sizeof(zone), "%%%u", (unsigned)in6->sin6_scope_id);
+  if(strlen(host) + strlen(zone) + 1 > hostlen)
+    return -1;
+  strcat(host, zone);
+  return 0;
+}
+
 int
 getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen,
             char *serv, socklen_t servlen, int flags)
 {
   const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+  const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+  int port;
 
-  if(sa == 0 || salen < sizeof(*in))
+  if(sa == 0 || salen < sizeof(sa_family_t))
     return EAI_FAIL;
-  if(sa->sa_family != AF_INET)
+  if(sa->sa_family == AF_INET6 ? salen < sizeof(*in6) :
+     sa->sa_family == AF_INET ? salen < sizeof(*in) : 0)
+    return EAI_FAIL;
+  if(sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
     return EAI_FAMILY;
+  port = ntohs(sa->sa_family == AF_INET6 ? in6->sin6_port : in->sin_port);
   if(host && hostlen > 0){
     if(flags & NI_NAMEREQD)
       return EAI_NONAME;     // a name was required, and there is no reverse DNS
-    if(inet_ntop(AF_INET, &in->sin_addr, host, hostlen) == 0)
+    if(sa->sa_family == AF_INET6){
+      if(inet_ntop(AF_INET6, &in6->sin6_addr, host, hostlen) == 0 ||
+         addzone(host, hostlen, in6) < 0)
+        return EAI_OVERFLOW;
+    } else if(inet_ntop(AF_INET, &in->sin_addr, host, hostlen) == 0){
       return EAI_OVERFLOW;
+    }
   }
-  if(serv && servlen > 0 &&
-     snprintf(serv, servlen, "%u", ntohs(in->sin_port)) >= (int)servlen)
+  if(serv && servlen > 0 && snprintf(serv, servlen, "%u", port) >= (int)servlen)
     return EAI_OVERFLOW;
   return 0;
 }
@@ -36,14 +67,14 @@ getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t ho
 struct hostent *
 gethostbyaddr(const void *addr, socklen_t len, int type)
 {
-  char text[INET_ADDRSTRLEN];
+  char text[INET6_ADDRSTRLEN];
 
-  if(type != AF_INET || len != 4){
+  if(!(type == AF_INET && len == 4) && !(type == AF_INET6 && len == 16)){
     h_errno = NO_RECOVERY;
     return 0;
   }
-  inet_ntop(AF_INET, addr, text, sizeof(text));
-  return gethostbyname(text);   // a dotted name is its own answer: no query
+  inet_ntop(type, addr, text, sizeof(text));
+  return gethostbyname2(text, type);   // an address is its own answer: no query
 }
 
 void
@@ -89,6 +120,7 @@ static const struct {
   int number;
 } protocols[] = {
   { "ip", IPPROTO_IP }, { "icmp", IPPROTO_ICMP }, { "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
+  { "ipv6", IPPROTO_IPV6 }, { "ipv6-icmp", IPPROTO_ICMPV6 },
 };
 
 static struct protoent *

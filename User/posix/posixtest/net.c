@@ -44,7 +44,30 @@ sockets_local(void)
         strcmp(serv, "8080") == 0, "getnameinfo");
   freeaddrinfo(res);
   hints.ai_family = AF_INET6;
-  CHECK(getaddrinfo("::1", "80", &hints, &res) == EAI_FAMILY, "getaddrinfo AF_INET6: EAI_FAMILY");
+  hints.ai_flags = AI_NUMERICSERV;
+  CHECK(getaddrinfo("fe80::1%7", "80", &hints, &res) == 0 && res->ai_family == AF_INET6 &&
+        res->ai_addrlen == sizeof(struct sockaddr_in6) &&
+        IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)res->ai_addr)->sin6_addr) &&
+        getnameinfo(res->ai_addr, res->ai_addrlen, host, sizeof(host), serv, sizeof(serv),
+                    NI_NUMERICHOST | NI_NUMERICSERV) == 0 && strcmp(host, "fe80::1%en5") == 0 &&
+        strcmp(serv, "80") == 0, "getaddrinfo AF_INET6, getnameinfo with a zone");
+  freeaddrinfo(res);
+  struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = htons(443) };
+  CHECK(inet_pton(AF_INET6, "2001:db8::1", &s6.sin6_addr) == 1 &&
+        getnameinfo((struct sockaddr *)&s6, sizeof(s6), host, sizeof(host), serv, sizeof(serv),
+                    NI_NUMERICHOST | NI_NUMERICSERV) == 0 && strcmp(host, "2001:db8::1") == 0 &&
+        strcmp(serv, "443") == 0, "getnameinfo of a sockaddr_in6");
+  CHECK(getnameinfo((struct sockaddr *)&s6, sizeof(s6), host, 8, 0, 0, NI_NUMERICHOST) == EAI_OVERFLOW,
+        "getnameinfo IPv6: EAI_OVERFLOW");
+  CHECK(getnameinfo((struct sockaddr *)&s6, sizeof(struct sockaddr_in), host, sizeof(host), 0, 0,
+                    NI_NUMERICHOST) == EAI_FAIL, "getnameinfo: a short sockaddr_in6");
+  CHECK(inet_pton(AF_INET6, "1::2::3", &s6.sin6_addr) == 0 && inet_pton(AF_INET6, "::1", &s6.sin6_addr) == 1 &&
+        IN6_IS_ADDR_LOOPBACK(&s6.sin6_addr) && strcmp(inet_ntop(AF_INET6, &s6.sin6_addr, host, sizeof(host)), "::1") == 0,
+        "inet_pton/inet_ntop AF_INET6");
+  CHECK(gethostbyaddr(&s6.sin6_addr, 16, AF_INET6) && gethostbyaddr(&s6.sin6_addr, 16, AF_INET6)->h_length == 16,
+        "gethostbyaddr AF_INET6");
+  hints.ai_family = 99;
+  CHECK(getaddrinfo("::1", "80", &hints, &res) == EAI_FAMILY, "getaddrinfo of an unknown family: EAI_FAMILY");
   CHECK(strlen(gai_strerror(EAI_NONAME)) > 0, "gai_strerror");
   CHECK(gethostbyname("10.1.2.3") && gethostbyname("10.1.2.3")->h_length == 4, "gethostbyname");
   CHECK(getservbyname("http", "tcp") && getservbyname("http", "tcp")->s_port == htons(80) &&
@@ -52,7 +75,8 @@ sockets_local(void)
   CHECK(getservbyname("nosuch", "tcp") == 0 && getservbyname("http", "sctp") == 0,
         "getservbyname of unknown ones");
   CHECK(getprotobyname("tcp") && getprotobyname("tcp")->p_proto == IPPROTO_TCP &&
-        strcmp(getprotobynumber(17)->p_name, "udp") == 0 && getprotobyname("xtp") == 0,
+        strcmp(getprotobynumber(17)->p_name, "udp") == 0 && getprotobyname("xtp") == 0 &&
+        getprotobyname("ipv6-icmp")->p_proto == IPPROTO_ICMPV6,
         "getprotobyname, getprotobynumber");
   h_errno = HOST_NOT_FOUND;
   herror("herror");

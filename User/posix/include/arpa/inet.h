@@ -1,7 +1,8 @@
 // <arpa/inet.h> for POSIX programs: byte order and address text conversion
 // (User/lib/inet.c, shared with xv6-style programs). Replaces the C library's
-// own <arpa/inet.h>, which has only the byte-order macros. IPv4 only:
-// AF_INET6 gives -1 with errno EAFNOSUPPORT.
+// own <arpa/inet.h>, which has only the byte-order macros. AF_INET and
+// AF_INET6 (RFC 4291 text in, RFC 5952 text out); another family gives -1
+// with errno EAFNOSUPPORT.
 #pragma once
 #include <netinet/in.h>
 

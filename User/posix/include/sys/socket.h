@@ -2,7 +2,7 @@
 // kernel's socket calls (system calls 30..43). Numbers come from
 // kernel/sockabi.h, structures from user/sockaddr.h and the calls both worlds
 // declare alike from user/sockcalls.h: one definition both user worlds share.
-// IPv4 only: AF_INET6 sockets fail with EAFNOSUPPORT.
+// AF_INET and AF_INET6 (TCP, UDP, raw ICMP and ICMPv6).
 // Failing calls return -1 with errno set (the C library's <errno.h> numbers).
 #pragma once
 #include <sys/types.h>
