@@ -344,15 +344,110 @@ $(BUILD)/obj/posix/%.o: User/posix/%.c | $(BUILD)/include/kernel $(PICOLIBC_STAM
 # The group: picolibc calls back into the layer (read, write, sbrk, _exit).
 # Second expansion: a program's objects are known only once % is.
 .SECONDEXPANSION:
-$(POSIX_PROGS): $(BUILD)/user/_%: $$(call posix_objs,$$*) $(POSIX_CRT0) $(POSIX_LIBA) User/posix/posix.ld
+$(POSIX_PROGS): $(BUILD)/user/_%: $$(call posix_objs,$$*) $$(call posix_libs,$$*) $(POSIX_CRT0) $(POSIX_LIBA) User/posix/posix.ld
 	@mkdir -p $(@D)
 	@echo "  LD     $@"
 	$(Q)$(LD) $(LDFLAGS) -T User/posix/posix.ld --gc-sections -o $@ $(POSIX_CRT0) \
 	    $(call posix_objs,$*) \
-	    --start-group $(POSIX_LIBA) $(PICOLIBC_LIB)/libc.a $(LIBGCC) --end-group
+	    --start-group $(call posix_libs,$*) $(POSIX_LIBA) $(PICOLIBC_LIB)/libc.a $(LIBGCC) --end-group
 
 -include $(wildcard $(BUILD)/obj/posix/*.d $(BUILD)/obj/posix/*/*.d)
 # --- posix: end
+
+# --- tls: begin
+# TLS for POSIX programs: the project's tls library (User/tls/: tls.h is its
+# whole interface) over mbedTLS 2.28.3 from Debian's source package, fetched and
+# verified by tools/fetch-mbedtls.sh into .deps/ (kept by `make clean`) and
+# configured by User/tls/mbedtls_config.h alone. Both are built with the POSIX
+# programs' flags into build/tls/libtls.a, and only when a program listed in
+# TLS_PROGS is linked: nothing is fetched or built for the others.
+TLS_PROGS := tlsget
+MBEDTLS_DIR := .deps/mbedtls-2.28.3
+MBEDTLS_STAMP := $(MBEDTLS_DIR)/.verified-sha256
+TLS_LIBA := $(BUILD)/tls/libtls.a
+# Every program may include "tls.h"; only TLS_PROGS link the library.
+PCFLAGS += -I User/tls
+posix_libs = $(if $(filter $(1),$(TLS_PROGS)),$(TLS_LIBA))
+TLS_CFLAGS := $(PCFLAGS) -I $(MBEDTLS_DIR)/include '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"'
+# mbedTLS's own files: its warnings are upstream's, not errors. The files its
+# configuration leaves out compile to nothing and add nothing to a program.
+MBEDTLS_OBJS = $(patsubst $(MBEDTLS_DIR)/library/%.c,$(BUILD)/tls/mbedtls/%.o,$(wildcard $(MBEDTLS_DIR)/library/*.c))
+TLS_OBJS := $(patsubst User/tls/%.c,$(BUILD)/tls/obj/%.o,$(wildcard User/tls/*.c))
+
+$(MBEDTLS_STAMP):
+	tools/fetch-mbedtls.sh
+
+$(BUILD)/tls/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c User/tls/mbedtls_config.h | $(MBEDTLS_STAMP) $(PICOLIBC_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(TLS_CFLAGS) -c $< -o $@
+
+$(BUILD)/tls/obj/%.o: User/tls/%.c User/tls/mbedtls_config.h | $(MBEDTLS_STAMP) $(BUILD)/include/kernel $(PICOLIBC_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC     $@"
+	$(Q)$(CLANG) $(TLS_CFLAGS) -Werror -c $< -o $@
+
+# The list of mbedTLS's sources exists only once it is fetched: the archive is
+# made by a recursive make that sees them.
+$(TLS_LIBA): $(TLS_OBJS) User/tls/mbedtls_config.h | $(MBEDTLS_STAMP)
+	$(Q)$(MAKE) --no-print-directory tls-archive
+
+.PHONY: tls-archive
+tls-archive: $(TLS_OBJS) $(MBEDTLS_OBJS)
+	@mkdir -p $(BUILD)/tls
+	@echo "  AR     $(TLS_LIBA)"
+	$(Q)rm -f $(TLS_LIBA) && $(AR) rcs $(TLS_LIBA) $^
+
+-include $(wildcard $(BUILD)/tls/*/*.d)
+
+# The same library and tlsget built for the host with the same configuration:
+# the host tests (Tests/tls/) run the error cases against Python TLS servers
+# in a second, and measure mbedTLS's heap. tls_entropy() uses the host's getrandom.
+# (Truncated messages are intended: gcc's -Wformat-truncation is off.)
+HOST_TLS := $(BUILD)/host-tls
+HOST_TLS_CFLAGS := -O1 -g -Wall -Wno-format-truncation -I User/tls -I $(MBEDTLS_DIR)/include '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -MD -MP
+HOST_MBEDTLS_OBJS = $(patsubst $(MBEDTLS_DIR)/library/%.c,$(HOST_TLS)/mbedtls/%.o,$(wildcard $(MBEDTLS_DIR)/library/*.c))
+HOST_TLS_OBJS := $(patsubst User/tls/%.c,$(HOST_TLS)/obj/%.o,$(wildcard User/tls/*.c))
+
+$(HOST_TLS)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c User/tls/mbedtls_config.h | $(MBEDTLS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -c $< -o $@
+
+$(HOST_TLS)/obj/%.o: User/tls/%.c User/tls/mbedtls_config.h | $(MBEDTLS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -Werror -c $< -o $@
+
+$(HOST_TLS)/libtls.a: $(HOST_TLS_OBJS) User/tls/mbedtls_config.h | $(MBEDTLS_STAMP)
+	$(Q)$(MAKE) --no-print-directory host-tls-archive
+
+.PHONY: host-tls-archive test-tls-host
+host-tls-archive: $(HOST_TLS_OBJS) $(HOST_MBEDTLS_OBJS)
+	@echo "  AR     $(HOST_TLS)/libtls.a"
+	$(Q)rm -f $(HOST_TLS)/libtls.a && ar rcs $(HOST_TLS)/libtls.a $^
+
+$(HOST_TLS)/tlsget: User/posix/tlsget.c $(HOST_TLS)/libtls.a
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -Werror -o $@ $< $(HOST_TLS)/libtls.a
+
+$(HOST_TLS)/test_san: Tests/tls/test_san.c User/tls/tls_san.c User/tls/tls_internal.h | $(MBEDTLS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -Werror -o $@ Tests/tls/test_san.c User/tls/tls_san.c
+
+$(HOST_TLS)/tls_echo_server: Tests/tls/tls_echo_server.c $(HOST_TLS)/libtls.a
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -Werror -o $@ $< $(HOST_TLS)/libtls.a
+
+# The name checks (pure C), then tlsget against host TLS servers (every case),
+# and tls_server against Python clients.
+test-tls-host: $(HOST_TLS)/test_san $(HOST_TLS)/tlsget $(HOST_TLS)/tls_echo_server
+	$(HOST_TLS)/test_san
+	python3 Tests/tls/test_tls_host.py
+
+-include $(wildcard $(HOST_TLS)/*/*.d)
+# --- tls: end
 
 # ---------------------------------------------------------------- file system image
 $(BUILD)/mkfs: tools/mkfs.c Kernel/fs.h Kernel/param.h
@@ -385,6 +480,13 @@ FS_CONTENTS := README.md $(IMG_PROGS) $(WWW_FILES) $(BUILD)/www/big.bin
 FS_ARGS := README.md $(IMG_PROGS) $(foreach f,$(WWW_FILES),$(f)=$(f)) www/big.bin=$(BUILD)/www/big.bin
 # Device files: majors from Kernel/file.h (RANDOM 2, URANDOM 3; Kernel/random.c).
 FS_ARGS += dev/random=%2 dev/urandom=%3
+# The CA bundle TLS clients trust by default (User/tls/tls.h, TLS_CA_BUNDLE): Debian's
+# ca-certificates on the build host, under a name that fits DIRSIZ (14).
+CA_BUNDLE := /etc/ssl/certs/ca-certificates.crt
+FS_CONTENTS += $(CA_BUNDLE)
+FS_ARGS += etc/ssl/certs/ca-bundle.crt=$(CA_BUNDLE)
+$(CA_BUNDLE):
+	tools/setup.sh posix
 
 $(BUILD)/fs.img: $(BUILD)/mkfs $(FS_CONTENTS)
 	@echo "  MKFS   $@"
@@ -481,6 +583,8 @@ test: setup-test all
 	@echo "== fsck's own tests (damaged and random images), the crash checker's"
 	python3 tools/test_fsck.py
 	python3 tools/crash/test_model.py
+	@echo "== the tls library on the host: name checks, tlsget and tls_server against host TLS peers"
+	$(MAKE) --no-print-directory test-tls-host
 	@echo "== the profiler's symbolising and folding (tools/profile/)"
 	python3 tools/profile/test_profile.py
 	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"

@@ -31,6 +31,10 @@ fi
 if [ "$mode" = posix ] && ! dpkg -s picolibc-riscv64-unknown-elf >/dev/null 2>&1; then
   missing+=(picolibc-riscv64-unknown-elf)
 fi
+# The CA bundle the image carries for TLS clients (/etc/ssl/certs/ca-bundle.crt).
+if [ "$mode" = posix ] && [ ! -f /etc/ssl/certs/ca-certificates.crt ]; then
+  missing+=(ca-certificates)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} through apt (first use only)"
