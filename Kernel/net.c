@@ -158,11 +158,24 @@ format_ip6(char *buf, int size, const ip6_addr_t *a)
   }
 }
 
+// The first default router lwIP learned on netif, or 0.
+static struct nd6_router_list_entry*
+router_of(struct netif *netif)
+{
+  for(int k = 0; k < LWIP_ND6_NUM_ROUTERS; k++){
+    struct nd6_router_list_entry *r = &default_router_list[k];
+    if(r->neighbor_entry != 0 && r->neighbor_entry->netif == netif)
+      return r;
+  }
+  return 0;
+}
+
 // The global address line, once per interface: printed when the first global
 // address is preferred (after DAD), beside the DHCP lease line.
 static void
 ip6_print(int i, struct netif *netif)
 {
+  struct nd6_router_list_entry *r;
   char line[200], addr[48];
   int n, k;
 
@@ -177,13 +190,9 @@ ip6_print(int i, struct netif *netif)
       format_ip6(addr, sizeof(addr), a);
       n += snprintf(line + n, sizeof(line) - n, " %s/64", addr);
     }
-  for(k = 0; k < LWIP_ND6_NUM_ROUTERS; k++){
-    struct nd6_router_list_entry *r = &default_router_list[k];
-    if(r->neighbor_entry != 0 && r->neighbor_entry->netif == netif){
-      format_ip6(addr, sizeof(addr), &r->neighbor_entry->next_hop_address);
-      n += snprintf(line + n, sizeof(line) - n, " router %s", addr);
-      break;
-    }
+  if((r = router_of(netif)) != 0){
+    format_ip6(addr, sizeof(addr), &r->neighbor_entry->next_hop_address);
+    n += snprintf(line + n, sizeof(line) - n, " router %s", addr);
   }
   if(!ip6_addr_isany(&leases[i].dns6)){
     format_ip6(addr, sizeof(addr), &leases[i].dns6);
@@ -251,15 +260,13 @@ NETIF_DECLARE_EXT_CALLBACK(ext_status_cb)
 static void
 ask_dhcp6_for_dns(int i, struct netif *netif)
 {
-  for(int k = 0; k < LWIP_ND6_NUM_ROUTERS; k++){
-    struct nd6_router_list_entry *r = &default_router_list[k];
-    if(r->neighbor_entry == 0 || r->neighbor_entry->netif != netif)
-      continue;
-    leases[i].dhcp6_asked = 1;
-    if(ip6_addr_isany(&leases[i].dns6) && !(r->flags & ND6_RA_FLAG_OTHER_CONFIG))
-      dhcp6_nd6_ra_trigger(netif, 0, 1);
+  struct nd6_router_list_entry *r = router_of(netif);
+
+  if(r == 0)
     return;
-  }
+  leases[i].dhcp6_asked = 1;
+  if(ip6_addr_isany(&leases[i].dns6) && !(r->flags & ND6_RA_FLAG_OTHER_CONFIG))
+    dhcp6_nd6_ra_trigger(netif, 0, 1);
 }
 
 // Every received frame enters lwIP here. lwIP keeps one DNS server list for
@@ -550,6 +557,8 @@ netinfo_drops(struct netinfo *out)
 static void
 netinfo_ip6(int index, struct netif *netif, struct netinfo *out)
 {
+  struct nd6_router_list_entry *r;
+
   for(int k = 0; k < LWIP_IPV6_NUM_ADDRESSES && k < NETINFO_IP6_ADDRS; k++){
     u8_t st = netif_ip6_addr_state(netif, k);
     struct netinfo_ip6 *o = &out->ip6[k];
@@ -563,13 +572,8 @@ netinfo_ip6(int index, struct netif *netif, struct netinfo *out)
     o->valid_s = netif_ip6_addr_isstatic(netif, k) ? 0xffffffffu :
                  netif_ip6_addr_valid_life(netif, k);
   }
-  for(int k = 0; k < LWIP_ND6_NUM_ROUTERS; k++){
-    struct nd6_router_list_entry *r = &default_router_list[k];
-    if(r->neighbor_entry != 0 && r->neighbor_entry->netif == netif){
-      memmove(out->ip6_router, r->neighbor_entry->next_hop_address.addr, 16);
-      break;
-    }
-  }
+  if((r = router_of(netif)) != 0)
+    memmove(out->ip6_router, r->neighbor_entry->next_hop_address.addr, 16);
   memmove(out->ip6_dns, leases[index].dns6.addr, 16);
   out->ip6_ms = leases[index].ip6_ms;
   out->ip6_recv = lwip_stats.ip6.recv;
