@@ -23,6 +23,20 @@ struct ksockaddr_in {
   uint8  zero[8];
 };
 
+// The user's struct sockaddr_in6: 28 bytes (SOCKADDR_IN6_SIZE), port and
+// address in network order. Linux takes one without scope_id too (24 bytes,
+// RFC 2133's layout): the scope is 0 then.
+struct ksockaddr_in6 {
+  uint16 family;
+  uint16 port;
+  uint32 flowinfo;
+  uint8  addr[16];
+  uint32 scope_id;
+};
+#define SIN6_LEN_RFC2133 24
+// Linux's bound on any address a program passes: sizeof(struct sockaddr_storage).
+#define SOCKADDR_MAX 128
+
 // The Swift socket layer's entry points (sock_create, sock_send, ...),
 // declared once for C and checked against the Swift by its compiler.
 #include "socket_exports.h"

@@ -76,7 +76,7 @@ lsock_copyout(uint64_t udst, const void *src, uint64_t n)
 int
 sockread(struct socket *s, uint64 addr, int n)
 {
-  return sock_recv(s, addr, n, 0, 0, 0);
+  return sock_recv(s, addr, n, 0, 0);
 }
 
 // A send that fails with EPIPE (after shutdown or reset) raises SIGPIPE,
@@ -93,7 +93,7 @@ sigpipe_on_epipe(int r, int flags)
 int
 sockwrite(struct socket *s, uint64 addr, int n)
 {
-  return sigpipe_on_epipe(sock_send(s, addr, n, 0, 0, 0, 0), 0);
+  return sigpipe_on_epipe(sock_send(s, addr, n, 0, 0), 0);
 }
 
 // The last reference to the file is gone.

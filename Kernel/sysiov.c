@@ -74,13 +74,13 @@ piece(struct file *f, int write, uint64 base, int len, int nowait)
 {
   if(write){
     if(f->type == FD_SOCK && f->writable)
-      return sock_send(f->sock, base, len, MSG_MORE, 0, 0, 0);
+      return sock_send(f->sock, base, len, MSG_MORE, 0);
     return filewrite(f, base, len);
   }
   if(!nowait || f->type == FD_INODE || !f->readable)
     return fileread(f, base, len);
   if(f->type == FD_SOCK)
-    return sock_recv(f->sock, base, len, MSG_DONTWAIT, 0, 0);
+    return sock_recv(f->sock, base, len, MSG_DONTWAIT, 0);
   if(f->type == FD_PIPE)
     return piperead(f->pipe, base, len, 1);
   return 0;

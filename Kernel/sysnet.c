@@ -9,6 +9,12 @@
 // memory is only touched through copyin/copyout (EFAULT). The Swift layer
 // does the rest and returns -errno, which goes back to the user unchanged.
 //
+// Addresses: an AF_INET socket takes and gives struct sockaddr_in, an
+// AF_INET6 socket struct sockaddr_in6, as on Linux. Both become struct
+// lsock_addr for the Swift layer; on an AF_INET6 socket an IPv4-mapped
+// ::ffff:a.b.c.d becomes an AF_INET address (IPv4 over a dual-stack socket)
+// and an IPv4 address comes back as ::ffff:a.b.c.d.
+//
 // Locks: the Swift layer takes the network lock (net.c) itself; nothing here
 // holds a lock when calling it. Order: netlock, then a proc lock (sleep,
 // wakeup, killed); ftable.lock is never held together with netlock.
@@ -27,31 +33,100 @@
 
 // ---- argument helpers (argsock: sockfile.c) ---------------------------------------
 
-// Read a struct sockaddr_in of len bytes from user address uaddr.
-static int
-getsockaddr(uint64 uaddr, int len, uint32 *addr, uint16 *port)
+static uint16
+swap16(uint16 v)
 {
-  struct ksockaddr_in sa;
+  return (uint16)((v >> 8) | (v << 8));
+}
 
-  if(len < (int)sizeof(sa))
+// The first 12 bytes of an IPv4-mapped IPv6 address (RFC 4291 2.5.5.2).
+static const uint8 v4mapped[12] = { 0,0,0,0, 0,0,0,0, 0,0,0xff,0xff };
+
+// Read the address of len bytes at user address uaddr that a program passed
+// to socket s, into *a. Linux's checks, in Linux's order: the length
+// (EINVAL), the copy (EFAULT), the length the socket's family needs
+// (EINVAL), the family (EAFNOSUPPORT). unspec: AF_UNSPEC is accepted (connect:
+// dissolve a datagram association) and gives family 0.
+static int
+getsockaddr(struct socket *s, uint64 uaddr, int len, int unspec, struct lsock_addr *a)
+{
+  union {
+    uint16 family;
+    struct ksockaddr_in in;
+    struct ksockaddr_in6 in6;
+  } sa;
+  int family = sock_family(s);
+  int need = family == AF_INET6 ? SIN6_LEN_RFC2133 : (int)sizeof(struct ksockaddr_in);
+
+  if(len < (int)sizeof(sa.family) || len > SOCKADDR_MAX)
     return -EINVAL;
-  if(copyin(myproc()->pagetable, (char*)&sa, uaddr, sizeof(sa)) < 0)
+  memset(&sa, 0, sizeof(sa));
+  if(copyin(myproc()->pagetable, (char*)&sa, uaddr, len < (int)sizeof(sa) ? len : sizeof(sa)) < 0)
     return -EFAULT;
-  if(sa.family != AF_INET)
+  memset(a, 0, sizeof(*a));
+  if(unspec && sa.family == AF_UNSPEC)
+    return 0;
+  if(len < need)
+    return -EINVAL;
+  if(sa.family != family)
     return -EAFNOSUPPORT;
-  *addr = sa.addr;
-  *port = (uint16)((sa.port >> 8) | (sa.port << 8));
+  if(family == AF_INET){
+    a->family = AF_INET;
+    a->port = swap16(sa.in.port);
+    memmove(a->addr, &sa.in.addr, 4);
+    return 0;
+  }
+  a->port = swap16(sa.in6.port);
+  if(memcmp(sa.in6.addr, v4mapped, sizeof(v4mapped)) == 0){
+    a->family = AF_INET;
+    memmove(a->addr, sa.in6.addr + 12, 4);
+    return 0;
+  }
+  a->family = AF_INET6;
+  memmove(a->addr, sa.in6.addr, 16);
+  if(len >= (int)sizeof(sa.in6))
+    a->scope = sa.in6.scope_id;
   return 0;
 }
 
-// Write addr:port as a struct sockaddr_in to uaddr, whose size the user
-// passed in *ulenp (updated to the full size, as BSD does). uaddr 0: no-op.
+// *a as the sockaddr a socket of family gives back: a struct sockaddr_in, or
+// a struct sockaddr_in6 (an IPv4 address as ::ffff:a.b.c.d). Its size.
 static int
-putsockaddr(uint64 uaddr, uint64 ulenp, uint32 addr, uint16 port)
+sockaddr_of(int family, struct lsock_addr *a, void *out)
+{
+  struct ksockaddr_in *in = out;
+  struct ksockaddr_in6 *in6 = out;
+
+  if(family == AF_INET){
+    memset(in, 0, sizeof(*in));
+    in->family = AF_INET;
+    in->port = swap16(a->port);
+    if(a->family == AF_INET)
+      memmove(&in->addr, a->addr, 4);
+    return sizeof(*in);
+  }
+  memset(in6, 0, sizeof(*in6));
+  in6->family = AF_INET6;
+  in6->port = swap16(a->port);
+  if(a->family == AF_INET){
+    memmove(in6->addr, v4mapped, sizeof(v4mapped));
+    memmove(in6->addr + 12, a->addr, 4);
+  } else if(a->family == AF_INET6){
+    memmove(in6->addr, a->addr, 16);
+    in6->scope_id = a->scope;
+  }
+  return sizeof(*in6);
+}
+
+// Write *a as socket family's sockaddr to uaddr, whose size the user passed
+// in *ulenp: truncated to it, and *ulenp updated to the full size, as BSD
+// does. uaddr 0: no-op.
+static int
+putsockaddr(uint64 uaddr, uint64 ulenp, int family, struct lsock_addr *a)
 {
   struct proc *p = myproc();
-  struct ksockaddr_in sa;
-  int len;
+  struct ksockaddr_in6 sa;   // the larger of the two
+  int len, size;
 
   if(uaddr == 0)
     return 0;
@@ -59,16 +134,12 @@ putsockaddr(uint64 uaddr, uint64 ulenp, uint32 addr, uint16 port)
     return -EFAULT;
   if(len < 0)
     return -EINVAL;
-  memset(&sa, 0, sizeof(sa));
-  sa.family = AF_INET;
-  sa.port = (uint16)((port >> 8) | (port << 8));
-  sa.addr = addr;
-  if(len > (int)sizeof(sa))
-    len = sizeof(sa);
+  size = sockaddr_of(family, a, &sa);
+  if(len > size)
+    len = size;
   if(copyout(p->pagetable, uaddr, (char*)&sa, len) < 0)
     return -EFAULT;
-  len = sizeof(sa);
-  if(copyout(p->pagetable, ulenp, (char*)&len, sizeof(len)) < 0)
+  if(copyout(p->pagetable, ulenp, (char*)&size, sizeof(size)) < 0)
     return -EFAULT;
   return 0;
 }
@@ -88,8 +159,9 @@ fdfree(void)
 
 // ---- system calls ----------------------------------------------------------------
 
-// socket(domain, type, protocol). SOCK_RAW takes IPPROTO_ICMP only; as on
-// a teaching kernel there are no users, anyone may open one.
+// socket(domain, type, protocol): AF_INET or AF_INET6. SOCK_RAW takes
+// IPPROTO_ICMP (AF_INET) or IPPROTO_ICMPV6 (AF_INET6) only; as on a teaching
+// kernel there are no users, anyone may open one.
 uint64
 sys_socket(void)
 {
@@ -99,7 +171,7 @@ sys_socket(void)
   argint(0, &domain);
   argint(1, &type);
   argint(2, &protocol);
-  if(domain != AF_INET)
+  if(domain != AF_INET && domain != AF_INET6)
     return -EAFNOSUPPORT;
   base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
   nonblock = (type & SOCK_NONBLOCK) != 0;
@@ -110,31 +182,30 @@ sys_socket(void)
   if(!fdfree())
     return -EMFILE;
   if(base == SOCK_RAW)
-    r = sock_create_raw(protocol, nonblock, &s);
+    r = sock_create_raw(domain, protocol, nonblock, &s);
   else
-    r = sock_create(base, nonblock, &s);
+    r = sock_create(domain, base, nonblock, &s);
   if(r < 0)
     return r;
   return sockfile(s, type & (SOCK_NONBLOCK | SOCK_CLOEXEC));
 }
 
-// The calls of (fd, addr, addrlen): bind and connect.
+// The calls of (fd, addr, addrlen): bind and connect (unspec: AF_UNSPEC allowed).
 static uint64
-sockaddrcall(int32_t (*op)(struct socket*, uint32_t, uint16_t))
+sockaddrcall(int32_t (*op)(struct socket*, const struct lsock_addr*), int unspec)
 {
   struct file *f;
+  struct lsock_addr a;
   uint64 uaddr;
-  uint32 addr;
-  uint16 port;
   int len, r;
 
   if((r = argsock(0, &f)) < 0)
     return r;
   argaddr(1, &uaddr);
   argint(2, &len);
-  if((r = getsockaddr(uaddr, len, &addr, &port)) < 0)
+  if((r = getsockaddr(f->sock, uaddr, len, unspec, &a)) < 0)
     return r;
-  return op(f->sock, addr, port);
+  return op(f->sock, &a);
 }
 
 // The calls of (fd, n): listen and shutdown.
@@ -154,7 +225,7 @@ sockintcall(int32_t (*op)(struct socket*, int32_t))
 uint64
 sys_bind(void)
 {
-  return sockaddrcall(sock_bind);
+  return sockaddrcall(sock_bind, 0);
 }
 
 // listen(fd, backlog)
@@ -172,9 +243,8 @@ accept_flags(int flags)
 {
   struct file *f;
   struct socket *c;
+  struct lsock_addr peer;
   uint64 uaddr, ulenp;
-  uint32 addr;
-  uint16 port;
   int len, r, fd;
 
   if((r = argsock(0, &f)) < 0)
@@ -188,13 +258,13 @@ accept_flags(int flags)
     return -EFAULT;
   if(!fdfree())
     return -EMFILE;
-  if((r = sock_accept(f->sock, &c, &addr, &port)) < 0)
+  if((r = sock_accept(f->sock, &c, &peer)) < 0)
     return r;
   if(flags & SOCK_NONBLOCK)
     sock_setnonblock(c, 1);
   if((fd = sockfile(c, flags)) < 0)
     return fd;
-  if((r = putsockaddr(uaddr, ulenp, addr, port)) < 0){
+  if((r = putsockaddr(uaddr, ulenp, sock_family(c), &peer)) < 0){
     f = myproc()->ofile[fd];
     myproc()->ofile[fd] = 0;
     fileclose(f);
@@ -223,7 +293,7 @@ sys_accept4(void)
 uint64
 sys_connect(void)
 {
-  return sockaddrcall(sock_connect);
+  return sockaddrcall(sock_connect, 1);
 }
 
 // The (fd, buf, len, flags, addr, ...) arguments sendto and recvfrom share.
@@ -250,8 +320,7 @@ sys_sendto(void)
   struct file *f;
   uint64 ubuf, uaddr;
   int len, flags, alen, r;
-  uint32 addr = 0;
-  uint16 port = 0;
+  struct lsock_addr to;
 
   if((r = argmsg(&f, &ubuf, &len, &flags, &uaddr)) < 0)
     return r;
@@ -259,9 +328,9 @@ sys_sendto(void)
   // a program's MSG_MORE is ignored: no timer would push its data out if no
   // more came (Linux's waits 200 ms); writev uses it between its pieces
   flags &= ~MSG_MORE;
-  if(uaddr && (r = getsockaddr(uaddr, alen, &addr, &port)) < 0)
+  if(uaddr && (r = getsockaddr(f->sock, uaddr, alen, 0, &to)) < 0)
     return r;
-  return sigpipe_on_epipe(sock_send(f->sock, ubuf, len, flags, uaddr != 0, addr, port), flags);
+  return sigpipe_on_epipe(sock_send(f->sock, ubuf, len, flags, uaddr ? &to : 0), flags);
 }
 
 // recvfrom(fd, buf, len, flags, addr, addrlen*); recv() passes addr 0.
@@ -271,17 +340,17 @@ sys_recvfrom(void)
   struct file *f;
   uint64 ubuf, uaddr, ulenp;
   int len, flags, alen, r, n;
-  uint32 addr = 0;
-  uint16 port = 0;
+  struct lsock_addr from;
 
   if((r = argmsg(&f, &ubuf, &len, &flags, &uaddr)) < 0)
     return r;
   argaddr(5, &ulenp);
   if(uaddr && copyin(myproc()->pagetable, (char*)&alen, ulenp, sizeof(alen)) < 0)
     return -EFAULT;
-  if((n = sock_recv(f->sock, ubuf, len, flags, &addr, &port)) < 0)
+  memset(&from, 0, sizeof(from));
+  if((n = sock_recv(f->sock, ubuf, len, flags, &from)) < 0)
     return n;
-  if((r = putsockaddr(uaddr, ulenp, addr, port)) < 0)
+  if((r = putsockaddr(uaddr, ulenp, sock_family(f->sock), &from)) < 0)
     return r;
   return n;
 }
@@ -297,9 +366,8 @@ static uint64
 getname(int peer)
 {
   struct file *f;
+  struct lsock_addr a;
   uint64 uaddr, ulenp;
-  uint32 addr;
-  uint16 port;
   int r;
 
   if((r = argsock(0, &f)) < 0)
@@ -308,9 +376,9 @@ getname(int peer)
   argaddr(2, &ulenp);
   if(uaddr == 0)
     return -EFAULT;
-  if((r = sock_getname(f->sock, peer, &addr, &port)) < 0)
+  if((r = sock_getname(f->sock, peer, &a)) < 0)
     return r;
-  return putsockaddr(uaddr, ulenp, addr, port);
+  return putsockaddr(uaddr, ulenp, sock_family(f->sock), &a);
 }
 
 // getsockname(fd, addr, addrlen*)

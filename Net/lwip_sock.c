@@ -16,6 +16,8 @@
 #include "lwip/pbuf.h"
 #include "lwip_sock.h"
 #include "lwip_glue.h"
+#include "lwip_sock_addr.h"
+#include "lwip/netif.h"
 
 static const struct lsock_upcalls *up;
 
@@ -114,25 +116,39 @@ udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p,
     pbuf_free(p);
     return;
   }
-  up->udp_recv(idof(arg), p, ip_addr_get_ip4_u32(addr), port);
+  struct lsock_addr from;
+
+  lsock_from_ip(addr, port, &from);
+  up->udp_recv(idof(arg), p, &from);
 }
 
 // A raw socket's packet: lent to the upcall, never eaten, so lwIP's own
-// protocol handling (ICMP answering echo requests) still sees it.
+// protocol handling (ICMP answering echo requests) still sees it. lwIP hands
+// an IPv6 packet over at its IPv6 header (ip6_input), and ip6_input has
+// measured the header and its extension headers: ip_current_header_tot_len.
 static u8_t
 raw_recv_cb(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
 {
-  if(idof(arg) && up)
-    up->raw_recv(idof(arg), p, ip_addr_get_ip4_u32(addr));
+  struct lsock_addr from;
+  uint32_t skip = 0;
+
+  if(idof(arg) == 0 || up == 0)
+    return 0;
+  if(ip_current_is_v6())
+    skip = ip_current_header_tot_len();
+  if(skip > p->tot_len)
+    return 0;
+  lsock_from_ip(addr, 0, &from);
+  up->raw_recv(idof(arg), p, skip, &from);
   return 0;
 }
 
 // ---- TCP ------------------------------------------------------------------------
 
 struct tcp_pcb*
-lsock_tcp_new(void)
+lsock_tcp_new(uint8_t iptype)
 {
-  return tcp_new_ip_type(IPADDR_TYPE_V4);
+  return tcp_new_ip_type(iptype);
 }
 
 void
@@ -159,12 +175,12 @@ lsock_tcp_detach(struct tcp_pcb *pcb)
 }
 
 int32_t
-lsock_tcp_bind(struct tcp_pcb *pcb, uint32_t addr, uint16_t port)
+lsock_tcp_bind(struct tcp_pcb *pcb, const struct lsock_addr *a)
 {
-  ip_addr_t a;
+  ip_addr_t ip;
 
-  ip_addr_set_ip4_u32_val(a, addr);
-  return tcp_bind(pcb, &a, port);
+  lsock_to_ip(a, &ip);
+  return tcp_bind(pcb, &ip, a->port);
 }
 
 struct tcp_pcb*
@@ -183,12 +199,12 @@ lsock_tcp_listen(struct tcp_pcb *pcb, uint32_t id, uint8_t backlog, int32_t *err
 }
 
 int32_t
-lsock_tcp_connect(struct tcp_pcb *pcb, uint32_t addr, uint16_t port)
+lsock_tcp_connect(struct tcp_pcb *pcb, const struct lsock_addr *a)
 {
-  ip_addr_t a;
+  ip_addr_t ip;
 
-  ip_addr_set_ip4_u32_val(a, addr);
-  return tcp_connect(pcb, &a, port, connected_cb);
+  lsock_to_ip(a, &ip);
+  return tcp_connect(pcb, &ip, a->port, connected_cb);
 }
 
 uint32_t
@@ -323,28 +339,57 @@ lsock_tcp_unacked(struct tcp_pcb *pcb)
 }
 
 void
-lsock_tcp_local(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port)
+lsock_tcp_local(struct tcp_pcb *pcb, struct lsock_addr *out)
 {
-  *addr = ip_addr_get_ip4_u32(&pcb->local_ip);
-  *port = pcb->local_port;
+  lsock_from_ip(&pcb->local_ip, pcb->local_port, out);
 }
 
 void
-lsock_tcp_remote(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port)
+lsock_tcp_remote(struct tcp_pcb *pcb, struct lsock_addr *out)
 {
+  // a listening pcb is the smaller struct tcp_pcb_listen: no remote fields
   if(pcb->state == LISTEN){
-    *addr = 0;
-    *port = 0;
+    memset(out, 0, sizeof(*out));
     return;
   }
-  *addr = ip_addr_get_ip4_u32(&pcb->remote_ip);
-  *port = pcb->remote_port;
+  lsock_from_ip(&pcb->remote_ip, pcb->remote_port, out);
 }
 
 int32_t
 lsock_tcp_state(struct tcp_pcb *pcb)
 {
   return pcb->state;
+}
+
+// ---- what every pcb kind shares ----------------------------------------------------
+
+// tcp_pcb, udp_pcb and raw_pcb all begin with lwIP's IP_PCB fields, the
+// layout struct ip_pcb names (lwIP's ip_set_option relies on it too).
+void
+lsock_pcb_set_ttl(void *pcb, uint8_t ttl)
+{
+  ((struct ip_pcb*)pcb)->ttl = ttl;
+}
+
+uint8_t
+lsock_pcb_ttl(void *pcb)
+{
+  return ((struct ip_pcb*)pcb)->ttl;
+}
+
+// Only for a pcb not yet bound: its unspecified local and remote addresses
+// take the type (what tcp_new_ip_type and udp_new_ip_type set).
+void
+lsock_pcb_set_iptype(void *pcb, uint8_t iptype)
+{
+  IP_SET_TYPE_VAL(((struct ip_pcb*)pcb)->local_ip, iptype);
+  IP_SET_TYPE_VAL(((struct ip_pcb*)pcb)->remote_ip, iptype);
+}
+
+int
+lsock_netif_exists(uint32_t index)
+{
+  return index > 0 && index <= 255 && netif_get_by_index((u8_t)index) != 0;
 }
 
 // ---- UDP and raw: their receive callbacks (for lwip_sock_dgram.c) -------------

@@ -16,13 +16,14 @@
 #include "lwip/memp.h"
 #include "lwip_sock.h"
 #include "lwip_glue.h"
+#include "lwip_sock_addr.h"
 
 // ---- UDP ------------------------------------------------------------------------
 
 struct udp_pcb*
-lsock_udp_new(uint32_t id)
+lsock_udp_new(uint32_t id, uint8_t iptype)
 {
-  struct udp_pcb *pcb = udp_new_ip_type(IPADDR_TYPE_V4);
+  struct udp_pcb *pcb = udp_new_ip_type(iptype);
 
   if(pcb)
     lsock_udp_attach(pcb, id);
@@ -36,21 +37,21 @@ lsock_udp_remove(struct udp_pcb *pcb)
 }
 
 int32_t
-lsock_udp_bind(struct udp_pcb *pcb, uint32_t addr, uint16_t port)
+lsock_udp_bind(struct udp_pcb *pcb, const struct lsock_addr *a)
 {
-  ip_addr_t a;
+  ip_addr_t ip;
 
-  ip_addr_set_ip4_u32_val(a, addr);
-  return udp_bind(pcb, &a, port);
+  lsock_to_ip(a, &ip);
+  return udp_bind(pcb, &ip, a->port);
 }
 
 int32_t
-lsock_udp_connect(struct udp_pcb *pcb, uint32_t addr, uint16_t port)
+lsock_udp_connect(struct udp_pcb *pcb, const struct lsock_addr *a)
 {
-  ip_addr_t a;
+  ip_addr_t ip;
 
-  ip_addr_set_ip4_u32_val(a, addr);
-  return udp_connect(pcb, &a, port);
+  lsock_to_ip(a, &ip);
+  return udp_connect(pcb, &ip, a->port);
 }
 
 void
@@ -122,18 +123,18 @@ lsock_udp_send_pieces(struct udp_pcb *pcb, const uint64_t *base, const uint32_t 
 }
 
 int32_t
-lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len, int to_addr,
-                    uint32_t addr, uint16_t port)
+lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len,
+                    const struct lsock_addr *to)
 {
   struct pbuf *p;
-  ip_addr_t a;
+  ip_addr_t ip;
   err_t err;
 
   if((err = user_pbuf(PBUF_TRANSPORT, src, len, &p)) != 0)
     return err;
-  if(to_addr){
-    ip_addr_set_ip4_u32_val(a, addr);
-    err = udp_sendto(pcb, p, &a, port);
+  if(to){
+    lsock_to_ip(to, &ip);
+    err = udp_sendto(pcb, p, &ip, to->port);
   } else {
     err = udp_send(pcb, p);
   }
@@ -142,28 +143,33 @@ lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len, int to_addr
 }
 
 void
-lsock_udp_local(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port)
+lsock_udp_local(struct udp_pcb *pcb, struct lsock_addr *out)
 {
-  *addr = ip_addr_get_ip4_u32(&pcb->local_ip);
-  *port = pcb->local_port;
+  lsock_from_ip(&pcb->local_ip, pcb->local_port, out);
 }
 
 void
-lsock_udp_remote(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port)
+lsock_udp_remote(struct udp_pcb *pcb, struct lsock_addr *out)
 {
-  *addr = ip_addr_get_ip4_u32(&pcb->remote_ip);
-  *port = pcb->remote_port;
+  lsock_from_ip(&pcb->remote_ip, pcb->remote_port, out);
 }
 
 // ---- raw IP ---------------------------------------------------------------------
 
 struct raw_pcb*
-lsock_raw_new(uint32_t id, uint8_t proto)
+lsock_raw_new(uint32_t id, uint8_t iptype, uint8_t proto)
 {
-  struct raw_pcb *pcb = raw_new_ip_type(IPADDR_TYPE_V4, proto);
+  struct raw_pcb *pcb = raw_new_ip_type(iptype, proto);
 
-  if(pcb)
-    lsock_raw_attach(pcb, id);
+  if(pcb == 0)
+    return 0;
+  lsock_raw_attach(pcb, id);
+  // ICMPv6's checksum covers a pseudo-header only the kernel knows (RFC
+  // 4443 2.3): raw_sendto writes it at offset 2 (as lwIP's netconn does)
+  if(iptype == IPADDR_TYPE_V6 && proto == IP6_NEXTH_ICMP6){
+    pcb->chksum_reqd = 1;
+    pcb->chksum_offset = 2;
+  }
   return pcb;
 }
 
@@ -174,41 +180,52 @@ lsock_raw_remove(struct raw_pcb *pcb)
 }
 
 int32_t
-lsock_raw_bind(struct raw_pcb *pcb, uint32_t addr)
+lsock_raw_bind(struct raw_pcb *pcb, const struct lsock_addr *a)
 {
-  ip_addr_t a;
+  ip_addr_t ip;
 
-  ip_addr_set_ip4_u32_val(a, addr);
-  return raw_bind(pcb, &a);
+  lsock_to_ip(a, &ip);
+  return raw_bind(pcb, &ip);
 }
 
 int32_t
-lsock_raw_connect(struct raw_pcb *pcb, uint32_t addr)
+lsock_raw_connect(struct raw_pcb *pcb, const struct lsock_addr *a)
 {
-  ip_addr_t a;
+  ip_addr_t ip;
 
-  if(addr == 0){
+  if(a->family == 0){
     raw_disconnect(pcb);
     return ERR_OK;
   }
-  ip_addr_set_ip4_u32_val(a, addr);
-  return raw_connect(pcb, &a);
+  lsock_to_ip(a, &ip);
+  return raw_connect(pcb, &ip);
+}
+
+// lwIP adds the ICMPv6 checksum to whatever the field holds: clear it first,
+// so the program's value there does not matter (as on Linux). The caller
+// checked that the message has the field.
+static void
+clear_chksum(struct raw_pcb *pcb, struct pbuf *p)
+{
+  if(pcb->chksum_reqd && p->len >= pcb->chksum_offset + 2)
+    memset((char*)p->payload + pcb->chksum_offset, 0, 2);
 }
 
 int32_t
-lsock_raw_send_user(struct raw_pcb *pcb, uint64_t src, uint32_t len, int to_addr,
-                    uint32_t addr)
+lsock_raw_send_user(struct raw_pcb *pcb, uint64_t src, uint32_t len,
+                    const struct lsock_addr *to)
 {
   struct pbuf *p;
-  ip_addr_t a;
+  ip_addr_t ip;
   err_t err;
 
   // PBUF_IP leaves room in front for the IP header raw_sendto writes
   if((err = user_pbuf(PBUF_IP, src, len, &p)) != 0)
     return err;
-  if(to_addr){
-    ip_addr_set_ip4_u32_val(a, addr);
-    err = raw_sendto(pcb, p, &a);
+  clear_chksum(pcb, p);
+  if(to){
+    lsock_to_ip(to, &ip);
+    err = raw_sendto(pcb, p, &ip);
   } else {
     err = raw_send(pcb, p);
   }
@@ -225,16 +242,17 @@ lsock_raw_send_pieces(struct raw_pcb *pcb, const uint64_t *base, const uint32_t 
 
   if((err = user_pbuf_pieces(PBUF_IP, base, len, n, total, &p)) != 0)
     return err;
+  clear_chksum(pcb, p);
   err = raw_send(pcb, p);
   pbuf_free(p);
   return err;
 }
 
 void
-lsock_raw_addrs(struct raw_pcb *pcb, uint32_t *local, uint32_t *remote)
+lsock_raw_addrs(struct raw_pcb *pcb, struct lsock_addr *local, struct lsock_addr *remote)
 {
-  *local = ip_addr_get_ip4_u32(&pcb->local_ip);
-  *remote = ip_addr_get_ip4_u32(&pcb->remote_ip);
+  lsock_from_ip(&pcb->local_ip, 0, local);
+  lsock_from_ip(&pcb->remote_ip, 0, remote);
 }
 
 // ---- pbufs ----------------------------------------------------------------------

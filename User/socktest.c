@@ -380,7 +380,7 @@ queued(int port)
   struct sock_info si;
 
   for(int i = 0; netinfo(NETINFO_SOCK, &si, i) >= 0; i++)
-    if(si.kind == SOCK_STREAM && si.rport == port && si.state == SOCKINFO_CONNECTED)
+    if(si.kind == SOCK_STREAM && si.remote.port == port && si.state == SOCKINFO_CONNECTED)
       return si.rx_queued;
   return -1;
 }

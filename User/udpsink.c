@@ -20,7 +20,7 @@ myinfo(int port, struct sock_info *out)
   int i, r;
 
   for(i = 0; (r = netinfo(NETINFO_SOCK, out, i)) >= 0; i++)
-    if(r == 1 && out->kind == SOCK_DGRAM && out->lport == port)
+    if(r == 1 && out->kind == SOCK_DGRAM && out->local.port == port)
       return 0;
   return -1;
 }

@@ -30,6 +30,13 @@ struct lsock_addr {
   uint8_t addr[16];     // network byte order; AF_INET uses the first 4 bytes
 };
 
+// The address types a pcb takes (lwIP's IPADDR_TYPE_*): an AF_INET socket's
+// pcbs are V4, an AF_INET6 socket's ANY (IPv4 too, as mapped addresses)
+// unless IPV6_V6ONLY makes them V6.
+#define LSOCK_IPTYPE_V4   0
+#define LSOCK_IPTYPE_V6   6
+#define LSOCK_IPTYPE_ANY  46
+
 // lwIP's err_t values the socket layer tells apart (lwip/err.h).
 #define LSOCK_OK          0
 #define LSOCK_ERR_MEM    -1
@@ -69,27 +76,29 @@ struct lsock_upcalls {
   // Periodic, about once a second, while lsock_tcp_poll is on. Returns
   // LSOCK_ERR_ABRT if it aborted the pcb, else LSOCK_OK.
   int32_t (*tcp_poll)(uint32_t id);
-  // A datagram from addr:port; the upcall owns p (must free or keep it).
-  void (*udp_recv)(uint32_t id, struct pbuf *p, uint32_t addr, uint16_t port);
-  // An IPv4 packet of the raw socket's protocol from addr. p starts at the IP
-  // header and is only lent: lwIP goes on with it (ICMP still answers echo
-  // requests), so the upcall copies what it keeps.
-  void (*raw_recv)(uint32_t id, struct pbuf *p, uint32_t addr);
+  // A datagram from *from; the upcall owns p (must free or keep it).
+  void (*udp_recv)(uint32_t id, struct pbuf *p, const struct lsock_addr *from);
+  // A packet of the raw socket's protocol from *from (port 0). p starts at
+  // the IP header and is only lent: lwIP goes on with it (ICMP still answers
+  // echo requests), so the upcall copies what it keeps, from offset skip on:
+  // 0 for IPv4 (the header is delivered), the IPv6 header and its extension
+  // headers for IPv6 (a raw ICMPv6 socket reads the message alone, as on Linux).
+  void (*raw_recv)(uint32_t id, struct pbuf *p, uint32_t skip, const struct lsock_addr *from);
 };
 void lsock_set_upcalls(const struct lsock_upcalls *u);
 
 // ---- TCP ------------------------------------------------------------------------
-struct tcp_pcb *lsock_tcp_new(void);              // 0 if the pool is empty
+struct tcp_pcb *lsock_tcp_new(uint8_t iptype);    // LSOCK_IPTYPE_*; 0 if the pool is empty
 void lsock_tcp_attach(struct tcp_pcb *pcb, uint32_t id);
 // Forget the pcb: no more upcalls; lwIP's defaults take over (it closes what is
 // left itself). Call before tcp_abort and after a successful close.
 void lsock_tcp_detach(struct tcp_pcb *pcb);
-int32_t lsock_tcp_bind(struct tcp_pcb *pcb, uint32_t addr, uint16_t port);
+int32_t lsock_tcp_bind(struct tcp_pcb *pcb, const struct lsock_addr *a);
 // On success returns the (new) listening pcb, attached to id; pcb is freed.
 // On failure returns 0 with *err set, and pcb is still the caller's.
 struct tcp_pcb *lsock_tcp_listen(struct tcp_pcb *pcb, uint32_t id, uint8_t backlog,
                                  int32_t *err);
-int32_t lsock_tcp_connect(struct tcp_pcb *pcb, uint32_t addr, uint16_t port);
+int32_t lsock_tcp_connect(struct tcp_pcb *pcb, const struct lsock_addr *a);
 uint32_t lsock_tcp_sndbuf(struct tcp_pcb *pcb);   // 0 also when the queue is full
 // Queue up to len bytes from user address src; *queued says how many were.
 // Returns LSOCK_OK, LSOCK_ERR_MEM (no room now) or LSOCK_EFAULT.
@@ -108,42 +117,54 @@ void lsock_tcp_set_keepalive(struct tcp_pcb *pcb, int on, uint32_t idle_ms,
                              uint32_t intvl_ms, uint32_t count);
 // Bytes written and not yet acknowledged (what SO_SNDBUF bounds).
 uint32_t lsock_tcp_unacked(struct tcp_pcb *pcb);
-void lsock_tcp_local(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port);
-void lsock_tcp_remote(struct tcp_pcb *pcb, uint32_t *addr, uint16_t *port);
+void lsock_tcp_local(struct tcp_pcb *pcb, struct lsock_addr *out);
+void lsock_tcp_remote(struct tcp_pcb *pcb, struct lsock_addr *out);  // family 0 if none
 int32_t lsock_tcp_state(struct tcp_pcb *pcb);     // lwIP's enum tcp_state
 
 // ---- UDP ------------------------------------------------------------------------
-struct udp_pcb *lsock_udp_new(uint32_t id);       // attached to id; 0 if none left
+struct udp_pcb *lsock_udp_new(uint32_t id, uint8_t iptype); // attached to id; 0 if none left
 void lsock_udp_remove(struct udp_pcb *pcb);
-int32_t lsock_udp_bind(struct udp_pcb *pcb, uint32_t addr, uint16_t port);
-int32_t lsock_udp_connect(struct udp_pcb *pcb, uint32_t addr, uint16_t port);
+int32_t lsock_udp_bind(struct udp_pcb *pcb, const struct lsock_addr *a);
+int32_t lsock_udp_connect(struct udp_pcb *pcb, const struct lsock_addr *a);
 void lsock_udp_disconnect(struct udp_pcb *pcb);
 void lsock_udp_set_reuseaddr(struct udp_pcb *pcb, int on);
-// Send len bytes from user address src as one datagram, to addr:port if
-// to_addr, else to the connected peer.
+// Send len bytes from user address src as one datagram, to *to if not 0,
+// else to the connected peer.
 int32_t lsock_udp_send_user(struct udp_pcb *pcb, uint64_t src, uint32_t len,
-                            int to_addr, uint32_t addr, uint16_t port);
+                            const struct lsock_addr *to);
 // One datagram to the connected peer, gathered from n pieces of user memory
 // (writev): base[i], len[i], total bytes in all.
 int32_t lsock_udp_send_pieces(struct udp_pcb *pcb, const uint64_t *base, const uint32_t *len,
                               uint32_t n, uint32_t total);
-void lsock_udp_local(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port);
-void lsock_udp_remote(struct udp_pcb *pcb, uint32_t *addr, uint16_t *port);
+void lsock_udp_local(struct udp_pcb *pcb, struct lsock_addr *out);
+void lsock_udp_remote(struct udp_pcb *pcb, struct lsock_addr *out);
 
-// ---- raw IP (SOCK_RAW: ICMP) ------------------------------------------------------
-// The kernel writes the IP header on send; receive gets whole IPv4 packets.
-struct raw_pcb *lsock_raw_new(uint32_t id, uint8_t proto); // attached; 0 if none left
+// ---- raw IP (SOCK_RAW: ICMP, ICMPv6) -----------------------------------------------
+// The kernel writes the IP header on send; receive gets whole IPv4 packets,
+// or ICMPv6 messages without their IPv6 header (raw_recv's skip). An ICMPv6
+// pcb has lwIP fill in the checksum (at offset 2) of what it sends.
+struct raw_pcb *lsock_raw_new(uint32_t id, uint8_t iptype, uint8_t proto); // attached; 0 if none left
 void lsock_raw_remove(struct raw_pcb *pcb);
-int32_t lsock_raw_bind(struct raw_pcb *pcb, uint32_t addr);
-// Receive only from addr; addr 0 dissolves the association.
-int32_t lsock_raw_connect(struct raw_pcb *pcb, uint32_t addr);
-// Send len bytes from user address src as the payload of one IPv4 packet to
-// addr if to_addr, else to the connected address.
+int32_t lsock_raw_bind(struct raw_pcb *pcb, const struct lsock_addr *a);
+// Receive only from *a; family 0 dissolves the association.
+int32_t lsock_raw_connect(struct raw_pcb *pcb, const struct lsock_addr *a);
+// Send len bytes from user address src as the payload of one IP packet to
+// *to if not 0, else to the connected address.
 int32_t lsock_raw_send_user(struct raw_pcb *pcb, uint64_t src, uint32_t len,
-                            int to_addr, uint32_t addr);
+                            const struct lsock_addr *to);
 int32_t lsock_raw_send_pieces(struct raw_pcb *pcb, const uint64_t *base, const uint32_t *len,
                               uint32_t n, uint32_t total);
-void lsock_raw_addrs(struct raw_pcb *pcb, uint32_t *local, uint32_t *remote);
+void lsock_raw_addrs(struct raw_pcb *pcb, struct lsock_addr *local, struct lsock_addr *remote);
+
+// ---- what every pcb kind shares (lwIP's IP_PCB fields) -----------------------------
+// pcb is a struct tcp_pcb, udp_pcb or raw_pcb.
+// The hop limit (IPv6) or TTL (IPv4) of what it sends.
+void lsock_pcb_set_ttl(void *pcb, uint8_t ttl);
+uint8_t lsock_pcb_ttl(void *pcb);
+// The address type an unbound pcb takes (LSOCK_IPTYPE_*): IPV6_V6ONLY.
+void lsock_pcb_set_iptype(void *pcb, uint8_t iptype);
+// 1 if an interface has index (lwIP's netif index, sin6_scope_id) index.
+int lsock_netif_exists(uint32_t index);
 
 // ---- pbufs ----------------------------------------------------------------------
 uint32_t lsock_pbuf_len(struct pbuf *p);          // total bytes in the chain
@@ -196,8 +217,8 @@ struct sock_info {
   int32_t kind;                        // SOCK_STREAM (1), SOCK_DGRAM (2), SOCK_RAW (3); 0: free
   int32_t state;                       // SOCKINFO_* below
   int32_t tcp_state;                   // lwIP's enum tcp_state, -1 without a pcb
-  uint32_t laddr, raddr;               // network byte order
-  uint16_t lport, rport;               // host byte order
+  int32_t family;                      // AF_INET or AF_INET6
+  struct lsock_addr local, remote;     // family 0: none (unspecified)
   uint32_t rx_queued;                  // bytes (TCP) or datagrams (UDP, raw) unread
   uint32_t accept_queued;              // listeners: connections not yet accepted
   uint64_t drops;                      // UDP / raw datagrams dropped (queue full)

@@ -57,13 +57,14 @@ func call(_ h: Handle, _ op: (Socket) throws(SocketError) -> Int32) -> Int32 {
   return call { () throws(SocketError) -> Int32 in try op(s) }
 }
 
-/// A new socket of kind in *out, nonblocking if asked; open makes its pcb, and
-/// if it fails the slot is free again.
+/// A new socket of kind and family in *out, nonblocking if asked; open makes
+/// its pcb, and if it fails the slot is free again.
 func create(
-  _ kind: SocketKind, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>,
+  _ kind: SocketKind, _ family: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>,
   _ open: (Socket) throws(SocketError) -> Void
 ) throws(SocketError) -> Int32 {
-  guard let s = sockets.allocate(kind) else { throw .tableFull }
+  guard family == afInet || family == afInet6 else { throw .familyNotSupported }
+  guard let s = sockets.allocate(kind, family: family) else { throw .tableFull }
   do throws(SocketError) {
     try open(s)
   } catch {
@@ -75,37 +76,44 @@ func create(
   return 0
 }
 
-/// socket(AF_INET, type, 0): a new socket in *out.
+/// socket(family, type, 0): a new socket in *out.
 @c @implementation
-public func sock_create(_ type: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>)
-  -> Int32
-{
+public func sock_create(
+  _ family: Int32, _ type: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>
+) -> Int32 {
   call { () throws(SocketError) -> Int32 in
     guard type == sockStream || type == sockDgram else { throw .wrongProtocolType }
-    return try create(type == sockStream ? .tcp : .udp, nonblock, out) { s throws(SocketError) in
+    return try create(type == sockStream ? .tcp : .udp, family, nonblock, out) {
+      s throws(SocketError) in
       if type == sockStream { try s.tcpOpen() } else { try s.udpOpen() }
     }
   }
 }
 
-/// socket(AF_INET, SOCK_RAW, proto): a new raw socket in *out (ICMP only).
+/// socket(family, SOCK_RAW, proto): a new raw socket in *out (AF_INET:
+/// ICMP; AF_INET6: ICMPv6).
 @c @implementation
 public func sock_create_raw(
-  _ proto: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>
+  _ family: Int32, _ proto: Int32, _ nonblock: Int32, _ out: UnsafeMutablePointer<Handle?>
 ) -> Int32 {
   call { () throws(SocketError) -> Int32 in
-    guard proto == ipprotoICMP else { throw .protocolNotSupported }
-    return try create(.raw, nonblock, out) { s throws(SocketError) in try s.rawOpen(proto) }
+    try create(.raw, family, nonblock, out) { s throws(SocketError) in try s.rawOpen(proto) }
   }
 }
 
 @c @implementation
-public func sock_bind(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
+public func sock_family(_ h: Handle) -> Int32 {
+  call(h) { s throws(SocketError) in s.family }
+}
+
+@c @implementation
+public func sock_bind(_ h: Handle, _ addr: UnsafePointer<lsock_addr>) -> Int32 {
   call(h) { s throws(SocketError) in
+    let a = try s.lwipAddress(addr.pointee, for: .bind)
     try s.byKind(
-      tcp: { () throws(SocketError) in try s.tcpBind(addr, port) },
-      udp: { () throws(SocketError) in try s.udpBind(addr, port) },
-      raw: { () throws(SocketError) in try s.rawBind(addr) })
+      tcp: { () throws(SocketError) in try s.tcpBind(a) },
+      udp: { () throws(SocketError) in try s.udpBind(a) },
+      raw: { () throws(SocketError) in try s.rawBind(a) })
     return 0
   }
 }
@@ -119,51 +127,54 @@ public func sock_listen(_ h: Handle, _ backlog: Int32) -> Int32 {
   }
 }
 
-/// The next connection in *out, its peer in *addr / *port.
+/// The next connection in *out, its peer in *peer.
 @c @implementation
 public func sock_accept(
-  _ h: Handle, _ out: UnsafeMutablePointer<Handle?>,
-  _ addr: UnsafeMutablePointer<UInt32>, _ port: UnsafeMutablePointer<UInt16>
+  _ h: Handle, _ out: UnsafeMutablePointer<Handle?>, _ peer: UnsafeMutablePointer<lsock_addr>
 ) -> Int32 {
   call(h) { s throws(SocketError) in
     guard s.kind == .tcp else { throw .notSupported }
     let c = try s.tcpAccept()
-    addr.pointee = c.remoteAddr
-    port.pointee = c.remotePort
+    peer.pointee = c.remote
     out.pointee = handle(c)
     return 0
   }
 }
 
 @c @implementation
-public func sock_connect(_ h: Handle, _ addr: UInt32, _ port: UInt16) -> Int32 {
+public func sock_connect(_ h: Handle, _ addr: UnsafePointer<lsock_addr>) -> Int32 {
   call(h) { s throws(SocketError) in
+    let a = try s.lwipAddress(addr.pointee, for: .connect)
     try s.byKind(
-      tcp: { () throws(SocketError) in try s.tcpConnect(addr, port) },
-      udp: { () throws(SocketError) in try s.udpConnect(addr, port) },
-      raw: { () throws(SocketError) in try s.rawConnect(addr) })
+      tcp: { () throws(SocketError) in
+        // AF_UNSPEC: Linux would disconnect; there is nothing to connect to
+        guard a.family != 0 else { throw .invalid }
+        try s.tcpConnect(a)
+      },
+      udp: { () throws(SocketError) in try s.udpConnect(a) },
+      raw: { () throws(SocketError) in try s.rawConnect(a) })
     return 0
   }
 }
 
-/// Send len bytes from user address src; to addr:port if hasAddr (UDP, raw).
+/// Send len bytes from user address src; to *to if given (UDP, raw).
 @c @implementation
 public func sock_send(
-  _ h: Handle, _ src: UInt64, _ len: UInt32, _ flags: Int32,
-  _ hasAddr: Int32, _ addr: UInt32, _ port: UInt16
+  _ h: Handle, _ src: UInt64, _ len: UInt32, _ flags: Int32, _ to: UnsafePointer<lsock_addr>?
 ) -> Int32 {
   call(h) { s throws(SocketError) in
     let n = min(len, UInt32(Int32.max))
     let dontWait = flags & msgDontWait != 0
+    // an address on a stream socket is ignored (below): not checked either
+    var dest: lsock_addr? = nil
+    if let to, s.kind != .tcp { dest = try s.lwipAddress(to.pointee, for: .send) }
     let sent = try s.byKind(
       // an address on a connected stream socket is ignored, as in BSD
       tcp: { () throws(SocketError) in
         try s.tcpSend(src, n, dontWait: dontWait, push: flags & msgMore == 0)
       },
-      udp: { () throws(SocketError) in
-        try s.udpSend(src, n, to: hasAddr != 0 ? (addr, port) : nil)
-      },
-      raw: { () throws(SocketError) in try s.rawSend(src, n, to: hasAddr != 0 ? addr : nil) })
+      udp: { () throws(SocketError) in try s.udpSend(src, n, to: dest) },
+      raw: { () throws(SocketError) in try s.rawSend(src, n, to: dest) })
     return Int32(sent)
   }
 }
@@ -177,11 +188,11 @@ public func sock_push(_ h: Handle) {
   }
 }
 
-/// Receive up to len bytes to user address dst; the sender in *addr / *port.
+/// Receive up to len bytes to user address dst; the sender in *from.
 @c @implementation
 public func sock_recv(
   _ h: Handle, _ dst: UInt64, _ len: UInt32, _ flags: Int32,
-  _ addr: UnsafeMutablePointer<UInt32>?, _ port: UnsafeMutablePointer<UInt16>?
+  _ from: UnsafeMutablePointer<lsock_addr>?
 ) -> Int32 {
   call(h) { s throws(SocketError) in
     let n = min(len, UInt32(Int32.max))
@@ -189,13 +200,11 @@ public func sock_recv(
     let dontWait = flags & msgDontWait != 0
     if s.kind == .tcp {
       let got = try s.tcpReceive(dst, n, peek: peek, dontWait: dontWait)
-      addr?.pointee = s.remoteAddr
-      port?.pointee = s.remotePort
+      from?.pointee = s.remote
       return Int32(got)
     }
     let r = try s.datagramReceive(dst, n, peek: peek, dontWait: dontWait)
-    addr?.pointee = r.addr
-    port?.pointee = r.port
+    from?.pointee = r.from
     return Int32(r.count)
   }
 }
@@ -224,15 +233,14 @@ public func sock_shutdown(_ h: Handle, _ how: Int32) -> Int32 {
 
 /// The local (peer == 0) or remote address.
 @c @implementation
-public func sock_getname(
-  _ h: Handle, _ peer: Int32,
-  _ addr: UnsafeMutablePointer<UInt32>, _ port: UnsafeMutablePointer<UInt16>
-) -> Int32 {
+public func sock_getname(_ h: Handle, _ peer: Int32, _ out: UnsafeMutablePointer<lsock_addr>)
+  -> Int32
+{
   call(h) { s throws(SocketError) in
     if let pcb = s.tcp, s.state != .listening {
       s.rememberAddresses(pcb)
     } else if let pcb = s.tcp {
-      lsock_tcp_local(pcb, &s.localAddr, &s.localPort)
+      lsock_tcp_local(pcb, &s.local)
     } else if s.kind == .raw {
       s.rawRememberAddresses()
     } else {
@@ -240,11 +248,9 @@ public func sock_getname(
     }
     if peer != 0 {
       guard s.state == .connected else { throw .notConnected }
-      addr.pointee = s.remoteAddr
-      port.pointee = s.remotePort
+      out.pointee = s.remote
     } else {
-      addr.pointee = s.localAddr
-      port.pointee = s.localPort
+      out.pointee = s.local
     }
     return 0
   }
@@ -278,6 +284,8 @@ public func sock_setopt(_ h: Handle, _ level: Int32, _ name: Int32, _ value: Int
       guard s.kind == .tcp else { throw .noProtocolOption }
       s.noDelay = value != 0
       if let pcb = s.tcp, s.state != .listening { lsock_tcp_set_nodelay(pcb, value != 0 ? 1 : 0) }
+    case (ipprotoIPv6, _):
+      try s.setIPv6Option(name, value)
     default:
       throw .noProtocolOption
     }
@@ -304,6 +312,8 @@ public func sock_getopt(
     case (ipprotoTCP, tcpNoDelay):
       guard s.kind == .tcp else { throw .noProtocolOption }
       value.pointee = s.noDelay ? 1 : 0
+    case (ipprotoIPv6, _):
+      value.pointee = try s.ipv6Option(name)
     default:
       throw .noProtocolOption
     }
@@ -357,15 +367,14 @@ public func sock_info(_ index: Int32, _ out: UnsafeMutablePointer<sock_info>) ->
     if let pcb = s.tcp {
       i.tcp_state = lsock_tcp_state(pcb)
       if s.state == .listening {
-        lsock_tcp_local(pcb, &s.localAddr, &s.localPort)
+        lsock_tcp_local(pcb, &s.local)
       } else {
         s.rememberAddresses(pcb)
       }
     }
-    i.laddr = s.localAddr
-    i.lport = s.localPort
-    i.raddr = s.remoteAddr
-    i.rport = s.remotePort
+    i.family = s.family
+    i.local = s.local
+    i.remote = s.remote
     i.rx_queued = s.kind == .tcp ? s.receivedBytes : UInt32(s.dgramCount)
     i.rx_pool_pbufs = UInt32(s.rxPoolPbufs)
     i.rx_ring_bytes = UInt32(s.rxRing.count)

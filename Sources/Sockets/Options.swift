@@ -125,6 +125,10 @@ extension Socket {
     keepIdleSeconds = l.keepIdleSeconds
     keepIntervalSeconds = l.keepIntervalSeconds
     keepCount = l.keepCount
+    v6only = l.v6only
+    hopLimit = l.hopLimit
+    defaultHopLimit = l.defaultHopLimit
+    if hopLimit >= 0 { applyHopLimit() }
     if noDelay, let pcb = tcp { lsock_tcp_set_nodelay(pcb, 1) }
     applyKeepAlive()
   }

@@ -39,14 +39,13 @@ enum SocketState {
 /// datagram ring: its length and sender.
 struct DatagramHeader {
   var length: UInt32 = 0
-  var addr: UInt32 = 0
-  var port: UInt16 = 0
-  var pad: UInt16 = 0
+  var from = lsock_addr()
 }
 
 final class Socket {
   let id: UInt32  // index + 1; lwIP's callback argument
   var kind = SocketKind.free
+  var family = afInet  // AF_INET or AF_INET6 (Address.swift)
   var state = SocketState.idle
   var tcp: OpaquePointer? = nil  // struct tcp_pcb *, nil once lwIP freed it
   var udp: OpaquePointer? = nil  // struct udp_pcb *
@@ -68,12 +67,13 @@ final class Socket {
   var keepIntervalSeconds: UInt32 = 75
   var keepCount: UInt32 = 9
   var pendingError: SocketError? = nil  // asynchronous error, reported once
+  var v6only = false  // IPV6_V6ONLY (AF_INET6)
+  var hopLimit: Int32 = -1  // IPV6_UNICAST_HOPS; -1: the pcb's default
+  var defaultHopLimit: UInt8 = 255  // what lwIP gave the pcb
 
-  // addresses, remembered for when the pcb is gone (network-order addr)
-  var localAddr: UInt32 = 0
-  var localPort: UInt16 = 0
-  var remoteAddr: UInt32 = 0
-  var remotePort: UInt16 = 0
+  // addresses, remembered for when the pcb is gone
+  var local = lsock_addr()
+  var remote = lsock_addr()
 
   // TCP receive side (queued and read in TCP.swift): the stream is the pbuf
   // chain rx (pool pbufs, kept as lwIP delivered them), then rxRing (copies);
@@ -142,10 +142,12 @@ final class Socket {
     keepIntervalSeconds = 75
     keepCount = 9
     pendingError = nil
-    localAddr = 0
-    localPort = 0
-    remoteAddr = 0
-    remotePort = 0
+    family = afInet
+    v6only = false
+    hopLimit = -1
+    defaultHopLimit = 255
+    local = lsock_addr()
+    remote = lsock_addr()
     if let p = rx { lsock_pbuf_free(p) }  // callers drop it first; just in case
     rx = nil
     socketPoolPbufs -= rxPoolPbufs
@@ -223,11 +225,12 @@ final class SocketTable: @unchecked Sendable {
     installUpcalls()
   }
 
-  /// A free socket of the given kind, or nil if all are in use.
-  func allocate(_ kind: SocketKind) -> Socket? {
+  /// A free socket of the given kind and family, or nil if all are in use.
+  func allocate(_ kind: SocketKind, family: Int32) -> Socket? {
     for s in slots where s.kind == .free {
       s.reset()
       s.kind = kind
+      s.family = family
       // SO_RCVBUF's default: what the socket can hold, a window or a ring
       s.recvBufferLimit = kind == .tcp ? Int(lsock_tcp_window()) : datagramRingBytes
       return s

@@ -11,6 +11,7 @@ public enum SocketError: Int32, Error {
   case wouldBlock = 11  // EAGAIN: non-blocking, or a timeout expired
   case noMemory = 12  // ENOMEM
   case fault = 14  // EFAULT: a bad user address
+  case noDevice = 19  // ENODEV: sin6_scope_id names no interface
   case invalid = 22  // EINVAL
   case tableFull = 23  // ENFILE: no free socket
   case tooManyFiles = 24  // EMFILE
@@ -25,6 +26,7 @@ public enum SocketError: Int32, Error {
   case familyNotSupported = 97  // EAFNOSUPPORT
   case addressInUse = 98  // EADDRINUSE
   case addressNotAvailable = 99  // EADDRNOTAVAIL
+  case networkUnreachable = 101  // ENETUNREACH: IPv4 on an IPV6_V6ONLY socket
   case connectionAborted = 103  // ECONNABORTED
   case connectionReset = 104  // ECONNRESET
   case noBuffers = 105  // ENOBUFS: an lwIP pool or the heap is empty

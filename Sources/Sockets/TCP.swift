@@ -161,20 +161,22 @@ extension Socket {
 
 extension Socket {
   func rememberAddresses(_ pcb: OpaquePointer) {
-    lsock_tcp_local(pcb, &localAddr, &localPort)
-    lsock_tcp_remote(pcb, &remoteAddr, &remotePort)
+    lsock_tcp_local(pcb, &local)
+    lsock_tcp_remote(pcb, &remote)
   }
 
   func tcpOpen() throws(SocketError) {
-    guard let pcb = lsock_tcp_new() else { throw .noBuffers }
+    guard let pcb = lsock_tcp_new(ipType) else { throw .noBuffers }
     lsock_tcp_attach(pcb, id)
     tcp = pcb
+    pcbCreated()
   }
 
-  func tcpBind(_ addr: UInt32, _ port: UInt16) throws(SocketError) {
+  func tcpBind(_ a: lsock_addr) throws(SocketError) {
     guard let pcb = tcp, state == .idle, !bound else { throw .invalid }
     lsock_tcp_set_reuseaddr(pcb, reuseAddress ? 1 : 0)
-    let err = lsock_tcp_bind(pcb, addr, port)
+    var a = a
+    let err = lsock_tcp_bind(pcb, &a)
     if err != LSOCK_OK { throw SocketError(lwip: err) }
     bound = true
     rememberAddresses(pcb)
@@ -187,7 +189,7 @@ extension Socket {
       return
     }
     guard state == .idle, let pcb = tcp else { throw .invalid }
-    if !bound { try tcpBind(0, 0) }
+    if !bound { try tcpBind(wildcard) }
     var err: Int32 = 0
     guard let lpcb = lsock_tcp_listen(pcb, id, UInt8(min(wanted, 255)), &err) else {
       throw err == LSOCK_ERR_USE ? .addressInUse : .noBuffers
@@ -213,7 +215,7 @@ extension Socket {
     }
   }
 
-  func tcpConnect(_ addr: UInt32, _ port: UInt16) throws(SocketError) {
+  func tcpConnect(_ a: lsock_addr) throws(SocketError) {
     switch state {
     case .listening: throw .invalid
     case .connected: throw .alreadyConnected
@@ -225,7 +227,8 @@ extension Socket {
     case .idle:
       guard let pcb = tcp else { throw .invalid }
       lsock_tcp_set_reuseaddr(pcb, reuseAddress ? 1 : 0)
-      let err = lsock_tcp_connect(pcb, addr, port)
+      var a = a
+      let err = lsock_tcp_connect(pcb, &a)
       if err != LSOCK_OK { throw SocketError(lwip: err) }
       bound = true
       state = .connecting

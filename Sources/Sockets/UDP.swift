@@ -8,46 +8,47 @@ let maxDatagram: UInt32 = 65_507
 
 extension Socket {
   func udpOpen() throws(SocketError) {
-    guard let pcb = lsock_udp_new(id) else { throw .noBuffers }
+    guard let pcb = lsock_udp_new(id, ipType) else { throw .noBuffers }
     udp = pcb
+    pcbCreated()
   }
 
   func udpRememberAddresses() {
     guard let pcb = udp else { return }
-    lsock_udp_local(pcb, &localAddr, &localPort)
+    lsock_udp_local(pcb, &local)
   }
 
-  func udpBind(_ addr: UInt32, _ port: UInt16) throws(SocketError) {
+  func udpBind(_ a: lsock_addr) throws(SocketError) {
     guard let pcb = udp, !bound else { throw .invalid }
     lsock_udp_set_reuseaddr(pcb, reuseAddress ? 1 : 0)
-    let err = lsock_udp_bind(pcb, addr, port)
+    var a = a
+    let err = lsock_udp_bind(pcb, &a)
     if err != LSOCK_OK { throw SocketError(lwip: err) }
     bound = true
     udpRememberAddresses()
   }
 
   /// Fix the peer (send without an address, receive only from it); the
-  /// address 0.0.0.0 port 0 dissolves the association.
-  func udpConnect(_ addr: UInt32, _ port: UInt16) throws(SocketError) {
+  /// unspecified address with port 0 (or AF_UNSPEC) dissolves the association.
+  func udpConnect(_ a: lsock_addr) throws(SocketError) {
     guard let pcb = udp else { throw .invalid }
-    if addr == 0 && port == 0 {
+    if a.isUnspecified && a.port == 0 {
       lsock_udp_disconnect(pcb)
       state = .idle
-      remoteAddr = 0
-      remotePort = 0
+      remote = lsock_addr()
       return
     }
-    let err = lsock_udp_connect(pcb, addr, port)
+    var a = a
+    let err = lsock_udp_connect(pcb, &a)
     if err != LSOCK_OK { throw SocketError(lwip: err) }
     bound = true
     state = .connected
-    remoteAddr = addr
-    remotePort = port
+    remote = a
     udpRememberAddresses()
   }
 
   /// The checks every send makes; the pcb to send on.
-  func udpCanSend(_ len: UInt32, to: (addr: UInt32, port: UInt16)?) throws(SocketError)
+  func udpCanSend(_ len: UInt32, to: lsock_addr?) throws(SocketError)
     -> OpaquePointer
   {
     guard let pcb = udp else { throw .invalid }
@@ -57,12 +58,14 @@ extension Socket {
     return pcb
   }
 
-  func udpSend(_ src: UInt64, _ len: UInt32, to: (addr: UInt32, port: UInt16)?)
-    throws(SocketError) -> UInt32
-  {
+  func udpSend(_ src: UInt64, _ len: UInt32, to: lsock_addr?) throws(SocketError) -> UInt32 {
     let pcb = try udpCanSend(len, to: to)
-    let err = lsock_udp_send_user(
-      pcb, src, len, to == nil ? 0 : 1, to?.addr ?? 0, to?.port ?? 0)
+    let err: Int32
+    if var a = to {
+      err = lsock_udp_send_user(pcb, src, len, &a)
+    } else {
+      err = lsock_udp_send_user(pcb, src, len, nil)
+    }
     if err != LSOCK_OK { throw SocketError(lwip: err) }
     bound = true
     udpRememberAddresses()
@@ -72,7 +75,7 @@ extension Socket {
   /// One datagram (truncated to len; the rest is lost, as in BSD) and its
   /// sender. UDP and raw sockets share the queue and this call.
   func datagramReceive(_ dst: UInt64, _ len: UInt32, peek: Bool, dontWait: Bool)
-    throws(SocketError) -> (count: UInt32, addr: UInt32, port: UInt16)
+    throws(SocketError) -> (count: UInt32, from: lsock_addr)
   {
     try datagramReceive(len, peek: peek, dontWait: dontWait) { off, src, n in
       lsock_copyout(dst &+ UInt64(off), src, UInt64(n)) == 0
@@ -82,10 +85,10 @@ extension Socket {
   /// The same, with copy(offset, bytes, count) putting the bytes where they go.
   func datagramReceive(
     _ len: UInt32, peek: Bool, dontWait: Bool, copy: (Int, UnsafeRawPointer, Int) -> Bool
-  ) throws(SocketError) -> (count: UInt32, addr: UInt32, port: UInt16) {
+  ) throws(SocketError) -> (count: UInt32, from: lsock_addr) {
     let until = deadline(after: recvTimeoutMs)
     while dgramCount == 0 {
-      if readShut { return (0, 0, 0) }
+      if readShut { return (0, lsock_addr()) }
       if nonblocking || dontWait { throw .wouldBlock }
       if let e = block(on: self, until: until) { throw e }
     }
@@ -100,7 +103,7 @@ extension Socket {
       rxRing.consume(hsize + Int(h.length))
       dgramCount -= 1
     }
-    return (n, h.addr, h.port)
+    return (n, h.from)
   }
 
   /// Discard the unread datagrams (close, shutdown): lost, so counted.

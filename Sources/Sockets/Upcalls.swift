@@ -60,8 +60,8 @@ func installUpcalls() {
       tcp_connected: { id in tcpConnected(id) },
       tcp_accept: { id, pcb in tcpAccepted(id, pcb) },
       tcp_poll: { id in tcpPoll(id) },
-      udp_recv: { id, p, addr, port in udpReceived(id, p, addr, port) },
-      raw_recv: { id, p, addr in rawReceived(id, p, addr) }))
+      udp_recv: { id, p, from in udpReceived(id, p, from!.pointee) },
+      raw_recv: { id, p, skip, from in rawReceived(id, p, skip, from!.pointee) }))
   lsock_set_upcalls(u)
 }
 
@@ -94,7 +94,7 @@ func tcpConnected(_ id: UInt32) {
 /// accept. Returns the new socket's id, or 0 to make lwIP reset it.
 func tcpAccepted(_ id: UInt32, _ pcb: OpaquePointer?) -> UInt32 {
   guard let l = sockets[id], let pcb, l.state == .listening, !l.released,
-    l.acceptCount < l.backlog, let s = sockets.allocate(.tcp)
+    l.acceptCount < l.backlog, let s = sockets.allocate(.tcp, family: l.family)
   else { return 0 }
   s.tcp = pcb
   s.state = .connected
@@ -131,17 +131,18 @@ func tcpPoll(_ id: UInt32) -> Int32 {
 }
 
 /// A datagram for UDP socket id: copied into its ring (p is ours to free).
-func udpReceived(_ id: UInt32, _ p: OpaquePointer?, _ addr: UInt32, _ port: UInt16) {
+func udpReceived(_ id: UInt32, _ p: OpaquePointer?, _ from: lsock_addr) {
   guard let p else { return }
-  if let s = sockets[id] { s.queueDatagram(p, addr, port) }
+  if let s = sockets[id] { s.queueDatagram(p, from) }
   lsock_pbuf_free(p)
 }
 
 extension Socket {
-  /// Copy datagram p (from addr:port) into the ring after its header; a full
-  /// queue or ring, or no pages for a ring, drops it (counted).
-  func queueDatagram(_ p: OpaquePointer, _ addr: UInt32, _ port: UInt16) {
-    let len = lsock_pbuf_len(p)
+  /// Copy datagram p (from *from*; its first skip bytes left out) into the
+  /// ring after its header; a full queue or ring, or no pages for a ring,
+  /// drops it (counted).
+  func queueDatagram(_ p: OpaquePointer, _ from: lsock_addr, skip: UInt32 = 0) {
+    let len = lsock_pbuf_len(p) - skip
     let need = MemoryLayout<DatagramHeader>.size + Int(len)
     guard !released, !readShut, dgramCount < udpQueueLimit,
       rxRing.reserve(datagramRingBytes), rxRing.free >= need,
@@ -150,9 +151,9 @@ extension Socket {
       drops += 1
       return
     }
-    _ = rxRing.append(value: DatagramHeader(length: len, addr: addr, port: port))
+    _ = rxRing.append(value: DatagramHeader(length: len, from: from))
     _ = rxRing.append(Int(len)) { dst, n, off in
-      lsock_pbuf_copy(p, dst, UInt32(n), UInt32(off)) != 0
+      lsock_pbuf_copy(p, dst, UInt32(n), skip + UInt32(off)) != 0
     }
     dgramCount += 1
     rxCopiedTotal &+= 1

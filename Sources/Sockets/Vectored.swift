@@ -64,10 +64,7 @@ extension Socket {
   func datagramSend(_ pieces: UserPieces) throws(SocketError) -> UInt32 {
     let err: Int32
     if kind == .raw {
-      guard let pcb = raw else { throw .invalid }
-      if writeShut { throw .brokenPipe }
-      if state != .connected { throw .destinationRequired }
-      if pieces.total > maxRawPayload { throw .messageTooLong }
+      let pcb = try rawCanSend(pieces.total, hasAddress: false)
       err = pieces.bases.withUnsafeBufferPointer { b in
         pieces.lengths.withUnsafeBufferPointer { l in
           lsock_raw_send_pieces(pcb, b.baseAddress, l.baseAddress, UInt32(b.count), pieces.total)

@@ -15,6 +15,7 @@
 #include "lwip/tcpip.h"
 #include "lwip/netif.h"
 #include "lwip/ip4_addr.h"
+#include "lwip/ip6_addr.h"
 
 #include "../../Net/lwip_sock.c"
 #include "../../Net/lwip_sock_dgram.c"
@@ -106,13 +107,33 @@ silent_output(struct netif *n, struct pbuf *p, const ip4_addr_t *dst)
 }
 
 static err_t
+silent_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *dst)
+{
+  (void)n; (void)p; (void)dst;
+  return ERR_OK;
+}
+
+static err_t
 host_if_init(struct netif *n)
 {
   n->name[0] = 't';
   n->name[1] = '0';
   n->mtu = 1500;
   n->output = silent_output;
+  n->output_ip6 = silent_output6;
   return ERR_OK;
+}
+
+// An IPv6 address of the interface, usable at once (no duplicate detection).
+static void
+add_ip6(const char *text)
+{
+  ip6_addr_t a;
+  s8_t i;
+
+  ip6addr_aton(text, &a);
+  if(netif_add_ip6_address(&host_if, &a, &i) == ERR_OK)
+    netif_ip6_addr_set_state(&host_if, i, IP6_ADDR_PREFERRED);
 }
 
 static pthread_mutex_t init_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -148,6 +169,8 @@ init_once(void)
   netif_set_default(&host_if);
   netif_set_up(&host_if);
   netif_set_link_up(&host_if);
+  add_ip6(SOCKETS_HOST_ADDR6_LL);
+  add_ip6(SOCKETS_HOST_ADDR6);
   UNLOCK_TCPIP_CORE();
 }
 
@@ -157,6 +180,12 @@ sockets_host_init(void)
   static pthread_once_t once = PTHREAD_ONCE_INIT;
 
   pthread_once(&once, init_once);
+}
+
+uint32_t
+sockets_host_if_index(void)
+{
+  return netif_get_index(&host_if);
 }
 
 void

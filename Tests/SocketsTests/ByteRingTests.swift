@@ -85,12 +85,13 @@ func sequence(_ start: Int, _ n: Int) -> [UInt8] {
     _ = r.reserve(4096)
     _ = r.append(4090, fill(from: 0))
     r.consume(4090)  // the next header straddles the end
-    let h = DatagramHeader(length: 7, addr: 0x0102_0304, port: 53)
+    let h = DatagramHeader(length: 7, from: v6(linkLocal6, 53, scope: 3))
     let headed = r.append(value: h)
     let body = r.append(7, fill(from: 9))
     #expect(headed && body)
     let back = r.read(as: DatagramHeader.self, zero: DatagramHeader())
-    #expect(back?.length == 7 && back?.addr == 0x0102_0304 && back?.port == 53)
+    #expect(back?.length == 7 && back.map { bytes($0.from) } == linkLocal6)
+    #expect(back?.from.port == 53 && back?.from.scope == 3)
     #expect(contents(r, skip: MemoryLayout<DatagramHeader>.size, 7) == sequence(9, 7))
     r.release()
   }

@@ -32,6 +32,8 @@ import Testing
       (.connectionAborted, CShims.ECONNABORTED),
       (.connectionReset, CShims.ECONNRESET),
       (.noBuffers, CShims.ENOBUFS),
+      (.noDevice, CShims.ENODEV),
+      (.networkUnreachable, CShims.ENETUNREACH),
       (.alreadyConnected, CShims.EISCONN),
       (.notConnected, CShims.ENOTCONN),
       (.timedOut, CShims.ETIMEDOUT),

@@ -6,9 +6,11 @@
 #pragma once
 #include <stdint.h>
 
-// Start lwIP once (the tcpip thread) and one interface, 10.0.0.1/24. Traffic
-// to 10.0.0.1 goes through lwIP's loopback; other addresses on 10.0.0.0/24
-// are routed to it and dropped (a silent peer).
+// Start lwIP once (the tcpip thread) and one interface, 10.0.0.1/24, with
+// the IPv6 addresses fd00::1 and fe80::1 (its index is the zone). Traffic to
+// its own addresses goes through lwIP's loopback; other addresses on
+// 10.0.0.0/24 are routed to it and dropped (a silent peer). (Debian's lwIP
+// has no loopback interface: no 127.0.0.1, no ::1.)
 void sockets_host_init(void);
 
 // Make lsock_killed() report that the calling process was killed (1) or not (0).
@@ -17,6 +19,10 @@ void sockets_host_set_killed(int on);
 // 10.0.0.1 in network byte order, as the socket layer takes addresses.
 #define SOCKETS_HOST_ADDR 0x0100000aU
 #define SOCKETS_HOST_SILENT 0x0200000aU   // 10.0.0.2: nobody answers
+#define SOCKETS_HOST_ADDR6 "fd00::1"
+#define SOCKETS_HOST_ADDR6_LL "fe80::1"
+// The interface's index: sin6_scope_id of its link-local address.
+uint32_t sockets_host_if_index(void);
 
 // lwIP's keepalive settings of a TCP pcb (struct tcp_pcb *), as the socket
 // layer handed them over: on (SOF_KEEPALIVE), idle and interval in ms, count.
