@@ -72,9 +72,12 @@ extension Socket {
       if v6only || kind == .raw { throw use == .bind ? .invalid : .networkUnreachable }
       return r
     case afInet6:
-      if a.isUnspecified {
-        return use == .bind ? wildcard : r
+      if a.isUnspecified && use == .bind {
+        var w = wildcard
+        w.port = a.port
+        return w
       }
+      if a.isUnspecified { return r }
       if a.needsScope {
         if a.scope == 0 { throw .invalid }
         if lsock_netif_exists(a.scope) == 0 { throw .noDevice }
