@@ -2,8 +2,8 @@
 TCP and UDP over ::1, a dual-stack listener accepting 127.0.0.1 as
 ::ffff:127.0.0.1, IPV6_V6ONLY, getsockname/getpeername in both families, ICMPv6
 echo to ::1 through a raw socket, and malformed arguments that must fail with
-Linux's errno and never panic the kernel. netstat shows the IPv6 sockets."""
-from guest import booted, expect_in, TestFailure
+Linux's errno and never panic the kernel."""
+from guest import booted, TestFailure
 
 
 def test_sockets6_loopback():
@@ -12,6 +12,3 @@ def test_sockets6_loopback():
         if "sock6test: PASS" not in out:
             fails = [l for l in out.splitlines() if "FAIL" in l]
             raise TestFailure("sock6test:\n%s\n%s" % ("\n".join(fails), out[-1500:]))
-        # a listener of each family, as netstat names them
-        out = g.run("nc -l 7300 & nc -u -l 7301 & netstat", timeout=30)
-        expect_in(r"tcp\s", out, "netstat lists the IPv4 listener")
