@@ -361,7 +361,7 @@ $(POSIX_PROGS): $(BUILD)/user/_%: $$(call posix_objs,$$*) $$(call posix_libs,$$*
 # configured by User/tls/mbedtls_config.h alone. Both are built with the POSIX
 # programs' flags into build/tls/libtls.a, and only when a program listed in
 # TLS_PROGS is linked: nothing is fetched or built for the others.
-TLS_PROGS := tlsget
+TLS_PROGS := httpget wttr
 MBEDTLS_DIR := .deps/mbedtls-2.28.3
 MBEDTLS_STAMP := $(MBEDTLS_DIR)/.verified-sha256
 TLS_LIBA := $(BUILD)/tls/libtls.a
@@ -400,7 +400,7 @@ tls-archive: $(TLS_OBJS) $(MBEDTLS_OBJS)
 
 -include $(wildcard $(BUILD)/tls/*/*.d)
 
-# The same library and tlsget built for the host with the same configuration:
+# The same library and httpget built for the host with the same configuration:
 # the host tests (Tests/tls/) run the error cases against Python TLS servers
 # in a second, and measure mbedTLS's heap. tls_entropy() uses the host's getrandom.
 # (Truncated messages are intended: gcc's -Wformat-truncation is off.)
@@ -427,7 +427,7 @@ host-tls-archive: $(HOST_TLS_OBJS) $(HOST_MBEDTLS_OBJS)
 	@echo "  AR     $(HOST_TLS)/libtls.a"
 	$(Q)rm -f $(HOST_TLS)/libtls.a && ar rcs $(HOST_TLS)/libtls.a $^
 
-$(HOST_TLS)/tlsget: User/posix/tlsget.c $(HOST_TLS)/libtls.a
+$(HOST_TLS)/httpget: User/posix/httpget.c $(HOST_TLS)/libtls.a
 	@echo "  HOSTCC $@"
 	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -Werror -o $@ $< $(HOST_TLS)/libtls.a
 
@@ -440,9 +440,9 @@ $(HOST_TLS)/tls_echo_server: Tests/tls/tls_echo_server.c $(HOST_TLS)/libtls.a
 	@echo "  HOSTCC $@"
 	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -Werror -o $@ $< $(HOST_TLS)/libtls.a
 
-# The name checks (pure C), then tlsget against host TLS servers (every case),
+# The name checks (pure C), then httpget against host TLS servers (every case),
 # and tls_server against Python clients.
-test-tls-host: $(HOST_TLS)/test_san $(HOST_TLS)/tlsget $(HOST_TLS)/tls_echo_server
+test-tls-host: $(HOST_TLS)/test_san $(HOST_TLS)/httpget $(HOST_TLS)/tls_echo_server
 	$(HOST_TLS)/test_san
 	python3 Tests/tls/test_tls_host.py
 
@@ -583,7 +583,7 @@ test: setup-test all
 	@echo "== fsck's own tests (damaged and random images), the crash checker's"
 	python3 tools/test_fsck.py
 	python3 tools/crash/test_model.py
-	@echo "== the tls library on the host: name checks, tlsget and tls_server against host TLS peers"
+	@echo "== the tls library on the host: name checks, httpget and tls_server against host TLS peers"
 	$(MAKE) --no-print-directory test-tls-host
 	@echo "== the profiler's symbolising and folding (tools/profile/)"
 	python3 tools/profile/test_profile.py

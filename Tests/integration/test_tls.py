@@ -1,4 +1,4 @@
-"""TLS in the guest (issue 16): tlsget, the tls library and mbedTLS cross-built
+"""TLS in the guest (issue 16): httpget over https://, the tls library and mbedTLS cross-built
 for the guest, against the host TLS bed of Tests/tls/tlsbed.py reached at
 10.0.2.2 (QEMU's user network): a test CA made by openssl at run time and put
 into the guest's image (/tls/ca.pem, /tls/other.pem); success with the right
@@ -38,14 +38,14 @@ def test_tls_client():
     try:
         with booted("tls", cpus=1, base=base) as g:
             wait_lease(g)
-            out = g.run("exitcode tlsget --cacert /tls/ca.pem https://10.0.2.2:%d/f -o /probe"
+            out = g.run("exitcode httpget --cacert /tls/ca.pem https://10.0.2.2:%d/f -o /probe"
                         % bed.ports["good"], timeout=120)
             if "exitcode: 0" not in out:
                 raise TestFailure("the first verified fetch failed: %r" % out.strip()[-300:])
             for i, (name, args, pattern, status, body) in enumerate(
                     tlsbed.cases(bed, "10.0.2.2", "/tls/ca.pem", "/tls/other.pem")):
                 outfile = "/o%d" % i
-                out = g.run("exitcode tlsget %s -o %s" % (args, outfile), timeout=120)
+                out = g.run("exitcode httpget %s -o %s" % (args, outfile), timeout=120)
                 err = "\n".join(l for l in out.strip().splitlines() if not l.startswith("exitcode:"))
                 m = re.search(r"exitcode: (\d+)", out)
                 problems = []
@@ -56,16 +56,16 @@ def test_tls_client():
                 if body is not None:
                     bodies[outfile] = (name, body)
                 if problems:
-                    raise TestFailure("%s: tlsget %s: %s" % (name, args, "; ".join(problems)))
+                    raise TestFailure("%s: httpget %s: %s" % (name, args, "; ".join(problems)))
                 results.append(name)
             # the image's system bundle: parses, and does not trust the test CA
-            out = g.run("exitcode tlsget https://10.0.2.2:%d/f -o /sys" % bed.ports["good"], timeout=180)
+            out = g.run("exitcode httpget https://10.0.2.2:%d/f -o /sys" % bed.ports["good"], timeout=180)
             if not re.search(r"unknown issuer: no trusted CA for CN=tls-test-ca", out) or "exitcode: 1" not in out:
                 raise TestFailure("with the system bundle: %r" % out.strip()[-300:])
-            out = g.run("tlsget -v --cacert /tls/ca.pem https://10.0.2.2:%d/f -o /v" % bed.ports["good"], timeout=120)
+            out = g.run("httpget -v --cacert /tls/ca.pem https://10.0.2.2:%d/f -o /v" % bed.ports["good"], timeout=120)
             heap = re.search(r"mbedTLS peak heap (\d+) bytes", out)
             # the memory budget with the whole system bundle loaded (-k: it does not trust the test CA)
-            out = g.run("tlsget -k -v https://10.0.2.2:%d/f -o /v" % bed.ports["good"], timeout=180)
+            out = g.run("httpget -k -v https://10.0.2.2:%d/f -o /v" % bed.ports["good"], timeout=180)
             bundle = re.search(r"heap after the handshake (\d+) bytes, peak (\d+)", out)
             g.c.sendline("poweroff")
             g.c.expect(pexpect_eof(), timeout=30)
