@@ -114,7 +114,7 @@ def test_ipv6_tap_slaac_dhcp6():
 def test_ipv6_tap_http_to_guest():
     """The namespace reaches the guest's httpd over IPv6: `curl -6 http://[SLAAC]/`
     gets the same page as over IPv4."""
-    V.need_in_tree("User/httpd.c", "httpd on [::]", "AF_INET6", "in6addr_any")
+    V.need_in_tree("User/posix/httpd.c", "httpd on [::]", "AF_INET6", "in6addr_any")
     with V.tap6_namespace("http", _records()) as bed:
         with _tap_guest(bed, "ipv6-http") as g:
             V.address_line(g, timeout=30)
