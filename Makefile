@@ -1,7 +1,7 @@
 # xv6-net: an xv6-style RISC-V kernel that talks to the network.
 #
 #   make            kernel (build/kernel) and file system image (build/fs.img)
-#   make qemu       boot it (installs what is missing first); CPUS=3 FWDPORT=... NIC=virtio|e1000|both RNG=1|0
+#   make qemu       boot it (installs what is missing first); CPUS=3 FWDPORT=... FWDPORT_TLS=... NIC=virtio|e1000|both RNG=1|0
 #   make qemu-gdb   boot it stopped, waiting for gdb on a free port
 #   make test       every test: host unit tests (swift test) and QEMU integration tests
 #   make coverage   a kernel that records which of its edges ran (build-cov/kernel)
@@ -16,6 +16,9 @@ CPUS ?= 3
 # The host port forwarded to the guest's port 80. Derived from the user id so two
 # users on one machine don't collide (as the JOS lab did); override with FWDPORT=.
 FWDPORT ?= $(shell expr `id -u` % 5000 + 25080)
+# The host port forwarded to the guest's 443 (httpd -s): FWDPORT + 363, so
+# 25080 goes with 25443 and FWDPORT=8080 with 8443.
+FWDPORT_TLS ?= $(shell expr $(FWDPORT) + 363)
 # Where QEMU records every frame of the guest's NIC (open it in Wireshark).
 PCAP ?= pcap/en0.pcap
 # NET=user (QEMU's user network, the default) or NET=tap TAP=ifname (test beds).
@@ -361,7 +364,7 @@ $(POSIX_PROGS): $(BUILD)/user/_%: $$(call posix_objs,$$*) $$(call posix_libs,$$*
 # configured by User/tls/mbedtls_config.h alone. Both are built with the POSIX
 # programs' flags into build/tls/libtls.a, and only when a program listed in
 # TLS_PROGS is linked: nothing is fetched or built for the others.
-TLS_PROGS := tlsget
+TLS_PROGS := httpget wttr httpd
 MBEDTLS_DIR := .deps/mbedtls-2.28.3
 MBEDTLS_STAMP := $(MBEDTLS_DIR)/.verified-sha256
 TLS_LIBA := $(BUILD)/tls/libtls.a
@@ -400,7 +403,7 @@ tls-archive: $(TLS_OBJS) $(MBEDTLS_OBJS)
 
 -include $(wildcard $(BUILD)/tls/*/*.d)
 
-# The same library and tlsget built for the host with the same configuration:
+# The same library and httpget built for the host with the same configuration:
 # the host tests (Tests/tls/) run the error cases against Python TLS servers
 # in a second, and measure mbedTLS's heap. tls_entropy() uses the host's getrandom.
 # (Truncated messages are intended: gcc's -Wformat-truncation is off.)
@@ -427,7 +430,7 @@ host-tls-archive: $(HOST_TLS_OBJS) $(HOST_MBEDTLS_OBJS)
 	@echo "  AR     $(HOST_TLS)/libtls.a"
 	$(Q)rm -f $(HOST_TLS)/libtls.a && ar rcs $(HOST_TLS)/libtls.a $^
 
-$(HOST_TLS)/tlsget: User/posix/tlsget.c $(HOST_TLS)/libtls.a
+$(HOST_TLS)/httpget: User/posix/httpget.c $(HOST_TLS)/libtls.a
 	@echo "  HOSTCC $@"
 	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -Werror -o $@ $< $(HOST_TLS)/libtls.a
 
@@ -440,9 +443,9 @@ $(HOST_TLS)/tls_echo_server: Tests/tls/tls_echo_server.c $(HOST_TLS)/libtls.a
 	@echo "  HOSTCC $@"
 	$(Q)$(HOSTCC) $(HOST_TLS_CFLAGS) -Werror -o $@ $< $(HOST_TLS)/libtls.a
 
-# The name checks (pure C), then tlsget against host TLS servers (every case),
+# The name checks (pure C), then httpget against host TLS servers (every case),
 # and tls_server against Python clients.
-test-tls-host: $(HOST_TLS)/test_san $(HOST_TLS)/tlsget $(HOST_TLS)/tls_echo_server
+test-tls-host: $(HOST_TLS)/test_san $(HOST_TLS)/httpget $(HOST_TLS)/tls_echo_server
 	$(HOST_TLS)/test_san
 	python3 Tests/tls/test_tls_host.py
 
@@ -533,7 +536,10 @@ else
 # Both families (QEMU's default; naming one alone turns the other off): its
 # router advertises fec0::/64, the host is fec0::2 and the DNS server fec0::3
 # (over DHCPv6). hostfwd is IPv4 only.
-QEMUOPTS += -netdev user,id=net0,ipv4=on,ipv6=on,hostfwd=tcp::$(FWDPORT)-:80
+# Guest port 443 (httpd -s) is forwarded from FWDPORT_TLS when that host port is
+# free: the qemu rule checks and sets $${FWDTLS} (the shell's) to the forward, so
+# a busy port costs the HTTPS forward and never the boot.
+QEMUOPTS += -netdev user,id=net0,ipv4=on,ipv6=on,hostfwd=tcp::$(FWDPORT)-:80$${FWDTLS}
 endif
 QEMUOPTS += -object filter-dump,id=net0dump,netdev=net0,file=$(PCAP)
 ifeq ($(NIC),both)
@@ -555,7 +561,10 @@ setup-test:
 
 qemu: setup-qemu all $(KERNEL_IMAGE)
 	@mkdir -p $(dir $(PCAP))
-	@echo "qemu: $(CPUS) harts, NIC=$(NIC); guest port 80 is forwarded from host port $(FWDPORT) (http://localhost:$(FWDPORT)/); frames are captured in $(PCAP)$(if $(filter both,$(NIC)), (en1: port $(FWDPORT1)$(comma) $(PCAP1))); quit with poweroff or Ctrl-a x"
+	@if python3 -c 'import socket; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("", $(FWDPORT_TLS)))' 2>/dev/null; then \
+	    FWDTLS=",hostfwd=tcp::$(FWDPORT_TLS)-:443"; tls="port 443 from $(FWDPORT_TLS) (https://localhost:$(FWDPORT_TLS)/ once httpd -s runs)"; \
+	else FWDTLS=; tls="port 443 not forwarded (host port $(FWDPORT_TLS) is busy; FWDPORT_TLS= picks another)"; fi; \
+	echo "qemu: $(CPUS) harts, NIC=$(NIC); guest port 80 is forwarded from host port $(FWDPORT) (http://localhost:$(FWDPORT)/), $$tls; frames are captured in $(PCAP)$(if $(filter both,$(NIC)), (en1: port $(FWDPORT1)$(comma) $(PCAP1))); quit with poweroff or Ctrl-a x"; \
 	$(QEMU) $(QEMUOPTS)
 
 qemu-gdb: setup-qemu all $(KERNEL_IMAGE)
@@ -583,7 +592,7 @@ test: setup-test all
 	@echo "== fsck's own tests (damaged and random images), the crash checker's"
 	python3 tools/test_fsck.py
 	python3 tools/crash/test_model.py
-	@echo "== the tls library on the host: name checks, tlsget and tls_server against host TLS peers"
+	@echo "== the tls library on the host: name checks, httpget and tls_server against host TLS peers"
 	$(MAKE) --no-print-directory test-tls-host
 	@echo "== the profiler's symbolising and folding (tools/profile/)"
 	python3 tools/profile/test_profile.py

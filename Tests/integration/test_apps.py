@@ -8,7 +8,7 @@ internet: every server is on loopback or inside a namespace made here.
 
 Run as a script (`test_apps.py standin ADDR`) it is the stand-in servers that
 the namespace test starts inside the namespace."""
-import concurrent.futures, hashlib, os, re, socket, subprocess, sys, threading, time
+import concurrent.futures, hashlib, os, re, shutil, socket, subprocess, sys, tempfile, threading, time
 
 from guest import booted, expect_in, free_port, recv_all, sh, Skip, TestFailure, ROOT
 
@@ -411,8 +411,8 @@ def test_nc_and_httpget_move_files():
                     raise TestFailure("httpget %s: the file in the guest differs" % path)
             out = g.run("httpget http://10.0.2.2:%d/missing -o /x" % web.port, timeout=40)
             expect_in(r"server answered 404", out, "httpget of a missing file")
-            out = g.run("httpget https://10.0.2.2/", timeout=20)
-            expect_in(r"https is not supported", out, "httpget https")
+            out = g.run("httpget ftp://10.0.2.2/", timeout=20)
+            expect_in(r"only http:// and https:// URLs are supported", out, "httpget ftp://")
 
             # UDP: one datagram out, the echo back
             echo = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -477,14 +477,35 @@ def _start(cmd):
                             stderr=subprocess.PIPE, text=True)
 
 
+def _wttr_certs(d):
+    """A test CA and a certificate for DNS:wttr.in it signs, made in folder d."""
+    def r(cmd):
+        subprocess.run(cmd, shell=True, cwd=d, check=True, capture_output=True)
+    r("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 -subj /CN=wttr-test-ca")
+    r("openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj /CN=wttr.in")
+    open(os.path.join(d, "ext"), "w").write("subjectAltName=DNS:wttr.in\nextendedKeyUsage=serverAuth\n")
+    r("openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 30 -extfile ext")
+
+
 def test_resolver_wttr_daytime_in_namespace():
     """dnsmasq answers wttr.in and time.nist.gov with the namespace's address,
-    where stand-ins listen on ports 80 and 13: the programs run with their
-    default names. nxdomain.test does not exist; weather.test is a CNAME."""
+    where stand-ins listen on ports 443 (HTTPS, a certificate for wttr.in from a
+    test CA made here and put into the image), 80 and 13: the programs run with
+    their default names. nxdomain.test does not exist; weather.test is a CNAME;
+    wrong.test has wttr.in's address but is not in its certificate."""
     _netns_available()
+    if subprocess.run("command -v openssl", shell=True, capture_output=True).returncode != 0:
+        raise Skip("openssl is not installed on the host")
     leases = "/tmp/%s.leases" % NS
     procs = []
+    certs = tempfile.mkdtemp(prefix="wttr-certs-")
+    base = os.path.join("build", "test-disks", "apps-dns-base.img")
     try:
+        _wttr_certs(certs)
+        os.makedirs(os.path.join(ROOT, "build", "test-disks"), exist_ok=True)
+        fsargs = sh("make -s --no-print-directory -C %s fs-args" % ROOT).split()
+        sh("cd %s && build/mkfs %s %s tls/wttr-ca.pem=%s" % (
+            ROOT, base, " ".join(fsargs), os.path.join(certs, "ca.pem")))
         sh("ip netns add %s" % NS)
         sh("ip netns exec %s ip link set lo up" % NS)
         sh("ip netns exec %s ip tuntap add dev tap0 mode tap" % NS)
@@ -499,14 +520,15 @@ def test_resolver_wttr_daytime_in_namespace():
              "--dhcp-option=option:dns-server,%s" % NSADDR,
              "--host-record=wttr.in,%s" % NSADDR,
              "--host-record=time.nist.gov,%s" % NSADDR,
+             "--host-record=wrong.test,%s" % NSADDR,
              "--cname=weather.test,wttr.in",
              "--address=/nxdomain.test/",
              "--dhcp-leasefile=" + leases, "--pid-file="]))
-        standin = _start([sys.executable, os.path.abspath(__file__), "standin", NSADDR])
+        standin = _start([sys.executable, os.path.abspath(__file__), "standin", NSADDR, certs])
         procs.append(standin)
         if standin.stdout.readline().strip() != "ready":
             raise TestFailure("the stand-in servers did not start: %s" % standin.stderr.read()[-500:])
-        with boot("apps-dns", net="tap", netns=NS) as g:
+        with boot("apps-dns", net="tap", netns=NS, base=base) as g:
             m = wait_lease(g)
             if m.group(5) != NSADDR:
                 raise TestFailure("the lease names DNS server %s, not %s" % (m.group(5), NSADDR))
@@ -522,8 +544,24 @@ def test_resolver_wttr_daytime_in_namespace():
             out = g.run("nslookup 10.1.2.3", timeout=30)
             expect_in(r"Address:\s+10\.1\.2\.3", out, "a dotted address needs no query")
 
-            out = g.run("wttr Paris", timeout=40)
-            forecast_in(out, "wttr Paris through DNS")
+            out = g.run("wttr --cacert /tls/wttr-ca.pem Paris", timeout=60)
+            forecast_in(out, "wttr Paris over HTTPS through DNS")
+            out = g.run("wttr Paris", timeout=60)
+            expect_in(r"wttr: wttr\.in: unknown issuer: no trusted CA for CN=wttr-test-ca", out,
+                      "wttr with the system bundle, which does not trust the test CA")
+            out = g.run("wttr -s https://wrong.test --cacert /tls/wttr-ca.pem Paris", timeout=60)
+            expect_in(r"wttr: wrong\.test: name mismatch: the certificate is for DNS:wttr\.in, not wrong\.test",
+                      out, "wttr, a name the certificate does not have")
+            out = g.run("wttr -k Paris", timeout=60)
+            expect_in(r"wttr: warning: -k: using a certificate that fails verification \(unknown issuer", out,
+                      "wttr -k's warning")
+            forecast_in(out, "wttr -k")
+            out = g.run("wttr --http Paris", timeout=40)
+            forecast_in(out, "wttr --http Paris through DNS")
+            out = g.run("wttr --http -s https://wttr.in Paris", timeout=20)
+            expect_in(r"--http and an https:// server contradict", out, "wttr --http with https://")
+            out = g.run("wttr -s https://wttr.in:0 Paris", timeout=20)
+            expect_in(r"wttr: bad server https://wttr\.in:0", out, "wttr -s with a bad port")
             out = g.run("daytime", timeout=40)
             expect_in(re.escape(DAYTIME), out, "daytime through DNS")
             out = g.run("wttr -s nothere.nxdomain.test Paris", timeout=40)
@@ -546,16 +584,25 @@ def test_resolver_wttr_daytime_in_namespace():
         subprocess.run("ip netns del %s" % NS, shell=True)
         if os.path.exists(leases):
             os.unlink(leases)
+        shutil.rmtree(certs, ignore_errors=True)
+        if os.path.exists(os.path.join(ROOT, base)):
+            os.unlink(os.path.join(ROOT, base))
 
 
-def _standin_main(addr):
-    """The stand-ins inside the namespace: wttr.in (chunked) on 80, daytime on 13."""
-    Server(wttr_handler("chunked"), addr, 80)
+def _standin_main(addr, certs):
+    """The stand-ins inside the namespace: wttr.in over HTTPS on 443 (chunked,
+    its certificate from certs) and plain on 80 (chunked), daytime on 13."""
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.path.join(certs, "srv.pem"), os.path.join(certs, "srv.key"))
+    plain = wttr_handler("chunked")
+    Server(lambda srv, c: plain(srv, ctx.wrap_socket(c, server_side=True)), addr, 443)
+    Server(plain, addr, 80)
     Server(daytime_handler, addr, 13)
     print("ready", flush=True)
     while True:
         time.sleep(3600)
 
 
-if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "standin":
-    _standin_main(sys.argv[2])
+if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "standin":
+    _standin_main(sys.argv[2], sys.argv[3])

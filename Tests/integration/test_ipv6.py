@@ -114,7 +114,7 @@ def test_ipv6_tap_slaac_dhcp6():
 def test_ipv6_tap_http_to_guest():
     """The namespace reaches the guest's httpd over IPv6: `curl -6 http://[SLAAC]/`
     gets the same page as over IPv4."""
-    V.need_in_tree("User/httpd.c", "httpd on [::]", "AF_INET6", "in6addr_any")
+    V.need_in_tree("User/posix/httpd.c", "httpd on [::]", "AF_INET6", "in6addr_any")
     with V.tap6_namespace("http", _records()) as bed:
         with _tap_guest(bed, "ipv6-http") as g:
             V.address_line(g, timeout=30)
@@ -164,7 +164,7 @@ def test_ipv6_tap_guest_to_host_by_name():
     """The guest looks up a name with only an AAAA record at dnsmasq (the server it
     learned by DHCPv6) and fetches a file over IPv6 from an HTTP server in the namespace."""
     V.need_in_tree("User/nslookup.c", "nslookup AAAA", "AAAA")
-    V.need_in_tree("User/httpget.c", "httpget over IPv6", "AF_INET6", "AF_UNSPEC", "getaddrinfo")
+    V.need_in_tree("User/tls/httpc.c", "httpget over IPv6", "AF_INET6", "AF_UNSPEC", "getaddrinfo")
     d = "/tmp/xv6v6-www-%d" % os.getpid()
     os.makedirs(d, exist_ok=True)
     data = bytes(random.Random(15).randrange(256) for _ in range(20000))

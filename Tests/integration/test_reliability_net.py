@@ -756,7 +756,7 @@ def test_reliability_tcp_ipv6_bad_network():
     """V6_MIB over TCP/IPv6 through the lossy relay (loss 5%, dup 1%, reorder 2%, delay
     10 +- 5 ms) between the guest and Linux on the tap bed: the guest's httpd sends a file
     from its disk to curl -6, and (when nc has IPv6) nc -l takes one; sha256 both ways."""
-    V6.need_in_tree("User/httpd.c", "httpd on [::]", "AF_INET6", "in6addr_any")
+    V6.need_in_tree("User/posix/httpd.c", "httpd on [::]", "AF_INET6", "in6addr_any")
     R.tap_available()
     size, seed = V6_MIB << 20, 3000
     data = random.Random(seed).randbytes(size)

@@ -1,6 +1,6 @@
 """A TLS test bed on the host, shared by the host tests of the tls library
-(Tests/tls/test_tls_host.py, which run build/host-tls/tlsget) and the guest's
-(Tests/integration/test_tls.py, which run tlsget in QEMU against 10.0.2.2).
+(Tests/tls/test_tls_host.py, which run build/host-tls/httpget) and the guest's
+(Tests/integration/test_tls.py, which run httpget in QEMU against 10.0.2.2).
 
 Certificates are made at run time with `openssl` in a temporary folder: a test
 CA, a server certificate it signs (SAN IP:10.0.2.2, IP:127.0.0.1, DNS:localhost,
@@ -173,16 +173,20 @@ class Bed:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+# what httpget prints on standard error after a download, and nothing before it
+OK = r"^httpget: \d+ bytes to \S+ in [\d.]+ s"
+
+
 def cases(bed, host, ca, other_ca):
-    """(name, tlsget arguments, regex its output must match, exit status, expected
+    """(name, httpget arguments, regex its output must match, exit status, expected
     body or None). host: the address the servers are reached at; ca, other_ca:
-    paths of ca.pem and other.pem where tlsget reads them."""
+    paths of ca.pem and other.pem where httpget reads them."""
     u = lambda name, path="/f": "https://%s:%d%s" % (host, bed.ports[name], path)
     return [
-        ("verified fetch (RSA chain, IP SAN)", "--cacert %s %s" % (ca, u("good")), r"^$", 0, BODY),
-        ("verified fetch (ECDSA P-256)", "--cacert %s %s" % (ca, u("ec")), r"^$", 0, BODY),
-        ("chunked body", "--cacert %s %s" % (ca, u("good", "/chunked")), r"^$", 0, CHUNKED_BODY),
-        ("HTTP error status", "--cacert %s %s" % (ca, u("good", "/missing")), r"answered HTTP/1.1 404", 1, None),
+        ("verified fetch (RSA chain, IP SAN)", "--cacert %s %s" % (ca, u("good")), OK, 0, BODY),
+        ("verified fetch (ECDSA P-256)", "--cacert %s %s" % (ca, u("ec")), OK, 0, BODY),
+        ("chunked body", "--cacert %s %s" % (ca, u("good", "/chunked")), OK, 0, CHUNKED_BODY),
+        ("HTTP error status", "--cacert %s %s" % (ca, u("good", "/missing")), r"server answered 404 Not Found", 1, None),
         ("unknown CA", "--cacert %s %s" % (other_ca, u("good")), r"unknown issuer: no trusted CA", 1, None),
         ("name mismatch (IP)", "--cacert %s %s" % (ca, u("wrong")),
          r"name mismatch: the certificate is for IP:192\.0\.2\.1, DNS:other\.test, not %s" % host, 1, None),
@@ -204,5 +208,7 @@ def cases(bed, host, ca, other_ca):
         ("missing CA file", "--cacert /nonexistent.pem %s" % u("good"), r"cannot read CA file /nonexistent\.pem", 1, None),
         ("not a CA file", "--cacert %s %s" % (bed.path("good.key") if host == "127.0.0.1" else "/README.md", u("good")),
          r"no usable CA certificate in", 1, None),
-        ("bad URL", "http://%s/" % host, r"not an https://", 2, None),
+        ("bad URL (scheme)", "ftp://%s/" % host, r"only http:// and https:// URLs are supported", 2, None),
+        ("bad URL (unclosed IPv6 bracket)", "https://[::1/f", r"bad IPv6 address in the URL", 2, None),
+        ("bad URL (port)", "https://%s:99999/f" % host, r"bad port", 2, None),
     ]

@@ -428,38 +428,62 @@ tls_client(int fd, const char *host, const char *cafile, int flags)
   return handshake(t);
 }
 
-struct tls *
-tls_server(int fd, const char *certfile, const char *keyfile)
+// The certificate chain and key of a server, checked to go together. 0, or -1
+// with the error set.
+static int
+load_server_files(struct tls *t, const char *certfile, const char *keyfile)
 {
-  struct tls *t;
   char msg[120];
   int ret;
 
-  if((t = tls_new(fd, MBEDTLS_SSL_IS_SERVER)) == NULL)
-    return NULL;
   if((ret = mbedtls_x509_crt_parse_file(&t->ca, certfile)) != 0){
     mbedtls_strerror(ret, msg, sizeof msg);
     tls_set_error("cannot load certificate %s: %s", certfile,
                   access(certfile, R_OK) ? strerror(errno) : msg);
-    tls_close(t);
-    return NULL;
+    return -1;
   }
   if((ret = mbedtls_pk_parse_keyfile(&t->key, keyfile, NULL)) != 0){
     mbedtls_strerror(ret, msg, sizeof msg);
     tls_set_error("cannot load key %s: %s", keyfile,
                   access(keyfile, R_OK) ? strerror(errno) : msg);
-    tls_close(t);
-    return NULL;
+    return -1;
   }
   // mbedTLS would only find out in the middle of a handshake.
   if(mbedtls_pk_check_pair(&t->ca.pk, &t->key) != 0 ||
      (ret = mbedtls_ssl_conf_own_cert(&t->conf, &t->ca, &t->key)) != 0){
     tls_set_error("certificate %s and key %s do not go together", certfile, keyfile);
+    return -1;
+  }
+  return 0;
+}
+
+struct tls *
+tls_server(int fd, const char *certfile, const char *keyfile)
+{
+  struct tls *t;
+
+  if((t = tls_new(fd, MBEDTLS_SSL_IS_SERVER)) == NULL)
+    return NULL;
+  if(load_server_files(t, certfile, keyfile) < 0){
     tls_close(t);
     return NULL;
   }
   mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_NONE);
   return handshake(t);
+}
+
+int
+tls_server_check(const char *certfile, const char *keyfile)
+{
+  struct tls *t;
+  int r;
+
+  // a server connection that never handshakes: the same loading and checks
+  if((t = tls_new(-1, MBEDTLS_SSL_IS_SERVER)) == NULL)
+    return -1;
+  r = load_server_files(t, certfile, keyfile);
+  tls_close(t);
+  return r;
 }
 
 // ---------------------------------------------------------------- data

@@ -44,6 +44,9 @@ struct tls *tls_client(int fd, const char *host, const char *cafile, int flags);
 // Handshake as a server on accepted socket fd with a PEM certificate chain
 // (the server's first) and its unencrypted PEM private key. NULL on failure.
 struct tls *tls_server(int fd, const char *certfile, const char *keyfile);
+// Loads certfile and keyfile as tls_server would and checks that they go
+// together, without a connection: a server's start-up check. 0, or -1 (tls_error()).
+int tls_server_check(const char *certfile, const char *keyfile);
 // Like read(2): bytes read, 0 at the end of the stream, -1 on error (tls_error()).
 ssize_t tls_read(struct tls *t, void *buf, size_t n);
 // Writes all n bytes: n, or -1 on error (tls_error()).

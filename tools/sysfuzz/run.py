@@ -77,7 +77,7 @@ def kstats(g):
 
 # Since loopback (issue 12), a program's connection to 10.0.2.15:80 or
 # 127.0.0.1:80 reaches httpd, whose child for it lives until the request idles
-# out (User/httpd.c: IDLE_MS, 10 s) or its peer's close arrives: the process
+# out (User/posix/httpd.c: IDLE_MS, 10 s) or its peer's close arrives: the process
 # count gets that long to come back before it counts as a leak.
 SETTLE_SECONDS = 15
 

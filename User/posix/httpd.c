@@ -1,9 +1,16 @@
 // httpd: a small web server for the files under a root directory.
 //
-//   httpd [-q] [-p port] [-r root]   defaults: port 80, root /www
+//   httpd [-q] [-p port] [-r root] [-s CERT KEY [-S port]]
+//   defaults: port 80, root /www, HTTPS port 443
 //
 // -q: no start-up line (init starts httpd at boot and says so itself, before
 // the shell's first prompt).
+// -s CERT KEY: serve HTTPS too, on port 443 (-S another): the same files and
+// the same request handling, each connection through tls_server (User/tls/)
+// with the PEM certificate chain CERT and its unencrypted PEM key KEY, which
+// are checked before httpd starts. A plain HTTP request to the HTTPS port gets
+// a 400 saying so, and a TLS handshake on the plain port is answered with one
+// too; both are logged and closed.
 // GET and HEAD, HTTP/1.0 and 1.1 with keep-alive, Content-Length and a
 // Content-Type guessed from the file name; a directory serves its index.html.
 // Each connection gets its own process, so a slow client stalls no one else;
@@ -18,20 +25,33 @@
 // kernel without IPv6 it listens on 0.0.0.0.
 // Paths never leave the root: after percent-decoding, "." and ".." segments,
 // empty segments ("//"), encoded slashes and NULs are refused with 400.
-#include "kernel/types.h"
-#include "kernel/stat.h"
-#include "kernel/fcntl.h"
-#include "kernel/param.h"
-#include "user/user.h"
-#include "kernel/poll.h"
-#include "user/socket.h"
-#include "user/netdb.h"
+// A POSIX program (picolibc), so that it can link the tls library.
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tls.h"
+
+#define MAXPATH    128      // the kernel's longest path (kernel/param.h)
 
 #define LINEMAX    2048     // request line (longer: 414)
 #define HEADMAX    8192     // all header lines together (more: 431)
 #define NHEADERS   64       // header lines (more: 431)
 #define IDLE_MS    10000    // wait for a request (keep-alive included)
-#define HEAD_TICKS (20 * 100) // the whole request head must arrive within 20 s
+#define HEAD_MS    20000    // the whole request head must arrive within 20 s
 #define LOGREQ     120      // request-line characters shown in the log
 #define MAXCHILDREN 32      // connection processes at once (the kernel has 64 slots)
 
@@ -46,14 +66,16 @@ struct request {
 };
 
 static const char *root = "/www";
-static int port = 80;
+static int port = 80, tlsport = 443;
+static const char *certfile, *keyfile;   // -s: HTTPS too
 
-// The connection this process serves, with its input buffer.
+// The connection this process serves (through ctls for HTTPS), with its input buffer.
 static int cfd;
+static struct tls *ctls;
 static char peer[INET6_ADDRSTRLEN];
 static char inbuf[4096];
 static int inpos, inlen;
-static uint deadline;       // uptime() by which the current head must be in; 0: unset
+static long deadline;       // now_ms() by which the current head must be in; 0: unset
 
 static char reqline[LINEMAX + 1];
 static char hdrline[HEADMAX + 1];
@@ -106,6 +128,30 @@ reason(int status)
 
 // ---- input ---------------------------------------------------------------------
 
+static long
+now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000 + 1;   // never 0
+}
+
+static void
+set_rcvtimeo(int fd, int ms)
+{
+  struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+// Bytes from the client, plain or through TLS: a count, 0 or -1 when it is over.
+static int
+crecv(char *buf, int n)
+{
+  return ctls ? (int)tls_read(ctls, buf, n) : (int)recv(cfd, buf, n, 0);
+}
+
 // Next byte of the request, or -1 if the client closed, failed or was too slow.
 static int
 getbyte(void)
@@ -113,17 +159,17 @@ getbyte(void)
   int n;
 
   if(inpos == inlen){
-    if(deadline != 0 && (int)(uptime() - deadline) > 0)
+    if(deadline != 0 && now_ms() - deadline > 0)
       return -1;              // dribbling a request for too long (slowloris)
-    n = recv(cfd, inbuf, sizeof(inbuf), 0);
+    n = crecv(inbuf, sizeof(inbuf));
     if(n <= 0)
       return -1;              // closed, reset, or idle past SO_RCVTIMEO
     if(deadline == 0)
-      deadline = uptime() + HEAD_TICKS;  // the clock starts at the first byte
+      deadline = now_ms() + HEAD_MS;  // the clock starts at the first byte
     inpos = 0;
     inlen = n;
   }
-  return (uchar)inbuf[inpos++];
+  return (unsigned char)inbuf[inpos++];
 }
 
 // Read a line ending in LF (a CR before it is dropped) into buf. Returns its
@@ -154,6 +200,8 @@ sendall(const char *buf, int n)
 {
   int w;
 
+  if(ctls)
+    return tls_write(ctls, buf, n) == n ? 0 : -1;
   while(n > 0){
     if((w = send(cfd, buf, n, 0)) <= 0)
       return -1;
@@ -384,7 +432,7 @@ decode_path(const char *t, char *out, int max)
   if(t[0] != '/')
     return 400;               // not origin-form ("http://..." or "*")
   for(; *t && *t != '?' && *t != '#'; t++){
-    c = (uchar)*t;
+    c = (unsigned char)*t;
     if(c == '%'){
       if((hi = hexval(t[1])) < 0 || (lo = hexval(t[2])) < 0)
         return 400;
@@ -480,7 +528,7 @@ answer(struct request *r)
     send_error(r, 404, "");
     return r->keepalive ? 0 : -1;
   }
-  if(st.type == T_DIR){
+  if(S_ISDIR(st.st_mode)){
     close(fd);
     if(path[n-1] != '/'){
       // send the browser to "dir/" so the page's relative links work
@@ -493,24 +541,29 @@ answer(struct request *r)
       return r->keepalive ? 0 : -1;
     }
   }
-  if(st.type != T_FILE){
+  if(!S_ISREG(st.st_mode)){
     close(fd);
     send_error(r, 404, "");   // devices (and a directory named index.html) are not served
     return r->keepalive ? 0 : -1;
   }
-  status = send_file(r, fd, path, st.size);
+  status = send_file(r, fd, path, st.st_size);
   close(fd);
   return status < 0 || !r->keepalive ? -1 : 0;
 }
 
 // Close after draining what the client still sends (for a second at most):
 // closing with unread data makes TCP send a reset, which can destroy the
-// response (e.g. a 414) before the client has read it.
+// response (e.g. a 414) before the client has read it. A TLS connection says
+// close_notify first.
 static void
 linger_close(int fd)
 {
   int n, total = 0;
 
+  if(ctls){
+    tls_close(ctls);
+    ctls = NULL;
+  }
   shutdown(fd, SHUT_WR);
   set_rcvtimeo(fd, 1000);
   while(total < 65536 && (n = recv(fd, inbuf, sizeof(inbuf), 0)) > 0)
@@ -518,7 +571,6 @@ linger_close(int fd)
   close(fd);
 }
 
-// Serve requests on one connection until it closes, errs or idles out.
 // A client's address for the log: IPv4 ones (mapped ones too) dotted.
 static void
 clienttext(struct sockaddr_in6 *from, char *text, int len)
@@ -536,8 +588,21 @@ clienttext(struct sockaddr_in6 *from, char *text, int len)
     snprintf(text, len, "?");
 }
 
+// A plain answer to a client of the wrong protocol, then the end of the connection.
 static void
-serve(int fd, struct sockaddr_in6 *from)
+wrong_protocol(int fd, const char *says)
+{
+  char msg[300];
+  int n;
+
+  n = snprintf(msg, sizeof(msg), "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+               "Content-Length: %d\r\nConnection: close\r\n\r\n%s\n", (int)strlen(says) + 1, says);
+  send(fd, msg, n, 0);
+}
+
+// Serve requests on one connection until it closes, errs or idles out.
+static void
+serve(int fd, struct sockaddr_in6 *from, int https)
 {
   struct request r;
   int status;
@@ -545,6 +610,31 @@ serve(int fd, struct sockaddr_in6 *from)
   cfd = fd;
   clienttext(from, peer, sizeof(peer));
   set_rcvtimeo(fd, IDLE_MS);
+  if(https){
+    tls_set_timeout(NULL, IDLE_MS);
+    if((ctls = tls_server(fd, certfile, keyfile)) == NULL){
+      const char *why = tls_error();
+      printf("httpd: %s TLS handshake failed: %s\n", peer, why);
+      if(strncmp(why, "not TLS", 7) == 0)
+        wrong_protocol(fd, "This port speaks HTTPS: use an https:// URL.");
+      linger_close(fd);
+      return;
+    }
+  } else {
+    // a TLS ClientHello (a handshake record, version 3.x) on the plain port
+    int c = getbyte();
+    if(c < 0){
+      linger_close(fd);
+      return;
+    }
+    inpos--;
+    if(c == 0x16 && (inlen < 2 || inbuf[1] == 3)){
+      printf("httpd: %s TLS handshake on the plain HTTP port %d: refused\n", peer, port);
+      wrong_protocol(fd, "This port speaks plain HTTP: use an http:// URL.");
+      linger_close(fd);
+      return;
+    }
+  }
   for(;;){
     if((status = read_request(&r)) < 0)
       break;
@@ -572,7 +662,7 @@ listen_on(int p)
   if((fd = socket(AF_INET6, SOCK_STREAM, 0)) >= 0){
     // both families on one socket: IPv4 clients arrive as ::ffff:a.b.c.d
     if(setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
-      fprintf(2, "httpd: IPV6_V6ONLY off: %s (IPv6 clients only)\n", strerror(errno));
+      fprintf(stderr, "httpd: IPV6_V6ONLY off: %s (IPv6 clients only)\n", strerror(errno));
     sa.sin6_family = AF_INET6;
     sa.sin6_port = htons(p);        // sin6_addr zero: [::]
   } else if(errno == EAFNOSUPPORT && (fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0){
@@ -581,17 +671,17 @@ listen_on(int p)
     s4->sin_addr.s_addr = htonl(INADDR_ANY);
     len = sizeof(*s4);
   } else {
-    fprintf(2, "httpd: socket: %s\n", strerror(errno));
+    fprintf(stderr, "httpd: socket: %s\n", strerror(errno));
     exit(1);
   }
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   if(bind(fd, (struct sockaddr*)&sa, len) < 0){
-    fprintf(2, "httpd: bind :%d: %s\n", p, strerror(errno));
+    fprintf(stderr, "httpd: bind :%d: %s\n", p, strerror(errno));
     exit(1);
   }
   if(listen(fd, 16) < 0){
     // lwIP finds a clash with SO_REUSEADDR set only here: report it as bind's
-    fprintf(2, "httpd: %s :%d: %s\n", errno == EADDRINUSE ? "bind" : "listen", p,
+    fprintf(stderr, "httpd: %s :%d: %s\n", errno == EADDRINUSE ? "bind" : "listen", p,
             strerror(errno));
     exit(1);
   }
@@ -614,8 +704,18 @@ busy(int fd, struct sockaddr_in6 *from)
 static void
 usage(void)
 {
-  fprintf(2, "usage: httpd [-q] [-p port] [-r root]\n");
+  fprintf(stderr, "usage: httpd [-q] [-p port] [-r root] [-s CERT KEY [-S port]]\n");
   exit(2);
+}
+
+static int
+portarg(const char *s)
+{
+  int p = atoi(s);
+
+  if(p <= 0 || p > 65535 || strspn(s, "0123456789") != strlen(s))
+    usage();
+  return p;
 }
 
 int
@@ -623,31 +723,53 @@ main(int argc, char *argv[])
 {
   struct sockaddr_in6 from;
   struct stat st;
+  struct pollfd ready[2];
   socklen_t len;
-  int lfd, fd, i, pid, quiet = 0, children = 0;
+  int lfd[2] = { -1, -1 }, nl, fd, i, pid, quiet = 0, children = 0, timeout;
 
-  signal(SIGPIPE, (sighandler_t)SIG_IGN);   // a reset peer is an error (EPIPE), not our end
+  signal(SIGPIPE, SIG_IGN);   // a reset peer is an error (EPIPE), not our end
   for(i = 1; i < argc; i++){
     if(strcmp(argv[i], "-q") == 0)
       quiet = 1;
     else if(strcmp(argv[i], "-p") == 0 && i + 1 < argc)
-      port = atoi(argv[++i]);
+      port = portarg(argv[++i]);
+    else if(strcmp(argv[i], "-S") == 0 && i + 1 < argc)
+      tlsport = portarg(argv[++i]);
     else if(strcmp(argv[i], "-r") == 0 && i + 1 < argc)
       root = argv[++i];
-    else
+    else if(strcmp(argv[i], "-s") == 0 && i + 2 < argc){
+      certfile = argv[++i];
+      keyfile = argv[++i];
+    } else
       usage();
   }
-  if(port <= 0 || port > 65535)
-    usage();
-  if(stat(root, &st) < 0 || st.type != T_DIR){
-    fprintf(2, "httpd: root %s: not a directory\n", root);
+  if(certfile && tlsport == port){
+    fprintf(stderr, "httpd: HTTP and HTTPS on the same port %d\n", port);
+    exit(2);
+  }
+  if(stat(root, &st) < 0 || !S_ISDIR(st.st_mode)){
+    fprintf(stderr, "httpd: root %s: not a directory\n", root);
+    exit(1);
+  }
+  // a certificate or key that would fail every handshake fails here instead
+  if(certfile && tls_server_check(certfile, keyfile) < 0){
+    fprintf(stderr, "httpd: -s: %s\n", tls_error());
     exit(1);
   }
   if(strcmp(root, "/") == 0)
     root = "";                // paths begin with '/' already
-  lfd = listen_on(port);
-  if(!quiet)
-    printf("httpd: pid %d serving %s on port %d\n", getpid(), *root ? root : "/", port);
+  lfd[0] = listen_on(port);
+  nl = 1;
+  if(certfile)
+    lfd[nl++] = listen_on(tlsport);
+  if(!quiet){
+    if(certfile)
+      printf("httpd: pid %d serving %s on port %d and HTTPS on port %d\n", getpid(),
+             *root ? root : "/", port, tlsport);
+    else
+      printf("httpd: pid %d serving %s on port %d\n", getpid(), *root ? root : "/", port);
+  }
+  fflush(stdout);
   for(;;){
     // reap the connection processes that have finished; at MAXCHILDREN wait
     // for one, leaving new connections in the listen backlog meanwhile.
@@ -655,26 +777,36 @@ main(int argc, char *argv[])
       children--;
     // while some are still running, wake once a second to reap them: an
     // ended one is never left a zombie until the next connection comes.
-    struct pollfd ready = { lfd, POLLIN, 0 };
-    if(children > 0 && poll(&ready, 1, 1000) == 0)
+    // With one listener and none running, accept() alone waits.
+    for(i = 0; i < nl; i++)
+      ready[i] = (struct pollfd){ lfd[i], POLLIN, 0 };
+    timeout = children > 0 ? 1000 : -1;
+    if((children > 0 || nl > 1) && poll(ready, nl, timeout) <= 0)
       continue;
-    len = sizeof(from);
-    if((fd = accept(lfd, (struct sockaddr*)&from, &len)) < 0){
-      fprintf(2, "httpd: accept: %s\n", strerror(errno));
-      if(errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
-        sleep(10);            // let connections finish before trying again
-      continue;
+    for(i = 0; i < nl; i++){
+      if(nl > 1 && !(ready[i].revents & POLLIN))
+        continue;
+      len = sizeof(from);
+      if((fd = accept(lfd[i], (struct sockaddr*)&from, &len)) < 0){
+        fprintf(stderr, "httpd: accept: %s\n", strerror(errno));
+        if(errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
+          sleep(10);            // let connections finish before trying again
+        continue;
+      }
+      // a process per connection: a slow client holds up only its own.
+      if((pid = fork()) == 0){
+        close(lfd[0]);
+        if(nl > 1)
+          close(lfd[1]);
+        serve(fd, &from, i == 1);
+        fflush(stdout);
+        _exit(0);
+      }
+      if(pid < 0)
+        busy(fd, &from);
+      else
+        children++;
+      close(fd);
     }
-    // a process per connection: a slow client holds up only its own.
-    if((pid = fork()) == 0){
-      close(lfd);
-      serve(fd, &from);
-      exit(0);
-    }
-    if(pid < 0)
-      busy(fd, &from);
-    else
-      children++;
-    close(fd);
   }
 }
