@@ -67,15 +67,15 @@ def _qemu_base(cpus, disk):
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     line = [l for l in out.splitlines() if l.startswith("qemu-system")][-1]
     words = shlex.split(line)
-    keep, skip = [], False
-    for w in words:
-        if skip:
-            skip = False
+    keep, i = [], 0
+    while i < len(words):
+        # the network and its capture go; other objects (the entropy device's
+        # rng backend) stay
+        if words[i] == "-netdev" or (words[i] == "-object" and words[i + 1].startswith("filter-dump")):
+            i += 2
             continue
-        if w in ("-netdev", "-object") or (w == "-device" and False):
-            skip = True
-            continue
-        keep.append(w)
+        keep.append(words[i])
+        i += 1
     # drop the NIC's -device too: we add our own
     out, i = [], 0
     while i < len(keep):

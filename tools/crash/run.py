@@ -53,7 +53,10 @@ def qemu_argv(cpus, disk):
             words = shlex.split([l for l in out.splitlines() if l.startswith("qemu-system")][-1])
             keep, i = [], 0
             while i < len(words):
-                if words[i] in ("-netdev", "-object") or (
+                # the network and its capture go; other objects (the entropy
+                # device's rng backend) stay
+                if words[i] == "-netdev" or (
+                        words[i] == "-object" and words[i + 1].startswith("filter-dump")) or (
                         words[i] == "-device" and words[i + 1].startswith("virtio-net")):
                     i += 2
                     continue
