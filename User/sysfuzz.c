@@ -103,9 +103,10 @@ static struct { const char *name; int bit; } avoids[] = {
 // ---------------------------------------------------------------- options
 // The call table grows in generations; a program's calls depend on the table,
 // so a regression case records its generation and replays with -g (run.py).
-#define CALLS_GEN  5   // 1: the calls up to rename and fcntl; 2: poll, clocks, lseek, dup3,
+#define CALLS_GEN  6   // 1: the calls up to rename and fcntl; 2: poll, clocks, lseek, dup3,
                        //    pread/pwrite, accept4, readv/writev; 3: the signal calls, getppid, execve;
-                       //    4: profile; 5: getrandom
+                       //    4: profile; 5: getrandom; 6: AF_INET6 sockets and sockaddr_in6
+                       //    arguments (the calls are the same: their arguments changed)
 static struct {
   int workers, ncalls, secs, progs, verbose, avoid, deadline, interval, hang;
   uint64 seed;
@@ -941,9 +942,45 @@ ownport(struct rng *r)
   return PORTBASE + 8 * P.slot + pick(r, 8);
 }
 
+// A struct sockaddr_in6 for argument i (its length is argument ilen), as
+// addrarg below. Destinations stay in the guest (::1, ::ffff:127.0.0.1) or
+// go nowhere (2001:db8::/32 is for documentation: QEMU's router drops it);
+// link-local ones with no scope, a real one or one no interface has.
+static void
+addrarg6(struct rng *r, int i, int ilen, int dest)
+{
+  static const uchar addrs[][16] = {
+    { 0 },                                                        // ::
+    { [15] = 1 },                                                 // ::1
+    { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 },                   // ::ffff:127.0.0.1
+    { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x4d },                      // 2001:db8::4d
+    { 0xfe, 0x80, [15] = 1 },                                     // fe80::1
+    { 0xff, 0x02, [15] = 1 },                                     // ff02::1 (all nodes)
+  };
+  static const uint32 scopes[] = { 0, 0, 1, 2, 9, 0xffffffff };
+  static const int lens[] = { 28, 28, 28, 28, 24, 16, 0, 27, 29, 128, -1 };
+  struct sockaddr_in6 sa;
+  int port, k;
+
+  memset(&sa, 0, sizeof(sa));
+  sa.sin6_family = AF_INET6;
+  port = pick(r, 4) ? ownport(r) : pick(r, 65536);
+  sa.sin6_port = htons(port);
+  k = dest ? 1 + pick(r, NELEM(addrs) - 1) : pick(r, NELEM(addrs));
+  memmove(&sa.sin6_addr, addrs[k], 16);
+  sa.sin6_scope_id = scopes[pick(r, NELEM(scopes))];
+  sa.sin6_flowinfo = chance(r, 8) ? rnext(r) : 0;
+  inarg(r, i, &sa, sizeof(sa), dest);
+  snprintf(text, sizeof(text), "inet6 #%d port %d scope %d%s%s", k, port, (int)sa.sin6_scope_id,
+           C.note[i][0] ? ", " : "", C.note[i]);
+  strncpy(C.note[i], text, sizeof(C.note[i]) - 1);
+  arg(ilen, 'l', lens[pick(r, NELEM(lens))], 0);
+}
+
 // A struct sockaddr_in for argument i (its length is argument ilen). dest:
 // something may be sent there, so the address stays in the guest or is one
-// nobody answers; bind takes any address.
+// nobody answers; bind takes any address. From generation 6, a quarter of
+// them are IPv6 (addrarg6).
 static void
 addrarg(struct rng *r, int i, int ilen, int dest)
 {
@@ -955,6 +992,10 @@ addrarg(struct rng *r, int i, int ilen, int dest)
   int port;
   uchar *a;
 
+  if(opt.gen >= 6 && chance(r, 4)){
+    addrarg6(r, i, ilen, dest);
+    return;
+  }
   memset(&sa, 0, sizeof(sa));
   sa.sin_family = pick(r, 8) ? AF_INET : families[pick(r, NELEM(families))];
   switch(pick(r, 8)){
@@ -1467,8 +1508,15 @@ g_socket(struct rng *r)
   static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_RAW };
   static const int flags[] = { 0, 0, 0, SOCK_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK | SOCK_CLOEXEC };
   static const uint64 protos[] = { 0, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, 255, -1 };
+  static const uint64 protos6[] = { 0, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMPV6, IPPROTO_ICMP };
   uint64 type = types[pick(r, NELEM(types))] | flags[pick(r, NELEM(flags))];
 
+  if(opt.gen >= 6 && chance(r, 4)){   // AF_INET6: the protocols it takes, and one it does not
+    arg(0, 'd', AF_INET6, 0);
+    arg(1, 'x', type, 0);
+    arg(2, 'd', protos6[pick(r, NELEM(protos6))], 0);
+    return 1;
+  }
   arg(0, 'd', pick(r, 8) ? AF_INET : domains[pick(r, NELEM(domains))], 0);
   if(chance(r, 8))
     type = pick(r, 2) ? pick(r, 16) : rnext(r);
