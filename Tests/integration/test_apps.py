@@ -451,10 +451,23 @@ def test_ifconfig_and_netstat():
         if not m or int(m.group(1)) < 2:
             raise TestFailure("ifconfig: no received packets counted: %r" % out)
         expect_in(r"TX packets [1-9]\d*  bytes [1-9]", out, "ifconfig TX counters")
+        expect_in(r"inet6 fe80::5054:ff:fe12:3456/64 scope link", out, "ifconfig link-local address")
+        # SLAAC's address comes about three seconds after boot
+        deadline = time.monotonic() + 20
+        while not re.search(r"inet6 fec0::5054:ff:fe12:3456/64 scope global(  valid \d+s)?\n", out) and \
+                time.monotonic() < deadline:   # past "tentative": duplicate detection done
+            time.sleep(1)
+            out = g.run("ifconfig")
+        expect_in(r"inet6 fec0::5054:ff:fe12:3456/64 scope global(  valid \d+s)?\n", out, "ifconfig SLAAC address")
+        expect_in(r"ipv6 router fe80::2  dns fec0::3", out, "ifconfig IPv6 router and DNS")
+        expect_in(r"lwip ipv6: in [1-9]\d*  drops \d+", out, "ifconfig IPv6 counters")
         g.run("nc -d -l 8080 &")
+        g.run("nc -6 -d -l 8081 &")
         time.sleep(1)
         out = g.run("netstat")
         expect_in(r"tcp\s+0\.0\.0\.0:8080\s+0\.0\.0\.0:\*\s+LISTEN", out, "netstat listener")
+        expect_in(r"tcp6\s+\[::\]:8081\s+\[::\]:\*\s+LISTEN", out, "netstat IPv6 listener")
+        expect_in(r"tcp6\s+\[::\]:80\s", out, "netstat: httpd on [::]:80")
         g.poweroff()
 
 
