@@ -99,8 +99,6 @@ netdev_receive(struct netdev *dev, const void *frame, uint32_t len)
     LINK_STATS_INC(link.lenerr);
     return;
   }
-  if(lwip_ndguard_drop(frame, len))   // ND options lwIP 2.1.3 would misread
-    return;
   p = pbuf_alloc(PBUF_RAW, (u16_t)(len + ETH_PAD_SIZE), PBUF_POOL);
   if(p == NULL){
     st->rx_nomem++;
@@ -116,6 +114,10 @@ netdev_receive(struct netdev *dev, const void *frame, uint32_t len)
     return;
   }
   LINK_STATS_INC(link.recv);
+  if(lwip_ndguard_drop(frame, len)){   // ND options lwIP 2.1.3 would misread:
+    pbuf_free(p);                      // counted as lwIP's nd6 drops
+    return;
+  }
   lwip_synguard(frame, len);   // a SYN flood must not lock listeners out
   if(netif->input(p, netif) != ERR_OK)
     pbuf_free(p);   // input did not take ownership
