@@ -20,7 +20,7 @@ JOBS=$(nproc)
 need_pkgs=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 for p in linux-source-6.1 gcc-riscv64-linux-gnu u-boot-qemu apache2-utils wrk \
-         python3-matplotlib flex bison bc cpio xz-utils curl qemu-system-misc dnsmasq-base iproute2; do
+         python3-matplotlib flex bison bc cpio xz-utils curl qemu-system-misc dnsmasq-base iproute2 openssl; do
     have "$p" || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
