@@ -8,6 +8,15 @@
 //   port 5003  ping: on connect, "ping -c N" of the gateway (10.0.2.2) over a raw
 //              ICMP socket; one line "rtt_us U" per reply ("lost" otherwise), then
 //              "done", and close (N is the first line the client sends)
+//   port 5004  run: the client sends one line "COUNT PATH ARG...": PATH runs COUNT
+//              times, one after the other (fork, execv, wait), with init's console
+//              as its standard input, output and error, and "exit S" goes back
+//              for each run, then "done"; COUNT 0 starts it once in the
+//              background ("started PID"). The TLS rows start /httpd -s and run
+//              /httpget this way (tools/bench/build-refs.sh builds both from our
+//              sources for this guest).
+// A kernel parameter benchtime=SECONDS (the host's time; this kernel has no RTC
+// driver) sets the wall clock, so that TLS certificates' dates check as in ours.
 // It prints "refinit: ready uptime=S.SSS" once listening (the kernel's own
 // IP-Config lines report the lease before init runs).
 #define _GNU_SOURCE
@@ -26,11 +35,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-enum { K_HTTP, K_SINK, K_FILE, K_ECHO, K_PING };
-#define NLISTEN 5
+enum { K_HTTP, K_SINK, K_FILE, K_ECHO, K_PING, K_RUN };
+#define NLISTEN 6
 #define MAXCONN 64
 #define MAXFILES 32
 #define INBUF 4096
@@ -47,8 +57,8 @@ struct conn {
   int closeafter;
 };
 static struct conn conns[MAXCONN];
-static int listeners[NLISTEN], lkinds[NLISTEN] = { K_HTTP, K_SINK, K_FILE, K_ECHO, K_PING };
-static const int lports[NLISTEN] = { 80, 5001, 5002, 7, 5003 };
+static int listeners[NLISTEN], lkinds[NLISTEN] = { K_HTTP, K_SINK, K_FILE, K_ECHO, K_PING, K_RUN };
+static const int lports[NLISTEN] = { 80, 5001, 5002, 7, 5003, 5004 };
 static char iobuf[65536];
 
 static void
@@ -295,6 +305,54 @@ pingservice(int fd)
   dprintf(fd, "done\n");
 }
 
+// The run service: one line "COUNT PATH ARG..." read from fd.
+static void
+runservice(int fd)
+{
+  char line[1024], *argv[32];
+  int n = 0, argc = 0, count, st, i;
+  struct pollfd p = { .fd = fd, .events = POLLIN };
+
+  while(n < (int)sizeof line - 1 && poll(&p, 1, 2000) == 1){
+    int r = read(fd, line + n, sizeof line - 1 - n);
+    if(r <= 0)
+      break;
+    n += r;
+    if(memchr(line, '\n', n))
+      break;
+  }
+  line[n] = 0;
+  for(char *w = strtok(line, " \r\n"); w && argc < 31; w = strtok(0, " \r\n"))
+    argv[argc++] = w;
+  argv[argc] = 0;
+  if(argc < 2){
+    dprintf(fd, "error usage\n");
+    return;
+  }
+  count = atoi(argv[0]);
+  for(i = 0; i < (count > 0 ? count : 1); i++){
+    pid_t pid = fork();
+    if(pid == 0){
+      close(fd);
+      for(int j = 0; j < NLISTEN; j++)
+        close(listeners[j]);
+      execv(argv[1], argv + 1);
+      _exit(127);
+    }
+    if(pid < 0){
+      dprintf(fd, "error fork\n");
+      return;
+    }
+    if(count == 0){           // never waited for (a zombie if it exits: harmless)
+      dprintf(fd, "started %d\n", (int)pid);
+      return;
+    }
+    waitpid(pid, &st, 0);
+    dprintf(fd, "exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+  }
+  dprintf(fd, "done\n");
+}
+
 static void
 acceptall(int l, int kind)
 {
@@ -302,6 +360,13 @@ acceptall(int l, int kind)
   while((fd = accept4(l, 0, 0, SOCK_NONBLOCK)) >= 0){
     if(kind == K_PING){          // served at once: the bench runs nothing else meanwhile
       pingservice(fd);
+      close(fd);
+      continue;
+    }
+    if(kind == K_RUN){           // the same: the bench waits for the runs
+      int fl = fcntl(fd, F_GETFL);
+      fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+      runservice(fd);
       close(fd);
       continue;
     }
@@ -326,6 +391,10 @@ main(void)
   struct timespec ts;
 
   mount("proc", "/proc", "proc", 0, 0);
+  if(getenv("benchtime")){      // an unknown kernel parameter: init's environment
+    struct timespec now = { .tv_sec = atol(getenv("benchtime")) };
+    clock_settime(CLOCK_REALTIME, &now);
+  }
   loadfiles();
   for(int i = 0; i < MAXCONN; i++)
     conns[i].fd = -1;

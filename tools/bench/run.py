@@ -12,14 +12,19 @@ QEMU, alternating, several runs each, and measures:
   echo       round trip of 64-byte TCP echo messages, median and p99 in us
   cost       kernel text size; lwIP pool use at rest and under load (`ifconfig`)
   e1000-*    lease, bulk both ways, echo and keep-alive rates with the e1000 as the NIC
+  tls-*      HTTPS with the same mbedTLS build and programs in both guests (httpd -s,
+             httpget): new connections/s and 16 MiB to a host client (guest as
+             server), httpget runs/s and 16 MiB from a host server (guest as client)
 
 It prints one table (median, min, max, ratio ours/reference), writes
 docs/benchmarks.md and docs/benchmarks.png. QEMU is pinned with taskset: CPUS=1
 runs on host core 0 and the host-side clients on core 1.
 
 usage: tools/bench/run.py [--runs N] [--cpus 1[,2]] [--only ours,linux,uboot] [--nics virtio,e1000]
+                          [--parts net,tap,tls,e1000] [--no-tap] [--no-report]
 Environment: BENCH_RUNS (default 5), BENCH_CPUS (default "1,2"), BENCH_WRK_SECS (3),
-BENCH_NICS (default "virtio,e1000": the e1000 rows boot both guests once more per run).
+BENCH_NICS (default "virtio,e1000": the e1000 rows boot both guests once more per run),
+BENCH_PARTS (default all: which boots run), BENCH_TLS_SECS (3: the TLS connection-rate figure).
 Run it as root with /usr/bin/python3 (Debian's matplotlib)."""
 import argparse, collections, datetime, os, platform, re, shutil, socket, statistics, subprocess
 import sys, tempfile, threading, time
@@ -31,7 +36,8 @@ UBOOT = "/usr/lib/u-boot/qemu-riscv64/u-boot.bin"
 MIB16 = 16 * 1024 * 1024
 SMALL = "index.html"
 WRK_SECS = int(os.environ.get("BENCH_WRK_SECS", "3"))
-GUEST_PORTS = {"http": 80, "sink": 5001, "file": 5002, "echo": 7, "ping": 5003}
+GUEST_PORTS = {"http": 80, "sink": 5001, "file": 5002, "echo": 7, "ping": 5003, "https": 443,
+               "run": 5004}
 PINGS = 50                # echo requests to the gateway per run
 
 
@@ -341,10 +347,10 @@ def ours_args(fsimg, nic="virtio"):
             "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"] + NIC_DEVICES[nic]
 
 
-def linux_args(nic="virtio"):
+def linux_args(nic="virtio", append=""):
     return ["-bios", "default", "-kernel", os.path.join(DEPS, "Image"),
             "-initrd", os.path.join(DEPS, "initramfs.cpio"),
-            "-append", "console=ttyS0 ip=dhcp",
+            "-append", "console=ttyS0 ip=dhcp" + append,
             "-global", "virtio-mmio.force-legacy=false"] + NIC_DEVICES[nic]
 
 
@@ -418,7 +424,8 @@ def request_rates(g, res, prefix, modes=(True, False)):
 def run_tap(kind, cpus, res, bed, fsimg):
     """The request-rate figures again, with the guest on the tap bed and wrk in its
     namespace: no hostfwd in the path. Then over IPv6 to the guest's SLAAC address
-    (hostfwd has no IPv6, so these rows exist only here): bulk both ways and the
+    (hostfwd has no IPv6, so these rows exist only here): bulk both ways (the
+    sink: Linux only, ours' sink has no IPv6; into a file: both) and the
     request rates, keys tap6-*."""
     if kind == "ours":
         g = Guest("ours", cpus, ours_args(fsimg), tap=bed)
@@ -433,14 +440,25 @@ def run_tap(kind, cpus, res, bed, fsimg):
         if not wait_http(g, 10):
             raise RuntimeError("%s: no HTTP at %s on the tap bed" % (kind, g.host))
         request_rates(g, res, "tap-")
-        if kind == "ours":
-            sh(g, "sink 5001 &", rb"sink: listening")
+        # the IPv4 download on the tap too: what tap6-down compares with
+        measure(g, res, "tap-down", lambda: download_tap(g), "tap-down")
         g.host = bed.GUEST6
         # SLAAC: an address about a second after the router advertisement (DAD)
         if not wait_http(g, 20):
             raise RuntimeError("%s: no HTTP at [%s] on the tap bed (IPv6)" % (kind, g.host))
         measure(g, res, "tap6-down", lambda: download_tap(g), "tap6-down")
-        measure(g, res, "tap6-up-sink", lambda: upload_tap(g, g.ports["sink"]), "tap6-up-sink")
+        if kind == "ours":
+            # User/sink.c listens through listener() (User/lib/sockutil.c), which
+            # is IPv4 only: no IPv6 sink in ours yet
+            res["notes"].append("ours tap6-up-sink: not measured: User/sink.c listens on 0.0.0.0 only "
+                                "(listener() in User/lib/sockutil.c makes AF_INET sockets)")
+        else:
+            measure(g, res, "tap6-up-sink", lambda: upload_tap(g, g.ports["sink"]), "tap6-up-sink")
+        # into a file over IPv6, both guests: ours `nc -6 -d -l` (listens on [::])
+        if kind == "ours":
+            sh(g, "nc -6 -d -l %d > upfile &" % g.ports["file"], rb"\$ ")
+            time.sleep(0.3)
+        measure(g, res, "tap6-up-file", lambda: upload_tap(g, g.ports["file"]), "tap6-up-file")
         request_rates(g, res, "tap6-", (True, False))
     finally:
         g.stop()
@@ -530,6 +548,263 @@ def run_uboot(cpus, res):
         g.stop()
 
 
+# ------------------------------------------------------------------ TLS rows
+# Both guests run the same TLS code: ours httpd -s and httpget (User/posix,
+# User/tls, mbedTLS 2.28.3 with User/tls/mbedtls_config.h); the Linux guest the
+# same sources built for it by build-refs.sh (.deps/bench/tls/), started through
+# refinit's run service (port 5004). One cipher suite, pinned from the host side
+# in both directions (the guests offer and accept all of their config's suites):
+# TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256, ECDHE on P-256 and a P-256 server key
+# (tools/bench/build-refs.sh makes .deps/bench/tlskeys/).
+TLS_SUITE = "ECDHE-ECDSA-AES128-GCM-SHA256"
+TLS_KEYS = os.path.join(DEPS, "tlskeys")
+TLS_HS_SECS = float(os.environ.get("BENCH_TLS_SECS", "3"))
+TLS_CLI_BATCHES, TLS_CLI_PER_BATCH = 3, 5   # guest client: 3 batches of 5 httpget runs
+
+
+def tls_context(server):
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER if server else ssl.PROTOCOL_TLS_CLIENT)
+    ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.set_ciphers(TLS_SUITE)
+    ctx.set_ecdh_curve("prime256v1")      # a client then offers only P-256
+    if server:
+        ctx.load_cert_chain(os.path.join(TLS_KEYS, "bench.crt"), os.path.join(TLS_KEYS, "bench.key"))
+    else:
+        ctx.load_verify_locations(os.path.join(TLS_KEYS, "ca.crt"))
+    return ctx
+
+
+class TlsStandIn:
+    """The host's HTTPS server for the guest-client rows: Python's ssl (OpenSSL,
+    native code), one thread, one connection at a time, the suite pinned. GET
+    /NAME serves .deps/bench/www/NAME or www/NAME with Content-Length and
+    Connection: close. Per connection it records (handshake done, request read,
+    peer closed) in monotonic seconds."""
+
+    def __init__(self):
+        self.ctx = tls_context(True)
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))      # a guest reaches it as 10.0.2.2
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.conns, self.errors, self.suites = [], [], set()
+        self.files = {}
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def body(self, name):
+        if name not in self.files:
+            for d in (os.path.join(DEPS, "www"), os.path.join(ROOT, "www")):
+                if os.path.isfile(os.path.join(d, name)):
+                    self.files[name] = open(os.path.join(d, name), "rb").read()
+                    break
+        return self.files.get(name)
+
+    def _serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            c.settimeout(60)
+            try:
+                s = self.ctx.wrap_socket(c, server_side=True)
+                ths = time.monotonic()
+                self.suites.add(s.cipher()[0])
+                req = b""
+                while b"\r\n\r\n" not in req:
+                    b = s.recv(4096)
+                    if not b:
+                        raise RuntimeError("closed before the request")
+                    req += b
+                treq = time.monotonic()
+                name = req.split(b" ")[1].decode().lstrip("/")
+                data = self.body(name)
+                if data is None:
+                    s.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                else:
+                    s.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(data))
+                    s.sendall(data)
+                try:
+                    while s.recv(4096):       # until the client's close_notify or close
+                        pass
+                except Exception:
+                    pass
+                self.conns.append((ths, treq, time.monotonic(), name))
+            except Exception as e:
+                self.errors.append(str(e))
+            finally:
+                c.close()
+
+    def since(self, first, count):
+        """The connections recorded from index first on, once count of them are
+        (the last one is recorded when the guest's close reaches us: wait a little)."""
+        deadline = time.monotonic() + 3
+        while len(self.conns) - first < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.conns[first:]
+
+
+def tls_get(port, path):
+    """One new TLS connection to the guest's httpd -s through the forward: the
+    handshake, GET path (Connection: close), the body to the end."""
+    ctx = tls_context(False)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as c:
+        with ctx.wrap_socket(c, server_hostname="127.0.0.1") as s:
+            if s.cipher()[0] != TLS_SUITE or s.version() != "TLSv1.2":
+                raise RuntimeError("negotiated %s %s" % (s.version(), s.cipher()[0]))
+            s.sendall(b"GET /%s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" % path.encode())
+            got = b""
+            while True:
+                try:
+                    b = s.recv(65536)
+                except Exception:
+                    break
+                if not b:
+                    break
+                got += b
+    if not got.startswith(b"HTTP/1.1 200"):
+        raise RuntimeError("answer %r" % got[:60])
+    return got
+
+
+def tls_server_rate(g):
+    """Guest as server: new HTTPS connections per second, one after the other for
+    TLS_HS_SECS, each a full handshake (no resumption in either guest) and a GET
+    of the small file."""
+    tls_get(g.ports["https"], SMALL)            # warm-up: binaries and files cached
+    n, t0 = 0, time.monotonic()
+    while time.monotonic() - t0 < TLS_HS_SECS or n < 3:
+        tls_get(g.ports["https"], SMALL)
+        n += 1
+    return n / (time.monotonic() - t0)
+
+
+def tls_server_down(g):
+    """Guest as server: 16 MiB over HTTPS to curl (suite and curve pinned)."""
+    r = client(["curl", "-s", "-o", "/dev/null", "-m", "120", "--tls-max", "1.2", "--ciphers", TLS_SUITE,
+                "--curves", "prime256v1", "--cacert", os.path.join(TLS_KEYS, "ca.crt"),
+                "-w", "%{size_download} %{time_total}",
+                "https://127.0.0.1:%d/big16.bin" % g.ports["https"]], g.cpus)
+    size, secs = (r.stdout.split() + ["0", "0"])[:2]
+    if int(size) != MIB16:
+        raise RuntimeError("https download got %s bytes (%s)" % (size, r.stderr.strip()[-100:]))
+    return MIB16 / float(secs) / 1e6
+
+
+def guest_httpget(g, count, url, out):
+    """Runs the guest's httpget count times in a row, nothing between the runs.
+    Ours: the script TLS_SCRIPT (made by make_fs, as the console takes lines of
+    at most 127 bytes) through `sh <` for the batch, a typed line for one run;
+    Linux: refinit's run service."""
+    if g.kind == "ours":
+        if count == 1:
+            sh(g, "httpget --cacert benchca.crt -o %s %s" % (out, url), rb"\$ ", 90)
+        else:
+            if (count, url, out) != TLS_SCRIPT_RUNS:
+                raise RuntimeError("no script for %r" % ((count, url, out),))
+            sh(g, "sh < tlsrun", rb"tlsrun: done", 60 + 30 * count)
+    else:
+        s = socket.create_connection(("127.0.0.1", g.ports["run"]), timeout=60 + 30 * count)
+        s.sendall(b"%d /httpget --cacert /tls/ca.crt -o /%s %s\n" % (count, out.encode(), url.encode()))
+        data = b""
+        while not data.endswith(b"done\n"):
+            b = s.recv(4096)
+            if not b:
+                break
+            data += b
+        s.close()
+        if data.count(b"exit 0\n") != count:
+            raise RuntimeError("httpget runs: %r; console: %r" % (data[-40:], bytes(g.out[-300:])))
+
+
+TLS_SCRIPT_RUNS = None   # (count, url, out) of ours' tlsrun script, set by make_fs
+
+
+def tls_script(server):
+    """The file `tlsrun` in our image: TLS_CLI_PER_BATCH httpget runs of the small
+    file from the stand-in, then a line to wait for."""
+    global TLS_SCRIPT_RUNS
+    url = "https://10.0.2.2:%d/%s" % (server.port, SMALL)
+    TLS_SCRIPT_RUNS = (TLS_CLI_PER_BATCH, url, "hs")
+    path = os.path.join(DEPS, "tlsrun.sh")
+    with open(path, "w") as f:
+        f.write("httpget --cacert benchca.crt -o hs %s\n" % url * TLS_CLI_PER_BATCH)
+        f.write("echo tlsrun: done\n")
+    return path
+
+
+def tls_client_rate(g, server):
+    """Guest as client: httpget runs per second, each a new process (exec, CA
+    file loaded), a full handshake and a GET of the small file into a file; from
+    the host server's handshake times, within batches of TLS_CLI_PER_BATCH."""
+    url = "https://10.0.2.2:%d/%s" % (server.port, SMALL)
+    guest_httpget(g, 1, url, "hs")              # warm-up
+    intervals = 0.0
+    for _ in range(TLS_CLI_BATCHES):
+        first = len(server.conns)
+        guest_httpget(g, TLS_CLI_PER_BATCH, url, "hs")
+        got = server.since(first, TLS_CLI_PER_BATCH)
+        if len(got) != TLS_CLI_PER_BATCH:
+            raise RuntimeError("%d of %d connections (%s)" % (len(got), TLS_CLI_PER_BATCH,
+                                                             "; ".join(server.errors[-2:])))
+        intervals += got[-1][0] - got[0][0]
+    return TLS_CLI_BATCHES * (TLS_CLI_PER_BATCH - 1) / intervals
+
+
+def tls_client_down(g, server):
+    """Guest as client: httpget of the 16 MiB file into a file in the guest,
+    MB/s from the request's arrival to the client's close (host's clock)."""
+    first = len(server.conns)
+    guest_httpget(g, 1, "https://10.0.2.2:%d/big16.bin" % server.port, "dl")
+    got = server.since(first, 1)
+    if len(got) != 1:
+        raise RuntimeError("no download (%s)" % "; ".join(server.errors[-2:]))
+    return MIB16 / (got[0][2] - got[0][1]) / 1e6
+
+
+def run_tls(kind, cpus, res, fsimg, server):
+    """The TLS rows: the guest as HTTPS server (httpd -s on 443 beside the
+    plain one) and as client (httpget against server, the TlsStandIn the whole
+    run shares: ours' tlsrun script names its port), user network."""
+    rng = ["-object", "rng-random,filename=/dev/urandom,id=rng0",
+           "-device", "virtio-rng-device,rng=rng0,bus=virtio-mmio-bus.2"]
+    if kind == "ours":
+        g = Guest("ours", cpus, ours_args(fsimg) + rng)
+    else:
+        # the wall clock for the certificates' dates (ours reads QEMU's RTC)
+        g = Guest("linux", cpus, linux_args(append=" benchtime=%d" % time.time()) + rng)
+    try:
+        if kind == "ours":
+            g.expect(rb"\$ ", 60)
+            sh(g, "httpd -p 8080 -s bench.crt bench.key &", rb"\$ ")
+        else:
+            g.expect(rb"refinit: ready", 60)
+            s = socket.create_connection(("127.0.0.1", g.ports["run"]), timeout=10)
+            s.sendall(b"0 /httpd -q -p 8080 -r /www -s /tls/bench.crt /tls/bench.key\n")
+            if not s.recv(100).startswith(b"started"):
+                raise RuntimeError("linux: httpd -s not started")
+            s.close()
+        deadline = time.monotonic() + 20
+        while True:                     # the key loads and the listeners come up
+            try:
+                tls_get(g.ports["https"], SMALL)
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("%s: no HTTPS on the forward" % kind)
+                time.sleep(0.5)
+        measure(g, res, "tls-srv-hs", lambda: tls_server_rate(g), "tls-srv-hs")
+        measure(g, res, "tls-srv-down", lambda: tls_server_down(g), "tls-srv-down")
+        measure(g, res, "tls-cli-hs", lambda: tls_client_rate(g, server), "tls-cli-hs")
+        measure(g, res, "tls-cli-down", lambda: tls_client_down(g, server), "tls-cli-down")
+        if server.suites - {TLS_SUITE}:
+            res["notes"].append("%s TLS: the host server negotiated %s" % (kind, server.suites))
+    finally:
+        g.stop()
+
+
 # ------------------------------------------------------------------ reporting
 ROWS = [  # key, label, unit, higher is better, reference
     ("lease", "QEMU start to DHCP lease", "ms", False, "uboot"),
@@ -565,8 +840,10 @@ ROWS = [  # key, label, unit, higher is better, reference
     ("tap-wrk-c8-close", "tap: requests/s, no keep-alive, 8 conns", "req/s", True, "linux"),
     ("tap-wrk-c8-close-p50", "  p50 latency", "ms", False, "linux"),
     ("tap-wrk-c8-close-p99", "  p99 latency", "ms", False, "linux"),
+    ("tap-down", "tap: bulk TCP guest->host (HTTP 16 MiB)", "MB/s", True, "linux"),
     ("tap6-down", "tap IPv6: bulk TCP guest->host (HTTP 16 MiB)", "MB/s", True, "linux"),
     ("tap6-up-sink", "tap IPv6: bulk TCP host->guest into a sink", "MB/s", True, "linux"),
+    ("tap6-up-file", "tap IPv6: bulk TCP host->guest into a file", "MB/s", True, "linux"),
     ("tap6-wrk-c1-ka", "tap IPv6: requests/s, keep-alive, 1 conn", "req/s", True, "linux"),
     ("tap6-wrk-c1-ka-p50", "  p50 latency", "ms", False, "linux"),
     ("tap6-wrk-c1-ka-p99", "  p99 latency", "ms", False, "linux"),
@@ -579,6 +856,10 @@ ROWS = [  # key, label, unit, higher is better, reference
     ("tap6-wrk-c8-close", "tap IPv6: requests/s, no keep-alive, 8 conns", "req/s", True, "linux"),
     ("tap6-wrk-c8-close-p50", "  p50 latency", "ms", False, "linux"),
     ("tap6-wrk-c8-close-p99", "  p99 latency", "ms", False, "linux"),
+    ("tls-srv-hs", "TLS server: new HTTPS connections/s (handshake + small GET)", "conn/s", True, "linux"),
+    ("tls-srv-down", "TLS server: HTTPS 16 MiB guest->host (curl)", "MB/s", True, "linux"),
+    ("tls-cli-hs", "TLS client: httpget runs/s (exec + handshake + small GET)", "runs/s", True, "linux"),
+    ("tls-cli-down", "TLS client: httpget 16 MiB host->guest into a file", "MB/s", True, "linux"),
     ("e1000-lease", "e1000: QEMU start to DHCP lease", "ms", False, "linux"),
     ("e1000-down", "e1000: bulk TCP guest->host (HTTP 16 MiB)", "MB/s", True, "linux"),
     ("e1000-up-sink", "e1000: bulk TCP host->guest into a sink", "MB/s", True, "linux"),
@@ -609,12 +890,13 @@ def cell(vals):
 
 def table(allres, cpus):
     res = allres[cpus]
+    present = {k for kind in res.values() for k in kind}
     lines = ["| metric (CPUS=%d) | unit | ours: median (min–max) | reference | ref: median (min–max) | ours/ref |" % cpus,
              "|---|---|---|---|---|---|"]
     for key, label, unit, _, ref in ROWS:
         o, r = summary(res["ours"].get(key, [])), summary(res[ref].get(key, []))
-        if key.startswith(("tap-", "tap6-", "e1000-")) and not o and not r:
-            continue   # the tap bed runs at CPUS=1 only; the e1000 rows only with --nics e1000
+        if not o and not r and (key.startswith(("tap-", "tap6-", "e1000-", "tls-")) or key not in present):
+            continue   # the tap bed runs at CPUS=1 only; the e1000 rows only with --nics e1000; --parts
         ratio = "%.2f" % (o[0] / r[0]) if o and r and r[0] else "-"
         lines.append("| %s | %s | %s | %s | %s | %s |" % (label, unit, cell(res["ours"].get(key, [])),
                      {"uboot": "U-Boot", "linux": "Linux 6.1"}[ref], cell(res[ref].get(key, [])), ratio))
@@ -721,18 +1003,33 @@ def write_report(allres, runs, cmdline, elapsed):
              "CPUS=1 only.",
              "- tap IPv6 rows: in the same boot, once the guest has its SLAAC address (dnsmasq's router "
              "advertisement of fd00:78::/64; both guests get fd00:78::5054:ff:fe12:3456), the 16 MiB "
-             "download (curl), the upload into the sink and the wrk figures over IPv6 from the namespace "
+             "download (curl), the uploads into the sink (Linux only: ours' User/sink.c is IPv4 only) and into a "
+             "file (ours `nc -6 -d -l`) and the wrk figures over IPv6 from the namespace "
              "(QEMU's hostfwd has no IPv6). The Linux reference is built with CONFIG_IPV6 and its init "
              "listens on [::] for both families.",
              "- U-Boot's lease: QEMU start to its autoboot prompt plus the duration of a typed `dhcp`.",
              "- e1000 rows: the same guests with `-device e1000` on the PCIe bus instead of "
              "virtio-net (ours: Sources/Drivers/E1000; Linux: its e1000 driver, CONFIG_E1000), "
              "user network with hostfwd.",
+             "- TLS rows: one boot per guest with a virtio-rng device, user network with hostfwd. "
+             "Both guests run the same TLS code: mbedTLS 2.28.3 with User/tls/mbedtls_config.h, "
+             "the tls library (User/tls) and User/posix/httpd.c and httpget.c, built by the same "
+             "clang -O2 (ours rv64imac against picolibc; Linux rv64gc, static glibc, by build-refs.sh). "
+             "TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256 with ECDHE on P-256 and a P-256 server key "
+             "(pinned by the host side, checked on every connection), full handshakes (neither "
+             "guest resumes sessions). Server: `httpd -p 8080 -s` (443), one process per connection, "
+             "access log on the console; new connections/s for %g s, one at a time, each a handshake "
+             "and a GET of %s (Python's ssl); 16 MiB to `curl --cacert`. Client: `httpget --cacert` "
+             "against a Python ssl server on the host (10.0.2.2); runs/s from the server's handshake "
+             "times in batches of %d back-to-back runs (ours a script through `sh <`, Linux refinit's "
+             "run service), each an exec, the CA file, a handshake and a GET into a file; the 16 MiB "
+             "into a file (ours through the log to virtio-blk, Linux into its initramfs in RAM), from "
+             "the request's arrival to the client's close." % (TLS_HS_SECS, SMALL, TLS_CLI_PER_BATCH),
              ""]
     for c in sorted(allres):
         parts += ["## CPUS=%d" % c, "", table(allres, c), ""]
     parts += ["## Cost", "", cost_lines(allres), ""]
-    notes = [n for c in allres for k in allres[c] for n in allres[c][k].get("notes", [])]
+    notes = list(dict.fromkeys(n for c in allres for k in allres[c] for n in allres[c][k].get("notes", [])))
     if notes:
         parts += ["## Notes", ""] + ["- " + n for n in notes] + [""]
     parts += ["![throughput and request rates](benchmarks.png)", ""]
@@ -749,7 +1046,7 @@ def write_report(allres, runs, cmdline, elapsed):
 
 
 # ------------------------------------------------------------------ main
-def make_fs():
+def make_fs(tlsrun=None):
     """Snapshots build/kernel and makes our fs image (build/fs.img's contents plus
     the 16 MiB file), so a rebuild during the run doesn't change what is measured."""
     shutil.copy(os.path.join(BUILD, "kernel"), os.path.join(DEPS, "kernel"))
@@ -759,7 +1056,12 @@ def make_fs():
     www = sorted("www/%s=www/%s" % (f, f) for f in os.listdir(os.path.join(ROOT, "www")))
     args = [os.path.join(BUILD, "mkfs"), img, "README.md"] + progs + www + [
         "www/big.bin=" + os.path.join(BUILD, "www", "big.bin"),
-        "www/big16.bin=" + os.path.join(DEPS, "www", "big16.bin")]
+        "www/big16.bin=" + os.path.join(DEPS, "www", "big16.bin"),
+        # the TLS rows' server key and CA (tools/bench/build-refs.sh)
+        "bench.crt=" + os.path.join(DEPS, "tlskeys", "bench.crt"),
+        "bench.key=" + os.path.join(DEPS, "tlskeys", "bench.key"),
+        "benchca.crt=" + os.path.join(DEPS, "tlskeys", "ca.crt")] + (
+        ["tlsrun=" + tlsrun] if tlsrun else [])
     subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return img
 
@@ -786,10 +1088,17 @@ def main():
     ap.add_argument("--no-tap", action="store_true", help="skip the tap-device run")
     ap.add_argument("--nics", default=os.environ.get("BENCH_NICS", "virtio,e1000"),
                     help="virtio: the virtio-net rows (all but e1000-*); e1000: the e1000 rows")
+    ap.add_argument("--parts", default=os.environ.get("BENCH_PARTS", "net,tap,tls,e1000"),
+                    help="which boots: net (the hostfwd rows and U-Boot), tap (tap- and tap6- rows), "
+                         "tls (tls- rows), e1000 (with --nics e1000)")
     a = ap.parse_args()
+    parts = a.parts.split(",")
     kinds = a.only.split(",")
     cmdline = "make bench BENCH_RUNS=%d BENCH_CPUS=%s" % (a.runs, a.cpus)
-    fsimg = make_fs() if "ours" in kinds else None
+    if a.parts != "net,tap,tls,e1000":
+        cmdline = "tools/bench/run.py --runs %d --cpus %s --only %s --parts %s" % (a.runs, a.cpus, a.only, a.parts)
+    tls_server = TlsStandIn() if "tls" in parts else None
+    fsimg = make_fs(tls_script(tls_server) if tls_server else None) if "ours" in kinds else None
     global LOADS
     LOADS = "%.1f at the start" % os.getloadavg()[0]
     allres, start = {}, time.monotonic()
@@ -804,15 +1113,19 @@ def main():
                    "uboot": lambda r: run_uboot(cpus, r)}
         nics = a.nics.split(",")
         for i in range(a.runs):
-            for kind in kinds if "virtio" in nics else []:
+            for kind in kinds if "virtio" in nics and "net" in parts else []:
                 one_run(res[kind], "CPUS=%d run %d/%d: %s" % (cpus, i + 1, a.runs, kind), runners[kind])
-            for kind in [k for k in kinds if k in ("ours", "linux") and "e1000" in a.nics.split(",")]:
+            for kind in [k for k in kinds if k in ("ours", "linux") and "tls" in parts]:
+                one_run(res[kind], "CPUS=%d run %d/%d: %s TLS" % (cpus, i + 1, a.runs, kind),
+                        lambda r: run_tls(kind, cpus, r, fsimg, tls_server))
+            for kind in [k for k in kinds if k in ("ours", "linux") and "e1000" in a.nics.split(",")
+                         and "e1000" in parts]:
                 one_run(res[kind], "CPUS=%d run %d/%d: %s on the e1000" % (cpus, i + 1, a.runs, kind),
                         lambda r: run_e1000(kind, cpus, r, fsimg))
         # the request rates once more on a tap device, at CPUS=1
         tap_kinds = [k for k in kinds if k in ("ours", "linux")]
         why_not = TapBed.available()
-        if "virtio" not in nics:
+        if "virtio" not in nics or "tap" not in parts:
             pass   # the tap rows are virtio-net's
         elif cpus == 1 and tap_kinds and not a.no_tap and why_not:
             res["ours"].setdefault("notes", []).append("tap-device run skipped: " + why_not)
