@@ -19,7 +19,8 @@ main(int argc, char *argv[])
   int lfd, cfd, n;
   uint64 total, start;
 
-  if((lfd = listener(SOCK_STREAM, "0.0.0.0", port, 4)) < 0){
+  // [::]: IPv4 and IPv6 senders alike (the benchmark's tap6 rows)
+  if((lfd = listener(SOCK_STREAM, "::", port, 4)) < 0){
     perror("sink: listen");
     exit(1);
   }

@@ -47,16 +47,22 @@ int
 listener(int type, const char *addr, int port, int backlog)
 {
   struct sockaddr_in sa;
-  int fd, one = 1;
+  struct sockaddr_in6 sa6;
+  int fd, one = 1, v6 = strchr(addr, ':') != 0;
 
-  if(mkaddr(&sa, addr, port) < 0){
+  // an IPv6 literal ("::" takes both families: IPV6_V6ONLY stays 0)
+  memset(&sa6, 0, sizeof(sa6));
+  sa6.sin6_family = AF_INET6;
+  sa6.sin6_port = htons(port);
+  if(v6 ? inet_pton(AF_INET6, addr, &sa6.sin6_addr) != 1 : mkaddr(&sa, addr, port) < 0){
     errno = EINVAL;
     return -1;
   }
-  if((fd = socket(AF_INET, type, 0)) < 0)
+  if((fd = socket(v6 ? AF_INET6 : AF_INET, type, 0)) < 0)
     return -1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if(bind(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0)
+  if(v6 ? bind(fd, (struct sockaddr*)&sa6, sizeof(sa6)) < 0 :
+          bind(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0)
     return closefail(fd);
   if((type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == SOCK_STREAM && listen(fd, backlog) < 0)
     return closefail(fd);

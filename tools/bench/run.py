@@ -447,13 +447,7 @@ def run_tap(kind, cpus, res, bed, fsimg):
         if not wait_http(g, 20):
             raise RuntimeError("%s: no HTTP at [%s] on the tap bed (IPv6)" % (kind, g.host))
         measure(g, res, "tap6-down", lambda: download_tap(g), "tap6-down")
-        if kind == "ours":
-            # User/sink.c listens through listener() (User/lib/sockutil.c), which
-            # is IPv4 only: no IPv6 sink in ours yet
-            res["notes"].append("ours tap6-up-sink: not measured: User/sink.c listens on 0.0.0.0 only "
-                                "(listener() in User/lib/sockutil.c makes AF_INET sockets)")
-        else:
-            measure(g, res, "tap6-up-sink", lambda: upload_tap(g, g.ports["sink"]), "tap6-up-sink")
+        measure(g, res, "tap6-up-sink", lambda: upload_tap(g, g.ports["sink"]), "tap6-up-sink")
         # into a file over IPv6, both guests: ours `nc -6 -d -l` (listens on [::])
         if kind == "ours":
             sh(g, "nc -6 -d -l %d > upfile &" % g.ports["file"], rb"\$ ")

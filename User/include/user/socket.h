@@ -68,7 +68,8 @@ int netinfo(int what, void *buf, int index);
 // Setup helpers (User/lib/sockutil.c). mkaddr: addr ("a.b.c.d") and port as
 // a struct sockaddr_in, 0, or -1 if addr is malformed. connect_to: a socket of
 // type (SOCK_STREAM or SOCK_DGRAM, maybe | SOCK_NONBLOCK) connected to
-// addr:port. listener: a socket of type bound to addr:port with SO_REUSEADDR,
+// addr:port. listener: a socket of type bound to addr:port with SO_REUSEADDR
+// (addr an IPv4 or IPv6 literal; "::" takes both families),
 // listening with backlog if a stream. Both give -1 and errno on failure, the
 // socket closed again.
 int mkaddr(struct sockaddr_in *sa, const char *addr, int port);
