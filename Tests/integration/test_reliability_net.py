@@ -108,7 +108,9 @@ def test_reliability_tcp_bad_network():
 
 # ------------------------------------------------------------------ same, against the Linux stack
 KERNEL_MIB = int(os.environ.get("RELIABILITY_MIB", "4"))
-KERNEL_RUNS = int(os.environ.get("RELIABILITY_RUNS", "5"))
+# 3 runs in make test (about 65 s each: make test stays under CI's 30 minutes with
+# the IPv6 loss test beside it); RELIABILITY_RUNS=5 or more for a longer look.
+KERNEL_RUNS = int(os.environ.get("RELIABILITY_RUNS", "3"))
 KERNEL_BUDGET = float(os.environ.get("RELIABILITY_BUDGET", "600"))   # seconds for all runs
 KERNEL_LIMIT = 60 * KERNEL_MIB   # seconds allowed per transfer (measured: ~16 s/MiB down)
 KERNEL_SEED = int(os.environ.get("RELIABILITY_SEED", "2000"))       # run n uses seed + n
