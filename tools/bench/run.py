@@ -424,9 +424,8 @@ def request_rates(g, res, prefix, modes=(True, False)):
 def run_tap(kind, cpus, res, bed, fsimg):
     """The request-rate figures again, with the guest on the tap bed and wrk in its
     namespace: no hostfwd in the path. Then over IPv6 to the guest's SLAAC address
-    (hostfwd has no IPv6, so these rows exist only here): bulk both ways (the
-    sink: Linux only, ours' sink has no IPv6; into a file: both) and the
-    request rates, keys tap6-*."""
+    (hostfwd has no IPv6, so these rows exist only here): bulk both ways (into a
+    sink, ours listening on [::]; into a file) and the request rates, keys tap6-*."""
     if kind == "ours":
         g = Guest("ours", cpus, ours_args(fsimg), tap=bed)
         lease, ready = rb"en0: \S+ (\d+\.\d+\.\d+\.\d+)/", rb"\$ "
@@ -437,6 +436,8 @@ def run_tap(kind, cpus, res, bed, fsimg):
         m, _ = g.expect(lease, 60)
         g.host = m.group(1).decode()
         g.expect(ready, 30)
+        if kind == "ours":
+            sh(g, "sink 5001 &", rb"sink: listening")
         if not wait_http(g, 10):
             raise RuntimeError("%s: no HTTP at %s on the tap bed" % (kind, g.host))
         request_rates(g, res, "tap-")
