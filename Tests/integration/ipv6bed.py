@@ -143,16 +143,7 @@ def tap6_namespace(tag, records=()):
     finally:
         if bed:
             bed.stop_capture()
-        if dnsmasq:
-            dnsmasq.terminate()
-            try:
-                dnsmasq.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                dnsmasq.kill()
-        subprocess.run("ip netns del %s" % ns, shell=True, capture_output=True)
-        for f in (leases, log):
-            if os.path.exists(f):
-                os.unlink(f)
+        R.remove_bed(dnsmasq, ns, leases, log)
 
 
 # the kernel's line once a global address is preferred (Kernel/net.c):

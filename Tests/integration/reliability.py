@@ -255,15 +255,21 @@ def tap_namespace(tag):
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         yield ns
     finally:
-        if dnsmasq:
-            dnsmasq.terminate()
-            try:
-                dnsmasq.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                dnsmasq.kill()
-        subprocess.run("ip netns del %s" % ns, shell=True, capture_output=True)
-        if os.path.exists(leases):
-            os.unlink(leases)
+        remove_bed(dnsmasq, ns, leases)
+
+
+def remove_bed(dnsmasq, ns, *files):
+    """Stop a test bed's dnsmasq (if it started), delete its namespace and its files."""
+    if dnsmasq:
+        dnsmasq.terminate()
+        try:
+            dnsmasq.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            dnsmasq.kill()
+    subprocess.run("ip netns del %s" % ns, shell=True, capture_output=True)
+    for f in files:
+        if os.path.exists(f):
+            os.unlink(f)
 
 
 def leased_address(ns, timeout=60):
