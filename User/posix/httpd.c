@@ -25,7 +25,7 @@
 // kernel without IPv6 it listens on 0.0.0.0.
 // Paths never leave the root: after percent-decoding, "." and ".." segments,
 // empty segments ("//"), encoded slashes and NULs are refused with 400.
-// A POSIX program (picolibc), so that it can link the tls library.
+// A POSIX program (on Debian's C library, docs/posix.md), so that it can link the tls library.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

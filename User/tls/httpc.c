@@ -1,5 +1,5 @@
 // httpc.c: the HTTP/1.1 client behind httpget and wttr (httpc.h), over plain
-// TCP or verified TLS. Builds for the guest (picolibc and the POSIX layer) and
+// TCP or verified TLS. Builds for the guest (the C library and the POSIX layer) and
 // for the host (the host tests run httpget against Python servers).
 #include <errno.h>
 #include <netdb.h>

@@ -25,7 +25,7 @@
 #define XV6NET_MBEDTLS_CONFIG_H
 
 // ---------------------------------------------------------------- the system
-// time() and gmtime_r() exist (picolibc; time() is system call 26, the wall
+// time() and gmtime_r() exist (the C library; time() is system call 26, the wall
 // clock from QEMU's Goldfish RTC: docs/poll-and-time.md). HAVE_TIME_DATE is what
 // makes X.509 verification check notBefore/notAfter: without it every date
 // passes.
@@ -38,7 +38,7 @@
 // tls_entropy(): getrandom(2) from the kernel (virtio-rng). Counted as a strong
 // source, so the DRBG refuses to seed from anything else. Never a fixed seed.
 #define MBEDTLS_ENTROPY_HARDWARE_ALT
-// picolibc's stdio works on the guest's files (docs/posix.md), so CA bundles,
+// The C library's stdio works on the guest's files (docs/posix.md), so CA bundles,
 // certificates and keys load with mbedtls_x509_crt_parse_file() and
 // mbedtls_pk_parse_keyfile().
 #define MBEDTLS_FS_IO
