@@ -1,5 +1,5 @@
 // random.c: getrandom (<sys/random.h>) and getentropy (<unistd.h>, declared
-// by picolibc) over the kernel's getrandom call (Kernel/random.c).
+// by the C library) over the kernel's getrandom call (Kernel/random.c).
 #include <errno.h>
 #include <sys/random.h>
 #include <unistd.h>
