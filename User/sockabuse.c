@@ -324,8 +324,9 @@ victim(int kind, const char *addr, int port, int lport)
   int fd;
 
   switch(kind){
-  case K_CONNECT:
-    connect_to(SOCK_STREAM, BLACKHOLE, 80);
+  case K_CONNECT:   // blocks: nobody answers the ARP (any return is news)
+    fd = connect_to(SOCK_STREAM, BLACKHOLE, 80);
+    printf("sockabuse: connect to %s returned %d (errno %d)\n", BLACKHOLE, fd, fd < 0 ? errno : 0);
     break;
   case K_ACCEPT:
   case K_LISTENING:
@@ -353,42 +354,48 @@ victim(int kind, const char *addr, int port, int lport)
     pause(100);
 }
 
-// Sockets in socket-layer state st (SOCKINFO_*), over the whole table.
-static int
+// The table slots holding a socket in socket-layer state st (SOCKINFO_*):
+// bit i for slot i (the first 64 slots); 0 if none.
+static uint64
 instate(int st)
 {
   struct sock_info si;
-  int n = 0;
+  uint64 set = 0;
 
-  for(int i = 0; netinfo(NETINFO_SOCK, &si, i) >= 0; i++)
+  for(int i = 0; i < 64 && netinfo(NETINFO_SOCK, &si, i) >= 0; i++)
     if(si.kind != 0 && si.state == st)
-      n++;
-  return n;
+      set |= 1ULL << i;
+  return set;
 }
 
 // The state a victim's socket must be in while it blocks (-1: no check).
 static int wantstate[] = { SOCKINFO_CONNECTING, SOCKINFO_LISTENING, SOCKINFO_CONNECTED,
                            SOCKINFO_CONNECTED, SOCKINFO_CONNECTED, SOCKINFO_LISTENING, -1 };
 
-// Start a victim, give it time to block, kill it; 1 if it went away (and, with
-// check, if its socket was in the expected state when it was killed).
+// Start a victim, give it time to block (ticks, and with check until a
+// socket is in the expected state, 3 s at most), kill it; 1 if it went away
+// (and, with check, if a socket was in that state when it was killed).
 static int
 killone(int kind, const char *addr, int port, int lport, int ticks, int check)
 {
-  int pid = fork(), before = 0, during;
+  int pid = fork(), checked = check && wantstate[kind] >= 0;
+  uint64 fresh = 1;
 
   if(pid < 0)
     return 0;
-  if(check && wantstate[kind] >= 0)
-    before = instate(wantstate[kind]);
   if(pid == 0)
     victim(kind, addr, port, lport);
   pause(ticks);
-  during = check && wantstate[kind] >= 0 ? instate(wantstate[kind]) : 1;
+  // Some socket must be in the state when the victim is killed. (Counting
+  // against the sockets in it before the fork misjudged: an earlier victim's
+  // socket may leave the state meanwhile, or its slot be reused.) A loaded
+  // host may not have run the child that far yet: up to 3 s more.
+  for(int waited = 0; checked && !(fresh = instate(wantstate[kind])) && waited < 300; waited += 10)
+    pause(10);
   kill(pid);
   if(wait(0) != pid)
     return 0;
-  if(check && during <= before){
+  if(!fresh){
     printf("sockabuse: %s: no socket in state %d when killed\n", kname[kind], wantstate[kind]);
     errno = 0;
     return 0;

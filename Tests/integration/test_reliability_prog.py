@@ -142,7 +142,9 @@ def test_reliability_programs():
                     "host peer that never reads or writes", "also": "connected idle, "
                     "listening, unconnected"},
                    "%d of %d went away cleanly%s" % (
-                       len(good), len(good) + len(bad), (": " + "; ".join(bad)) if bad else ""),
+                       len(good), len(good) + len(bad), (": " + "; ".join(
+                           bad + re.findall(r"sockabuse: (?:connect to|[a-z ()]+: no socket)[^\r\n]*", out)))
+                       if bad else ""),
                    not bad)
             if bad:
                 failed.append("kill")
