@@ -261,10 +261,11 @@ def percentiles(times):
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
 
 
-def ping_linux(g):
-    """The reference's ping service (refinit.c, port 5003): round trips in us."""
-    s = socket.create_connection(("127.0.0.1", g.ports["ping"]), timeout=PINGS * 2 + 10)
-    s.sendall(b"%d\n" % PINGS)
+def refinit_request(port, line, timeout):
+    """Send line to one of the reference's services (refinit.c) through the
+    forwarded port; its answer up to the closing "done" line."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.sendall(line)
     data = b""
     while not data.endswith(b"done\n"):
         b = s.recv(4096)
@@ -272,6 +273,12 @@ def ping_linux(g):
             break
         data += b
     s.close()
+    return data
+
+
+def ping_linux(g):
+    """The reference's ping service (refinit.c, port 5003): round trips in us."""
+    data = refinit_request(g.ports["ping"], b"%d\n" % PINGS, PINGS * 2 + 10)
     rtts = [int(x) for x in re.findall(rb"rtt_us (\d+)", data)]
     if len(rtts) < PINGS // 2:
         raise RuntimeError("ping: %d of %d replies: %r" % (len(rtts), PINGS, data[-100:]))
@@ -701,15 +708,8 @@ def guest_httpget(g, count, url, out):
                 raise RuntimeError("no script for %r" % ((count, url, out),))
             sh(g, "sh < tlsrun", rb"tlsrun: done", 60 + 30 * count)
     else:
-        s = socket.create_connection(("127.0.0.1", g.ports["run"]), timeout=60 + 30 * count)
-        s.sendall(b"%d /httpget --cacert /tls/ca.crt -o /%s %s\n" % (count, out.encode(), url.encode()))
-        data = b""
-        while not data.endswith(b"done\n"):
-            b = s.recv(4096)
-            if not b:
-                break
-            data += b
-        s.close()
+        data = refinit_request(g.ports["run"], b"%d /httpget --cacert /tls/ca.crt -o /%s %s\n" % (
+            count, out.encode(), url.encode()), 60 + 30 * count)
         if data.count(b"exit 0\n") != count:
             raise RuntimeError("httpget runs: %r; console: %r" % (data[-40:], bytes(g.out[-300:])))
 
