@@ -669,6 +669,18 @@ PROFILE_CPUS ?= 1
 profile: setup-qemu all
 	python3 tools/profile/run.py --hz $(HZ) --cpus $(PROFILE_CPUS) --nic $(NIC) "$(WORKLOAD)"
 
+# ---------------------------------------------------------------- the tutorial
+# docs/tutorial/: every capture excerpt, table, transcript, plot and code excerpt
+# between <!-- gen: ... --> markers is regenerated from the running system
+# (tools/tutorial/docs.py: boots guests, runs each chapter's scenario). make test
+# runs `docs.py --check`: a chapter whose blocks no longer match the system fails.
+.PHONY: docs
+docs: setup-docs all
+	python3 tools/tutorial/docs.py
+
+setup-docs:
+	@tools/setup.sh docs
+
 # ---------------------------------------------------------------- benchmarks
 # Not part of `make test`. Builds the references once (Linux 6.1 guest, U-Boot;
 # cached in .deps/bench), boots them and this kernel alternately, pinned to one

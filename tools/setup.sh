@@ -3,7 +3,8 @@
 # what it does. Debian packages come through apt; lwIP's source is fetched by
 # tools/fetch-lwip.sh when the kernel build needs it. Quiet when all is present.
 # `posix` is what `make` itself needs for User/posix/: Debian's picolibc.
-#   usage: tools/setup.sh qemu|test|bench|posix
+# `docs` is what `make docs` needs: the test bed's tools and Debian's matplotlib.
+#   usage: tools/setup.sh qemu|test|bench|posix|docs
 set -euo pipefail
 
 mode=${1:-qemu}
@@ -12,9 +13,9 @@ need=(qemu-system-riscv64:qemu-system-misc)
 case "$mode" in
   qemu) ;;
   posix) need=() ;;
-  test) need+=(tshark:tshark dnsmasq:dnsmasq-base curl:curl socat:socat ip:iproute2 ping:iputils-ping) ;;
+  test|docs) need+=(tshark:tshark dnsmasq:dnsmasq-base curl:curl socat:socat ip:iproute2 ping:iputils-ping) ;;
   bench) need+=(tshark:tshark curl:curl socat:socat ab:apache2-utils wrk:wrk taskset:util-linux) ;;
-  *) echo "setup: unknown mode '$mode' (qemu, test, bench or posix)" >&2; exit 2 ;;
+  *) echo "setup: unknown mode '$mode' (qemu, test, bench, posix or docs)" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -25,6 +26,11 @@ done
 # The host unit tests of the socket layer link Debian's build of lwIP.
 if [ "$mode" = test ] && ! dpkg -s liblwip-dev >/dev/null 2>&1; then
   missing+=(liblwip-dev)
+fi
+
+# The tutorial's plots are drawn by Debian's python3 with its matplotlib.
+if [ "$mode" = docs ] && ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+  missing+=(python3-matplotlib)
 fi
 
 # POSIX programs (User/posix/) link Debian's picolibc (a C library, no compiler).
@@ -48,7 +54,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installed ${missing[*]}"
 fi
 
-if [ "$mode" = test ] || [ "$mode" = bench ]; then
+if [ "$mode" = test ] || [ "$mode" = bench ] || [ "$mode" = docs ]; then
   # The integration tests drive the guest's console with pexpect.
   if ! python3 -c 'import pexpect' 2>/dev/null; then
     echo "setup: installing the Python package pexpect (first use only)"
