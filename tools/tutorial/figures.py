@@ -95,9 +95,10 @@ def first_difference(a, b, kind):
 
 
 # ------------------------------------------------------------------ captures
-def tshark_fields(pcap, display_filter, fields, extra=()):
-    """One list of strings per frame that matches: the fields asked for."""
-    cmd = ["tshark", "-n", "-r", pcap, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=f"]
+def tshark_fields(pcap, display_filter, fields, extra=(), occurrence="f"):
+    """One list of strings per frame that matches: the fields asked for (of a field that
+    occurs more than once in a frame, the first; with occurrence="a" all, comma-separated)."""
+    cmd = ["tshark", "-n", "-r", pcap, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=" + occurrence]
     cmd += list(extra)
     if display_filter:
         cmd += ["-Y", display_filter]
