@@ -325,6 +325,106 @@ def test_httpd_through_forward():
     return "1 MiB in %.1f s (%.0f KiB/s); seconds per step: %s" % (secs, 1024 / secs, steps)
 
 
+def http_split(data, methods):
+    """The responses in data, one per request method in methods, framed by their
+    Content-Length (none after HEAD): a list of (status, headers, body)."""
+    out = []
+    for m in methods:
+        head, sep, data = data.partition(b"\r\n\r\n")
+        if not sep:
+            raise TestFailure("%d responses, not %d: %r" % (len(out), len(methods), head[:200]))
+        hdrs = {}
+        for l in head.decode("latin-1").split("\r\n")[1:]:
+            k, _, v = l.partition(":")
+            hdrs[k.strip().lower()] = v.strip()
+        n = 0 if m == "HEAD" else int(hdrs.get("content-length", "0"))
+        out.append((status_of(head), hdrs, data[:n]))
+        data = data[n:]
+    if data:
+        raise TestFailure("bytes after the last response: %r" % data[:100])
+    return out
+
+
+def ranged(port, path, rng, method="GET", extra=""):
+    """One request with `Range: rng` (none if None) on its own connection."""
+    req = "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n%s%s\r\n" % (
+        method, path, "" if rng is None else "Range: %s\r\n" % rng, extra)
+    return http_split(http_raw(port, req.encode()), [method])[0]
+
+
+def test_httpd_ranges():
+    index = open(os.path.join(ROOT, "www/index.html"), "rb").read()
+    big = open(os.path.join(ROOT, "build/www/big.bin"), "rb").read()
+    files = {"/index.html": index, "/big.bin": big}
+    with boot("apps-httpd-ranges") as g:
+        wait_lease(g)
+        g.start_httpd()
+        port = g.fwdport
+
+        def part(path, rng, first, last, method="GET"):
+            data = files[path]
+            st, h, body = ranged(port, path, rng, method)
+            what = "%s %s Range: %s" % (method, path, rng)
+            want = data[first:last + 1] if method == "GET" else b""
+            if (st, h.get("content-range"), h.get("content-length"), h.get("accept-ranges")) != \
+                    (206, "bytes %d-%d/%d" % (first, last, len(data)), str(last - first + 1), "bytes"):
+                raise TestFailure("%s: got %d %r" % (what, st, h))
+            if body != want:
+                raise TestFailure("%s: %d bytes differ from bytes %d-%d of the file" % (what, len(body), first, last))
+
+        n = len(big)
+        part("/big.bin", "bytes=0-99", 0, 99)
+        part("/big.bin", "bytes=1000-40000", 1000, 40000)   # mid-block, several reads
+        part("/big.bin", "bytes=7-7", 7, 7)
+        part("/big.bin", "bytes=%d-" % (n - 3000), n - 3000, n - 1)
+        part("/big.bin", "bytes=-500", n - 500, n - 1)
+        part("/big.bin", "bytes=%d-%d" % (n - 10, n + 5000), n - 10, n - 1)   # last clamped
+        part("/index.html", "bytes=-%d" % (len(index) + 1000), 0, len(index) - 1)   # suffix > file
+        part("/index.html", "BYTES=0-99999999999999999999", 0, len(index) - 1)   # clamped, no wrap
+        part("/big.bin", "bytes=100-199", 100, 199, method="HEAD")
+
+        for path, rng, method in (("/big.bin", "bytes=%d-" % n, "GET"), ("/index.html", "bytes=-0", "GET"),
+                                  ("/big.bin", "bytes=99999999999999999999-", "GET"),
+                                  ("/index.html", "bytes=%d-%d" % (len(index), len(index) + 9), "HEAD")):
+            st, h, body = ranged(port, path, rng, method)
+            size = len(files[path])
+            if st != 416 or h.get("content-range") != "bytes */%d" % size:
+                raise TestFailure("%s %s Range: %s: got %d %r, want 416 bytes */%d" % (method, path, rng, st, h, size))
+
+        # ignored (the whole file, 200): other units, garbage, last < first, several ranges
+        for rng in (None, "items=0-9", "bytes=abc", "bytes=5-2", "bytes=0-1,3-4", "bytes=-", "bytes=10",
+                    "bytes=+1-5", "bytes= 0-5", "bytes=0-5x", "bytes=-1-2", "bytes=" + "1" * 80 + "-"):
+            st, h, body = ranged(port, "/index.html", rng)
+            if st != 200 or body != index or "content-range" in h or h.get("accept-ranges") != "bytes":
+                raise TestFailure("Range: %s: got %d %r (%d bytes), want the whole file" % (rng, st, h, len(body)))
+        st, h, body = ranged(port, "/index.html", "bytes=0-9", extra="If-Range: \"x\"\r\n")
+        if st != 200 or body != index:
+            raise TestFailure("If-Range (no validator matches): got %d, want 200 and the file" % st)
+
+        # one keep-alive connection: 206, 416, 206 (HEAD), 200, then close
+        reqs = [("GET", "/big.bin", "bytes=10-19"), ("GET", "/big.bin", "bytes=2000000-"),
+                ("HEAD", "/index.html", "bytes=-5"), ("GET", "/index.html", None)]
+        raw = b"".join(("%s %s HTTP/1.1\r\nHost: x\r\n%s%s\r\n" % (
+            m, p, "" if r is None else "Range: %s\r\n" % r,
+            "Connection: close\r\n" if i == len(reqs) - 1 else "")).encode() for i, (m, p, r) in enumerate(reqs))
+        got = http_split(http_raw(port, raw), [m for m, _, _ in reqs])
+        if [(st, len(body)) for st, _, body in got] != [(206, 10), (416, len(got[1][2])), (206, 0), (200, len(index))] \
+                or got[0][2] != big[10:20] or got[3][2] != index or got[2][1].get("content-length") != "5":
+            raise TestFailure("four requests on one connection: %r" % [(st, h) for st, h, _ in got])
+        # and curl, a real client: two ranged requests on one connection
+        out = curl("-r 200-299 -o /dev/null -o /dev/null -w '%%{num_connects} %%{http_code} %%{size_download}\\n' "
+                   "http://127.0.0.1:%d/big.bin http://127.0.0.1:%d/big.bin" % (port, port))
+        if lines(out)[:2] != ["1 206 100", "0 206 100"]:
+            raise TestFailure("curl -r, two URLs: (connects, status, bytes) %r" % out)
+
+        for pat in (r'httpd: 10\.0\.2\.2 "GET /big\.bin HTTP/1\.1" 206 100\r?\n',
+                    r'httpd: 10\.0\.2\.2 "GET /big\.bin HTTP/1\.1" 416 \d+\r?\n',
+                    r'httpd: 10\.0\.2\.2 "HEAD /big\.bin HTTP/1\.1" 206 100\r?\n'):
+            if not g.wait_for(pat, timeout=10):
+                raise TestFailure("no access-log line /%s/ on the console" % pat)
+        g.poweroff()
+
+
 # ---------------------------------------------------------------- wttr, daytime
 
 def test_wttr_and_daytime_against_standins():
