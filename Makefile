@@ -604,6 +604,8 @@ test: setup-test all
 	    python3 Tests/integration/run.py || status=$$?; \
 	    echo "== the network tests again on the e1000"; \
 	    python3 Tests/integration/run.py --nic e1000 $(NIC_TESTS) || status=$$?; \
+	    echo "== the tutorial against the running system (tools/tutorial/docs.py --check)"; \
+	    python3 tools/tutorial/docs.py --check || status=$$?; \
 	    echo "== crash consistency: $(TEST_CUTS) cuts (tools/crash/run.py)"; \
 	    python3 tools/crash/run.py --cuts $(TEST_CUTS) --seed 1 || status=$$?; \
 	    python3 tools/reliability_report.py; exit $$status

@@ -73,9 +73,26 @@ def code_excerpt(path, start, end=None):
     while first > 0 and re.match(r"\s*(//|/\*|\*|#(?!include|define|if|end))", lines[first - 1]):
         first -= 1
     ext = os.path.splitext(path)[1] or os.path.basename(path)
-    body = "\n".join(lines[first:last + 1])
+    body = "\n".join(without_lab_markers(lines[first:last + 1]))
     return ("[`%s`, lines %d–%d](../../%s#L%d-L%d):\n\n```%s\n%s\n```\n"
             % (path, first + 1, last + 1, path, first + 1, last + 1, LANG.get(ext, ""), body))
+
+
+LAB_MARK = re.compile(r"^\s*(//|#) LAB\((\w+)\) (begin|stub|end)\b")
+
+
+def without_lab_markers(lines):
+    """The lines as a reader should see them: a lab's marker lines (tools/labs/) and the
+    commented-out stub between `stub:` and `end` left out; the code stays."""
+    out, in_stub = [], False
+    for line in lines:
+        m = LAB_MARK.match(line)
+        if m:
+            in_stub = m.group(3) == "stub"
+            continue
+        if not in_stub:
+            out.append(line)
+    return out
 
 
 def render(directive, want_plots):
