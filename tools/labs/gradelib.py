@@ -56,12 +56,12 @@ class Lab:
                             c[1] for c in self.checks if c[0] == failed[0]))
                     note = fn()
                     self.results[key] = True
-                    print("PASS %s (%.0f s)%s" % (title, time.monotonic() - t, ": " + note if note else ""),
+                    print("PASS %s (%.1f s)%s" % (title, time.monotonic() - t, ": " + note if note else ""),
                           flush=True)
                 except Exception as e:   # any failure of the student's code is a FAIL line
                     self.results[key] = False
                     why = str(e) if isinstance(e, (Fail, TestFailure)) else "%s: %s" % (type(e).__name__, e)
-                    print("FAIL %s (%.0f s): %s" % (title, time.monotonic() - t, why), flush=True)
+                    print("FAIL %s (%.1f s): %s" % (title, time.monotonic() - t, why), flush=True)
         finally:
             self.end_guests()
         passed = sum(1 for v in self.results.values() if v)
@@ -90,9 +90,11 @@ class Lab:
         """swift test --filter in the graded tree; Fail naming the failing tests."""
         rc, out = self.sh("swift test --filter '%s'" % filter_, timeout=1200)
         if rc != 0:
+            # the failing tests' first lines, cut short (an expectation may print whole arrays)
             bad = [l.strip() for l in out.splitlines()
-                   if re.search(r"(✘|error:|failed|Expectation failed)", l)]
-            raise Fail("`swift test --filter %s` fails:\n    %s" % (filter_, "\n    ".join(bad[:15])))
+                   if re.search(r"✘ Test \w+|error:|Fatal error|exited with", l) and "passed" not in l]
+            bad = [l if len(l) < 200 else l[:200] + "..." for l in bad]
+            raise Fail("`swift test --filter %s` fails:\n    %s" % (filter_, "\n    ".join(bad[:12])))
         m = re.search(r"Test run with (\d+) tests? (in \d+ suites? )?passed", out)
         return "%s tests passed" % m.group(1) if m else "passed"
 
