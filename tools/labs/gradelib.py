@@ -90,11 +90,15 @@ class Lab:
         """swift test --filter in the graded tree; Fail naming the failing tests."""
         rc, out = self.sh("swift test --filter '%s'" % filter_, timeout=1200)
         if rc != 0:
-            # the failing tests' first lines, cut short (an expectation may print whole arrays)
+            # the failing tests by name, then their first lines, cut short (an
+            # expectation may print whole arrays)
+            names = list(dict.fromkeys(re.findall(r"✘ Test (\w+)\(\) (?:recorded|failed)", out)))
             bad = [l.strip() for l in out.splitlines()
                    if re.search(r"✘ Test \w+|error:|Fatal error|exited with", l) and "passed" not in l]
             bad = [l if len(l) < 200 else l[:200] + "..." for l in bad]
-            raise Fail("`swift test --filter %s` fails:\n    %s" % (filter_, "\n    ".join(bad[:12])))
+            raise Fail("`swift test --filter %s` fails%s:\n    %s" % (
+                filter_, " (%d tests: %s)" % (len(names), ", ".join(names)) if names else "",
+                "\n    ".join(bad[:8])))
         m = re.search(r"Test run with (\d+) tests? (in \d+ suites? )?passed", out)
         return "%s tests passed" % m.group(1) if m else "passed"
 
