@@ -616,13 +616,14 @@ test: setup-test all
 #   make lab LAB=name               its starting point, solution stubbed, in build/labs/name
 #   make grade LAB=name [TREE=dir]  its checks, on this tree or on a student's
 #   make lab-check [LAB=name]       every lab: the hand-out must fail, this tree pass
-# Without LAB= the first two list the labs.
+# Without LAB= the first two list the labs. Grading boots guests and runs host
+# tests: what make test needs is installed first (quiet when present).
 .PHONY: lab grade lab-check
 lab:
 	@python3 tools/labs/lab.py make $(LAB)
 grade:
-	@python3 tools/labs/lab.py grade $(LAB) $(if $(TREE),--tree $(TREE))
-lab-check:
+	@$(if $(LAB),tools/setup.sh test &&) python3 tools/labs/lab.py grade $(LAB) $(if $(TREE),--tree $(TREE))
+lab-check: setup-test
 	python3 tools/labs/lab.py check $(LAB)
 # --- labs: end
 
