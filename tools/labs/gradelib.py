@@ -97,7 +97,7 @@ class Lab:
                    if re.search(r"✘ Test \w+|error:|Fatal error|exited with", l) and "passed" not in l]
             bad = [l if len(l) < 200 else l[:200] + "..." for l in bad]
             raise Fail("`swift test --filter %s` fails%s:\n    %s" % (
-                filter_, " (%d tests: %s)" % (len(names), ", ".join(names)) if names else "",
+                filter_, " (failing: %s)" % ", ".join(names) if names else "",
                 "\n    ".join(bad[:8])))
         m = re.search(r"Test run with (\d+) tests? (in \d+ suites? )?passed", out)
         return "%s tests passed" % m.group(1) if m else "passed"
