@@ -7,6 +7,7 @@
 #   make coverage   a kernel that records which of its edges ran (build-cov/kernel)
 #   make fuzz-syscalls   the system-call fuzzer for SECONDS (default 600) [SEED=]
 #   make profile    a sampling profile of the kernel under WORKLOAD=download|upload-sink|upload-file|cmd:LINE [HZ=]
+#   make lab LAB=name     the starting point of a lab (build/labs/name); make grade LAB=name [TREE=dir] grades one
 #   make clean      remove build outputs (lwIP's fetched sources in .deps/ stay)
 #
 # C and assembly are built with the Swift toolchain's own clang and ld.lld; Swift
@@ -592,6 +593,7 @@ test: setup-test all
 	python3 tools/test_netrelay.py
 	@echo "== fsck's own tests (damaged and random images), the crash checker's"
 	python3 tools/test_fsck.py
+	python3 tools/labs/lab.py lint
 	python3 tools/crash/test_model.py
 	@echo "== the tls library on the host: name checks, httpget and tls_server against host TLS peers"
 	$(MAKE) --no-print-directory test-tls-host
@@ -609,6 +611,23 @@ test: setup-test all
 	    echo "== crash consistency: $(TEST_CUTS) cuts (tools/crash/run.py)"; \
 	    python3 tools/crash/run.py --cuts $(TEST_CUTS) --seed 1 || status=$$?; \
 	    python3 tools/reliability_report.py; exit $$status
+
+# --- labs: begin (tools/labs/, labs/)
+# The tutorial's labs: each is labs/NAME (the hand-out's README.md, the hidden
+# grade.py) and regions of the code marked LAB(NAME) (tools/labs/lab.py says how).
+#   make lab LAB=name               its starting point, solution stubbed, in build/labs/name
+#   make grade LAB=name [TREE=dir]  its checks, on this tree or on a student's
+#   make lab-check [LAB=name]       every lab: the hand-out must fail, this tree pass
+# Without LAB= the first two list the labs. Grading boots guests and runs host
+# tests: what make test needs is installed first (quiet when present).
+.PHONY: lab grade lab-check
+lab:
+	@python3 tools/labs/lab.py make $(LAB)
+grade:
+	@$(if $(LAB),tools/setup.sh test &&) python3 tools/labs/lab.py grade $(LAB) $(if $(TREE),--tree $(TREE))
+lab-check: setup-test
+	python3 tools/labs/lab.py check $(LAB)
+# --- labs: end
 
 # --- crash: begin (tools/crash/)
 # Crash consistency: QEMU killed at random moments of User/crashwork.c's workload

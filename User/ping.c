@@ -190,6 +190,7 @@ resolve(const char *host, int family, struct target *t)
 static uint16
 cksum(const uchar *p, int n)
 {
+  // LAB(ping) begin: the Internet checksum
   uint32 sum = 0;
 
   for(; n > 1; p += 2, n -= 2)
@@ -199,6 +200,9 @@ cksum(const uchar *p, int n)
   while(sum >> 16)
     sum = (sum & 0xffff) + (sum >> 16);
   return (uint16)~sum;
+  // LAB(ping) stub:
+  // return 0;   // TODO(lab ping): the one's complement of the one's complement sum of the 16-bit big-endian words (RFC 1071 section 4.1; an odd last byte is the high byte of a word)
+  // LAB(ping) end
 }
 
 static int
@@ -229,10 +233,18 @@ sendecho(int fd, struct target *t, int id, int seq, uchar *msg, int size)
   msg[0] = t->af == AF_INET6 ? ICMP6_ECHO : ICMP_ECHO;
   msg[1] = 0;
   put16(msg + 2, 0);
+  // LAB(ping) begin: the echo request's id, sequence number and payload
   put16(msg + 4, id);
   put16(msg + 6, seq);
   for(int i = 0; i < size; i++)
     msg[ICMP_HDR + i] = fill(i);
+  // LAB(ping) stub:
+  // // TODO(lab ping): bytes 4-5 the id, 6-7 the sequence number (big-endian:
+  // // put16), then size payload bytes fill(i) (RFC 792, "Echo or Echo Reply
+  // // Message"). The checksum, computed last over all of it, follows.
+  // LAB(ping) end
+  // The checksum covers the whole message: computed last. The kernel fills
+  // ICMPv6's (its pseudo-header holds addresses only the stack knows, RFC 4443 2.3).
   if(t->af == AF_INET)
     put16(msg + 2, cksum(msg, ICMP_HDR + size));
   if(sendto(fd, msg, ICMP_HDR + size, 0, (struct sockaddr*)&t->sa, t->salen) < 0)
@@ -278,13 +290,20 @@ classify(const uchar *pkt, int n, int id, struct packet *pk)
   pk->icmplen = n - ihl;
   pk->type = icmp[0];
   pk->code = icmp[1];
+  // LAB(ping) begin: is it the reply to one of our requests?
   if(pk->type == ICMP_ECHOREPLY && get16(icmp + 4) == id){
     pk->seq = get16(icmp + 6);
     pk->kind = cksum(icmp, pk->icmplen) == 0 ? PKT_REPLY : PKT_BADSUM;
-  } else if((pk->type == ICMP_UNREACH || pk->type == ICMP_TIMXCEED) &&
-            quotesours(icmp, pk->icmplen, id, pk)){
-    pk->kind = PKT_ERROR;
+    return;
   }
+  // LAB(ping) stub:
+  // // TODO(lab ping): an echo reply (type ICMP_ECHOREPLY) whose id is ours: set
+  // // pk->seq from it, and pk->kind to PKT_REPLY if its checksum verifies (the
+  // // sum over a message with its checksum is 0), else PKT_BADSUM.
+  // LAB(ping) end
+  if((pk->type == ICMP_UNREACH || pk->type == ICMP_TIMXCEED) &&
+     quotesours(icmp, pk->icmplen, id, pk))
+    pk->kind = PKT_ERROR;
 }
 
 // An ICMPv6 error quoting one of our requests (as much of the invoking

@@ -210,6 +210,7 @@ public final class E1000<R: E1000Registers> {
   /// raise a new interrupt, so a flood cannot hold us here), then move RDT
   /// once to the last one we finished.
   func receiveAll(deliver: (UnsafeRawPointer, UInt32) -> Void) {
+    // LAB(e1000) begin: walk the receive ring from rxNext while DD is set, then move RDT
     var last = -1
     for _ in 0..<rxCount {
       let d = rxDescriptor(rxNext)
@@ -228,6 +229,12 @@ public final class E1000<R: E1000Registers> {
     // The descriptors are ready before the device may use them again.
     mmio_fence()
     registers.write(.rdt, UInt32(last))
+    // LAB(e1000) stub:
+    // // TODO(lab e1000): for each descriptor from rxNext whose status has DD
+    // // (8254x SDM 3.2.3, RxDesc here), fence, read its length and errors, call
+    // // receive(), resetRxDescriptor() and step rxNext round the ring; at most
+    // // rxCount of them. Then give them back: fence, RDT = the last one (3.2.6).
+    // LAB(e1000) end
   }
 
   /// One completed descriptor: deliver its frame or count why not.
@@ -235,6 +242,7 @@ public final class E1000<R: E1000Registers> {
     _ i: Int, status: UInt8, errors: UInt8, length: Int,
     deliver: (UnsafeRawPointer, UInt32) -> Void
   ) {
+    // LAB(e1000) begin: deliver a good frame; count and drop a bad one or one without EOP
     if rxDiscarding {
       // The tail of a frame too long for one buffer: already counted.
       if status & RxDesc.eop != 0 { rxDiscarding = false }
@@ -248,6 +256,13 @@ public final class E1000<R: E1000Registers> {
       counters.rxBytes += UInt64(length)
       deliver(UnsafeRawPointer(rxFrame(i)), UInt32(length))
     }
+    // LAB(e1000) stub:
+    // // TODO(lab e1000): a frame with EOP, no frameErrors and 0 < length <=
+    // // netMaxReceivedFrame goes to deliver(rxFrame(i), length), counted in
+    // // counters.rxPackets and rxBytes; anything else is counted in rxErrors. A
+    // // descriptor without EOP starts a frame too long for one buffer: drop up
+    // // to its EOP (rxDiscarding). 8254x SDM 3.2.3.1 (status) and 3.2.3.2 (errors).
+    // LAB(e1000) end
   }
 
   // MARK: transmit
@@ -312,27 +327,45 @@ public final class E1000<R: E1000Registers> {
       txChecksummed += 1
     }
     let d = txDescriptor(txNext)
-    mmio_write64(d + UInt64(TxDesc.address), buffer)
-    mmio_write16(d + UInt64(TxDesc.length), UInt16(length))
     if checksum != nil {
-      mmio_write8(d + UInt64(TxDesc.cso), TxDesc.dtypData)  // DTYP, length bits 19:16 zero
-      mmio_write8(
-        d + UInt64(TxDesc.cmd), TxDesc.dext | TxDesc.eop | TxDesc.ifcs | TxDesc.rs)
-      mmio_write8(d + UInt64(TxDesc.status), 0)
-      mmio_write8(d + UInt64(TxDesc.popts), TxDesc.txsm)
+      writeDataDescriptor(d, buffer: buffer, length: length)
     } else {
+      // LAB(e1000) begin: fill a legacy transmit descriptor for the frame
+      mmio_write64(d + UInt64(TxDesc.address), buffer)
+      mmio_write16(d + UInt64(TxDesc.length), UInt16(length))
       mmio_write8(d + UInt64(TxDesc.cso), 0)
       mmio_write8(d + UInt64(TxDesc.cmd), TxDesc.eop | TxDesc.ifcs | TxDesc.rs)
       mmio_write8(d + UInt64(TxDesc.status), 0)
       mmio_write8(d + UInt64(TxDesc.css), 0)
+      mmio_write16(d + UInt64(TxDesc.special), 0)
+      // LAB(e1000) stub:
+      // // TODO(lab e1000): descriptor d (8254x SDM 3.3.3, TxDesc here): the
+      // // buffer's address, the length, CMD with EOP, IFCS and RS (3.3.3.1),
+      // // and zero in CSO, STA (DD clear), CSS and special.
+      // LAB(e1000) end
     }
-    mmio_write16(d + UInt64(TxDesc.special), 0)
+    // LAB(e1000) begin: hand the descriptor to the device by moving TDT
     counters.txPackets += 1
     counters.txBytes += UInt64(length)
     txNext = (txNext + 1) % txCount
     // Frame and descriptor are in memory before the device hears of them.
     mmio_fence()
     registers.write(.tdt, UInt32(txNext))
+    // LAB(e1000) stub:
+    // counters.txDrops += 1  // TODO(lab e1000): count the frame (txPackets, txBytes), step txNext, fence, TDT = txNext (3.4)
+    // LAB(e1000) end
+  }
+
+  /// The data descriptor (§3.3.7) of a frame whose TCP/UDP checksum the
+  /// device inserts, after its context descriptor.
+  func writeDataDescriptor(_ d: UInt64, buffer: UInt64, length: UInt32) {
+    mmio_write64(d + UInt64(TxDesc.address), buffer)
+    mmio_write16(d + UInt64(TxDesc.length), UInt16(length))
+    mmio_write8(d + UInt64(TxDesc.cso), TxDesc.dtypData)  // DTYP, length bits 19:16 zero
+    mmio_write8(d + UInt64(TxDesc.cmd), TxDesc.dext | TxDesc.eop | TxDesc.ifcs | TxDesc.rs)
+    mmio_write8(d + UInt64(TxDesc.status), 0)
+    mmio_write8(d + UInt64(TxDesc.popts), TxDesc.txsm)
+    mmio_write16(d + UInt64(TxDesc.special), 0)
   }
 
   /// A context descriptor at txNext for `c` (its DD is reclaimed like a
@@ -357,12 +390,17 @@ public final class E1000<R: E1000Registers> {
 
   /// Take back every descriptor the device has written back (DD), oldest first.
   func reclaimTransmitted() {
+    // LAB(e1000) begin: take back the descriptors the device has finished (DD)
     while txClean != txNext {
       let status = mmio_read8(txDescriptor(txClean) + UInt64(TxDesc.status))
       guard status & TxDesc.dd != 0 else { return }
       if status & TxDesc.ecLc != 0 { counters.txErrors += 1 }
       txClean = (txClean + 1) % txCount
     }
+    // LAB(e1000) stub:
+    // // TODO(lab e1000): from txClean towards txNext, while the descriptor's STA
+    // // has DD (3.3.3.2): count EC or LC in counters.txErrors and step txClean.
+    // LAB(e1000) end
   }
 
   /// Transmit buffers ready for transmitBuffer() without reclaiming (with

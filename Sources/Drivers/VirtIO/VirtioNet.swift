@@ -185,6 +185,7 @@ public final class VirtioNet<T: VirtioTransport> {
 
   /// Give one receive cell to the device (one device-writable descriptor).
   func postReceive(cell: Int) {
+    // LAB(virtq) begin: post a receive buffer: a device-writable chain on the available ring
     let address = rxBuffers.physical + UInt64(cell * netBufferSize + netBufferOffset)
     do throws(VirtioError) {
       let head = try rx.addChain(count: 1, writableFrom: 0) { _ in
@@ -197,6 +198,14 @@ public final class VirtioNet<T: VirtioTransport> {
       // descriptor was just freed.
       kpanic("virtio-net: no receive descriptor for a free buffer")
     }
+    // LAB(virtq) stub:
+    // // TODO(lab virtq): one descriptor the device may write (virtio 1.1 2.6.5,
+    // // VIRTQ_DESC_F_WRITE), at the cell's physical address + netBufferOffset, of
+    // // netBufferSize - netBufferOffset bytes: rx.addChain(count: 1, writableFrom: 0).
+    // // Remember the cell in rxCellOfHead[head], then rx.publish(head) puts it on the
+    // // available ring (2.6.6, 2.6.13). There are as many cells as descriptors: a
+    // // failure here is a broken invariant (kpanic).
+    // LAB(virtq) end
   }
 
   /// The interrupt: acknowledge it, hand every received frame to `deliver`
@@ -217,6 +226,7 @@ public final class VirtioNet<T: VirtioTransport> {
   /// the interrupt was acknowledged; later frames raised a new interrupt,
   /// so a flood cannot keep us here with the lock held.
   func receiveAll(deliver: (UnsafeRawPointer, UInt32) -> Void) -> Bool {
+    // LAB(virtq) begin: take used receive buffers, hand their frames up, re-post them
     var reposted = false
     for _ in 0..<Int(rx.size) {
       let used: UsedElement
@@ -246,6 +256,9 @@ public final class VirtioNet<T: VirtioTransport> {
       reposted = true
     }
     return reposted
+    // LAB(virtq) stub:
+    // return false  // TODO(lab virtq): pop the used ring (rx.popUsed(), 2.6.8; at most rx.size per call), deliver the frame after the 12-byte header, rx.freeChain(head), postReceive(cell:) the same cell
+    // LAB(virtq) end
   }
 
   // MARK: transmit
