@@ -1,50 +1,51 @@
 #!/usr/bin/env python3
-"""Grader of the lab `ranges`: byte ranges in httpd (User/posix/httpd.c).
+"""The checks of lab ranges (hidden from students): byte ranges in httpd
+(User/posix/httpd.c). The graded tree is built and booted, a file of known text is
+written into the guest's /www, and httpd is asked for parts of it and of /big.bin
+through QEMU's port forward. The checks differ from Tests/integration's
+test_httpd_ranges on purpose.
 
-  python3 labs/ranges/grade.py [--tree DIR]
-
-builds DIR (default: the tree this script is in) with `make -C DIR all`, boots
-its kernel with DIR/Tests/integration/guest.py, writes a file of known text
-into the guest's /www and asks httpd for parts of it and of /big.bin through
-QEMU's port forward. One line per check (PASS name, FAIL name: reason), then
-`grade ranges: N/M checks passed`; the exit status is 0 only if all passed.
-The checks differ from Tests/integration/test_httpd_ranges on purpose."""
-import argparse, os, re, socket, subprocess, sys, time
+  python3 labs/ranges/grade.py [--tree DIR]     (or: make grade LAB=ranges [TREE=DIR])"""
+import os, re, socket, sys, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "labs"))
+import gradelib  # noqa: E402
+from gradelib import Fail  # noqa: E402
 
 TEXT = "ranges lab: 0123456789 abcdefghijklmnopqrstuvwxyz The End\n"   # as xv6's echo writes it
 PATH = "/lab.txt"
 
-# ---------------------------------------------------------------- the checks
-# (a list and a decorator: tools/labs/gradelib.py can take their place)
-
-CHECKS = []
+lab = gradelib.Lab("ranges")
 
 
-class Fail(Exception):
-    pass
+class Ctx:
+    """The booted guest's forward and the files it serves (filled by the `boot` check)."""
+
+
+ctx = Ctx()
 
 
 def check(name):
+    """A check of the range logic against the booted guest; its docstring is its title."""
     def add(fn):
-        CHECKS.append((name, fn))
+        lab.check("%s: %s" % (name, fn.__doc__.strip().rstrip(".")), needs=["boot"], key=name)(
+            lambda: fn(ctx))
         return fn
     return add
 
 
-def run_checks(ctx, skip_reason=None):
-    passed = 0
-    for name, fn in CHECKS:
-        try:
-            if skip_reason:
-                raise Fail(skip_reason)
-            fn(ctx)
-            print("PASS %s" % name, flush=True)
-            passed += 1
-        except Fail as e:
-            print("FAIL %s: %s" % (name, e), flush=True)
-        except (OSError, ValueError) as e:
-            print("FAIL %s: %s: %s" % (name, type(e).__name__, e), flush=True)
-    return passed
+@lab.check("the tree builds (make all)")
+def build():
+    lab.build()
+
+
+@lab.check("boot, httpd serving, a file of known text in /www", needs=["build"])
+def boot():
+    g = lab.guest()
+    with open(os.path.join(lab.tree, "build", "www", "big.bin"), "rb") as f:
+        ctx.files = {PATH: TEXT.encode(), "/big.bin": f.read()}
+    ctx.guest, ctx.port = g, g.fwdport
+    g.run("echo %s > /www%s" % (TEXT.strip(), PATH))
+    g.start_httpd()
 
 
 # ---------------------------------------------------------------- HTTP, by hand
@@ -238,43 +239,4 @@ def log_line(ctx):
             raise Fail("no console line /%s/" % pat)
 
 
-# ---------------------------------------------------------------- build, boot, grade
-
-class Ctx:
-    pass
-
-
-def main():
-    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    ap = argparse.ArgumentParser(description="grade the lab ranges")
-    ap.add_argument("--tree", default=here, help="the tree to grade (default: %(default)s)")
-    tree = os.path.abspath(ap.parse_args().tree)
-    passed = None
-    build = subprocess.run(["make", "-C", tree, "all"], capture_output=True, text=True)
-    if build.returncode != 0:
-        print("build failed:\n" + (build.stdout + build.stderr)[-2000:])
-        passed = run_checks(None, "not run: `make -C %s all` failed" % tree)
-    else:
-        sys.path.insert(0, os.path.join(tree, "Tests", "integration"))
-        import guest
-        ctx = Ctx()
-        with open(os.path.join(tree, "build", "www", "big.bin"), "rb") as f:
-            ctx.files = {PATH: TEXT.encode(), "/big.bin": f.read()}
-        try:
-            with guest.booted("grade-ranges") as g:
-                ctx.guest, ctx.port = g, g.fwdport
-                g.run("echo %s > /www%s" % (TEXT.strip(), PATH))
-                g.start_httpd()
-                passed = run_checks(ctx)
-                g.poweroff()
-        except guest.TestFailure as e:
-            if passed is None:
-                passed = run_checks(None, "not run: the guest: %s" % e)
-            else:
-                print("note: after the checks: %s" % e)
-    print("grade ranges: %d/%d checks passed" % (passed, len(CHECKS)))
-    sys.exit(0 if passed == len(CHECKS) else 1)
-
-
-if __name__ == "__main__":
-    main()
+lab.run()

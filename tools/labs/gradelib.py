@@ -35,11 +35,12 @@ class Lab:
         fsimage.MKFS = os.path.join(self.tree, "build", "mkfs")
         os.chdir(self.tree)
 
-    def check(self, title, needs=()):
-        """Decorator: a check; it passes unless it raises (its return value, if
-        any, is shown). It is failed without running if a check in `needs` failed."""
+    def check(self, title, needs=(), key=None):
+        """Decorator: a check (named by key, default its function's name); it passes
+        unless it raises (its return value, if any, is shown). It is failed without
+        running if a check in `needs` failed."""
         def add(fn):
-            self.checks.append((fn.__name__, title, tuple(needs), fn))
+            self.checks.append((key or fn.__name__, title, tuple(needs), fn))
             return fn
         return add
 

@@ -189,6 +189,13 @@ def make_handout(name, out, tree=ROOT, commit=True):
     deps = os.path.realpath(os.path.join(tree, ".deps"))
     if os.path.isdir(deps):
         os.symlink(deps, os.path.join(out, ".deps"))
+    # the tutorial's code excerpts show the code: in the hand-out, its stubs
+    excerpts = os.path.join(out, "tools", "tutorial", "docs.py")
+    if os.path.exists(excerpts):
+        r = subprocess.run([sys.executable, excerpts, "--code-only"], cwd=out, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            raise LabError("the tutorial's code excerpts in the hand-out: %s" % r.stdout.strip()[-300:])
     if commit:
         git = ["git", "-C", out, "-c", "user.name=xv6-net labs", "-c", "user.email=labs@xv6-net.invalid"]
         subprocess.run(git[:3] + ["init", "-q", "-b", "main"], check=True)
