@@ -62,7 +62,9 @@ def get(name):
 
 
 # ------------------------------------------------------------------ shapes
-_NUMBER = re.compile(r"(?<![A-Za-z_])(0x)?[0-9a-fA-F:.\-]*[0-9][0-9a-fA-F:.\-]*(?![A-Za-z_])")
+# a number: digits among hex digits, colons, dots and dashes (addresses, times), or
+# 0x and hex digits (0xdaaf: a random id need not contain a decimal digit)
+_NUMBER = re.compile(r"(?<![A-Za-z_])(0x[0-9a-fA-F]+|[0-9a-fA-F:.\-]*[0-9][0-9a-fA-F:.\-]*)(?![A-Za-z_])")
 
 
 def normalize(line):
