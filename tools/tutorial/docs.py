@@ -69,6 +69,10 @@ def code_excerpt(path, start, end=None):
                 break
     if last is None:
         raise DocError("code: no end for /%s/ in %s" % (start, path))
+    # a C function's return type on its own line above its name (xv6's style): keep it
+    if first > 0 and re.match(r"(static\s+)?[A-Za-z_][\w \t*]*$", lines[first - 1]) and \
+            re.match(r"[A-Za-z_]\w*\(", lines[first]):
+        first -= 1
     # the comment lines just above a function say what it is for: keep them
     while first > 0 and re.match(r"\s*(//|/\*|\*|#(?!include|define|if|end))", lines[first - 1]):
         first -= 1

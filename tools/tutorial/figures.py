@@ -62,7 +62,9 @@ def get(name):
 
 
 # ------------------------------------------------------------------ shapes
-_NUMBER = re.compile(r"(?<![A-Za-z_])(0x)?[0-9a-fA-F:.\-]*[0-9][0-9a-fA-F:.\-]*(?![A-Za-z_])")
+# a number: digits among hex digits, colons, dots and dashes (addresses, times), or
+# 0x and hex digits (0xdaaf: a random id need not contain a decimal digit)
+_NUMBER = re.compile(r"(?<![A-Za-z_])(0x[0-9a-fA-F]+|[0-9a-fA-F:.\-]*[0-9][0-9a-fA-F:.\-]*)(?![A-Za-z_])")
 
 
 def normalize(line):
@@ -175,3 +177,37 @@ def plot(png_name, spec):
         if r.returncode != 0:
             raise FigureError("plot %s: %s" % (png_name, r.stderr.strip()[-400:]))
     return "![%s](%s)\n" % (spec.get("title", png_name), rel)
+
+
+def frame_fields(pcap, number, protos):
+    """The fields tshark decodes in frame `number`, for each protocol named in protos
+    (its PDML: every field's name, showname, offset in the frame, size, shown value,
+    and its children), as a list of (proto, field) where field is a dict with keys
+    name, showname, pos, size, show, value, children."""
+    import xml.etree.ElementTree as ET
+    xml = tshark_text(pcap, "frame.number == %d" % number, ["-T", "pdml"])
+    packet = ET.fromstring(xml).find("packet")
+    if packet is None:
+        raise FigureError("no frame %d in %s" % (number, pcap))
+
+    def conv(el):
+        return {"name": el.get("name", ""), "showname": el.get("showname", el.get("show", "")),
+                "pos": int(el.get("pos", "0")), "size": int(el.get("size", "0")),
+                "show": el.get("show", ""), "value": el.get("value", ""),
+                "hide": el.get("hide") == "yes",
+                "children": [conv(c) for c in el.findall("field")]}
+    out = []
+    for proto in packet.findall("proto"):
+        if proto.get("name") in protos:
+            out += [(proto.get("name"), conv(f)) for f in proto.findall("field")]
+    return out
+
+
+def frame_bytes(pcap, number):
+    """The bytes of frame `number`, from tshark's hex dump."""
+    data = bytearray()
+    for line in one_frame(pcap, number, ["-x"]).split("\n"):
+        m = re.match(r"[0-9a-f]{4}  ((?:[0-9a-f]{2} )+)", line)
+        if m:
+            data += bytes.fromhex(m.group(1).replace(" ", ""))
+    return bytes(data)
