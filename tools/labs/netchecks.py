@@ -54,3 +54,18 @@ def download(g, lab):
         raise Fail("/big.bin arrived damaged: %d of %d bytes, first difference at byte %d"
                    % (len(got), len(want), first))
     return "1 MiB intact"
+
+
+def driver_lab(lab, nic, tests, tests_title):
+    """The checks of a NIC driver lab, in order: the tree builds, the driver's host
+    tests (swift test --filter tests) pass, and a guest booted on nic leases, is
+    answered by the gateway's pings and serves 1 MiB intact through the forward."""
+    lab.check("the tree builds (make all)", key="build")(lab.build)
+    lab.check(tests_title, key="host_tests")(lambda: lab.swift_test(tests))
+    lab.check("DHCP lease on %s at boot" % {"virtio": "virtio-net"}.get(nic, "the " + nic),
+              needs=["build"], key="lease")(
+        lambda: lease(lab.guest(nic=nic)))
+    lab.check("ping -c 3 10.0.2.2: 3 replies", needs=["lease"], key="ping")(
+        lambda: ping(lab.guest(nic=nic), "-c 3 -i 200 10.0.2.2", 3))
+    lab.check("1 MiB from httpd through the port forward, intact", needs=["lease"], key="download")(
+        lambda: download(lab.guest(nic=nic), lab))

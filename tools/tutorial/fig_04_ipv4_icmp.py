@@ -2,7 +2,7 @@
 IPv4/ICMP frames injected through the relay (the scenario `malformed4`)."""
 import re, struct, time
 
-from figures import (FigureError, figure, fenced, frame_bytes, frame_numbers, one_frame,
+from figures import (figure, fenced, frame_bytes, first_frame, one_frame,
                      table, tshark_fields)
 from scenarios import INET6, LEASE, scenario
 
@@ -15,18 +15,12 @@ def ping_console(boot):
     return fenced("$ %s\n%s" % (PING, boot.output(PING)))
 
 
-def first_request(pcap):
-    numbers = frame_numbers(pcap, ECHO_REQUEST)
-    if not numbers:
-        raise FigureError("no echo request to 10.0.2.2 in %s" % pcap)
-    return numbers[0]
-
 
 @figure("echo_request_decoded", needs=["boot"])
 def echo_request_decoded(boot):
     """tshark's decoding of the first echo request, IP and ICMP, one line per field
     (the bit-by-bit sub-lines, the little-endian readings and the data dump left out)."""
-    n = first_request(boot.pcap)
+    n = first_frame(boot.pcap, ECHO_REQUEST)
     text = one_frame(boot.pcap, n, ["-V", "-O", "ip,icmp", "-o", "ip.check_checksum:TRUE"])
     keep = []
     for line in text.split("\n"):
@@ -71,7 +65,7 @@ def _sum_lines(title, data, field_at):
 @figure("checksum_by_hand", needs=["boot"])
 def checksum_by_hand(boot):
     """Both checksums of the first echo request recomputed from the frame's bytes."""
-    n = first_request(boot.pcap)
+    n = first_frame(boot.pcap, ECHO_REQUEST)
     frame = frame_bytes(boot.pcap, n)
     ihl = (frame[14] & 15) * 4
     total = struct.unpack("!H", frame[16:18])[0]

@@ -1,5 +1,9 @@
 """Chapter 5's figures: DHCP's exchange at boot."""
-from figures import figure, table, tshark_fields, ms_since
+import os, re, shutil
+
+from figures import (FigureError, fenced, figure, first_frame, frame_fields, console_lines,
+                     ms_since, table, tshark_fields)
+from scenarios import LEASE, ROOT, scenario
 
 DHCP_TYPES = {"1": "DISCOVER", "2": "OFFER", "3": "REQUEST", "5": "ACK", "6": "NAK"}
 
@@ -20,18 +24,7 @@ def dhcp_dora(boot):
 
 
 # ------------------------------------------------------------------ options, lease, timers
-import os, re, shutil, time  # noqa: E402
 
-from figures import (FigureError, fenced, frame_fields, frame_numbers, console_lines,  # noqa: E402
-                     tshark_fields as _fields)
-from scenarios import LEASE, ROOT, scenario  # noqa: E402
-
-
-def _first(pcap, display_filter):
-    numbers = frame_numbers(pcap, display_filter)
-    if not numbers:
-        raise FigureError("no frame matches %s in %s" % (display_filter, pcap))
-    return numbers[0]
 
 
 def _options(pcap, number):
@@ -53,7 +46,7 @@ def _options(pcap, number):
 @figure("dhcp_offer_options", needs=["boot"])
 def dhcp_offer_options(boot):
     """The options of the first OFFER, in the order the server put them."""
-    n = _first(boot.pcap, "dhcp.option.dhcp == 2")
+    n = first_frame(boot.pcap, "dhcp.option.dhcp == 2")
     return table(["option", "name", "value"], _options(boot.pcap, n))
 
 
@@ -69,8 +62,8 @@ def dhcp_lease_lines(boot):
 
 def _times(pcap):
     """Option 51, 58, 59 of the first ACK in pcap (seconds, or None if absent)."""
-    n = _first(pcap, "dhcp.option.dhcp == 5")
-    row = _fields(pcap, "frame.number == %d" % n, [
+    n = first_frame(pcap, "dhcp.option.dhcp == 5")
+    row = tshark_fields(pcap, "frame.number == %d" % n, [
         "dhcp.option.ip_address_lease_time", "dhcp.option.renewal_time_value",
         "dhcp.option.rebinding_time_value", "ip.src"])[0]
     return [int(v) if v else None for v in row[:3]] + [row[3]]
@@ -122,7 +115,7 @@ def dhcp_loss(rec):
 
 
 def _dhcp_frames(pcap):
-    return _fields(pcap, "dhcp", ["frame.time_epoch", "dhcp.option.dhcp", "dhcp.id"])
+    return tshark_fields(pcap, "dhcp", ["frame.time_epoch", "dhcp.option.dhcp", "dhcp.id"])
 
 
 @figure("dhcp_loss_table", needs=["dhcp_loss"], shape="header")

@@ -1,7 +1,7 @@
 """Chapter 6's figures: UDP and DNS, from the `dns` scenario (dnsmasq on a tap)."""
 import re
 
-from figures import FigureError, figure, fenced, frame_numbers, one_frame, table, tshark_fields
+from figures import FigureError, figure, fenced, first_frame, one_frame, table, tshark_fields
 
 LOOKUPS = ["nslookup www.tutorial.test", "nslookup -type=AAAA www.tutorial.test",
            "nslookup web.tutorial.test", "nslookup nothere.missing.test"]
@@ -35,17 +35,11 @@ def dns_exchange(dns):
                   "answers", "answer records", "TTLs"], out)
 
 
-def _first(pcap, flt):
-    numbers = frame_numbers(pcap, flt)
-    if not numbers:
-        raise FigureError("no frame matches %s" % flt)
-    return numbers[0]
-
 
 @figure("dns_query_bytes", needs=["dns"])
 def dns_query_bytes(dns):
     """The first query's UDP header decoded (its checksum verified)."""
-    n = _first(dns.pcap, "dns.flags.response == 0")
+    n = first_frame(dns.pcap, "dns.flags.response == 0")
     text = one_frame(dns.pcap, n, ["-V", "-O", "udp", "-o", "udp.check_checksum:TRUE"])
     keep = [l for l in text.split("\n")
             if l.startswith("User Datagram") or re.match(r"    \S", l)]
@@ -57,14 +51,14 @@ def dns_query_bytes(dns):
 def dns_query_hex(dns):
     """The first query's bytes (its id, port, checksum and the tap's MAC are random:
     only the title is compared)."""
-    n = _first(dns.pcap, "dns.flags.response == 0")
+    n = first_frame(dns.pcap, "dns.flags.response == 0")
     return "The bytes of frame %d:\n\n" % n + fenced(one_frame(dns.pcap, n, ["-x"]))
 
 
 @figure("dns_cname_answer", needs=["dns"])
 def dns_cname_answer(dns):
     """tshark's decoding of the first answer with a CNAME (the flag bits left out)."""
-    n = _first(dns.pcap, "dns.cname")
+    n = first_frame(dns.pcap, "dns.cname")
     text = one_frame(dns.pcap, n, ["-V", "-O", "dns"])
     start = text.find("Domain Name System")
     if start < 0:

@@ -1,6 +1,6 @@
 """Chapter 7's scenario and figures: TCP's handshake, window, retransmission and
 TIME_WAIT, from captures of the running system."""
-import os, socket, subprocess, threading, time
+import os, socket, threading, time
 
 from figures import figure, table, tshark_fields, fenced, plot, FigureError
 from scenarios import scenario, LEASE

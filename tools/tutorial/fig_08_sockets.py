@@ -1,7 +1,7 @@
 """Chapter 8's figures: the socket system calls (from Kernel/syscall.h and
 syscall.c), netstat after the boot scenario, and a slow reader (scenario
 `slowread`): the queue a socket keeps and the window the guest advertises."""
-import glob, os, re, shutil, socketserver, threading
+import glob, os, re, socketserver, threading
 
 from figures import figure, table, fenced, tshark_fields, FigureError
 from scenarios import scenario, ROOT, LEASE

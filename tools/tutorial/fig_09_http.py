@@ -2,7 +2,7 @@
 request rates against Linux (read from docs/benchmarks.md, which `make bench` writes)."""
 import os, re
 
-from figures import figure, table, fenced, console_lines, FigureError, ROOT
+from figures import figure, table, fenced, FigureError, ROOT
 
 
 @figure("http_curl", needs=["boot"])

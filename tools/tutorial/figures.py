@@ -129,6 +129,14 @@ def frame_numbers(pcap, display_filter):
     return [int(r[0]) for r in tshark_fields(pcap, display_filter, ["frame.number"])]
 
 
+def first_frame(pcap, display_filter):
+    """The number of the first frame that matches."""
+    numbers = frame_numbers(pcap, display_filter)
+    if not numbers:
+        raise FigureError("no frame of %s matches %s" % (os.path.basename(pcap), display_filter))
+    return numbers[0]
+
+
 def one_frame(pcap, number, args):
     """tshark's output for frame `number` alone (-V, -x, -O proto ...)."""
     return tshark_text(pcap, "frame.number == %d" % number, args)

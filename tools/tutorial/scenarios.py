@@ -9,7 +9,7 @@ describes, and records it under build/tutorial/NAME/:
 
 Figures read these through load(NAME). A scenario never touches the internet: QEMU's
 user network, the loss relay (tools/netrelay.py) and namespaces it makes itself."""
-import json, os, re, shutil, subprocess, sys, tempfile, time
+import json, os, shutil, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
