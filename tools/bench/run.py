@@ -925,8 +925,21 @@ def loss_cell(res, key):
     timeouts = len(res.get(key + "-timeout", []))
     if not timeouts:
         return "%s (%s–%s)" % (fmt(med), fmt(lo), fmt(hi))
+    if timeouts == len(vals):
+        return ">%s (%d of %d timed out)" % (fmt(LOSS_LIMIT), timeouts, len(vals))
     return "%s%s (%s–>%s), %d of %d timed out" % (">" if med >= LOSS_LIMIT else "", fmt(med), fmt(lo),
                                                   fmt(hi), timeouts, len(vals))
+
+
+def loss_ratio(ours, ref, key):
+    """ours/Linux of the medians; a median that is a timeout makes it a bound."""
+    o, r = summary(ours.get(key, [])), summary(ref.get(key, []))
+    if not o or not r or not r[0]:
+        return "-"
+    o_out, r_out = o[0] >= LOSS_LIMIT, r[0] >= LOSS_LIMIT
+    if o_out and r_out:
+        return "-"
+    return ("<" if r_out else ">" if o_out else "") + "%.2f" % (o[0] / r[0])
 
 
 def relay_cell(res, key):
@@ -952,9 +965,8 @@ def loss_table(allres):
                 continue
             label = ("download (HTTP, guest->host) %d MiB" if way == "down"
                      else "upload into the sink (host->guest) %d MiB") % mib
-            ratio = "%.2f" % (o[0] / r[0]) if o and r and r[0] else "-"
             lines.append("| %s | %g%% | %s | %s | %s | %s | %s |" % (
-                label, rate * 100, loss_cell(ours, key), loss_cell(ref, key), ratio,
+                label, rate * 100, loss_cell(ours, key), loss_cell(ref, key), loss_ratio(ours, ref, key),
                 relay_cell(ours, key), relay_cell(ref, key)))
     return "\n".join(lines) if len(lines) > 2 else None
 
