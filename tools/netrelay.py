@@ -29,14 +29,19 @@ Control channel (UDP, 127.0.0.1:control-port), one datagram per command:
   b"N" + frame     inject a frame towards the user network
   b"S"             reply with the counters as JSON
   b"C" + json      change settings: {"down": {"loss": 0.1, ...}, "up": {...},
-                   "blackhole": ["192.0.2.0/24"]} (blackhole: IPv4 frames from
-                   the guest to these prefixes are dropped and counted)
+                   "blackhole": ["192.0.2.0/24"], "seed": 7} (blackhole: IPv4 frames
+                   from the guest to these prefixes are dropped and counted; seed:
+                   both directions' generators start again as --seed 7 starts them)
   b"Q"             print the counters and exit
 Empty frames are never sent: QEMU's dgram backend would take one for the end of
 the connection and stop reading (counted as "empty").
-Counters are printed on stderr at exit (also on SIGTERM/SIGINT)."""
-import argparse, ctypes, ctypes.util, fcntl, heapq, ipaddress, json, os, random, select, signal
-import socket, struct, sys, time
+Counters are printed on stderr at exit (also on SIGTERM/SIGINT).
+
+Programs that run the relay as a child (the reliability tests, the benchmark's
+loss rows) use Child below: it starts this file, reads the ready line, talks to
+the control port and gives QEMU's -netdev options that wire a guest through it."""
+import argparse, ctypes, ctypes.util, fcntl, heapq, ipaddress, json, os, random, re, select, signal
+import socket, struct, subprocess, sys, time
 
 FIELDS = ("loss", "dup", "reorder", "delay", "jitter", "corrupt")
 
@@ -194,6 +199,10 @@ class Relay:
         if "both" in conf:
             self.down.configure(conf["both"])
             self.up.configure(conf["both"])
+        if "seed" in conf:
+            seed = int(conf["seed"])
+            self.down.rng = random.Random("%d-down" % seed)
+            self.up.rng = random.Random("%d-up" % seed)
         if "blackhole" in conf:
             self.blackhole = [ipaddress.ip_network(p, strict=False) for p in conf["blackhole"]]
 
@@ -278,6 +287,82 @@ class Relay:
         self._flush(float("inf"))
 
 
+# ------------------------------------------------------------------ as a child
+class Child:
+    """tools/netrelay.py running as a child of the caller, between QEMU's dgram
+    ports guest_peer (the guest's NIC) and net_peer (the user network's side);
+    opts are more command-line options (--loss ...). control() talks to its
+    control port; stop() ends it and returns its final counters."""
+
+    def __init__(self, guest_peer, net_peer, seed=1, opts=()):
+        cmd = [sys.executable, os.path.abspath(__file__), "--guest-peer", str(guest_peer),
+               "--net-peer", str(net_peer), "--seed", str(seed)] + [str(o) for o in opts]
+        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.p.stdout.readline()
+        if not line.startswith("netrelay ready "):
+            raise RuntimeError("netrelay did not start: %r %s" % (line, self.p.stderr.read()[-500:]))
+        self.ports = json.loads(line[len("netrelay ready "):])
+        self.ctl = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.ctl.settimeout(5)
+        self.caddr = ("127.0.0.1", self.ports["control_port"])
+        self.final = None
+
+    def netdevs(self, user, nic="net0"):
+        """QEMU's -netdev options: the guest's NIC on dgram netdev `nic` (its
+        -device is the caller's) to the relay's guest side; the user network
+        (`user`: its options after the id, e.g. hostfwd=...) on a hub with a
+        second dgram netdev to the relay's net side. With a tap as the far side,
+        only the first two words (the NIC's netdev) apply."""
+        dgram = ("dgram,id=%s,local.type=inet,local.host=127.0.0.1,local.port=%d,"
+                 "remote.type=inet,remote.host=127.0.0.1,remote.port=%d")
+        p = self.ports
+        return ["-netdev", dgram % (nic, p["guest_peer"], p["guest_port"]),
+                "-netdev", "user,id=u0" + ("," + user if user else ""),
+                "-netdev", dgram % ("d1", p["net_peer"], p["net_port"]),
+                "-netdev", "hubport,id=hp0,hubid=0,netdev=u0",
+                "-netdev", "hubport,id=hp1,hubid=0,netdev=d1"]
+
+    def control(self, op, body=b"", reply=False):
+        self.ctl.sendto(op + body, self.caddr)
+        if reply:
+            data, _ = self.ctl.recvfrom(1 << 20)
+            return json.loads(data.decode())
+
+    def stats(self):
+        return self.control(b"S", reply=True)
+
+    def configure(self, **conf):
+        r = self.control(b"C", json.dumps(conf).encode(), reply=True)
+        if not r.get("ok"):
+            raise RuntimeError("netrelay refused %r: %s" % (conf, r))
+
+    def inject(self, frame, pace=0.0):
+        """A frame to the guest, straight through (no faults)."""
+        self.control(b"G", frame)
+        if pace:
+            time.sleep(pace)
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.terminate()
+            try:
+                _, err = self.p.communicate(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                _, err = self.p.communicate()
+            m = re.search(r"netrelay counters (\{.*\})", err or "")
+            self.final = json.loads(m.group(1)) if m else None
+        self.ctl.close()
+        return self.final
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ------------------------------------------------------------------ command line
 def parse(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--host", default="127.0.0.1")

@@ -18,6 +18,8 @@ import contextlib, json, os, re, shlex, socket, struct, subprocess, sys, time
 import pexpect
 
 import guest
+import netrelay  # tools/ (guest.py puts it on the path): the relay as a child
+from netrelay import free_udp_port  # noqa: F401  (the tests use R.free_udp_port)
 from guest import Guest, TestFailure, Skip, PROMPT, ROOT, _Collect, free_port, private_disk, ended
 
 OUTDIR = os.path.join(ROOT, "build", "reliability")
@@ -55,12 +57,6 @@ def case(name, params):
     record(name, params, box.result or "passed", True)
 
 
-def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _qemu_base(cpus, disk):
     """QEMU's command line from the Makefile on disk, minus its network options."""
     out = subprocess.run(["make", "-s", "-n", "qemu", "CPUS=%d" % cpus, "DISK=" + disk],
@@ -87,55 +83,21 @@ def _qemu_base(cpus, disk):
     return out
 
 
-class Relay:
-    """tools/netrelay.py running as a child; control() talks to its control port."""
+class Relay(netrelay.Child):
+    """tools/netrelay.py running as a child (netrelay.Child); a failure to start or
+    a refused setting fails the test."""
 
-    def __init__(self, guest_peer, net_peer, seed=1, opts=()):
-        cmd = [sys.executable, os.path.join(ROOT, "tools", "netrelay.py"),
-               "--guest-peer", str(guest_peer), "--net-peer", str(net_peer),
-               "--seed", str(seed)] + list(opts)
-        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.p.stdout.readline()
-        if not line.startswith("netrelay ready "):
-            raise TestFailure("netrelay did not start: %r %s" % (line, self.p.stderr.read()[-500:]))
-        self.ports = json.loads(line[len("netrelay ready "):])
-        self.ctl = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.ctl.settimeout(5)
-        self.caddr = ("127.0.0.1", self.ports["control_port"])
-        self.final = None
-
-    def control(self, op, body=b"", reply=False):
-        self.ctl.sendto(op + body, self.caddr)
-        if reply:
-            data, _ = self.ctl.recvfrom(1 << 20)
-            return json.loads(data.decode())
-
-    def stats(self):
-        return self.control(b"S", reply=True)
+    def __init__(self, *args, **kw):
+        try:
+            netrelay.Child.__init__(self, *args, **kw)
+        except RuntimeError as e:
+            raise TestFailure(str(e))
 
     def configure(self, **conf):
-        r = self.control(b"C", json.dumps(conf).encode(), reply=True)
-        if not r.get("ok"):
-            raise TestFailure("netrelay refused %r: %s" % (conf, r))
-
-    def inject(self, frame, pace=0.0):
-        """A frame to the guest, straight through (no faults)."""
-        self.control(b"G", frame)
-        if pace:
-            time.sleep(pace)
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                _, err = self.p.communicate(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                _, err = self.p.communicate()
-            m = re.search(r"netrelay counters (\{.*\})", err or "")
-            self.final = json.loads(m.group(1)) if m else None
-        self.ctl.close()
-        return self.final
+        try:
+            netrelay.Child.configure(self, **conf)
+        except RuntimeError as e:
+            raise TestFailure(str(e))
 
 
 class RelayGuest(Guest):
@@ -157,21 +119,13 @@ class RelayGuest(Guest):
             relay_opts = ["--tap", TAP_NAME, "--tap-netns", tap_netns] + list(relay_opts)
             nport = 0
         self.relay = Relay(gport, nport, seed=seed, opts=relay_opts)
-        rp = self.relay.ports
         fwd = ",".join(["hostfwd=tcp:127.0.0.1:%d-:80" % self.fwdport] + list(hostfwd))
-        net = [
-            "-netdev", "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=%d,"
-                       "remote.type=inet,remote.host=127.0.0.1,remote.port=%d" % (gport, rp["guest_port"]),
+        netdevs = self.relay.netdevs(fwd)
+        net = netdevs[:2] + [
             "-object", "filter-dump,id=net0dump,netdev=net0,file=%s" % self.pcap,
-            "-device", guest.nic_device("net0"),
-            "-netdev", "user,id=u0,%s" % fwd,
-            "-netdev", "dgram,id=d1,local.type=inet,local.host=127.0.0.1,local.port=%d,"
-                       "remote.type=inet,remote.host=127.0.0.1,remote.port=%d" % (nport, rp["net_port"]),
-            "-netdev", "hubport,id=hp0,hubid=0,netdev=u0",
-            "-netdev", "hubport,id=hp1,hubid=0,netdev=d1",
-        ]
-        if tap_netns:
-            net = net[:6]        # the guest's NIC only: the relay writes to the tap
+            "-device", guest.nic_device("net0")]
+        if not tap_netns:        # else the guest's NIC only: the relay writes to the tap
+            net += netdevs[2:]
         argv = _qemu_base(cpus, self.disk) + net
         if kernel:   # another build of the kernel (experiments with lwIP options)
             argv[argv.index("-kernel") + 1] = kernel

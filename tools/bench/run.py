@@ -15,16 +15,23 @@ QEMU, alternating, several runs each, and measures:
   tls-*      HTTPS with the same mbedTLS build and programs in both guests (httpd -s,
              httpget): new connections/s and 16 MiB to a host client (guest as
              server), httpget runs/s and 16 MiB from a host server (guest as client)
+  loss-*     TCP under loss (CPUS=1): the guest's NIC through tools/netrelay.py, which
+             loses 0.5%, 2% or 5% of frames each way (2 ms delay, seeded): seconds for
+             a 1 MiB and a 16 MiB download and upload into the sink. `--parts loss`
+             alone prints its table and replaces only its section of the report.
 
 It prints one table (median, min, max, ratio ours/reference), writes
 docs/benchmarks.md and docs/benchmarks.png. QEMU is pinned with taskset: CPUS=1
 runs on host core 0 and the host-side clients on core 1.
 
 usage: tools/bench/run.py [--runs N] [--cpus 1[,2]] [--only ours,linux,uboot] [--nics virtio,e1000]
-                          [--parts net,tap,tls,e1000] [--no-tap] [--no-report]
+                          [--parts net,tap,tls,e1000,loss] [--loss-runs N] [--no-tap] [--no-report]
 Environment: BENCH_RUNS (default 5), BENCH_CPUS (default "1,2"), BENCH_WRK_SECS (3),
 BENCH_NICS (default "virtio,e1000": the e1000 rows boot both guests once more per run),
-BENCH_PARTS (default all: which boots run), BENCH_TLS_SECS (3: the TLS connection-rate figure).
+BENCH_PARTS (default all: which boots run), BENCH_TLS_SECS (3: the TLS connection-rate figure),
+BENCH_LOSS_RUNS (3 per loss rate), BENCH_LOSS_LIMIT (180 s per transfer under loss),
+BENCH_LOSS_PCAP (a folder: a capture of each loss boot's NIC, for analysis),
+BENCH_LOSS_RATES (percent, default "0.5,2,5").
 Run it as root with /usr/bin/python3 (Debian's matplotlib)."""
 import argparse, collections, datetime, os, platform, re, shutil, socket, statistics, subprocess
 import sys, tempfile, threading, time
@@ -57,22 +64,24 @@ def free_port():
 class Guest:
     """One QEMU process; its console is read by a thread that timestamps output."""
 
-    def __init__(self, kind, cpus, args, tap=None):
+    def __init__(self, kind, cpus, args, tap=None, relay=None):
         """tap: a TapBed to attach to instead of QEMU's user network; clients then
-        reach the guest's own address from inside the bed's namespace."""
-        self.kind, self.cpus, self.tap = kind, cpus, tap
+        reach the guest's own address from inside the bed's namespace. relay: a
+        netrelay.Child between the guest's NIC and the user network (with the
+        same hostfwd ports as without it)."""
+        self.kind, self.cpus, self.tap, self.relay = kind, cpus, tap, relay
         if tap:
             self.host, self.ports, self.prefix = None, dict(GUEST_PORTS), tap.prefix
-            netdev = "tap,id=net0,ifname=%s,script=no,downscript=no" % TapBed.IFNAME
+            netdevs = ["-netdev", "tap,id=net0,ifname=%s,script=no,downscript=no" % TapBed.IFNAME]
         else:
             self.host, self.prefix = "127.0.0.1", []
             self.ports = {name: free_port() for name in GUEST_PORTS}
-            netdev = "user,id=net0," + ",".join(
-                "hostfwd=tcp:127.0.0.1:%d-:%d" % (self.ports[n], GUEST_PORTS[n]) for n in GUEST_PORTS)
+            fwd = ",".join("hostfwd=tcp:127.0.0.1:%d-:%d" % (self.ports[n], GUEST_PORTS[n])
+                           for n in GUEST_PORTS)
+            netdevs = relay.netdevs(fwd) if relay else ["-netdev", "user,id=net0," + fwd]
         cmd = self.prefix + ["taskset", "-c", "0" if cpus == 1 else "0-%d" % (cpus - 1),
                "qemu-system-riscv64", "-machine", "virt", "-m", "128M",
-               "-smp", str(cpus), "-nographic",
-               "-netdev", netdev] + args
+               "-smp", str(cpus), "-nographic"] + netdevs + args
         self.out = bytearray()
         self.chunks = []          # (monotonic time, total length after the chunk)
         self.lock = threading.Condition()
@@ -124,12 +133,12 @@ class Guest:
         self.proc.wait()
 
 
-def client(cmd, cpus, prefix=()):
+def client(cmd, cpus, prefix=(), timeout=120):
     """Runs a host-side client, on core 1 when QEMU has core 0 to itself (inside
     the tap bed's namespace if prefix says so)."""
     if cpus == 1 and os.cpu_count() > 1:
         cmd = ["taskset", "-c", "1"] + cmd
-    return subprocess.run(list(prefix) + cmd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(list(prefix) + cmd, capture_output=True, text=True, timeout=timeout)
 
 
 class TapBed:
@@ -800,6 +809,229 @@ def run_tls(kind, cpus, res, fsimg, server):
         g.stop()
 
 
+# ------------------------------------------------------------------ TCP under loss
+# The guest's NIC on QEMU's dgram netdev, tools/netrelay.py (a child, netrelay.Child)
+# between it and QEMU's user network with the usual hostfwd ports: for both guests
+# the TCP peer is QEMU's slirp, the host clients reach slirp over loopback. Each
+# boot is lossless with the relay's 2 ms delay each way; before each transfer the
+# relay gets the loss rate (both ways) and a seed (100 * run + transfer: the same
+# for both guests in a run, different between runs), after it loss 0 again.
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import netrelay  # noqa: E402
+
+LOSS_RATES = tuple(float(r) / 100 for r in os.environ.get("BENCH_LOSS_RATES", "0.5,2,5").split(","))
+LOSS_DELAY = 2                # ms, each way
+LOSS_LIMIT = float(os.environ.get("BENCH_LOSS_LIMIT", "180"))   # s per transfer
+LOSS_PCAP = os.environ.get("BENCH_LOSS_PCAP")   # a folder: one capture per boot
+LOSS_TRANSFERS = (("down", 1), ("down", 16), ("up", 1), ("up", 16))    # way, MiB
+LOSS_FILES = {1: "big.bin", 16: "big16.bin"}
+LOSS_HEADING = "## TCP under loss (the project's relay)"
+
+
+def loss_key(rate, way, mib):
+    return "loss-%g-%s-%d" % (rate * 100, way, mib)
+
+
+def loss_seed(run, transfer):
+    return 100 * (run + 1) + transfer
+
+
+def loss_download(g, name, size):
+    """curl of www/name through the forward: seconds, None when it took longer
+    than LOSS_LIMIT."""
+    r = client(["curl", "-s", "-o", "/dev/null", "-m", "%d" % LOSS_LIMIT,
+                "-w", "%{size_download} %{time_total}",
+                "http://127.0.0.1:%d/%s" % (g.ports["http"], name)], g.cpus, timeout=LOSS_LIMIT + 30)
+    if r.returncode == 28:
+        return None
+    got, secs = (r.stdout.split() + ["0", "0"])[:2]
+    if int(got) != size:
+        raise RuntimeError("download got %s of %d bytes (curl exit %d)" % (got, size, r.returncode))
+    return float(secs)
+
+
+def loss_upload(port, data):
+    """upload() bounded by LOSS_LIMIT: seconds from the connect to the guest's
+    close after our half-close, None when that took longer."""
+    deadline = time.monotonic() + LOSS_LIMIT
+    left = lambda: max(0.05, deadline - time.monotonic())
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=left()) as s:
+            t, view, sent = time.monotonic(), memoryview(data), 0
+            while sent < len(data):
+                s.settimeout(left())
+                sent += s.send(view[sent:sent + 65536])
+            s.shutdown(socket.SHUT_WR)
+            while True:
+                s.settimeout(left())
+                if not s.recv(4096):
+                    return time.monotonic() - t
+    except socket.timeout:
+        return None
+
+
+def run_loss(kind, cpus, res, fsimg, rate, run):
+    """One boot behind the relay: the LOSS_TRANSFERS at loss rate, each with its
+    seed; per transfer its seconds (LOSS_LIMIT and a -timeout entry when it ran
+    out) and the relay's counters over it (-relay: lost down, lost up, frames
+    down, frames up)."""
+    relay = netrelay.Child(netrelay.free_udp_port(), netrelay.free_udp_port(),
+                           seed=loss_seed(run, 0), opts=["--delay", LOSS_DELAY])
+    g = None
+    try:
+        args = ours_args(fsimg) if kind == "ours" else linux_args()
+        if LOSS_PCAP:
+            os.makedirs(LOSS_PCAP, exist_ok=True)
+            args += ["-object", "filter-dump,id=lossdump,netdev=net0,file=%s" % os.path.join(
+                LOSS_PCAP, "%s-loss%g-run%d.pcap" % (kind, rate * 100, run + 1))]
+        g = Guest(kind, cpus, args, relay=relay)
+        if kind == "ours":
+            g.expect(rb"\$ ", 60)
+            sh(g, "sink 5001 &", rb"sink: listening")
+        else:
+            g.expect(rb"refinit: ready", 60)
+        if not wait_http(g, 20):
+            raise RuntimeError("%s: no HTTP through the relay" % kind)
+        for j, (way, mib) in enumerate(LOSS_TRANSFERS):
+            key, name = loss_key(rate, way, mib), LOSS_FILES[mib]
+            data = open(os.path.join(DEPS, "www", name), "rb").read()
+            relay.configure(both={"loss": rate}, seed=loss_seed(run, j))
+            before = relay.stats()
+            fn = (lambda: loss_download(g, name, len(data))) if way == "down" else (
+                lambda: loss_upload(g.ports["sink"], data))
+            done = attempt(g, res, key, lambda: (fn(),))      # None: failed (noted)
+            relay.configure(both={"loss": 0})
+            after = relay.stats()
+            res[key + "-relay"].append(tuple(after[d][c] - before[d][c] for c, d in (
+                ("lost", "down"), ("lost", "up"), ("frames", "down"), ("frames", "up"))))
+            if done is None:
+                continue
+            secs = done[0]
+            if secs is None:
+                res[key + "-timeout"].append(1)
+                res["notes"].append("%s %s (run %d): no end within %g s" % (kind, key, run + 1, LOSS_LIMIT))
+            res[key].append(LOSS_LIMIT if secs is None else secs)
+    finally:
+        if g:
+            g.stop()
+        relay.stop()
+
+
+def loss_cell(res, key):
+    vals = res.get(key, [])
+    if not vals:
+        return "-"
+    med, lo, hi = summary(vals)
+    timeouts = len(res.get(key + "-timeout", []))
+    if not timeouts:
+        return "%s (%s–%s)" % (fmt(med), fmt(lo), fmt(hi))
+    if timeouts == len(vals):
+        return ">%s (%d of %d timed out)" % (fmt(LOSS_LIMIT), timeouts, len(vals))
+    return "%s%s (%s–>%s), %d of %d timed out" % (">" if med >= LOSS_LIMIT else "", fmt(med), fmt(lo),
+                                                  fmt(hi), timeouts, len(vals))
+
+
+def loss_ratio(ours, ref, key):
+    """ours/Linux of the medians; a median that is a timeout makes it a bound."""
+    o, r = summary(ours.get(key, [])), summary(ref.get(key, []))
+    if not o or not r or not r[0]:
+        return "-"
+    o_out, r_out = o[0] >= LOSS_LIMIT, r[0] >= LOSS_LIMIT
+    if o_out and r_out:
+        return "-"
+    return ("<" if r_out else ">" if o_out else "") + "%.2f" % (o[0] / r[0])
+
+
+def relay_cell(res, key):
+    """The relay's counters summed over the runs: frames lost down/up of frames."""
+    c = res.get(key + "-relay", [])
+    if not c:
+        return "-"
+    ld, lu, fd, fu = (sum(x[i] for x in c) for i in range(4))
+    return "%d/%d of %d/%d" % (ld, lu, fd, fu)
+
+
+def loss_table(allres):
+    res = allres.get(1, {})
+    ours, ref = res.get("ours", {}), res.get("linux", {})
+    lines = ["| transfer (CPUS=1) | loss each way | ours: s median (min–max) | Linux 6.1: s median (min–max) "
+             "| ours/Linux | relay, ours: lost down/up of frames down/up | relay, Linux |",
+             "|---|---|---|---|---|---|---|"]
+    for rate in LOSS_RATES:
+        for way, mib in LOSS_TRANSFERS:
+            key = loss_key(rate, way, mib)
+            o, r = summary(ours.get(key, [])), summary(ref.get(key, []))
+            if not o and not r:
+                continue
+            label = ("download (HTTP, guest->host) %d MiB" if way == "down"
+                     else "upload into the sink (host->guest) %d MiB") % mib
+            lines.append("| %s | %g%% | %s | %s | %s | %s | %s |" % (
+                label, rate * 100, loss_cell(ours, key), loss_cell(ref, key), loss_ratio(ours, ref, key),
+                relay_cell(ours, key), relay_cell(ref, key)))
+    return "\n".join(lines) if len(lines) > 2 else None
+
+
+LOSS_LINE = ("- loss rows (\"%s\", CPUS=1): each guest's NIC on QEMU's `-netdev dgram`, "
+             "tools/netrelay.py between it and QEMU's user network (a hub joins `-netdev user` with "
+             "the usual hostfwd ports to a second dgram netdev), so for both guests the TCP peer is "
+             "QEMU's slirp and the host's curl and uploader reach slirp over loopback. The relay "
+             "delays every frame 2 ms each way (`--delay 2`); the boot is lossless; before each "
+             "transfer the relay is set to lose the rate's fraction of frames each way and its "
+             "generators are reseeded with 100 * run + transfer (1..4: download 1 MiB, 16 MiB, "
+             "upload 1 MiB, 16 MiB), the same seed for ours and Linux in a run, other seeds in "
+             "other runs; loss 0 again after it. Ours and Linux boot alternately, one boot per "
+             "rate and run. Seconds from curl's `time_total` (download of www/big.bin, "
+             "www/big16.bin) or from connect to the guest's close after our half-close (upload "
+             "into ours' User/sink.c, Linux refinit's sink); a transfer is given %g s, a timeout "
+             "counts as %g s in the median and is said so. The relay columns: frames it dropped "
+             "towards the guest (down) / from the guest (up) of the frames it saw each way, summed "
+             "over the runs. Ratio below 1 is better." % (LOSS_HEADING[3:], LOSS_LIMIT, LOSS_LIMIT))
+
+
+def loss_section(allres, notes, how=None):
+    """The loss rows' part of docs/benchmarks.md (None when none ran)."""
+    t = loss_table(allres)
+    if not t:
+        return None
+    out = [LOSS_HEADING, ""] + ([how, ""] if how else []) + [t, ""]
+    if notes:
+        out += ["Notes:", ""] + ["- " + n for n in notes] + [""]
+    return "\n".join(out)
+
+
+def merge_loss_report(allres, notes, how):
+    """A run of the loss part alone: replace only its heading's section and its
+    line in the preamble of docs/benchmarks.md; the other rows stay as they are."""
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
+    text = open(path).read()
+    section = loss_section(allres, notes, how)
+    if not section:
+        return False
+    lines = text.split("\n")
+    old = [i for i, l in enumerate(lines) if l.startswith("- loss rows (")]
+    if old:
+        lines[old[0]] = LOSS_LINE
+    else:   # after the preamble's last bullet
+        first_h2 = next(i for i, l in enumerate(lines) if l.startswith("## "))
+        last = max(i for i in range(first_h2) if lines[i].startswith("- "))
+        lines.insert(last + 1, LOSS_LINE)
+    text = "\n".join(lines)
+    if LOSS_HEADING in text:
+        a = text.index(LOSS_HEADING)
+        ends = [text.find(x, a + 1) for x in ("\n## ", "\n" + MARKER, "\n![")]
+        b = min(e for e in ends if e >= 0) + 1
+        text = text[:a] + section + "\n" + text[b:]
+    else:
+        for anchor in ("## Cost", "## Notes", "![", MARKER):
+            if anchor in text:
+                a = text.index(anchor)
+                text = text[:a] + section + "\n" + text[a:]
+                break
+    with open(path, "w") as f:
+        f.write(text)
+    return True
+
+
 # ------------------------------------------------------------------ reporting
 ROWS = [  # key, label, unit, higher is better, reference
     ("lease", "QEMU start to DHCP lease", "ms", False, "uboot"),
@@ -967,6 +1199,7 @@ def machine():
         cpu, os.cpu_count(), platform.platform(), qemu_version(), LOADS)
 
 
+ALL_PARTS = "net,tap,tls,e1000,loss"
 LOADS = ""
 MARKER = "<!-- run.py keeps everything below this line -->"
 
@@ -1023,6 +1256,11 @@ def write_report(allres, runs, cmdline, elapsed):
              ""]
     for c in sorted(allres):
         parts += ["## CPUS=%d" % c, "", table(allres, c), ""]
+    loss = loss_section(allres, [])
+    if loss:
+        first_h2 = next(i for i, l in enumerate(parts) if l.startswith("## "))
+        parts.insert(first_h2 - 1, LOSS_LINE)        # the preamble's last bullet
+        parts += [loss]
     parts += ["## Cost", "", cost_lines(allres), ""]
     notes = list(dict.fromkeys(n for c in allres for k in allres[c] for n in allres[c][k].get("notes", [])))
     if notes:
@@ -1083,15 +1321,19 @@ def main():
     ap.add_argument("--no-tap", action="store_true", help="skip the tap-device run")
     ap.add_argument("--nics", default=os.environ.get("BENCH_NICS", "virtio,e1000"),
                     help="virtio: the virtio-net rows (all but e1000-*); e1000: the e1000 rows")
-    ap.add_argument("--parts", default=os.environ.get("BENCH_PARTS", "net,tap,tls,e1000"),
+    ap.add_argument("--parts", default=os.environ.get("BENCH_PARTS", ALL_PARTS),
                     help="which boots: net (the hostfwd rows and U-Boot), tap (tap- and tap6- rows), "
-                         "tls (tls- rows), e1000 (with --nics e1000)")
+                         "tls (tls- rows), e1000 (with --nics e1000), loss (TCP under loss, CPUS=1)")
+    ap.add_argument("--loss-runs", type=int, default=int(os.environ.get("BENCH_LOSS_RUNS", "3")),
+                    help="runs per loss rate (the loss part)")
     a = ap.parse_args()
     parts = a.parts.split(",")
     kinds = a.only.split(",")
     cmdline = "make bench BENCH_RUNS=%d BENCH_CPUS=%s" % (a.runs, a.cpus)
-    if a.parts != "net,tap,tls,e1000":
+    if a.parts != ALL_PARTS:
         cmdline = "tools/bench/run.py --runs %d --cpus %s --only %s --parts %s" % (a.runs, a.cpus, a.only, a.parts)
+    if "loss" in parts:
+        cmdline += " (loss: %d runs per rate)" % a.loss_runs
     tls_server = TlsStandIn() if "tls" in parts else None
     fsimg = make_fs(tls_script(tls_server) if tls_server else None) if "ours" in kinds else None
     global LOADS
@@ -1133,8 +1375,30 @@ def main():
                     with TapBed() as bed:
                         one_run(res[kind], "CPUS=1 tap run %d/%d: %s" % (i + 1, a.runs, kind),
                                 lambda r: run_tap(kind, 1, r, bed, fsimg))
-        print(table(allres, cpus))
-        print()
+        # TCP under loss, through the relay, at CPUS=1: one boot per rate, run and guest
+        loss_t0 = time.monotonic()
+        for rate in LOSS_RATES if cpus == 1 and "loss" in parts else []:
+            for i in range(a.loss_runs):
+                for kind in [k for k in kinds if k in ("ours", "linux")]:
+                    one_run(res[kind], "CPUS=1 loss %g%% run %d/%d: %s" % (rate * 100, i + 1, a.loss_runs, kind),
+                            lambda r: run_loss(kind, 1, r, fsimg, rate, i))
+        if cpus == 1 and "loss" in parts:
+            log("loss part: %.0f s" % (time.monotonic() - loss_t0))
+        if parts != ["loss"]:
+            print(table(allres, cpus))
+            print()
+    loss_notes = list(dict.fromkeys(n for k in ("ours", "linux") for n in allres.get(1, {}).get(k, {}).get("notes", [])
+                                    if "loss" in n))
+    if "loss" in parts:
+        print(loss_section(allres, loss_notes) or "(no loss rows: the loss part runs at CPUS=1 only)")
+    if parts == ["loss"]:
+        # the loss part alone: its section of the report, the other rows untouched
+        if not a.no_report:
+            how = "Made by `%s` on %s (%.0f s), machine as above." % (
+                cmdline, datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), time.monotonic() - start)
+            if merge_loss_report(allres, loss_notes, how):
+                log("replaced the loss section of docs/benchmarks.md")
+        return
     print(cost_lines(allres))
     LOADS += ", %.1f at the end (other work on the host skews absolute figures; ratios are from alternating runs)" % os.getloadavg()[0]
     if not a.no_report:
