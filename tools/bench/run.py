@@ -31,7 +31,8 @@ BENCH_NICS (default "virtio,e1000": the e1000 rows boot both guests once more pe
 BENCH_PARTS (default all: which boots run), BENCH_TLS_SECS (3: the TLS connection-rate figure),
 BENCH_LOSS_RUNS (3 per loss rate), BENCH_LOSS_LIMIT (180 s per transfer under loss),
 BENCH_LOSS_PCAP (a folder: a capture of each loss boot's NIC, for analysis),
-BENCH_LOSS_RATES (percent, default "0.5,2,5").
+BENCH_LOSS_RATES (percent, default "0.5,2,5"), BENCH_LOSS_TRANSFERS (default
+"down1,down16,up1,up16").
 Run it as root with /usr/bin/python3 (Debian's matplotlib)."""
 import argparse, collections, datetime, os, platform, re, shutil, socket, statistics, subprocess
 import sys, tempfile, threading, time
@@ -823,7 +824,9 @@ LOSS_RATES = tuple(float(r) / 100 for r in os.environ.get("BENCH_LOSS_RATES", "0
 LOSS_DELAY = 2                # ms, each way
 LOSS_LIMIT = float(os.environ.get("BENCH_LOSS_LIMIT", "180"))   # s per transfer
 LOSS_PCAP = os.environ.get("BENCH_LOSS_PCAP")   # a folder: one capture per boot
-LOSS_TRANSFERS = (("down", 1), ("down", 16), ("up", 1), ("up", 16))    # way, MiB
+# way and MiB of each transfer; BENCH_LOSS_TRANSFERS=down1,down16 keeps to some
+LOSS_TRANSFERS = tuple((t[:-2] if t.endswith("16") else t[:-1], int(t[-2:] if t.endswith("16") else t[-1]))
+                       for t in os.environ.get("BENCH_LOSS_TRANSFERS", "down1,down16,up1,up16").split(","))
 LOSS_FILES = {1: "big.bin", 16: "big16.bin"}
 LOSS_HEADING = "## TCP under loss (the project's relay)"
 
