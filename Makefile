@@ -593,8 +593,10 @@ test: setup-test all
 	python3 tools/test_netrelay.py
 	@echo "== fsck's own tests (damaged and random images), the crash checker's"
 	python3 tools/test_fsck.py
-	python3 tools/labs/lab.py lint
 	python3 tools/crash/test_model.py
+	@echo "== the tutorial generator's drift check, its own tests; the labs' markers (lab.py lint)"
+	python3 tools/tutorial/test_docs.py
+	python3 tools/labs/lab.py lint
 	@echo "== the tls library on the host: name checks, httpget and tls_server against host TLS peers"
 	$(MAKE) --no-print-directory test-tls-host
 	@echo "== the profiler's symbolising and folding (tools/profile/)"

@@ -13,8 +13,8 @@ sits between two markers and is written by this program, never by hand:
     <!-- /gen -->
 
 `code PATH START [END]` excerpts PATH from the first line matching the regex START to
-the line matching END, or (without END) to the end of the brace block START opens; it
-names the file and the line range. `fig NAME` calls the figure NAME, which reads what
+the line matching END, or (without END) to the end of the brace block START opens (of
+a Python file, its indented block); it names the file and the line range. `fig NAME` calls the figure NAME, which reads what
 the scenarios recorded (tools/tutorial/scenarios.py: guests booted, commands run,
 captures made under build/tutorial/) and returns Markdown; a figure may also draw a
 PNG into docs/tutorial/img/.
@@ -51,13 +51,23 @@ def code_excerpt(path, start, end=None):
     full = os.path.join(ROOT, path)
     if not os.path.exists(full):
         raise DocError("code: no file %s" % path)
-    lines = open(full).read().split("\n")
+    with open(full) as f:
+        lines = f.read().split("\n")
     first = next((i for i, l in enumerate(lines) if re.search(start, l)), None)
     if first is None:
         raise DocError("code: /%s/ matches no line of %s" % (start, path))
     last = None
     if end:
         last = next((i for i in range(first, len(lines)) if re.search(end, lines[i])), None)
+    elif path.endswith(".py"):
+        # Python: the block ends before the next line indented no deeper than its start
+        indent = len(lines[first]) - len(lines[first].lstrip())
+        last = first
+        for i in range(first + 1, len(lines)):
+            if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= indent:
+                break
+            if lines[i].strip():
+                last = i
     else:
         depth, opened = 0, False
         for i in range(first, len(lines)):
