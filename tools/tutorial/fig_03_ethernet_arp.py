@@ -1,7 +1,7 @@
 """Chapter 3's figures: Ethernet and ARP in the boot capture."""
 import re
 
-from figures import (FigureError, figure, fenced, frame_fields, frame_numbers, one_frame,
+from figures import (FigureError, figure, fenced, frame_fields, first_frame, one_frame,
                      table, tshark_fields, ms_since)
 
 # The first ARP request the guest makes for another host (not its announcement, whose
@@ -11,19 +11,12 @@ REPLY = "arp.opcode == 2"
 ANNOUNCE = "arp.opcode == 1 && arp.src.proto_ipv4 == arp.dst.proto_ipv4"
 
 
-def first(pcap, display_filter):
-    numbers = frame_numbers(pcap, display_filter)
-    if not numbers:
-        raise FigureError("no frame matches %s in %s" % (display_filter, pcap))
-    return numbers[0]
-
-
 @figure("arp_hex", needs=["boot"])
 def arp_hex(boot):
     """The hex dump of the first ARP request and of its reply."""
     out = []
     for title, flt in (("request", REQUEST), ("reply", REPLY)):
-        n = first(boot.pcap, flt)
+        n = first_frame(boot.pcap, flt)
         summary = tshark_fields(boot.pcap, "frame.number == %d" % n, ["frame.len", "_ws.col.Info"])[0]
         out.append("Frame %d, the %s (%s bytes): %s\n\n" % (n, title, summary[0], summary[1]))
         out.append(fenced(one_frame(boot.pcap, n, ["-x"])))
@@ -40,8 +33,8 @@ def _value(field):
 @figure("arp_fields", needs=["boot"])
 def arp_fields(boot):
     """Every field of the request and of the reply: offset, size, name, the two values."""
-    req = frame_fields(boot.pcap, first(boot.pcap, REQUEST), ["eth", "arp"])
-    rep = frame_fields(boot.pcap, first(boot.pcap, REPLY), ["eth", "arp"])
+    req = frame_fields(boot.pcap, first_frame(boot.pcap, REQUEST), ["eth", "arp"])
+    rep = frame_fields(boot.pcap, first_frame(boot.pcap, REPLY), ["eth", "arp"])
     rep_by_name = {f["name"]: f for _, f in rep if not f["hide"]}
     rows, seen = [], set()
     for proto, f in req + [(p, f) for p, f in rep if f["name"] not in {g["name"] for _, g in req}]:
@@ -67,7 +60,7 @@ def arp_frames(boot):
     t0 = ack[0][0]
     rows = []
     for what, flt in (("announcement", ANNOUNCE), ("request", REQUEST), ("reply", REPLY)):
-        n = first(boot.pcap, flt)
+        n = first_frame(boot.pcap, flt)
         t, length, dst, op, smac, sip, tmac, tip = tshark_fields(
             boot.pcap, "frame.number == %d" % n,
             ["frame.time_epoch", "frame.len", "eth.dst", "arp.opcode", "arp.src.hw_mac",
