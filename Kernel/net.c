@@ -469,6 +469,7 @@ net_loop_poll(void)
       unchecked |= 1u << netif_get_index(n);
     }
   netif_poll_all();
+  lwip_newreno_after_input();
   NETIF_FOREACH(n)
     if(netif_get_index(n) < 32 && (unchecked & (1u << netif_get_index(n))))
       n->chksum_flags |= NETIF_CHECKSUM_CHECK_TCP;
@@ -551,6 +552,7 @@ netinfo_drops(struct netinfo *out)
   out->syn_evictions = lwip_synguard_evictions();
   out->timewait_reuses = lwip_timewait_reuses();
   out->ooseq_drops = lwip_ooseq_pressure_drops();
+  out->tcp_partial_rexmit = (uint32_t)lwip_newreno_retransmits();
 }
 
 // The IPv6 part of interface enN's netinfo. netlock held.

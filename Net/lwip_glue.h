@@ -39,6 +39,15 @@ void lwip_persist_sweep(void);
 // Out-of-order segments dropped because the receive pool was at its reserve.
 uint64_t lwip_ooseq_pressure_drops(void);
 
+// lwip_newreno.c: NewReno's retransmission on a partial ACK. lwip_seqguard
+// shows it each segment before lwIP does; after_input must follow every
+// return from lwIP's input (a frame, the loopback queue), outside tcp_input.
+struct tcp_pcb;
+struct tcp_hdr;
+void lwip_newreno_input(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
+void lwip_newreno_after_input(void);
+uint64_t lwip_newreno_retransmits(void);   // segments resent on a partial ACK
+
 // lwip_sock.c, for lwip_sock_dgram.c: attach a new datagram pcb to socket id,
 // with lwip_sock.c's receive callback (lwIP's callbacks all live there).
 struct udp_pcb;

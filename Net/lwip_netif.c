@@ -121,6 +121,7 @@ netdev_receive(struct netdev *dev, const void *frame, uint32_t len)
   lwip_synguard(frame, len);   // a SYN flood must not lock listeners out
   if(netif->input(p, netif) != ERR_OK)
     pbuf_free(p);   // input did not take ownership
+  lwip_newreno_after_input();
 }
 
 // The driver saw the link go up or down (a link-change interrupt): lwIP stops sending

@@ -45,6 +45,7 @@ lwip_seqguard(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p)
     ooseq_drops++;
     return ERR_ABRT;
   }
+  lwip_newreno_input(pcb, hdr);   // the segment goes on to lwIP: NewReno's look first
   return ERR_OK;
 }
 

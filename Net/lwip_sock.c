@@ -11,6 +11,7 @@
 // with the network lock (Kernel/net.c) held.
 #include "lwip/opt.h"
 #include "lwip/tcp.h"
+#include "lwip/priv/tcp_priv.h"   // TCP_SLOW_INTERVAL
 #include "lwip/udp.h"
 #include "lwip/raw.h"
 #include "lwip/pbuf.h"
@@ -74,9 +75,37 @@ err_cb(void *arg, err_t err)
     up->tcp_err(idof(arg), err);
 }
 
+// The retransmission timer of a new connection, set when the handshake ends.
+// lwIP starts every pcb at RFC 1122's 3 s, the RTO and the variance term (sv,
+// 4 x RTTVAR in slow ticks) alike, and its estimator lets sv fall by only a
+// quarter per round-trip sample, one sample per round trip: a segment lost in
+// a connection's first dozen round trips waited 0.5-2.9 s for its timeout.
+// RFC 6298 (2.2) sets RTTVAR from the first sample R instead, R/2, so sv =
+// 2R; its 1 s floor is relaxed to Linux's 200 ms (TCP_RTO_MIN), below which
+// later samples take sv to lwIP's own floor of about 3 ticks. An accepted pcb
+// has had its sample (the SYN-ACK's), and lwIP's estimator, starting from 0,
+// leaves sa = R after one; a connecting one has not (the SYN's sample comes
+// with the first ACK of data), so sa = 0 and sv gets the floor. Either way
+// rto = sa/8 + sv stays above R. Measured effect: lwipopts.h, TCP_TMR_INTERVAL.
+#define RTO_VAR_MIN  (200 / TCP_SLOW_INTERVAL)
+
+static void
+rto_from_handshake(struct tcp_pcb *pcb)
+{
+  s16_t first = pcb->sa;
+  s16_t sv = 2 * first > RTO_VAR_MIN ? 2 * first : RTO_VAR_MIN;
+
+  if(pcb->sv > sv){
+    pcb->sv = sv;
+    pcb->rto = (pcb->sa >> 3) + sv;
+  }
+}
+
 static err_t
 connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 {
+  if(err == ERR_OK)
+    rto_from_handshake(pcb);
   if(idof(arg) && up)
     up->tcp_connected(idof(arg));
   return ERR_OK;
@@ -105,6 +134,7 @@ accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
     return ERR_ABRT;
   }
   lsock_tcp_attach(newpcb, id);
+  rto_from_handshake(newpcb);
   return ERR_OK;
 }
 

@@ -10,6 +10,9 @@
 //   compiled against these headers; a no-op stands in (it only ever aborts
 //   half-open connections of a full listener).
 // - pbuf_alloc (after lwIP's headers, so only the glue's call): counted.
+// Net/lwip_newreno.c needs a pcb ext arg (LWIP_TCP_PCB_NUM_EXT_ARGS), which
+// Debian's lwIP is also built without: no-ops stand in below (it only ever
+// resends a segment on a partial ACK, which no malformed frame is).
 //
 // The kernel's lwIP calls lwip_seqguard (Net/lwip_seqguard.c, also
 // compiled here) from inside tcp_input through LWIP_HOOK_TCP_INPACKET_PCB;
@@ -51,6 +54,9 @@ static struct pbuf *counted_alloc(pbuf_layer l, u16_t len, pbuf_type type);
 #undef pbuf_alloc
 #include "../../Net/lwip_seqguard.c"
 #include "../../Net/lwip_ndguard.c"
+
+void lwip_newreno_input(struct tcp_pcb *pcb, const struct tcp_hdr *hdr) { (void)pcb; (void)hdr; }
+void lwip_newreno_after_input(void) {}
 
 static nih_tx_buffer_fn tx_buffer_hook;
 static nih_tx_submit_fn tx_submit_hook;

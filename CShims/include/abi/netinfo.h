@@ -68,7 +68,7 @@ struct netinfo {
   uint32_t pbuf_pool_err;   // pbuf pool empty: failed PBUF_POOL allocations
   uint32_t memp_err;        // all other pools: failed allocations
   uint32_t heap_err;        // lwIP heap: failed allocations
-  uint32_t spare;
+  uint32_t tcp_partial_rexmit;   // segments resent on a partial ACK (NewReno, lwip_newreno.c)
   uint64_t sock_dgram_drops;  // dropped by UDP/raw sockets (queue full, unread at close)
   uint64_t syn_evictions;     // half-open connections aborted for a new SYN
   uint64_t timewait_reuses;   // TIME_WAIT states ended by a new SYN (lwip_synguard.c)
