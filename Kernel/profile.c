@@ -149,7 +149,7 @@ inram(uint64 pa)
 static uint64
 kpa(uint64 satp, uint64 va)
 {
-  if((satp >> 60) != (SATP_SV39 >> 60))
+  if((satp >> 60) != ((uint64)SATP_SV39 >> 60))   // paging off (bare)
     return inram(va) ? va : 0;
   uint64 pt = (satp & ((1UL << 44) - 1)) << PGSHIFT;
   for(int level = 2; level >= 0 && inram(pt); level--){
