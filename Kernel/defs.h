@@ -149,10 +149,12 @@ int             nharts(void);                 // harts that reached the schedule
 
 // profile.c
 void            profileinit(void);
-uint64          profile_interval(void);       // mtime ticks between timer interrupts; 0: not profiling
+uint64          profile_interval(void);       // mtime ticks between S timer interrupts; 0: TICK_HZ
 void            profile_sample(int user, uint64 pc, uint64 ra, uint64 fp);
+void            profile_msample(uint64 sp, uint64 ra, uint64 fp);   // machine mode
 
 // start.c
+extern int      timer_sstc;                   // 1: S ticks from stimecmp, machine timer samples
 void            timer_set_interval(uint64);   // the machine-mode timer's period (no Sstc)
 void            bootstack(int hart, uint64 *lo, uint64 *hi);
 

@@ -3,6 +3,8 @@
 #               registers on the current kernel stack and call kerneltrap().
 #   timervec    machine-mode timer interrupt, used only without Sstc: re-arm
 #               mtimecmp and raise a supervisor software interrupt as the tick.
+#   machinevec  machine-mode timer interrupt, used only with Sstc: the profiler's
+#               sample (profile_msample in profile.c).
 #   sstc_probe  machine mode, at boot: does this hart have menvcfg.STCE and stimecmp?
 
 .section .text
@@ -78,6 +80,57 @@ timervec:
         ld      a2, 8(a0)
         ld      a1, 0(a0)
         csrrw   a0, mscratch, a0
+        mret
+
+# mscratch holds the top of this hart's machine stack (start.c). Only a machine
+# timer interrupt comes here, from supervisor or user mode: a C call may clobber
+# the caller-saved registers, so they are saved; profile_msample gets the
+# interrupted sp, ra and s0 (its own prologue will move s0) and reads the CSRs.
+.globl machinevec
+.align 4
+machinevec:
+        csrrw   sp, mscratch, sp        # sp: machine stack; mscratch: interrupted sp
+        addi    sp, sp, -128
+        sd      ra, 0(sp)
+        sd      t0, 8(sp)
+        sd      t1, 16(sp)
+        sd      t2, 24(sp)
+        sd      a0, 32(sp)
+        sd      a1, 40(sp)
+        sd      a2, 48(sp)
+        sd      a3, 56(sp)
+        sd      a4, 64(sp)
+        sd      a5, 72(sp)
+        sd      a6, 80(sp)
+        sd      a7, 88(sp)
+        sd      t3, 96(sp)
+        sd      t4, 104(sp)
+        sd      t5, 112(sp)
+        sd      t6, 120(sp)
+
+        csrr    a0, mscratch
+        mv      a1, ra
+        mv      a2, s0
+        call    profile_msample
+
+        ld      ra, 0(sp)
+        ld      t0, 8(sp)
+        ld      t1, 16(sp)
+        ld      t2, 24(sp)
+        ld      a0, 32(sp)
+        ld      a1, 40(sp)
+        ld      a2, 48(sp)
+        ld      a3, 56(sp)
+        ld      a4, 64(sp)
+        ld      a5, 72(sp)
+        ld      a6, 80(sp)
+        ld      a7, 88(sp)
+        ld      t3, 96(sp)
+        ld      t4, 104(sp)
+        ld      t5, 112(sp)
+        ld      t6, 120(sp)
+        addi    sp, sp, 128
+        csrrw   sp, mscratch, sp
         mret
 
 # int sstc_probe(void): 1 if menvcfg.STCE can be set and stimecmp written.

@@ -29,10 +29,12 @@
 #define PROF_NCOMM       128    // (pid, name) pairs a run can tell apart
 #define PROF_COMM_NONE 0xffff   // the table was full
 
-// What was running when the timer interrupted.
+// What was running when the timer interrupted: mode & PROF_MODE.
 #define PROF_USER    1   // user code: pc and ra are user addresses of pid
 #define PROF_KERNEL  2   // kernel code, in pid's kernel thread (pid 0: the scheduler)
 #define PROF_IDLE    3   // the scheduler waiting for an interrupt (wfi)
+#define PROF_MODE    3
+#define PROF_IRQSOFF 4   // flag: the kernel had interrupts off (machine-mode samples only)
 
 // One sample: 128 bytes, 32 to a page.
 struct profsample {
@@ -43,7 +45,7 @@ struct profsample {
   int pid;                    // 0: no process (scheduler, idle)
   ushort comm;                // index of (pid, name) in the run's profcomm table
   uchar hart;
-  uchar mode;                 // PROF_USER, PROF_KERNEL, PROF_IDLE
+  uchar mode;                 // PROF_USER, PROF_KERNEL, PROF_IDLE; | PROF_IRQSOFF
 };
 
 struct profcomm {
@@ -60,4 +62,5 @@ struct profinfo {
   uint64 taken;               // samples recorded since PROF_START
   uint64 lost;                // samples dropped because a ring was full
   uint64 capacity;            // samples each ring holds
+  int machine;                // 1: sampled in machine mode (exact pcs); 0: by the supervisor timer
 };

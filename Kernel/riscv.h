@@ -17,6 +17,7 @@ static inline uint64 r_mhartid(void) { return csr_read(mhartid); }
 #define MSTATUS_MPP_S (1L << 11)
 #define MSTATUS_MPP_U (0L << 11)
 #define MSTATUS_MIE (1L << 3)       // machine-mode interrupt enable
+#define MSTATUS_SIE (1L << 1)       // supervisor interrupt enable (sstatus.SIE)
 
 static inline uint64 r_mstatus(void) { return csr_read(mstatus); }
 static inline void w_mstatus(uint64 x) { csr_write(mstatus, x); }

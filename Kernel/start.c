@@ -3,7 +3,9 @@
 // PMP, starts the timer, then mret's into main() in supervisor mode.
 //
 // Timer: with the Sstc extension (QEMU 7.2 has it) the supervisor programs its own
-// deadline in stimecmp and machine mode is never entered again. Without Sstc, a
+// deadline in stimecmp, and the CLINT's machine timer is the profiler's: while a
+// run is on, it interrupts into machinevec (kernelvec.S), which samples
+// (profile.c); otherwise its mtimecmp stays in the far future. Without Sstc, a
 // machine-mode vector (timervec in kernelvec.S) re-arms the CLINT's mtimecmp and
 // passes each tick on as a supervisor software interrupt.
 #include "types.h"
@@ -16,6 +18,7 @@
 
 void main(void);
 void timervec(void);
+void machinevec(void);
 int sstc_probe(void);
 
 // entry.S's per-hart boot stacks; scheduler() keeps running on them.
@@ -29,16 +32,26 @@ int timer_sstc;
 // hart's mtimecmp, [4] interval in mtime ticks.
 static uint64 timer_scratch[NCPU][5];
 
+// With Sstc, machinevec's stack per hart (mscratch: its top): its saved
+// registers and profile_msample's frames.
+__attribute__ ((aligned (16))) static char mstack[NCPU][2048];
+
 #define TICK_INTERVAL (MTIME_HZ / TICK_HZ)
 #define MENVCFG_STCE (1L << 63)
 
 static void
-timerinit_sstc(void)
+timerinit_sstc(int id)
 {
   csr_set(0x30a, MENVCFG_STCE);             // menvcfg: let S-mode use stimecmp
   w_mcounteren(r_mcounteren() | 2);          // TM: S-mode may read time
   csr_write(0x14d, r_time() + TICK_INTERVAL);// stimecmp: first tick
   w_mie(r_mie() | MIE_STIE);
+
+  // the machine timer samples for the profiler; off until a run writes mtimecmp
+  *(volatile uint64*)CLINT_MTIMECMP(id) = ~0UL;
+  csr_write(mscratch, (uint64)mstack[id] + sizeof(mstack[id]));
+  csr_write(mtvec, (uint64)machinevec);
+  w_mie(r_mie() | MIE_MTIE);
 }
 
 static void
@@ -99,7 +112,7 @@ start(void)
   timer_sstc = 0;   // debug: exercise the machine-mode timer path
 #endif
   if(timer_sstc)
-    timerinit_sstc();
+    timerinit_sstc(id);
   else
     timerinit_clint(id);
 

@@ -4,8 +4,9 @@
 //
 // Timer: hart 0 keeps ticks (TICK_HZ a second, from the clock) and drives the network timers;
 // every hart yields on each tick, which makes scheduling preemptive. While the
-// profiler runs (profile.c) the timer interrupts faster; each interrupt is a
-// sample, and only the first one of each new tick period is a tick.
+// profiler runs without Sstc (profile.c) the timer interrupts faster; each
+// interrupt is a sample, and only the first one of each new tick period is a
+// tick. With Sstc the machine timer samples and the ticks stay as they are.
 #include "types.h"
 #include "param.h"
 #include "memlayout.h"
@@ -255,6 +256,8 @@ kerneltrap(void)
     uint64 *fp = __builtin_frame_address(0);
     profile_sample(0, sepc, fp[0], fp[-2]);
   }
+  // an interrupt that woke the scheduler's wfi is not idle time (profile.c)
+  mycpu()->idle = 0;
   int which = devintr();
   if(which == INTR_NONE){
     printf("kerneltrap: scause 0x%lx sepc 0x%lx stval 0x%lx\n",

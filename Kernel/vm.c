@@ -38,6 +38,8 @@ kvmmake(void)
   kvmmap(kpt, VIRTIO_MMIO_BASE, VIRTIO_MMIO_BASE_PA,
          VIRTIO_MMIO_SLOTS * VIRTIO_MMIO_STRIDE, PTE_R | PTE_W);
   kvmmap(kpt, PLIC, PLIC_PA, 0x400000, PTE_R | PTE_W);
+  // the CLINT: the profiler starts each hart's machine timer (profile.c)
+  kvmmap(kpt, DEVICE_VA(CLINT), CLINT, 0x10000, PTE_R | PTE_W);
   // PCIe: bus 0's config space, and the part of the memory window BARs are
   // assigned from (Sources/Drivers/PCI). Mapped whether or not a device is there.
   kvmmap(kpt, PCIE_ECAM, PCIE_ECAM_PA, PCIE_ECAM_BUS0_SIZE, PTE_R | PTE_W);

@@ -3315,7 +3315,9 @@ t_profile(void)
   CHECK(profile(PROF_READ, (void*)ALLONES, sizeof(s)) == -EFAULT, "read to address -1");
   while((n = profile(PROF_READ, s, sizeof(s))) > 0){
     for(int i = 0; i < n; i++){
-      CHECK(s[i].mode >= PROF_USER && s[i].mode <= PROF_IDLE, "sample mode %d", s[i].mode);
+      // PROF_IRQSOFF only on kernel and idle samples (and only from the machine timer)
+      CHECK((s[i].mode & PROF_MODE) >= PROF_USER && (s[i].mode & ~(PROF_MODE | PROF_IRQSOFF)) == 0 &&
+            s[i].mode != (PROF_USER | PROF_IRQSOFF), "sample mode %d", s[i].mode);
       if(s[i].pid != pid || s[i].mode != PROF_USER)
         continue;
       mine++;

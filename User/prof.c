@@ -6,11 +6,12 @@
 //   prof info         the run's counts
 //
 // The dump is for tools/profile/run.py, which reads it from the console:
-//   profile: begin hz=H harts=N samples=S lost=L taken=T
+//   profile: begin hz=H harts=N samples=S lost=L taken=T sampler=machine|supervisor
 //   C index pid name                  one per (pid, program) seen
 //   S hart mode pid comm pc ra upc [ret ...]
 //   profile: end samples=S lost=L
-// mode is u (user), k (kernel) or i (idle); comm indexes the C lines; numbers
+// mode is u (user), k (kernel) or i (idle), in capitals if the kernel had
+// interrupts off (machine-mode samples only); comm indexes the C lines; numbers
 // after comm are hex: the pc, the ra register, for kernel samples the process's
 // user pc and the return addresses of the kernel stack, innermost first.
 #include "kernel/types.h"
@@ -35,14 +36,14 @@ flush(void)
 static void
 line(struct profsample *s)
 {
-  static const char modes[] = "?uki";
+  static const char modes[] = "?uki?UKI";
   char *p;
   int n;
 
   if(outlen > (int)sizeof(out) - 400)
     flush();
   p = out + outlen;
-  n = snprintf(p, 200, "S %d %c %d %d %lx %lx %lx", s->hart, modes[s->mode & 3], s->pid,
+  n = snprintf(p, 200, "S %d %c %d %d %lx %lx %lx", s->hart, modes[(s->mode & PROF_MODE) | (s->mode & PROF_IRQSOFF ? 4 : 0)], s->pid,
                s->comm == PROF_COMM_NONE ? -1 : s->comm, s->pc, s->ra, s->upc);
   for(int d = 0; d < PROF_DEPTH && s->stack[d]; d++)
     n += snprintf(p + n, 20, " %lx", s->stack[d]);
@@ -61,8 +62,8 @@ dump(void)
     printf("prof: no profile\n");
     return 1;
   }
-  printf("profile: begin hz=%d harts=%d samples=%ld lost=%ld taken=%ld\n", pi.hz, pi.harts,
-         pi.held, pi.lost, pi.taken);
+  printf("profile: begin hz=%d harts=%d samples=%ld lost=%ld taken=%ld sampler=%s\n", pi.hz,
+         pi.harts, pi.held, pi.lost, pi.taken, pi.machine ? "machine" : "supervisor");
   n = profile(PROF_COMMS, comms, sizeof(comms));
   for(int i = 0; i < n; i++)
     printf("C %d %d %s\n", i, comms[i].pid, comms[i].name);

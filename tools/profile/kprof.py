@@ -12,12 +12,17 @@ Return addresses are looked up at address - 1 (the call, not what follows it).""
 import bisect, collections, json, os, re, shutil, subprocess
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-MODES = {"u": "user", "k": "kernel", "i": "idle"}
-# The timer interrupt waits while the kernel has interrupts off (a spinlock held):
-# it is taken where they come back on, in these functions. The flat profile
-# charges such a sample to the function that called them, marked IRQS_OFF.
+MODES = {"u": "user", "k": "kernel", "i": "idle"}   # capitals: the kernel had interrupts off
+# Without Sstc the supervisor timer samples: it waits while the kernel has
+# interrupts off (a spinlock held) and is taken where they come back on, in these
+# functions. The flat profile charges such a sample to the function that called
+# them, marked IRQS_OFF. Machine-mode samples (sampler=machine) are exact.
 SKID = {"release", "pop_off", "intr_on"}
 IRQS_OFF = " [irqs off]"
+# The trampoline page (trampoline.S) runs at TRAMPOLINE (kernel/memlayout.h:
+# MAXVA - PGSIZE), not at its link address; its entry points are labels, not functions.
+TRAMPOLINE = 0x3ffffff000
+TRAMPOLINE_LABELS = ("uservec", "userret")
 
 
 def toolbin():
@@ -31,11 +36,12 @@ def tool(name):
 
 # ------------------------------------------------------------------ the dump
 class Sample:
-    __slots__ = ("hart", "mode", "pid", "comm", "pc", "ra", "upc", "stack")
+    __slots__ = ("hart", "mode", "pid", "comm", "pc", "ra", "upc", "stack", "irqsoff")
 
-    def __init__(self, hart, mode, pid, comm, pc, ra, upc, stack):
+    def __init__(self, hart, mode, pid, comm, pc, ra, upc, stack, irqsoff=False):
         self.hart, self.mode, self.pid, self.comm = hart, mode, pid, comm
         self.pc, self.ra, self.upc, self.stack = pc, ra, upc, stack
+        self.irqsoff = irqsoff
 
 
 class Dump:
@@ -46,6 +52,8 @@ class Dump:
         if not m:
             raise ValueError("no `profile: begin` line in the dump")
         self.hz, self.harts, self.count, self.lost, self.taken = map(int, m.groups())
+        sampler = re.match(r" sampler=(\w+)", text[m.end():])
+        self.machine = bool(sampler) and sampler.group(1) == "machine"
         end = re.search(r"profile: end samples=(\d+) lost=(\d+)", text[m.end():])
         if not end:
             raise ValueError("the dump has no `profile: end` line (cut short?)")
@@ -56,10 +64,10 @@ class Dump:
             f = line.split()
             if len(f) >= 4 and f[0] == "C":
                 self.comms[int(f[1])] = (int(f[2]), f[3])
-            elif len(f) >= 8 and f[0] == "S" and f[2] in MODES:
+            elif len(f) >= 8 and f[0] == "S" and f[2].lower() in MODES:
                 v = [int(x, 16) for x in f[5:]]
-                self.samples.append(Sample(int(f[1]), MODES[f[2]], int(f[3]), int(f[4]),
-                                           v[0], v[1], v[2], v[3:]))
+                self.samples.append(Sample(int(f[1]), MODES[f[2].lower()], int(f[3]), int(f[4]),
+                                           v[0], v[1], v[2], v[3:], f[2].isupper()))
         if len(self.samples) != int(end.group(1)):
             raise ValueError("the dump says %s samples, %d parsed (console lines lost?)" % (
                 end.group(1), len(self.samples)))
@@ -76,8 +84,9 @@ class Symbols:
     (from debug information; missing for Swift code); label names the module of
     a user program."""
 
-    def __init__(self, funcs, files=None, label=None, demangled=None, objects=None):
+    def __init__(self, funcs, files=None, label=None, demangled=None, objects=None, labels=None):
         self.funcs = sorted((s, s + max(n, 1), name) for s, n, name in funcs)
+        self.labels = labels or {}   # TRAMPOLINE_LABELS -> link address
         self.starts = [f[0] for f in self.funcs]
         self.addr = {name: s for s, _, name in self.funcs}
         self.files = files or {}
@@ -88,6 +97,10 @@ class Symbols:
 
     def func(self, addr):
         """The mangled name of the function holding addr, or None."""
+        if addr >= TRAMPOLINE and "uservec" in self.labels:
+            at = self.labels["uservec"] + addr - TRAMPOLINE
+            names = [n for n in TRAMPOLINE_LABELS if n in self.labels and self.labels[n] <= at]
+            return max(names, key=self.labels.get) if names else None
         i = bisect.bisect_right(self.starts, addr) - 1
         if i >= 0 and addr < self.funcs[i][1]:
             return self.funcs[i][2]
@@ -159,12 +172,14 @@ def load_symbols(elf, label=None, mapfile=None):
     of swift-demangle for Swift names."""
     out = subprocess.run([tool("llvm-objdump"), "-t", elf], capture_output=True, text=True,
                          check=True).stdout
-    funcs = []
+    funcs, labels = [], {}
     for line in out.splitlines():
         m = re.match(r"^([0-9a-f]{16}) (.{7}) (\S+)\s+([0-9a-f]{16}) (.+)$", line)
         if m and "F" in m.group(2) and m.group(3).startswith(".text"):
             name = re.sub(r"^\.(hidden|protected|internal) ", "", m.group(5).strip())
             funcs.append((int(m.group(1), 16), int(m.group(4), 16), name))
+        elif m and label is None and m.group(5).strip() in TRAMPOLINE_LABELS:
+            labels[m.group(5).strip()] = int(m.group(1), 16)
     files = {}
     if funcs and label is None:
         q = "".join("0x%x\n" % a for a, _, _ in funcs)
@@ -184,7 +199,7 @@ def load_symbols(elf, label=None, mapfile=None):
         names = r.stdout.splitlines()
         if len(names) == len(swift):
             demangled = dict(zip(swift, names))
-    return Symbols(funcs, files, label, demangled, load_map(mapfile) if mapfile else None)
+    return Symbols(funcs, files, label, demangled, load_map(mapfile) if mapfile else None, labels)
 
 
 # ------------------------------------------------------------------ stacks
@@ -258,11 +273,13 @@ def flat(dump, stacks, top=25):
     incl = collections.Counter()
     modes = collections.Counter()
     modules = collections.Counter()
-    skid = 0
+    skid = irqsoff = 0
     for s, fr in stacks:
         modes[s.mode] += 1
+        irqsoff += s.mode == "kernel" and s.irqsoff
         i = 0
-        while s.mode == "kernel" and i + 1 < len(fr) and fr[i].kernel and fr[i].name in SKID:
+        while not dump.machine and s.mode == "kernel" and i + 1 < len(fr) and fr[i].kernel \
+                and fr[i].name in SKID:
             i += 1
         skid += i > 0
         if s.mode == "idle":
@@ -276,8 +293,14 @@ def flat(dump, stacks, top=25):
     lines = ["%d samples at %d Hz on %d harts (%d lost): %s" % (
         len(stacks), dump.hz, dump.harts, dump.lost,
         ", ".join("%s %.1f%%" % (m, 100.0 * modes[m] / total) for m in ("user", "kernel", "idle")))]
-    lines.append("%.1f%% of samples were taken where interrupts came back on (%s) and are "
-                 "charged to its caller, marked%s" % (100.0 * skid / total, "/".join(sorted(SKID)), IRQS_OFF))
+    if dump.machine:
+        lines.append("sampled in machine mode: the kernel ran with interrupts off in %.1f%% of samples "
+                     "(%.1f%% of its non-idle ones)" % (100.0 * irqsoff / total,
+                                                        100.0 * irqsoff / (modes["kernel"] or 1)))
+    else:
+        lines.append("%.1f%% of samples were taken where interrupts came back on (%s) and are "
+                     "charged to its caller, marked%s" % (100.0 * skid / total, "/".join(sorted(SKID)),
+                                                          IRQS_OFF))
     lines.append("by module: " + ", ".join("%s %.1f%%" % (m, 100.0 * n / total)
                                            for m, n in modules.most_common()))
     lines.append("%6s %6s %6s %6s  %-16s %s" % ("self", "self%", "cum%", "total%", "module", "function"))

@@ -97,5 +97,24 @@ class TestProfile(unittest.TestCase):
         self.assertIn("(idle) scheduler", text)
 
 
+class TestMachineSampler(unittest.TestCase):
+    """A dump of machine-mode samples: exact pcs, capitals for interrupts off."""
+    TEXT = DUMP.replace("taken=8", "taken=8 sampler=machine").replace("S 0 k 4 1 1350", "S 0 K 4 1 1350") \
+        .replace("S 0 k 4 1 3010", "S 0 K 4 1 3010")
+
+    def test_exact_and_irqs_off(self):
+        dump = kprof.Dump(self.TEXT)
+        self.assertTrue(dump.machine and not kprof.Dump(DUMP).machine)
+        self.assertEqual([s.irqsoff for s in dump.samples], [False, True, False, False, True])
+        text = "\n".join(kprof.flat(dump, kprof.symbolise(dump, KERNEL, lambda p: USER)))
+        self.assertIn("interrupts off in 40.0% of samples (66.7% of its non-idle ones)", text)
+        self.assertNotIn("[irqs off]", text)              # release's sample stays release's
+        self.assertIn("kernel           release", text)
+
+    def test_trampoline_labels(self):
+        k = kprof.Symbols([(0x1000, 0x100, "usertrap")], labels={"uservec": 0x5000, "userret": 0x508c})
+        self.assertEqual((k.func(kprof.TRAMPOLINE), k.func(kprof.TRAMPOLINE + 0x90)), ("uservec", "userret"))
+
+
 if __name__ == "__main__":
     unittest.main()
