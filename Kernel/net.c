@@ -41,6 +41,16 @@
 //    takes p->lock inside it); never take netlock while holding a proc lock.
 struct spinlock netlock;
 
+// Let go of netlock, after telling the NICs about what lwIP sent while it was
+// held: frames wait in the driver's ring until then (netdev.h, tx_flush), so
+// every release of netlock, and every sleep with it, goes through here.
+static void
+net_release(void)
+{
+  lwip_glue_flush();
+  release(&netlock);
+}
+
 // The interfaces en0..en(ndevs-1), in the order the drivers registered them
 // (main.c's probe order). Slots are filled on the boot hart; ndevs and the
 // per-interface state change only with netlock held.
@@ -387,7 +397,7 @@ netdev_register(struct netdev *dev)
   netif_set_ip6_autoconfig_enabled(netif, 1);
   if(dhcp6_enable_stateless(netif) != ERR_OK)
     printf("en%d: dhcp6_enable_stateless failed\n", i);
-  release(&netlock);
+  net_release();
   plic_enable(dev->irq);     // after the table holds it: its interrupt may come at once
   return i;
 }
@@ -415,7 +425,7 @@ net_intr(int irq)
       devs[i].ops.intr(&devs[i]);
       mine = 1;
     }
-  release(&netlock);
+  net_release();
   return mine;
 }
 
@@ -489,7 +499,7 @@ net_timer(void)
   lwip_persist_sweep();   // before lwIP's slow timer can assert (lwip_seqguard.c)
   sys_check_timeouts();
   net_loop_poll();        // what timers sent to ourselves (retransmissions)
-  release(&netlock);
+  net_release();
 }
 
 // For code outside this file (the socket layer) that enters lwIP.
@@ -505,7 +515,7 @@ void
 net_unlock(void)
 {
   net_loop_poll();
-  release(&netlock);
+  net_release();
 }
 
 // Sleep on chan with netlock held; netlock is released while asleep and held
@@ -519,6 +529,7 @@ net_sleep(void *chan)
 {
   if(net_loop_poll())
     return;
+  lwip_glue_flush();
   sleep_killable(chan, &netlock);
 }
 

@@ -17,6 +17,10 @@ struct netif;
 // at the interface's struct netdev. The return value is an lwIP err_t.
 int8_t ethernetif_init(struct netif *netif);
 
+// Tell every device about the frames submitted to it since the last call
+// (netdev.h, tx_flush). Kernel/net.c calls it before netlock is let go.
+void lwip_glue_flush(void);
+
 // This interface's drops in the glue (abi/netinfo.h).
 void lwip_glue_get_stats(struct netdev *dev, struct lwip_glue_stats *out);
 

@@ -21,6 +21,9 @@
 
 // Frames each interface's glue dropped, by interface index (netinfo shows them).
 static struct lwip_glue_stats glue_stats[NETDEV_MAX];
+// Interfaces whose driver holds submitted frames it has not told the device
+// about yet (ops.tx_flush), by index; lwip_glue_flush empties it.
+static struct netdev *unflushed[NETDEV_MAX];
 
 // Link-level setup: address, MTU and what the link can do.
 static void
@@ -78,6 +81,8 @@ low_level_output(struct netif *netif, struct pbuf *p)
   if(pbuf_copy_partial(p, buf, len, ETH_PAD_SIZE) != len)
     LWIP_ASSERT("pbuf chain shorter than tot_len", 0);
   dev->ops.tx_submit(dev, buf, len);
+  if(dev->ops.tx_flush != NULL)
+    unflushed[dev->index] = dev;
   LINK_STATS_INC(link.xmit);
   return ERR_OK;
 }
@@ -151,6 +156,17 @@ ethernetif_init(struct netif *netif)
   netif->linkoutput = low_level_output;
   low_level_init(netif);
   return ERR_OK;
+}
+
+void
+lwip_glue_flush(void)
+{
+  for(int i = 0; i < NETDEV_MAX; i++)
+    if(unflushed[i] != NULL){
+      struct netdev *dev = unflushed[i];
+      unflushed[i] = NULL;
+      dev->ops.tx_flush(dev);
+    }
 }
 
 void

@@ -45,12 +45,19 @@ struct netdev_ops {
   // A free transmit buffer for one frame of up to NETDEV_FRAME_MAX bytes, or
   // NULL if the ring is full even after reclaiming finished ones.
   void *(*tx_buffer)(struct netdev *dev);
-  // Send len bytes written into a buffer from tx_buffer; tells the device.
+  // Send len bytes written into a buffer from tx_buffer. Tells the device at
+  // once if tx_flush is NULL; else the frame waits for tx_flush.
   void (*tx_submit)(struct netdev *dev, void *buf, uint32_t len);
   // The device's interrupt: acknowledge it, netdev_receive() each frame,
   // re-post receive buffers, reclaim transmits, netdev_set_link() on a change.
   void (*intr)(struct netdev *dev);
   void (*get_stats)(struct netdev *dev, struct netdev_stats *out);
+  // Optional: tell the device about every frame submitted since the last call.
+  // The network layer calls it before it lets go of its lock (and before it
+  // sleeps with it), so a burst lwIP sends under one hold (a window of
+  // segments, the ACKs of one interrupt's frames) costs one notification, a
+  // trip into the device model, instead of one per frame.
+  void (*tx_flush)(struct netdev *dev);
 };
 
 struct netdev {

@@ -264,6 +264,42 @@ func send(_ net: VirtioNet<FakeTransport>, _ frame: [UInt8]) -> Bool {
     #expect(net.stats.txPackets == 1 && net.stats.txBytes == 1514)
   }
 
+  @Test func quietSubmitsWaitForOneFlush() throws {
+    let dev = FakeNetDevice()
+    let net = try startNet(dev)
+    let before = dev.transport.notifications.count
+    for i in 0..<5 {
+      let buf = net.transmitBuffer()!
+      let f = testFrame(seq: i, length: 200 + i)
+      f.withUnsafeBytes { buf.copyMemory(from: $0.baseAddress!, byteCount: f.count) }
+      net.submit(buf, length: UInt32(f.count), notify: false)
+    }
+    #expect(dev.transport.notifications.count == before, "no exit per frame")
+    net.flushTransmit()
+    #expect(dev.transport.notifications.count == before + 1)
+    #expect(dev.transport.notifications.last == 1)
+    net.flushTransmit()
+    #expect(dev.transport.notifications.count == before + 1, "nothing new, nothing to tell")
+    #expect(dev.takeSent().map(\.frame) == (0..<5).map { testFrame(seq: $0, length: 200 + $0) })
+  }
+
+  @Test func aRingFullOfUnannouncedFramesIsAnnouncedBeforeWaiting() throws {
+    let dev = FakeNetDevice()
+    let net = try startNet(dev)
+    net.txPollLimit = 10
+    for i in 0..<16 {
+      let buf = net.transmitBuffer()!
+      let f = testFrame(seq: i, length: 100)
+      f.withUnsafeBytes { buf.copyMemory(from: $0.baseAddress!, byteCount: f.count) }
+      net.submit(buf, length: UInt32(f.count), notify: false)
+    }
+    let before = dev.transport.notifications.count
+    #expect(net.transmitBuffer() == nil)   // the fake completes only when read
+    #expect(dev.transport.notifications.count == before + 1, "told before polling")
+    #expect(dev.takeSent().count == 16)
+    #expect(net.transmitBuffer() != nil)
+  }
+
   @Test func transmitQueueSuppressesInterrupts() throws {
     let dev = FakeNetDevice()
     _ = try startNet(dev)

@@ -50,7 +50,8 @@
       e1000Device(dev)?.handleInterrupt(
         deliver: { netdev_receive(dev, $0, $1) }, link: { netdev_set_link(dev, $0 ? 1 : 0) })
     },
-    get_stats: { dev, out in out?.pointee = (e1000Device(dev)?.stats ?? NetStats()).cValue })
+    get_stats: { dev, out in out?.pointee = (e1000Device(dev)?.stats ?? NetStats()).cValue },
+    tx_flush: nil)  // submit moves TDT itself
 
   /// Bring up every 82540EM on bus 0 and register each as an interface.
   @c @implementation public func e1000_probe() {

@@ -29,10 +29,11 @@ extension VirtioNet: NetDriver {
   let virtioNetOps = netdev_ops(
     tx_buffer: { dev in virtioNet(dev)?.transmitBuffer() },
     tx_submit: { dev, buf, len in
-      if let net = virtioNet(dev), let buf { net.submit(buf, length: len) }
+      if let net = virtioNet(dev), let buf { net.submit(buf, length: len, notify: false) }
     },
     intr: { dev in virtioNet(dev)?.handleInterrupt { netdev_receive(dev, $0, $1) } },
-    get_stats: { dev, out in out?.pointee = (virtioNet(dev)?.stats ?? NetStats()).cValue })
+    get_stats: { dev, out in out?.pointee = (virtioNet(dev)?.stats ?? NetStats()).cValue },
+    tx_flush: { dev in virtioNet(dev)?.flushTransmit() })
 
   /// Bring up every virtio-net device in the virtio-mmio slots and register
   /// each as an interface.

@@ -75,6 +75,9 @@ public final class VirtioNet<T: VirtioTransport> {
   let txState: UnsafeMutablePointer<TxSlotState>
   let txFree: UnsafeMutablePointer<UInt16>
   var txFreeCount: Int
+  /// Frames published with `submit(_:length:notify: false)` that the device
+  /// has not been told about yet (flushTransmit tells it).
+  var txUnannounced = 0
 
   /// Bring the device up (§3.1.1 and §5.1.5): handshake, the two queues,
   /// the buffers, the receive queue posted, DRIVER_OK.
@@ -268,6 +271,8 @@ public final class VirtioNet<T: VirtioTransport> {
   /// A free transmit frame area of netMaxFrame bytes, or nil (counted as a
   /// drop) if every buffer is still in flight after a bounded wait.
   public func transmitBuffer() -> UnsafeMutableRawPointer? {
+    // A ring full of frames the device was never told about would never drain.
+    if txFreeCount == 0 { flushTransmit() }
     guard
       reclaimUntilFree(
         limit: txPollLimit, isFull: { txFreeCount == 0 }, reclaim: reclaimTransmitted)
@@ -284,8 +289,15 @@ public final class VirtioNet<T: VirtioTransport> {
 
   /// Send `length` bytes written into a frame area from transmitBuffer().
   /// A pointer we did not hand out, or a bad length, is counted as an
-  /// error and sends nothing.
+  /// error and sends nothing. With `notify: false` the frame is on the
+  /// available ring but the device is told only at the next flushTransmit():
+  /// under QEMU each notification is an exit into the device model, and a
+  /// burst of frames needs one.
   public func submit(_ frame: UnsafeMutableRawPointer, length: UInt32) {
+    submit(frame, length: length, notify: true)
+  }
+
+  public func submit(_ frame: UnsafeMutableRawPointer, length: UInt32, notify: Bool) {
     guard let cell = reservedCell(of: frame) else {
       stats.txErrors += 1
       return
@@ -316,6 +328,16 @@ public final class VirtioNet<T: VirtioTransport> {
     stats.txPackets += 1
     stats.txBytes += UInt64(length)
     tx.publish(head)  // fences before the avail index
+    txUnannounced += 1
+    if notify { flushTransmit() }
+  }
+
+  /// Tell the device about the frames submitted without notification, unless
+  /// it said it does not need to hear (VIRTQ_USED_F_NO_NOTIFY: it is still
+  /// working through the ring and will see them).
+  public func flushTransmit() {
+    guard txUnannounced > 0 else { return }
+    txUnannounced = 0
     if tx.needsNotification() {  // fences before the notify
       transport.notify(queue: tx.index)
     }
