@@ -10,7 +10,7 @@
 #include "user/user.h"
 #include "user/socket.h"
 
-static char buf[16384];
+static char buf[65536];   // as the Linux reference's sink (tools/bench/refinit.c)
 
 int
 main(int argc, char *argv[])
