@@ -23,7 +23,7 @@
 #define HOLE     0x7000000L       // inside the user half, never mapped here
 #define PORT     7100
 #define LOOPBACK "127.0.0.1"
-#define TCPWND   (16 * 1460)      // lwipopts.h: TCP_WND and TCP_SND_BUF
+#define TCPWND   (44 * 1460)      // lwipopts.h: TCP_WND and TCP_SND_BUF
 #define TICKS_PER_SECOND 100      // Kernel/param.h: TICK_HZ
 
 static int failures;
