@@ -29,6 +29,12 @@ int32_t virtio_blk_rw(uint64_t sector, void *data, uint32_t len, int32_t write);
 int32_t virtio_blk_submit(uint64_t sector, void *data, uint32_t len, int32_t write,
                           int32_t mayblock);
 
+// virtio_blk_submit for n (1..32) buffers of len bytes each, which the disk
+// holds one after the other from sector: one request whose data is all n
+// buffers (virtio-blk's scatter-gather), for a run of consecutive blocks.
+int32_t virtio_blk_submit_run(uint64_t sector, void *const *datas, int32_t n, uint32_t len,
+                              int32_t write, int32_t mayblock);
+
 // Notify the device of every submitted request (one doorbell for a batch, so
 // the device can merge adjacent blocks into one transfer).
 void virtio_blk_kick(void);

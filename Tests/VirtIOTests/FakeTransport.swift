@@ -179,24 +179,29 @@ final class FakeBlkDisk {
   }
 
   func serve(_ head: UInt16, _ chain: [DeviceDescriptor]) {
-    precondition(chain.count == 3, "virtio-blk requests are 3 descriptors here")
+    precondition(chain.count >= 3, "virtio-blk requests: header, data..., status")
     let header = memory(chain[0].address)
     let type = header.load(as: UInt32.self)
     let sector = Int(header.load(fromByteOffset: 8, as: UInt64.self))
-    let data = chain[1]
-    let offset = sector * 512
-    sectors.withUnsafeMutableBytes { disk in
-      if type == 0 {
-        memory(data.address).copyMemory(
-          from: disk.baseAddress! + offset, byteCount: Int(data.length))
-      } else {
-        (disk.baseAddress! + offset).copyMemory(
-          from: memory(data.address), byteCount: Int(data.length))
+    // the data descriptors are one buffer to the device, in chain order (§5.2.6)
+    var offset = sector * 512
+    var total: UInt32 = 0
+    for data in chain[1..<(chain.count - 1)] {
+      sectors.withUnsafeMutableBytes { disk in
+        if type == 0 {
+          memory(data.address).copyMemory(
+            from: disk.baseAddress! + offset, byteCount: Int(data.length))
+        } else {
+          (disk.baseAddress! + offset).copyMemory(
+            from: memory(data.address), byteCount: Int(data.length))
+        }
       }
+      offset += Int(data.length)
+      total += data.length
     }
-    memory(chain[2].address).storeBytes(of: 0 as UInt8, as: UInt8.self)
+    memory(chain[chain.count - 1].address).storeBytes(of: 0 as UInt8, as: UInt8.self)
     served += 1
-    device.complete(id: UInt32(head), length: (type == 0 ? data.length : 0) + 1)
+    device.complete(id: UInt32(head), length: (type == 0 ? total : 0) + 1)
   }
 }
 

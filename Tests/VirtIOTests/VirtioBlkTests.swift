@@ -80,6 +80,61 @@ func address(_ p: UnsafeMutableRawBufferPointer) -> UInt64 {
     #expect(disk.transport.notifications == [0])
   }
 
+  @Test func aRunOfBuffersIsOneRequestTheDiskSeesInOrder() throws {
+    let (blk, disk) = try makeBlk(sectors: 64)
+    // four separate 1 KiB buffers, sectors 8..<16 on the disk
+    let bufs = (0..<4).map { i in
+      let p = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024, alignment: 8)
+      for j in 0..<1024 { p[j] = UInt8(truncatingIfNeeded: i * 31 + j) }
+      return p
+    }
+    defer { bufs.forEach { $0.deallocate() } }
+    var addrs = bufs.map(address)
+    let head = try blk.submit(
+      sector: 8, buffers: &addrs, count: 4, length: 1024, write: true, mayWait: true,
+      notify: true)
+    let chain = try #require(disk.device.nextChain())
+    #expect(chain.head == head)
+    #expect(chain.descriptors.map(\.length) == [16, 1024, 1024, 1024, 1024, 1])
+    #expect(chain.descriptors[1...4].allSatisfy { $0.flags == DescriptorFlag.next })
+    disk.serve(chain.head, chain.descriptors)
+    blk.handleInterrupt()
+    try blk.wait(head)
+    for i in 0..<4 {
+      #expect(Array(disk.sectors[(8 * 512 + i * 1024)..<(8 * 512 + (i + 1) * 1024)]) == Array(bufs[i]))
+    }
+    // and back, into fresh buffers, as one read
+    bufs.forEach { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+    let back = try blk.submit(
+      sector: 8, buffers: &addrs, count: 4, length: 1024, write: false, mayWait: true,
+      notify: true)
+    let d = try #require(disk.device.nextChain()).descriptors
+    #expect(d[1...4].allSatisfy { $0.flags == DescriptorFlag.next | DescriptorFlag.write })
+    disk.serve(back, d)
+    blk.handleInterrupt()
+    try blk.wait(back)
+    for i in 0..<4 { #expect(bufs[i][5] == UInt8(truncatingIfNeeded: i * 31 + 5)) }
+    #expect(blk.queue.freeCount == blk.queue.size, "every descriptor came back")
+  }
+
+  @Test func runsTooLongForTheQueueOrTheDiskAreRefused() throws {
+    let (blk, _) = try makeBlk(sectors: 64, queueSize: 8)
+    var addrs = [UInt64](repeating: 0x1000, count: 7)
+    #expect(throws: VirtioError.badRequest) {
+      try blk.submit(sector: 0, buffers: &addrs, count: 7, length: 512, write: false,
+                     mayWait: true, notify: true)   // 9 descriptors in a queue of 8: never
+    }
+    #expect(throws: VirtioError.badRequest) {
+      try blk.submit(sector: 60, buffers: &addrs, count: 5, length: 512, write: false,
+                     mayWait: true, notify: true)   // sectors 60..<65 of 64
+    }
+    #expect(throws: VirtioError.badRequest) {
+      try blk.submit(sector: 0, buffers: &addrs, count: 0, length: 512, write: false,
+                     mayWait: true, notify: true)
+    }
+    #expect(blk.queue.freeCount == blk.queue.size, "nothing taken")
+  }
+
   @Test func writeRequestDataIsDeviceReadable() throws {
     let (blk, disk) = try makeBlk()
     var buf = [UInt8](repeating: 1, count: 512)

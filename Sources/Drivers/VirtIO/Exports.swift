@@ -65,6 +65,44 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
   }
 }
 
+/// virtio_blk_submit for n buffers of len bytes each, consecutive on the disk
+/// from sector: one request (drivers.h).
+// swift-format-ignore: AlwaysUseLowerCamelCase
+@c @implementation public func virtio_blk_submit_run(
+  _ sector: UInt64, _ datas: UnsafePointer<UnsafeMutableRawPointer?>?, _ n: Int32, _ len: UInt32,
+  _ write: Int32, _ mayblock: Int32
+) -> Int32 {
+  guard let blk = blockDevice, let datas, n > 0, n <= maxRunBuffers else { return -1 }
+  // on the stack: this runs for every disk request, and may not fail for want of memory
+  var physical: (
+    UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+    UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+    UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+    UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64
+  ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+  do throws(VirtioError) {
+    let head = try withUnsafeMutableBytes(of: &physical) { (raw) throws(VirtioError) -> UInt16 in
+      let p = raw.bindMemory(to: UInt64.self)
+      for i in 0..<Int(n) {
+        guard let d = datas[i] else { throw .badRequest }
+        p[i] = PageDMA().physicalAddress(of: d)
+      }
+      return try blk.submit(
+        sector: sector, buffers: p.baseAddress!, count: Int(n), length: len, write: write != 0,
+        mayWait: mayblock != 0, notify: false)
+    }
+    return Int32(head)
+  } catch .queueFull {
+    return -2
+  } catch {
+    print("virtio-blk: \(error.message)")
+    return -1
+  }
+}
+
+/// The most buffers one request of virtio_blk_submit_run takes (drivers.h).
+let maxRunBuffers: Int32 = 32
+
 /// Notify the device of the requests virtio_blk_submit queued.
 // swift-format-ignore: AlwaysUseLowerCamelCase
 @c @implementation public func virtio_blk_kick() {

@@ -1,9 +1,12 @@
 // The virtio block device (virtio v1.1 §5.2), as QEMU creates it with
 //   -drive file=build/fs.img,if=none,format=raw,id=x0
 //   -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
-// One request queue. Each request is a chain of three descriptors: a
-// 16-byte header the device reads, the data (read by the device for a
-// write, written by it for a read) and a one-byte status it writes.
+// One request queue. Each request is a chain of descriptors: a 16-byte
+// header the device reads, the data (read by the device for a write,
+// written by it for a read) and a one-byte status it writes. The data may
+// be several buffers, consecutive on the disk (virtio's scatter-gather,
+// §5.2.6): one request for a run of file-system blocks instead of one each,
+// so the device pops, maps and completes one chain for the run.
 // Several requests may be in flight; each waiter sleeps until the
 // interrupt handler marks its request done.
 import CShims
@@ -103,10 +106,24 @@ public final class VirtioBlk<T: VirtioTransport> {
   public func submit(
     sector: UInt64, data: UInt64, length: UInt32, write: Bool, mayWait: Bool, notify: Bool
   ) throws(VirtioError) -> UInt16 {
+    var one = data
+    return try submit(
+      sector: sector, buffers: &one, count: 1, length: length, write: write, mayWait: mayWait,
+      notify: notify)
+  }
+
+  /// The same for `count` buffers of `length` bytes each at device-visible
+  /// addresses `buffers[0..<count]`, which the disk holds one after the other
+  /// from `sector`: one request, count + 2 descriptors.
+  public func submit(
+    sector: UInt64, buffers: UnsafePointer<UInt64>, count: Int, length: UInt32, write: Bool,
+    mayWait: Bool, notify: Bool
+  ) throws(VirtioError) -> UInt16 {
     try lock.withLock { () throws(VirtioError) -> UInt16 in
       while true {
         do throws(VirtioError) {
-          let head = try submitLocked(sector: sector, data: data, length: length, write: write)
+          let head = try submitLocked(
+            sector: sector, buffers: buffers, count: count, length: length, write: write)
           if notify { kickLocked() }
           return head
         } catch .queueFull {
@@ -155,11 +172,20 @@ public final class VirtioBlk<T: VirtioTransport> {
   func submitLocked(
     sector: UInt64, data: UInt64, length: UInt32, write: Bool
   ) throws(VirtioError) -> UInt16 {
-    let sectors = UInt64(length / blkSectorSize)
+    var one = data
+    return try submitLocked(sector: sector, buffers: &one, count: 1, length: length, write: write)
+  }
+
+  func submitLocked(
+    sector: UInt64, buffers: UnsafePointer<UInt64>, count: Int, length: UInt32, write: Bool
+  ) throws(VirtioError) -> UInt16 {
+    // count + 2 descriptors must fit the queue at all, or waiting for room never ends
+    guard count > 0, count + 2 <= Int(queue.size) else { throw .badRequest }
+    let sectors = UInt64(length / blkSectorSize) * UInt64(count)
     guard length > 0, length % blkSectorSize == 0, sector < capacity,
       sectors <= capacity - sector
     else { throw .badRequest }
-    guard queue.freeCount >= 3, let head = queue.nextHead else { throw .queueFull }
+    guard queue.freeCount >= count + 2, let head = queue.nextHead else { throw .queueFull }
 
     let cell = UInt64(UInt(bitPattern: cells.address)) + blkCellSize * UInt64(head)
     mmio_write32(cell, write ? BlkRequestType.write.rawValue : BlkRequestType.read.rawValue)
@@ -168,12 +194,10 @@ public final class VirtioBlk<T: VirtioTransport> {
     mmio_write8(cell + 16, 0xff)  // a device that never writes status is not "OK"
 
     let cellPhysical = cells.physical + blkCellSize * UInt64(head)
-    let got = try queue.addChain(count: 3, writableFrom: write ? 2 : 1) { i in
-      switch i {
-      case 0: return Segment(address: cellPhysical, length: 16)
-      case 1: return Segment(address: data, length: length)
-      default: return Segment(address: cellPhysical + 16, length: 1)
-      }
+    let got = try queue.addChain(count: count + 2, writableFrom: write ? count + 1 : 1) { i in
+      if i == 0 { return Segment(address: cellPhysical, length: 16) }
+      if i <= count { return Segment(address: buffers[i - 1], length: length) }
+      return Segment(address: cellPhysical + 16, length: 1)
     }
     if got != head { kpanic("virtio-blk: chain head is not the queue's next head") }
     slots[Int(head)] = BlkRequestSlot(waiting: true, done: false, status: 0xff)
