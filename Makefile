@@ -453,6 +453,16 @@ test-tls-host: $(HOST_TLS)/test_san $(HOST_TLS)/httpget $(HOST_TLS)/tls_echo_ser
 -include $(wildcard $(HOST_TLS)/*/*.d)
 # --- tls: end
 
+# The kernel's copy routines (Kernel/string.c) built for the host and checked
+# at every alignment, next to inaccessible pages (Tests/kstring/test_kstring.c).
+$(BUILD)/host/test_kstring: Tests/kstring/test_kstring.c Kernel/string.c Kernel/types.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -Werror -Wall -O1 -fno-builtin -I Kernel -o $@ Tests/kstring/test_kstring.c
+
+.PHONY: test-kstring
+test-kstring: $(BUILD)/host/test_kstring
+	$(BUILD)/host/test_kstring
+
 # ---------------------------------------------------------------- file system image
 $(BUILD)/mkfs: tools/mkfs.c Kernel/fs.h Kernel/param.h
 	@mkdir -p $(@D)
@@ -601,6 +611,8 @@ test: setup-test all
 	$(MAKE) --no-print-directory test-tls-host
 	@echo "== the profiler's symbolising and folding (tools/profile/)"
 	python3 tools/profile/test_profile.py
+	@echo "== the kernel's memcpy, memmove and memset on the host, every alignment"
+	$(MAKE) --no-print-directory test-kstring
 	@echo "== fuzzing the receive path (replay of Tests/fuzz-corpus, then 30 s)"
 	python3 tools/fuzz/run.py 30
 	@echo "== fuzzing the system calls (replay of Tests/sysfuzz-regress, then $(SYSFUZZ_TEST_SECONDS) s), then the QEMU integration tests"
