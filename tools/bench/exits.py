@@ -7,12 +7,14 @@ too; at CPUS=1 both share one host core. The counts say where a stack's design c
 
 Boots ours and the bench's Linux (`make bench` builds it) the way tools/bench/run.py does
 (CPUS=1, pinned, user network with hostfwd), with QEMU's trace events for virtio-mmio
-logged to a file, and for the 16 MiB download (curl from httpd / refinit) and the 16 MiB
-upload into the sink counts, per MiB:
+logged to a file, and for the 16 MiB download (curl from httpd / refinit), the 16 MiB
+upload into the sink and the one into a file (ours `nc -d -l 5002 > upfile`, Linux
+refinit's file sink, in its RAM) counts, per MiB:
   kicks       virtio_queue_notify: the driver told the device a queue has new buffers
   irqs        virtio_notify: the device interrupted the guest for a queue
   mmio r / w  virtio-mmio register reads and writes (interrupt status and acknowledge,
               queue notify, ...)
+  disk KiB w  KiB the disk was asked to write (virtio_blk_handle_write)
 by queue (rx 0, tx 1 of the NIC; blk: the disk's queue), and the transfer's MB/s with
 tracing on (slower than without: only the counts matter here).
 
@@ -23,9 +25,10 @@ import argparse, collections, os, re, statistics, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as B
 
-EVENTS = ("virtio_queue_notify", "virtio_notify", "virtio_mmio_read", "virtio_mmio_write_offset")
-LINE = re.compile(r"(virtio_queue_notify|virtio_notify|virtio_mmio_read|virtio_mmio_write_offset)"
-                  r" (.*)")
+EVENTS = ("virtio_queue_notify", "virtio_notify", "virtio_mmio_read", "virtio_mmio_write_offset",
+          "virtio_blk_handle_write")
+LINE = re.compile(r"(virtio_queue_notify|virtio_notify|virtio_mmio_read|virtio_mmio_write_offset"
+                  r"|virtio_blk_handle_write) (.*)")
 
 
 class Trace:
@@ -58,6 +61,9 @@ class Trace:
                 elif ev == "virtio_notify":           # vdev 0x.. vq 0x..
                     v = re.search(r"vdev (\S+) vq (\S+)", rest)
                     c[(ev, devices.get(v.group(2), devices.get(v.group(1), v.group(1))))] += 1
+                elif ev == "virtio_blk_handle_write":  # ... sector N nsectors M
+                    v = re.search(r"nsectors (\d+)", rest)
+                    c[(ev, "")] += int(v.group(1)) if v else 0
                 else:
                     c[(ev, "")] += 1
         return c
@@ -89,6 +95,8 @@ def measure(kind, fsimg, what):
             g.expect(rb"lease after")
             g.expect(rb"\$ ")
             B.sh(g, "sink 5001 &", rb"sink: listening")
+            if what == "up-file":
+                B.sh(g, "nc -d -l 5002 > upfile &", rb"\$ ")
         else:
             g.expect(rb"refinit: ready", 60)
         if not B.wait_http(g):
@@ -99,7 +107,7 @@ def measure(kind, fsimg, what):
             rate = B.download(g)
         else:
             data = open(os.path.join(B.DEPS, "www", "big16.bin"), "rb").read()
-            rate = B.upload(g.ports["sink"], data)
+            rate = B.upload(g.ports["sink" if what == "up-sink" else "file"], data)
         time.sleep(0.2)
         names = tr.devices()
         return rate, tr.count(start, names), names
@@ -116,7 +124,7 @@ def main():
     fsimg = B.make_fs()
     mib = B.MIB16 / (1 << 20)
     rows = []
-    for what in ("down", "up-sink"):
+    for what in ("down", "up-sink", "up-file"):
         for kind in a.only.split(","):
             for r in range(a.runs):
                 rate, c, names = measure(kind, fsimg, what)
@@ -136,13 +144,16 @@ def main():
                 rows.append((what, kind, r + 1, rate, agg))
     keys = [("virtio_queue_notify", "nic rx"), ("virtio_queue_notify", "nic tx"),
             ("virtio_queue_notify", "blk"), ("virtio_notify", "nic rx"), ("virtio_notify", "nic tx"),
-            ("virtio_notify", "blk"), ("virtio_mmio_read", ""), ("virtio_mmio_write_offset", "")]
-    heads = ["kicks rx", "kicks tx", "kicks blk", "irqs rx", "irqs tx", "irqs blk", "mmio r", "mmio w"]
+            ("virtio_notify", "blk"), ("virtio_mmio_read", ""), ("virtio_mmio_write_offset", ""),
+            ("virtio_blk_handle_write", "")]
+    heads = ["kicks rx", "kicks tx", "kicks blk", "irqs rx", "irqs tx", "irqs blk", "mmio r", "mmio w",
+             "disk KiB w"]
     print("| transfer | guest | run | MB/s (traced) | " + " | ".join(heads) + " |")
     print("|---|---|---|---|" + "---|" * len(heads))
     for what, kind, r, rate, agg in rows:
         print("| %s | %s | %d | %.1f | %s |" % (what, kind, r, rate, " | ".join(
-            "%.0f" % (agg[k] / mib) for k in keys)))
+            "%.0f" % (agg[k] / mib / (2 if k[0] == "virtio_blk_handle_write" else 1))
+            for k in keys)))
     print("(per MiB of the 16 MiB transfer)")
 
 
