@@ -62,8 +62,8 @@ disk_rw_many(uint *blocknos, uchar **datas, int n, int write)
     for(added = 0; next < n && count < DISK_WINDOW; added++){
       for(k = 1; next + k < n && k < DISK_RUN && blocknos[next + k] == blocknos[next] + k; k++)
         ;
-      h = virtio_blk_submit_run((uint64)blocknos[next] * (BSIZE / 512), (void *const *)&datas[next],
-                                k, BSIZE, write, count == 0);
+      h = virtio_blk_submit((uint64)blocknos[next] * (BSIZE / 512), (void *const *)&datas[next],
+                            k, BSIZE, write, count == 0);
       if(h == -2)
         break;      // queue full of others' requests: collect one of ours first
       if(h < 0)

@@ -22,18 +22,15 @@ int32_t virtio_blk_init(void);
 // sleeps until the device is done. Returns 0, or -1 on a device error.
 int32_t virtio_blk_rw(uint64_t sector, void *data, uint32_t len, int32_t write);
 
-// Start a request without waiting (several may be in flight). Returns a
-// handle >= 0 for virtio_blk_wait; -2 if the queue is full and mayblock is 0
-// (collect one of your own first); -1 for a bad request. The device is not
-// told until virtio_blk_kick: submit a batch, kick once, then wait.
-int32_t virtio_blk_submit(uint64_t sector, void *data, uint32_t len, int32_t write,
-                          int32_t mayblock);
-
-// virtio_blk_submit for n (1..32) buffers of len bytes each, which the disk
-// holds one after the other from sector: one request whose data is all n
-// buffers (virtio-blk's scatter-gather), for a run of consecutive blocks.
-int32_t virtio_blk_submit_run(uint64_t sector, void *const *datas, int32_t n, uint32_t len,
-                              int32_t write, int32_t mayblock);
+// Start a request without waiting (several may be in flight): n (1..32)
+// buffers of len bytes (a multiple of 512) each, which the disk holds one after
+// the other from sector, as one request whose data is all n buffers
+// (virtio-blk's scatter-gather), so a run of consecutive blocks is one request.
+// Returns a handle >= 0 for virtio_blk_wait; -2 if the queue is full and
+// mayblock is 0 (collect one of your own first); -1 for a bad request. The
+// device is not told until virtio_blk_kick: submit a batch, kick once, then wait.
+int32_t virtio_blk_submit(uint64_t sector, void *const *datas, int32_t n, uint32_t len,
+                          int32_t write, int32_t mayblock);
 
 // Notify the device of every submitted request (one doorbell for a batch, so
 // the device can merge adjacent blocks into one transfer).

@@ -43,32 +43,12 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
   }
 }
 
-/// Start a request without waiting; returns its handle (>= 0) for
+/// Start a request for n buffers of len bytes each, consecutive on the disk
+/// from sector, without waiting; returns its handle (>= 0) for
 /// virtio_blk_wait, -2 if the queue is full and mayblock is 0, -1 if bad.
 /// The device is not notified: call virtio_blk_kick after the batch.
 // swift-format-ignore: AlwaysUseLowerCamelCase
 @c @implementation public func virtio_blk_submit(
-  _ sector: UInt64, _ data: UnsafeMutableRawPointer?, _ len: UInt32, _ write: Int32,
-  _ mayblock: Int32
-) -> Int32 {
-  guard let blk = blockDevice, let data else { return -1 }
-  do throws(VirtioError) {
-    let head = try blk.submit(
-      sector: sector, data: PageDMA().physicalAddress(of: data), length: len,
-      write: write != 0, mayWait: mayblock != 0, notify: false)
-    return Int32(head)
-  } catch .queueFull {
-    return -2
-  } catch {
-    print("virtio-blk: \(error.message)")
-    return -1
-  }
-}
-
-/// virtio_blk_submit for n buffers of len bytes each, consecutive on the disk
-/// from sector: one request (drivers.h).
-// swift-format-ignore: AlwaysUseLowerCamelCase
-@c @implementation public func virtio_blk_submit_run(
   _ sector: UInt64, _ datas: UnsafePointer<UnsafeMutableRawPointer?>?, _ n: Int32, _ len: UInt32,
   _ write: Int32, _ mayblock: Int32
 ) -> Int32 {
@@ -100,7 +80,7 @@ nonisolated(unsafe) var blockDevice: VirtioBlk<MMIOTransport>? = nil
   }
 }
 
-/// The most buffers one request of virtio_blk_submit_run takes (drivers.h).
+/// The most buffers one request of virtio_blk_submit takes (drivers.h).
 let maxRunBuffers: Int32 = 32
 
 /// Notify the device of the requests virtio_blk_submit queued.
