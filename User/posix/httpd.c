@@ -87,8 +87,9 @@ static char path[MAXPATH + 16];
 static char filebuf[16384];
 // Large bodies go out through a bigger buffer, taken from the heap by the
 // process serving the connection (after the fork, so no fork copies it): a
-// 16 MiB download in 64 KiB rather than 16 KiB reads and sends ran 27.6 ->
-// 30.9 MB/s (fewer system calls, and lwIP gets a whole window per send).
+// 16 MiB download in 64 KiB rather than 16 KiB reads and sends ran 27.7 ->
+// 35.3 MB/s (fewer system calls, and lwIP gets a whole window per send;
+// tools/bench/ab.py, docs/performance-notes.md).
 #define BIGBUF (64 * 1024)
 static char *bigbuf;
 
