@@ -325,9 +325,6 @@ sys_sendto(void)
   if((r = argmsg(&f, &ubuf, &len, &flags, &uaddr)) < 0)
     return r;
   argint(5, &alen);
-  // a program's MSG_MORE is ignored: no timer would push its data out if no
-  // more came (Linux's waits 200 ms); writev uses it between its pieces
-  flags &= ~MSG_MORE;
   if(uaddr && (r = getsockaddr(f->sock, uaddr, alen, 0, &to)) < 0)
     return r;
   return sigpipe_on_epipe(sock_send(f->sock, ubuf, len, flags, uaddr ? &to : 0), flags);

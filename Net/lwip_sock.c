@@ -339,8 +339,8 @@ lsock_tcp_set_reuseaddr(struct tcp_pcb *pcb, int on)
 void
 lsock_tcp_poll(struct tcp_pcb *pcb, int on)
 {
-  // the interval counts lwIP's coarse timer: 2 x 500 ms
-  tcp_poll(pcb, on ? poll_cb : 0, on ? 2 : 0);
+  // the interval counts lwIP's coarse timer: the next of its 500 ms ticks
+  tcp_poll(pcb, on ? poll_cb : 0, on ? 1 : 0);
 }
 
 void

@@ -1,7 +1,7 @@
 // sockapi: the socket calls guides and textbooks use, checked in the guest
 // over loopback (127.0.0.1), each with its bad input: accept4 with
 // SOCK_NONBLOCK / SOCK_CLOEXEC (and close-on-exec itself), MSG_PEEK,
-// MSG_DONTWAIT, SO_SNDBUF / SO_RCVBUF / SO_KEEPALIVE and TCP_KEEP*, readv and
+// MSG_DONTWAIT, MSG_MORE, SO_SNDBUF / SO_RCVBUF / SO_KEEPALIVE and TCP_KEEP*, readv and
 // writev on pipes, files and sockets. The guest side of
 // Tests/integration/test_socklocal.py. Lines "sockapi: ok WHAT" or
 // "sockapi: FAIL WHAT", last "sockapi: PASS" or "sockapi: FAILED".
@@ -166,6 +166,43 @@ peek_checks(void)
   ok(err(recv(u1, buf, 10, MSG_DONTWAIT), EAGAIN), "UDP: then EAGAIN");
   close(u1);
   close(u2);
+}
+
+// ---- MSG_MORE ----------------------------------------------------------------------------
+
+// A TCP send with MSG_MORE is held back for what follows; the next plain send
+// takes it along, shutdown sends it with the FIN, and if nothing comes the
+// socket layer's timer pushes it out (within half a second).
+static void
+more_checks(void)
+{
+  struct timeval tv = { .tv_sec = 3 };
+  int l, c, s, t0, n;
+
+  l = listener(SOCK_STREAM, LOOPBACK, PORT + 4, 8);
+  c = connect_to(SOCK_STREAM, LOOPBACK, PORT + 4);
+  s = accept(l, 0, 0);
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  ok(send(c, "hello", 5, MSG_MORE) == 5, "send with MSG_MORE");
+  ok(err(recv(s, buf, 10, MSG_DONTWAIT), EAGAIN), "MSG_MORE: the bytes are held back");
+  ok(send(c, " you", 4, 0) == 4, "a plain send after it");
+  n = recv(s, buf, 20, 0);
+  if(n == 5)
+    n += recv(s, buf + 5, 15, 0);
+  ok(n == 9 && memcmp(buf, "hello you", 9) == 0, "the plain send took the held bytes along");
+  ok(send(c, "late", 4, MSG_MORE) == 4, "MSG_MORE with nothing after it");
+  t0 = uptime();
+  n = recv(s, buf, 20, 0);
+  ok(n == 4 && memcmp(buf, "late", 4) == 0, "the timer pushed them out");
+  printf("sockapi: MSG_MORE bytes alone went out after %d ms\n", (uptime() - t0) * 1000 / TICKS_PER_SECOND);
+  ok(send(c, "last", 4, MSG_MORE) == 4 && shutdown(c, SHUT_WR) == 0, "MSG_MORE, then shutdown");
+  n = recv(s, buf, 20, 0);
+  ok(n == 4 && memcmp(buf, "last", 4) == 0 && recv(s, buf, 20, 0) == 0,
+     "the held bytes, then end of file");
+  ok(err(send(c, "x", 1, MSG_MORE | MSG_NOSIGNAL), EPIPE), "MSG_MORE after shutdown: EPIPE");
+  close(c);
+  close(s);
+  close(l);
 }
 
 // ---- socket options ------------------------------------------------------------------
@@ -434,6 +471,7 @@ main(int argc, char *argv[])
   }
   accept4_checks();
   peek_checks();
+  more_checks();
   option_checks();
   iov_good();
   iov_datagram();

@@ -73,7 +73,7 @@ struct lsock_upcalls {
   // A listener got an established connection: returns the id of the socket
   // that now owns newpcb, or 0 to refuse it (lwIP then resets it).
   uint32_t (*tcp_accept)(uint32_t listener, struct tcp_pcb *newpcb);
-  // Periodic, about once a second, while lsock_tcp_poll is on. Returns
+  // Periodic, every 500 ms of lwIP's timer, while lsock_tcp_poll is on. Returns
   // LSOCK_ERR_ABRT if it aborted the pcb, else LSOCK_OK.
   int32_t (*tcp_poll)(uint32_t id);
   // A datagram from *from; the upcall owns p (must free or keep it).

@@ -183,7 +183,7 @@ public func sock_send(
 @c @implementation
 public func sock_push(_ h: Handle) {
   _ = call(h) { s throws(SocketError) in
-    if s.kind == .tcp, let pcb = s.tcp { _ = lsock_tcp_output(pcb) }
+    if s.kind == .tcp, let pcb = s.tcp { s.uncork(pcb) }
     return 0
   }
 }

@@ -84,6 +84,11 @@ final class Socket {
   var rxFin = false  // the peer sent FIN
   var readShut = false
   var writeShut = false
+  /// Bytes a MSG_MORE send queued and nothing has pushed out yet. lwIP
+  /// sends them with the next push, the FIN, or when an ACK lets it; the
+  /// poll upcall pushes them if none of that comes (as Linux's probe timer
+  /// does for its corked data), so they never wait for ever.
+  var corked = false
 
   // listening: connections lwIP established, waiting for accept
   var backlog = 0
@@ -129,6 +134,7 @@ final class Socket {
     raw = nil
     bound = false
     released = false
+    corked = false
     nonblocking = false
     reuseAddress = false
     noDelay = false

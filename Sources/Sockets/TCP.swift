@@ -304,8 +304,25 @@ extension Socket {
         throw e
       }
     }
-    if push, let pcb = tcp { _ = lsock_tcp_output(pcb) }
+    if let pcb = tcp {
+      if push {
+        uncork(pcb)
+      } else if done > 0 && !corked {
+        corked = true
+        lsock_tcp_poll(pcb, 1)
+      }
+    }
     return done
+  }
+
+  /// Hand everything queued to lwIP's output; the poll upcall is no longer
+  /// needed for it.
+  func uncork(_ pcb: OpaquePointer) {
+    _ = lsock_tcp_output(pcb)
+    if corked {
+      corked = false
+      if !released { lsock_tcp_poll(pcb, 0) }
+    }
   }
 
   func tcpShutdown(read: Bool, write: Bool) throws(SocketError) {

@@ -113,9 +113,12 @@ func tcpAccepted(_ id: UInt32, _ pcb: OpaquePointer?) -> UInt32 {
   return s.id
 }
 
-/// About once a second for a closed socket whose FIN lwIP could not queue yet.
+/// Every half second or so while on: for a socket with corked bytes (pushed out
+/// now), and for a closed socket whose FIN lwIP could not queue yet.
 func tcpPoll(_ id: UInt32) -> Int32 {
-  guard let s = sockets[id], let pcb = s.tcp, s.released else { return LSOCK_OK }
+  guard let s = sockets[id], let pcb = s.tcp else { return LSOCK_OK }
+  if s.corked { s.uncork(pcb) }
+  guard s.released else { return LSOCK_OK }
   if s.retryClose(pcb) {
     return LSOCK_OK
   }

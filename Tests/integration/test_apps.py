@@ -321,8 +321,23 @@ def test_httpd_through_forward():
         if not g.wait_for(r'httpd: 10\.0\.2\.2 "GET /index\.html HTTP/1\.1" 200 %d' % len(index), timeout=10):
             raise TestFailure("no access-log line for GET /index.html on the console")
         g.poweroff()
+    closing = fin_with_response(os.path.join(ROOT, g.pcap))
+    # every bad request above ends its connection with its error response
+    if closing < len(checks):
+        raise TestFailure("only %d responses from port 80 carried the FIN with their last bytes; "
+                          "%d requests ended their connection (capture %s)" % (closing, len(checks), g.pcap))
     steps = " ".join("%s %.1f" % (marks[i][0], marks[i][1] - marks[i-1][1]) for i in range(1, len(marks)))
-    return "1 MiB in %.1f s (%.0f KiB/s); seconds per step: %s" % (secs, 1024 / secs, steps)
+    return "1 MiB in %.1f s (%.0f KiB/s); %d closing responses with their FIN; seconds per step: %s" % (
+        secs, 1024 / secs, closing, steps)
+
+
+def fin_with_response(pcap):
+    """Segments from port 80 with data and FIN: a response that ends its connection
+    and its FIN in one segment (httpd sends the last bytes with MSG_MORE and then
+    shuts down; see sendall())."""
+    out = sh("tshark -r %s -Y 'tcp.srcport == 80 && tcp.len > 0 && tcp.flags.fin == 1' "
+             "-T fields -e frame.number" % pcap)
+    return len(out.split())
 
 
 def http_split(data, methods):

@@ -208,15 +208,21 @@ readline(char *buf, int max)
 
 // ---- output --------------------------------------------------------------------
 
+// Send all n bytes. last: nothing follows on this connection, so they are
+// queued without being pushed (MSG_MORE) and linger_close's shutdown sends
+// them with the FIN in one segment. Otherwise the peer (QEMU's forward, say)
+// often has the response and closes before our FIN comes, and the side that
+// closes first keeps the connection in TIME_WAIT: the forward's slows its
+// lookups for every other connection (a no-keep-alive run left thousands).
 static int
-sendall(const char *buf, int n)
+sendall(const char *buf, int n, int last)
 {
   int w;
 
   if(ctls)
     return tls_write(ctls, buf, n) == n ? 0 : -1;
   while(n > 0){
-    if((w = send(cfd, buf, n, 0)) <= 0)
+    if((w = send(cfd, buf, n, last ? MSG_MORE : 0)) <= 0)
       return -1;
     buf += w;
     n -= w;
@@ -266,7 +272,7 @@ send_error(struct request *r, int status, const char *extra)
     memmove(out + used, body, n);
     used += n;
   }
-  if(sendall(out, used) < 0)
+  if(sendall(out, used, !r->keepalive) < 0)
     r->keepalive = 0;
 }
 
@@ -579,7 +585,7 @@ send_file(struct request *r, int fd, const char *name, long size)
   // the headers go out with the first piece of the body, in one send
   used = format_head(buf, bufsize, r, status, content_type(name), left, extra);
   if(strcmp(r->method, "HEAD") == 0)
-    return sendall(buf, used);
+    return sendall(buf, used, !r->keepalive);
   do {
     // read whole 1 KiB blocks: after the headers' piece, reads stay block-aligned
     // (from the first byte sent: a range's part may begin mid-block)
@@ -591,7 +597,7 @@ send_file(struct request *r, int fd, const char *name, long size)
       left -= n;
       used += n;
     }
-    if(sendall(buf, used) < 0)
+    if(sendall(buf, used, !r->keepalive && left == 0) < 0)
       return -1;
     used = 0;
   } while(left > 0);

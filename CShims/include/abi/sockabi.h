@@ -62,8 +62,8 @@
 #define MSG_PEEK        0x2
 #define MSG_DONTWAIT    0x40
 #define MSG_NOSIGNAL    0x4000
-#define MSG_MORE        0x8000    // the kernel's own (writev): more follows at once;
-                                  // a program's MSG_MORE is ignored
+#define MSG_MORE        0x8000    // TCP: more follows, don't push yet (the next send
+                                  // without it, shutdown or close does; else within 0.5 s)
 
 // fcntl F_GETFD / F_SETFD: exec closes the descriptor
 #define FD_CLOEXEC      1
