@@ -4,10 +4,11 @@ docs/performance-notes.md was measured before it was kept.
 
   tools/bench/ab.py snapshot NAME            build/kernel and a bench file system image
                                              (as make bench makes it) into build/ab/NAME
-  tools/bench/ab.py run NAME NAME... [--rounds N]
+  tools/bench/ab.py run NAME NAME... [--rounds N] [--cpus C]
 
-`run` boots the snapshots in turn, N rounds (default 3), CPUS=1 and pinned as in
-tools/bench/run.py; each boot does 3 downloads of the 16 MiB file from httpd and 3
+`run` boots the snapshots in turn, N rounds (default 3), with C harts (default 1)
+pinned as in tools/bench/run.py (C=1: QEMU on core 0, clients on core 1; more:
+QEMU on cores 0..C-1, clients unpinned); each boot does 3 downloads of the 16 MiB file from httpd and 3
 uploads of it into `sink`, and the table gives each snapshot's medians (min-max) in
 MB/s. Alternating boots keep the host's drift out of the comparison; the figures are
 not the report's (no Linux here, fewer runs)."""
@@ -28,10 +29,10 @@ def snapshot(name):
     print("ab: snapshot %s in %s" % (name, d))
 
 
-def one_boot(name, data):
+def one_boot(name, data, cpus):
     d = os.path.join(AB, name)
     shutil.copy(os.path.join(d, "kernel"), os.path.join(B.DEPS, "kernel"))  # ours_args boots it
-    g = B.Guest("ours", 1, B.ours_args(os.path.join(d, "fs-bench.img")))
+    g = B.Guest("ours", cpus, B.ours_args(os.path.join(d, "fs-bench.img")))
     try:
         g.expect(rb"lease after")
         g.expect(rb"\$ ")
@@ -55,6 +56,7 @@ def main():
     ap.add_argument("op", choices=("snapshot", "run"))
     ap.add_argument("names", nargs="+")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--cpus", type=int, default=1)
     a = ap.parse_args()
     if a.op == "snapshot":
         for n in a.names:
@@ -68,9 +70,10 @@ def main():
     for r in range(a.rounds):
         for n in a.names:
             B.log("ab: round %d/%d: %s" % (r + 1, a.rounds, n))
-            down, up = one_boot(n, data)
+            down, up = one_boot(n, data, a.cpus)
             res[n][0].extend(down)
             res[n][1].extend(up)
+    print("CPUS=%d, %d rounds" % (a.cpus, a.rounds))
     print("| snapshot | download MB/s | into a sink MB/s |")
     print("|---|---|---|")
     for n in a.names:
