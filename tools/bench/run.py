@@ -458,7 +458,7 @@ def request_rates(g, res, prefix, modes=(True, False)):
             name = "%swrk-c%d-%s" % (prefix, conns, "ka" if ka else "close")
             v = measure(g, res, name, lambda: wrk(g, conns, ka), name, name + "-p50", name + "-p99")
             if v and v[3]:
-                res["notes"].append("%s %s: %s" % (g.kind, name, v[3]))
+                res["notes"].append("%s CPUS=%d %s: %s" % (g.kind, g.cpus, name, v[3]))
 
 
 def run_tap(kind, cpus, res, bed, fsimg):
