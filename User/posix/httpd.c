@@ -211,9 +211,9 @@ readline(char *buf, int max)
 // Send all n bytes. last: nothing follows on this connection, so they are
 // queued without being pushed (MSG_MORE) and linger_close's shutdown sends
 // them with the FIN in one segment. Otherwise the peer (QEMU's forward, say)
-// often has the response and closes before our FIN comes, and the side that
-// closes first keeps the connection in TIME_WAIT: the forward's slows its
-// lookups for every other connection (a no-keep-alive run left thousands).
+// often has the response and closes before our FIN comes; the side that
+// closes first keeps the connection in TIME_WAIT, and thousands of those slow
+// the forward's lookups for every other connection (docs/performance-notes.md).
 static int
 sendall(const char *buf, int n, int last)
 {
