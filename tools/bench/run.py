@@ -333,7 +333,7 @@ def parse_lat(s):
 
 def listen_overflows():
     """The host's count of connections its listening sockets had no room for
-    (TcpExt ListenOverflows; the namespace's own inside the tap bed)."""
+    (TcpExt ListenOverflows, of this process's network namespace)."""
     try:
         lines = [l.split() for l in open("/proc/net/netstat") if l.startswith("TcpExt:")]
         return int(dict(zip(lines[0], lines[1]))["ListenOverflows"])
@@ -1025,6 +1025,16 @@ def loss_section(allres, notes, how=None):
     return "\n".join(out)
 
 
+def loss_span(text):
+    """Where the loss section lies in the report's text: (start, end), end just
+    past it (before the next heading, the figure or the marker), or None."""
+    if LOSS_HEADING not in text:
+        return None
+    a = text.index(LOSS_HEADING)
+    ends = [text.find(x, a + 1) for x in ("\n## ", "\n" + MARKER, "\n![")]
+    return a, min([e for e in ends if e >= 0] or [len(text) - 1]) + 1
+
+
 def merge_loss_report(allres, notes, how):
     """A run of the loss part alone: replace only its heading's section and its
     line in the preamble of docs/benchmarks.md; the other rows stay as they are."""
@@ -1042,10 +1052,9 @@ def merge_loss_report(allres, notes, how):
         last = max(i for i in range(first_h2) if lines[i].startswith("- "))
         lines.insert(last + 1, LOSS_LINE)
     text = "\n".join(lines)
-    if LOSS_HEADING in text:
-        a = text.index(LOSS_HEADING)
-        ends = [text.find(x, a + 1) for x in ("\n## ", "\n" + MARKER, "\n![")]
-        b = min(e for e in ends if e >= 0) + 1
+    span = loss_span(text)
+    if span:
+        a, b = span
         text = text[:a] + section + "\n" + text[b:]
     else:
         for anchor in ("## Cost", "## Notes", "![", MARKER):
@@ -1238,12 +1247,10 @@ def kept_loss_section(cmdline):
     if not os.path.exists(path):
         return None, None
     text = open(path).read()
-    if LOSS_HEADING not in text:
+    span = loss_span(text)
+    if not span:
         return None, None
-    text = text[:text.index(MARKER)] if MARKER in text else text
-    a = text.index(LOSS_HEADING)
-    ends = [text.find(x, a + 1) for x in ("\n## ", "\n![")]
-    section = text[a:min([e for e in ends if e >= 0] or [len(text)])].rstrip("\n") + "\n"
+    section = text[span[0]:span[1]].rstrip("\n") + "\n"
     line = next((l for l in text.split("\n") if l.startswith("- loss rows (")), LOSS_LINE)
     if "\nKept from " not in section:
         date = re.search(r"(?m)^- date: (.*)$", text)
