@@ -564,6 +564,7 @@ netinfo_drops(struct netinfo *out)
   out->timewait_reuses = lwip_timewait_reuses();
   out->ooseq_drops = lwip_ooseq_pressure_drops();
   out->tcp_partial_rexmit = (uint32_t)lwip_newreno_retransmits();
+  out->mss_ignored = lwip_mss_options_ignored();
 }
 
 // The IPv6 part of interface enN's netinfo. netlock held.

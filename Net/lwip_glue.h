@@ -1,8 +1,8 @@
 // lwip_glue.h: the lwIP side of the network layer, C only: what Kernel/net.c
 // asks of the netif glue (Net/lwip_netif.c), the port (lwip_port.c) and the
-// guards (lwip_synguard.c, lwip_seqguard.c, lwip_ndguard.c), and what the socket shim's two
-// files share (lwip_sock.c, lwip_sock_dgram.c). Drivers never see it: they
-// meet the network layer in CShims/include/netdev.h.
+// guards (lwip_synguard.c, lwip_seqguard.c, lwip_ndguard.c, lwip_mssguard.c),
+// and what the socket shim's two files share (lwip_sock.c, lwip_sock_dgram.c).
+// Drivers never see it: they meet the network layer in CShims/include/netdev.h.
 //
 // Every function here runs with the kernel's network lock held (Kernel/net.c);
 // none of them takes it. No lwIP headers needed: only fixed-size types.
@@ -43,11 +43,20 @@ void lwip_persist_sweep(void);
 // Out-of-order segments dropped because the receive pool was at its reserve.
 uint64_t lwip_ooseq_pressure_drops(void);
 
+// lwip_mssguard.c: lwIP 2.1.3's tcp_write asserts that its last unsent segment
+// fits the segment size it computes, which a peer can shrink. The option guard
+// (tcp_input's hook) drops MSS options outside a SYN; call write_ready right
+// before every tcp_write, which may go ahead only if it returns 1.
+struct tcp_pcb;
+struct tcp_hdr;
+void lwip_mss_option_guard(struct tcp_hdr *hdr, uint16_t optlen, uint16_t opt1len,
+                           uint8_t *opt2);
+int lwip_tcp_write_ready(struct tcp_pcb *pcb);
+uint64_t lwip_mss_options_ignored(void);   // MSS options outside a SYN so far
+
 // lwip_newreno.c: NewReno's retransmission on a partial ACK. lwip_seqguard
 // shows it each segment before lwIP does; after_input must follow every
 // return from lwIP's input (a frame, the loopback queue), outside tcp_input.
-struct tcp_pcb;
-struct tcp_hdr;
 void lwip_newreno_input(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
 void lwip_newreno_after_input(void);
 uint64_t lwip_newreno_retransmits(void);   // segments resent on a partial ACK

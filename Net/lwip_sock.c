@@ -267,6 +267,8 @@ lsock_tcp_write_user(struct tcp_pcb *pcb, uint64_t src, uint32_t len, int more,
       *queued = done;
       return LSOCK_EFAULT;
     }
+    if(!lwip_tcp_write_ready(pcb))
+      break;   // as if the buffer were full: the queued segment goes first
     flags = TCP_WRITE_FLAG_COPY;
     if(more || done + n < len)
       flags |= TCP_WRITE_FLAG_MORE;

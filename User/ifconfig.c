@@ -121,8 +121,9 @@ show_stack(struct netinfo *ni)
          ni->mld6_drop);
   printf("        lwip alloc failures: pbuf pool %d  other pools %d  heap %d\n",
          ni->pbuf_pool_err, ni->memp_err, ni->heap_err);
-  printf("        tcp syn: half-open aborted for room %d  TIME_WAIT reopened %d\n",
-         (int)ni->syn_evictions, (int)ni->timewait_reuses);
+  printf("        tcp syn: half-open aborted for room %d  TIME_WAIT reopened %d  "
+         "MSS outside a SYN ignored %d\n",
+         (int)ni->syn_evictions, (int)ni->timewait_reuses, (int)ni->mss_ignored);
   printf("        tcp recovery: resent on a partial ack %d\n", (int)ni->tcp_partial_rexmit);
   // receive memory: what sockets keep in the pool and in rings of their own
   if(netinfo(NETINFO_MEM, &mem, 0) == 0)

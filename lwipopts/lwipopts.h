@@ -252,9 +252,14 @@ unsigned int lwip_port_isn(void);
 // The same hook drops out-of-order data while the receive pool is down to its
 // reserve (see "Receive memory" in Sources/Sockets/Upcalls.swift), and shows
 // each segment it passes to Net/lwip_newreno.c (NewReno's partial ACKs).
+// First, Net/lwip_mssguard.c turns an MSS option outside a SYN into NOPs:
+// lwIP would take it, and a shrunken MSS trips tcp_write's assertion.
 struct tcp_pcb;
 struct tcp_hdr;
 struct pbuf;
 signed char lwip_seqguard(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p);
+void lwip_mss_option_guard(struct tcp_hdr *hdr, unsigned short optlen, unsigned short opt1len,
+                           unsigned char *opt2);
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
-        lwip_seqguard((struct tcp_pcb *)(pcb), (hdr), (p))
+        (lwip_mss_option_guard((hdr), (optlen), (opt1len), (opt2)), \
+         lwip_seqguard((struct tcp_pcb *)(pcb), (hdr), (p)))

@@ -1,7 +1,8 @@
 // sockets_host.c: what the socket layer needs underneath it on the host:
 // the lwIP shim itself (Net/lwip_sock.c and Net/lwip_sock_dgram.c, compiled
-// here against Debian's lwIP headers), the kernel services of lwip_sock.h, and an
-// interface to talk over.
+// here against Debian's lwIP headers, with the tcp_write guard they call,
+// Net/lwip_mssguard.c), the kernel services of lwip_sock.h, and an interface
+// to talk over.
 //
 // The network lock is lwIP's core lock. Sleep/wakeup use one condition
 // variable and a generation count read under the core lock, so a wakeup
@@ -19,6 +20,7 @@
 
 #include "../../Net/lwip_sock.c"
 #include "../../Net/lwip_sock_dgram.c"
+#include "../../Net/lwip_mssguard.c"
 #include "sockets_host.h"
 
 static pthread_mutex_t sleep_mu = PTHREAD_MUTEX_INITIALIZER;

@@ -34,9 +34,9 @@ def l4sum(proto, seg, src):
     return csum(src + US + struct.pack("!BBH", 0, proto, len(seg)) + seg)
 
 
-def tcp(sport, dport, seq, ack, flags, data=b"", src=PEER, opts=b""):
+def tcp(sport, dport, seq, ack, flags, data=b"", src=PEER, opts=b"", wnd=8192):
     off = (20 + len(opts)) // 4
-    h = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, off << 4, flags, 8192, 0, 0) + opts
+    h = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, off << 4, flags, wnd, 0, 0) + opts
     s = h + data
     c = l4sum(6, s, src)
     return ip(6, s[:16] + struct.pack("!H", c) + s[18:], src)
@@ -81,6 +81,28 @@ seeds = {
                          (1, eth(tcp(5000, 40000, 7001, 0, ACK | PSH, b"hi", src=GW))),
                          (1, eth(tcp(5000, 40000, 7003, 0, RST, src=GW)))),
     "tcp-syn-checked": frames(1, eth(tcp(1236, 80, 1, 0, SYN, opts=MSS))),
+    # The echo server's reply waits unsent behind a zero window; then the peer
+    # shrinks what tcp_write may append to it (Net/lwip_mssguard.c): by an MSS
+    # option on an ACK, or by opening its window to only 8 bytes.
+    "tcp-mss-on-ack": frames(0, eth(tcp(1237, 80, 3000, 0, SYN, opts=MSS)),
+                             (1, eth(tcp(1237, 80, 3001, 0, ACK, wnd=0))),
+                             (1, eth(tcp(1237, 80, 3001, 0, ACK | PSH, req, wnd=0))),
+                             (1, eth(tcp(1237, 80, 3001 + len(req), 0, ACK | PSH, b"x", wnd=0,
+                                         opts=struct.pack("!BBH", 2, 4, 1))))),
+    "tcp-window-zero-then-small": frames(0, eth(tcp(1238, 80, 4000, 0, SYN, opts=MSS, wnd=0)),
+                                         (1, eth(tcp(1238, 80, 4001, 0, ACK, wnd=0))),
+                                         (1, eth(tcp(1238, 80, 4001, 0, ACK | PSH, req, wnd=0))),
+                                         (1, eth(tcp(1238, 80, 4001 + len(req), 0, ACK | PSH, b"x",
+                                                     wnd=8)))),
+    # The same with two replies queued (the second leaves spare room at the end of
+    # its pbuf) and a window of 1000: half of it covers the segment, not its room.
+    "tcp-window-zero-spare-room": frames(0, eth(tcp(1239, 80, 6000, 0, SYN, opts=MSS, wnd=0)),
+                                         (1, eth(tcp(1239, 80, 6001, 0, ACK, wnd=0))),
+                                         (1, eth(tcp(1239, 80, 6001, 0, ACK | PSH, req, wnd=0))),
+                                         (1, eth(tcp(1239, 80, 6001 + len(req), 0, ACK | PSH, b"y" * 10,
+                                                     wnd=0))),
+                                         (1, eth(tcp(1239, 80, 6011 + len(req), 0, ACK | PSH, b"z",
+                                                     wnd=1000)))),
     "ip-fragments": frames(1, eth(ip(17, udp(1, 7, b"F" * 32)[20:][:16], frag=0x2000, ident=7)),
                            eth(ip(17, udp(1, 7, b"F" * 32)[20:][16:], frag=2, ident=7))),
     "ip-options": frames(1, eth(ip(17, udp(3333, 7, b"o")[20:], opts=b"\x01\x01\x01\x00"))),

@@ -15,7 +15,7 @@ echo_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     return ERR_OK;
   }
   tcp_recved(pcb, p->tot_len);
-  if(tcp_sndbuf(pcb) >= p->tot_len && p->len > 0)
+  if(tcp_sndbuf(pcb) >= p->tot_len && p->len > 0 && lwip_tcp_write_ready(pcb))
     tcp_write(pcb, p->payload, p->len, TCP_WRITE_FLAG_COPY);
   pbuf_free(p);
   return ERR_OK;

@@ -73,6 +73,7 @@ struct netinfo {
   uint64_t syn_evictions;     // half-open connections aborted for a new SYN
   uint64_t timewait_reuses;   // TIME_WAIT states ended by a new SYN (lwip_synguard.c)
   uint64_t ooseq_drops;       // out-of-order TCP data dropped: pool at its reserve
+  uint64_t mss_ignored;       // MSS options outside a SYN, ignored (lwip_mssguard.c)
   // IPv6 on this interface (all zero until the router answers).
   struct netinfo_ip6 ip6[NETINFO_IP6_ADDRS];
   uint8_t ip6_router[16];   // the default router (link-local), zero if none
