@@ -18,7 +18,7 @@ COMMAND = "make test (tools/reliability_report.py writes this file at its end)"
 SUMMARY = [
     ("Loss survived", ("loss", "lossy", "bad-network", "duplicat", "reorder", "delay")),
     ("Floods held", ("flood", "half-open", "syn", "slowloris")),
-    ("Malformed inputs tried", ("malformed", "fuzz", "runt", "fragment", "random")),
+    ("Malformed inputs tried", ("malformed", "fuzz", "runt", "fragment", "random", "hostile-peer")),
     ("Pages and pools leaked", ("leak", "every state", "never reads", "table is full")),
     ("Hostile programs (each once broke the kernel)", ("hostile:",)),
     ("Receive memory under attack", ("rx-memory",)),

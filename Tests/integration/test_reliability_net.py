@@ -462,6 +462,54 @@ def test_reliability_tcp_reopen_in_time_wait():
     return c.result
 
 
+def test_reliability_tcp_peer_shrinks_segments():
+    """A client that makes lwIP 2.1.3's tcp_write assert (a kernel panic) unless
+    Net/lwip_mssguard.c stands in the way: with httpd's 1 MiB reply waiting unsent
+    behind a zero window, it sends an MSS option on an ACK, then opens its window to
+    only 2000 bytes. The reply must arrive whole, in full-sized segments, and ifconfig
+    must count the ignored option. On a tap in a namespace; the client writes its own
+    frames (Tests/integration/ns_shrink_client.py)."""
+    R.tap_available()
+    params = ("SYN with window 0, GET /big.bin with window 0, an ACK with MSS 536, then window "
+              "2000 for 128 KiB and 64240 to the end, every segment ACKed")
+    with case("tcp-hostile-peer-shrinks-segments", params) as c:
+        with R.tap_namespace("shrink") as ns:
+            with booted("rel-shrink", net="tap", tap=R.TAP_NAME, netns=ns) as g:
+                ip = R.leased_address(ns, timeout=30)
+                if not ip:
+                    raise TestFailure("no DHCP lease from dnsmasq within 30 s")
+                _start_httpd(g)
+                r = subprocess.run(["ip", "netns", "exec", ns, sys.executable,
+                                    os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                 "ns_shrink_client.py"), R.TAP_NAME, ip, "80", "/big.bin"],
+                                   capture_output=True, text=True, timeout=120)
+                try:
+                    res = json.loads(r.stdout.strip().splitlines()[-1])
+                except (ValueError, IndexError):
+                    raise TestFailure("the client in the namespace failed: %s" % (r.stderr or r.stdout)[-400:])
+                if g.wait_for(r"panic", timeout=1):   # reads what the console has printed meanwhile
+                    raise TestFailure("the kernel panicked: %s" % g.tail(400).replace("\r", ""))
+                if "error" in res:
+                    raise TestFailure("client: %s" % res["error"])
+                if not res["status"].endswith("200 OK") or not res["fin"] or \
+                        res["body"] != res["content_length"] or res["body"] != 1 << 20:
+                    raise TestFailure("the reply did not arrive whole: %s" % res)
+                big = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "www",
+                                   "big.bin")
+                if res["sha256"] != hashlib.sha256(open(big, "rb").read()).hexdigest():
+                    raise TestFailure("the reply's body differs from build/www/big.bin")
+                if res["largest_segment"] != 1460:
+                    raise TestFailure("largest segment after the MSS option %d bytes, not 1460: the option "
+                                      "outside a SYN was taken" % res["largest_segment"])
+                m = re.search(r"MSS outside a SYN ignored (\d+)", g.run("ifconfig"))
+                if not m or m.group(1) != "1":
+                    raise TestFailure("ifconfig counts %s MSS options ignored, not 1" % (m and m.group(1)))
+                g.poweroff()
+        c.result = ("1 MiB reply whole in %.1f s, segments up to 1460 bytes after the MSS option; "
+                    "ifconfig counts 1 ignored option; no panic" % res["seconds"])
+    return c.result
+
+
 # ------------------------------------------------------------------ malformed frames
 def _malformed_batches():
     """(name, [frames]) of hostile input, built by hand; seeded."""
