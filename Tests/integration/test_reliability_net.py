@@ -9,7 +9,7 @@ TCP; all 5 runs take ~5 minutes; RELIABILITY_BUDGET (600 s) caps the time and th
 count. test_reliability_tcp_bad_network does the same through slirp (1 MiB, 1 run: slirp's
 TCP is slow under loss). Sizes, run counts and the first seed can be changed:
   RELIABILITY_MIB=4 RELIABILITY_RUNS=5 RELIABILITY_SEED=2000 python3 Tests/integration/run.py reliability_net"""
-import hashlib, json, os, random, re, socket, struct, subprocess, sys, threading, time
+import contextlib, hashlib, json, os, random, re, socket, struct, subprocess, sys, threading, time
 
 from guest import TestFailure, booted, free_port, expect_in
 import reliability as R
@@ -417,6 +417,38 @@ def test_reliability_syn_flood():
 
 
 # ------------------------------------------------------------------ TIME_WAIT reopening
+@contextlib.contextmanager
+def _tap_httpd(tag, name):
+    """A guest on a tap in a fresh namespace, leased by dnsmasq, httpd started:
+    yields (namespace, guest, the guest's address)."""
+    with R.tap_namespace(tag) as ns:
+        with booted(name, net="tap", tap=R.TAP_NAME, netns=ns) as g:
+            ip = R.leased_address(ns, timeout=30)
+            if not ip:
+                raise TestFailure("no DHCP lease from dnsmasq within 30 s")
+            _start_httpd(g)
+            yield ns, g, ip
+
+
+def _ns_client(ns, script, args, timeout):
+    """Run one of this folder's clients in namespace ns (its first argument the tap);
+    the JSON object on its last line."""
+    r = subprocess.run(["ip", "netns", "exec", ns, sys.executable,
+                        os.path.join(os.path.dirname(os.path.abspath(__file__)), script),
+                        R.TAP_NAME] + list(args), capture_output=True, text=True, timeout=timeout)
+    try:
+        return json.loads(r.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise TestFailure("the client in the namespace failed: %s" % (r.stderr or r.stdout)[-400:])
+
+
+def _expect_ifconfig_count(g, label, what, want):
+    """ifconfig's counter after `label` must be want."""
+    m = re.search(re.escape(label) + r" (\d+)", g.run("ifconfig"))
+    if not m or int(m.group(1)) != want:
+        raise TestFailure("ifconfig counts %s %s, not %d" % (m and m.group(1), what, want))
+
+
 def test_reliability_tcp_reopen_in_time_wait():
     """A client reopens a connection from the same port while the guest holds the old
     one in TIME_WAIT (httpd closed first): accepted at once, as BSD and Linux do, while
@@ -426,37 +458,23 @@ def test_reliability_tcp_reopen_in_time_wait():
     params = ("GET with Connection: close from one port; then on the same addresses: a SYN with a "
               "bad checksum, a SYN with the old sequence number, a new connection from Linux")
     with case("tcp-reopen-time-wait", params) as c:
-        with R.tap_namespace("tw") as ns:
-            with booted("rel-timewait", net="tap", tap=R.TAP_NAME, netns=ns) as g:
-                ip = R.leased_address(ns, timeout=30)
-                if not ip:
-                    raise TestFailure("no DHCP lease from dnsmasq within 30 s")
-                _start_httpd(g)
-                r = subprocess.run(["ip", "netns", "exec", ns, sys.executable,
-                                    os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                 "ns_timewait_client.py"), R.TAP_NAME, ip, "80"],
-                                   capture_output=True, text=True, timeout=60)
-                try:
-                    res = json.loads(r.stdout.strip().splitlines()[-1])
-                except (ValueError, IndexError):
-                    raise TestFailure("the client in the namespace failed: %s" % (r.stderr or r.stdout)[-400:])
-                if "error" in res or not res["first"].endswith("200 OK"):
-                    raise TestFailure("first GET: %s" % res)
-                if not res["guest_closed_first"]:
-                    raise TestFailure("httpd did not close first, so nothing is in TIME_WAIT: %s" % res)
-                if res["badsum"]:
-                    raise TestFailure("the guest answered a SYN with a bad checksum (flags %s)" % res["badsum"])
-                if res["oldseq"] != [0x10]:
-                    raise TestFailure("a SYN with the old connection's sequence number got flags %s, "
-                                      "not one ACK (0x10) of the old connection%s" % (
-                                          res["oldseq"], " (a SYN-ACK: the TIME_WAIT was gone, ended by "
-                                          "the damaged SYN or this one)" if 0x12 in res["oldseq"] else ""))
-                if not res["reopen"].endswith("200 OK") or not res["reopen_synack"]:
-                    raise TestFailure("reopening from the same port: %s" % res)
-                m = re.search(r"TIME_WAIT reopened (\d+)", g.run("ifconfig"))
-                if not m or m.group(1) != "1":
-                    raise TestFailure("ifconfig counts %s TIME_WAIT reopenings, not 1" % (m and m.group(1)))
-                g.poweroff()
+        with _tap_httpd("tw", "rel-timewait") as (ns, g, ip):
+            res = _ns_client(ns, "ns_timewait_client.py", [ip, "80"], timeout=60)
+            if "error" in res or not res["first"].endswith("200 OK"):
+                raise TestFailure("first GET: %s" % res)
+            if not res["guest_closed_first"]:
+                raise TestFailure("httpd did not close first, so nothing is in TIME_WAIT: %s" % res)
+            if res["badsum"]:
+                raise TestFailure("the guest answered a SYN with a bad checksum (flags %s)" % res["badsum"])
+            if res["oldseq"] != [0x10]:
+                raise TestFailure("a SYN with the old connection's sequence number got flags %s, "
+                                  "not one ACK (0x10) of the old connection%s" % (
+                                      res["oldseq"], " (a SYN-ACK: the TIME_WAIT was gone, ended by "
+                                      "the damaged SYN or this one)" if 0x12 in res["oldseq"] else ""))
+            if not res["reopen"].endswith("200 OK") or not res["reopen_synack"]:
+                raise TestFailure("reopening from the same port: %s" % res)
+            _expect_ifconfig_count(g, "TIME_WAIT reopened", "TIME_WAIT reopenings", 1)
+            g.poweroff()
         c.result = ("damaged SYN ignored; old-sequence SYN answered with an ACK; new connection from the "
                     "same port served (connect %.3f s); ifconfig counts 1 reopening" % res["reopen_connect_s"])
     return c.result
@@ -473,38 +491,24 @@ def test_reliability_tcp_peer_shrinks_segments():
     params = ("SYN with window 0, GET /big.bin with window 0, an ACK with MSS 536, then window "
               "2000 for 128 KiB and 64240 to the end, every segment ACKed")
     with case("tcp-hostile-peer-shrinks-segments", params) as c:
-        with R.tap_namespace("shrink") as ns:
-            with booted("rel-shrink", net="tap", tap=R.TAP_NAME, netns=ns) as g:
-                ip = R.leased_address(ns, timeout=30)
-                if not ip:
-                    raise TestFailure("no DHCP lease from dnsmasq within 30 s")
-                _start_httpd(g)
-                r = subprocess.run(["ip", "netns", "exec", ns, sys.executable,
-                                    os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                 "ns_shrink_client.py"), R.TAP_NAME, ip, "80", "/big.bin"],
-                                   capture_output=True, text=True, timeout=120)
-                try:
-                    res = json.loads(r.stdout.strip().splitlines()[-1])
-                except (ValueError, IndexError):
-                    raise TestFailure("the client in the namespace failed: %s" % (r.stderr or r.stdout)[-400:])
-                if g.wait_for(r"panic", timeout=1):   # reads what the console has printed meanwhile
-                    raise TestFailure("the kernel panicked: %s" % g.tail(400).replace("\r", ""))
-                if "error" in res:
-                    raise TestFailure("client: %s" % res["error"])
-                if not res["status"].endswith("200 OK") or not res["fin"] or \
-                        res["body"] != res["content_length"] or res["body"] != 1 << 20:
-                    raise TestFailure("the reply did not arrive whole: %s" % res)
-                big = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "www",
-                                   "big.bin")
-                if res["sha256"] != hashlib.sha256(open(big, "rb").read()).hexdigest():
-                    raise TestFailure("the reply's body differs from build/www/big.bin")
-                if res["largest_segment"] != 1460:
-                    raise TestFailure("largest segment after the MSS option %d bytes, not 1460: the option "
-                                      "outside a SYN was taken" % res["largest_segment"])
-                m = re.search(r"MSS outside a SYN ignored (\d+)", g.run("ifconfig"))
-                if not m or m.group(1) != "1":
-                    raise TestFailure("ifconfig counts %s MSS options ignored, not 1" % (m and m.group(1)))
-                g.poweroff()
+        with _tap_httpd("shrink", "rel-shrink") as (ns, g, ip):
+            res = _ns_client(ns, "ns_shrink_client.py", [ip, "80", "/big.bin"], timeout=120)
+            if g.wait_for(r"panic", timeout=1):   # reads what the console has printed meanwhile
+                raise TestFailure("the kernel panicked: %s" % g.tail(400).replace("\r", ""))
+            if "error" in res:
+                raise TestFailure("client: %s" % res["error"])
+            if not res["status"].endswith("200 OK") or not res["fin"] or \
+                    res["body"] != res["content_length"] or res["body"] != 1 << 20:
+                raise TestFailure("the reply did not arrive whole: %s" % res)
+            big = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "www",
+                               "big.bin")
+            if res["sha256"] != hashlib.sha256(open(big, "rb").read()).hexdigest():
+                raise TestFailure("the reply's body differs from build/www/big.bin")
+            if res["largest_segment"] != 1460:
+                raise TestFailure("largest segment after the MSS option %d bytes, not 1460: the option "
+                                  "outside a SYN was taken" % res["largest_segment"])
+            _expect_ifconfig_count(g, "MSS outside a SYN ignored", "MSS options ignored", 1)
+            g.poweroff()
         c.result = ("1 MiB reply whole in %.1f s, segments up to 1460 bytes after the MSS option; "
                     "ifconfig counts 1 ignored option; no panic" % res["seconds"])
     return c.result
@@ -620,44 +624,39 @@ def _rx_attack(kind, n, secs):
     seconds, while a second client pings the guest and fetches pages from httpd."""
     mode = "hold" if kind == "tcp" else "udphold"
     port = 7100
-    with R.tap_namespace("rx" + kind) as ns:
-        with booted("rel-rxmem-" + kind, net="tap", tap=R.TAP_NAME, netns=ns) as g:
-            ip = R.leased_address(ns, timeout=30)
-            if not ip:
-                raise TestFailure("no DHCP lease from dnsmasq within 30 s")
-            _start_httpd(g)
-            before = R.netinfo_counters(g)
-            g.c.sendline("sockabuse %s %d %d %d" % (mode, port, n, secs + 3))
-            if not g.wait_for(r"sockabuse: %s listening" % mode, timeout=20):
-                raise TestFailure("sockabuse %s did not start" % mode)
-            stop, probe = threading.Event(), {}
-            prober = threading.Thread(target=_probe, args=(ns, ip, stop, probe))
-            prober.start()
-            try:
-                r = subprocess.run(["ip", "netns", "exec", ns, sys.executable,
-                                    os.path.join(os.path.dirname(os.path.abspath(__file__)), "ns_flood.py"),
-                                    kind, ip, str(port), str(n), str(secs)],
-                                   capture_output=True, text=True, timeout=secs + 90)
-            except subprocess.TimeoutExpired:
-                raise TestFailure("the flood's connections never finished: the guest stopped taking in "
-                                  "frames (%s)" % g.tail(300).replace("\r", ""))
-            finally:
-                stop.set()
-                prober.join()
-            try:
-                flood = json.loads(r.stdout.strip().splitlines()[-1])
-            except (ValueError, IndexError):
-                raise TestFailure("the flood in the namespace failed: %s" % (r.stderr or r.stdout)[-400:])
-            m = g.wait_for(r"sockabuse: (PASS|FAILED)", timeout=120)
-            out = g.console()
-            if not m or m.group(1) != "PASS":
-                raise TestFailure("sockabuse %s: %s" % (mode, "; ".join(re.findall(r"sockabuse: FAIL .*", out)) or
-                                                        "did not finish"))
-            # the shell's prompt, and perhaps after it the access-log lines of the
-            # prober's last requests, which httpd may print once the prompt is out
-            g.c.expect(r"\$ (?:httpd: [^\r\n]*\r?\n)*$", timeout=10)
-            after = R.netinfo_counters(g)
-            g.poweroff()
+    with _tap_httpd("rx" + kind, "rel-rxmem-" + kind) as (ns, g, ip):
+        before = R.netinfo_counters(g)
+        g.c.sendline("sockabuse %s %d %d %d" % (mode, port, n, secs + 3))
+        if not g.wait_for(r"sockabuse: %s listening" % mode, timeout=20):
+            raise TestFailure("sockabuse %s did not start" % mode)
+        stop, probe = threading.Event(), {}
+        prober = threading.Thread(target=_probe, args=(ns, ip, stop, probe))
+        prober.start()
+        try:
+            r = subprocess.run(["ip", "netns", "exec", ns, sys.executable,
+                                os.path.join(os.path.dirname(os.path.abspath(__file__)), "ns_flood.py"),
+                                kind, ip, str(port), str(n), str(secs)],
+                               capture_output=True, text=True, timeout=secs + 90)
+        except subprocess.TimeoutExpired:
+            raise TestFailure("the flood's connections never finished: the guest stopped taking in "
+                              "frames (%s)" % g.tail(300).replace("\r", ""))
+        finally:
+            stop.set()
+            prober.join()
+        try:
+            flood = json.loads(r.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            raise TestFailure("the flood in the namespace failed: %s" % (r.stderr or r.stdout)[-400:])
+        m = g.wait_for(r"sockabuse: (PASS|FAILED)", timeout=120)
+        out = g.console()
+        if not m or m.group(1) != "PASS":
+            raise TestFailure("sockabuse %s: %s" % (mode, "; ".join(re.findall(r"sockabuse: FAIL .*", out)) or
+                                                    "did not finish"))
+        # the shell's prompt, and perhaps after it the access-log lines of the
+        # prober's last requests, which httpd may print once the prompt is out
+        g.c.expect(r"\$ (?:httpd: [^\r\n]*\r?\n)*$", timeout=10)
+        after = R.netinfo_counters(g)
+        g.poweroff()
     mem = re.search(r"sockabuse: hold max pool (\d+) sockets' pool (\d+) ring pages (\d+) copied (\d+)", out)
     if not mem:
         raise TestFailure("sockabuse printed no receive-memory sample")
