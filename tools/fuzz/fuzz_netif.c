@@ -11,6 +11,8 @@
 //     ctl bit 0   overwrite a TCP segment's ack with the last sequence number
 //                 the stack sent (so a handshake can complete)
 //     ctl bits1-3 advance the clock by that many 100 ms and run the timers
+//     ctl bits4-6 how the TCP echo writes what this frame brings (peer_apps.h,
+//                 ECHO_*: split with MSG_MORE, output at once, shut down after)
 // The stack listens on TCP 80 (echo), UDP 7 (echo) and connects out from port
 // 40000 to 10.0.2.2:5000 for each input; it has IPv4 10.0.2.15 and IPv6
 // fe80::5054:ff:fe12:3456 and fec0::5054:ff:fe12:3456 (both preferred, as after
@@ -218,6 +220,7 @@ feed(uint8_t ctl, const uint8_t *data, size_t len)
       frame[tcp+11] = tx_next_seq;
     }
   }
+  echo_mode = (ctl >> 4) & 7;
   netdev_receive(&dev, frame, (uint32_t)len);
   if(ctl & 0x0e)
     run_timers(((ctl >> 1) & 7) * 100);

@@ -73,6 +73,13 @@ seeds = {
                          (1, eth(tcp(1234, 80, 1001, 0, ACK | PSH, req))),
                          (3, eth(tcp(1234, 80, 1001 + len(req), 0, ACK | FIN))),
                          (7, eth(tcp(1234, 80, 1002 + len(req), 0, ACK)))),
+    # The same, the echo writing as httpd does: in two writes with MSG_MORE, pushed
+    # at once, then its sending side shut (ctl bits 4-6).
+    "tcp-server-split-shutdown": frames(0, eth(tcp(1240, 80, 2000, 0, SYN, opts=MSS)),
+                                        (1, eth(tcp(1240, 80, 2001, 0, ACK))),
+                                        (0x71, eth(tcp(1240, 80, 2001, 0, ACK | PSH, req))),
+                                        (7, eth(tcp(1240, 80, 2001 + len(req), 0, ACK))),
+                                        (7, eth(tcp(1240, 80, 2001 + len(req), 0, ACK | FIN)))),
     "tcp-ooseq": frames(0, eth(tcp(1235, 80, 5000, 0, SYN)),
                         (1, eth(tcp(1235, 80, 5001, 0, ACK))),
                         (1, eth(tcp(1235, 80, 5101, 0, ACK | PSH, b"B" * 100))),

@@ -6,18 +6,41 @@
 // headers; call with lwIP's lock held where there is one.
 #pragma once
 
+// How the TCP echo writes, as the kernel's socket layer may (the fuzz harness
+// sets it per frame; 0 is one plain write):
+#define ECHO_SPLIT_MORE  0x1   // in two writes, the first with TCP_WRITE_FLAG_MORE (MSG_MORE)
+#define ECHO_OUTPUT      0x2   // tcp_output at once, as a socket's push does
+#define ECHO_SHUTDOWN    0x4   // then shut the sending side, as httpd does after a reply
+static unsigned echo_mode;
+
+static void
+echo_write(struct tcp_pcb *pcb, const void *data, u16_t len, u8_t flags)
+{
+  if(len > 0 && lwip_tcp_write_ready(pcb))
+    tcp_write(pcb, data, len, (u8_t)(TCP_WRITE_FLAG_COPY | flags));
+}
+
 static err_t
 echo_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
+  u16_t half;
+
   (void)arg; (void)err;
   if(p == NULL){
     tcp_close(pcb);
     return ERR_OK;
   }
   tcp_recved(pcb, p->tot_len);
-  if(tcp_sndbuf(pcb) >= p->tot_len && p->len > 0 && lwip_tcp_write_ready(pcb))
-    tcp_write(pcb, p->payload, p->len, TCP_WRITE_FLAG_COPY);
+  if(tcp_sndbuf(pcb) >= p->tot_len && p->len > 0){
+    half = (echo_mode & ECHO_SPLIT_MORE) ? p->len / 2 : 0;
+    echo_write(pcb, p->payload, half, TCP_WRITE_FLAG_MORE);
+    echo_write(pcb, (const u8_t *)p->payload + half, (u16_t)(p->len - half), 0);
+  }
   pbuf_free(p);
+  if(echo_mode & ECHO_OUTPUT)
+    tcp_output(pcb);
+  if(echo_mode & ECHO_SHUTDOWN)
+    tcp_shutdown(pcb, 0, 1);
   return ERR_OK;
 }
 
