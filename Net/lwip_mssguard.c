@@ -1,5 +1,6 @@
-// lwip_mssguard.c: keeps lwIP 2.1.3's tcp_write() assertion "mss_local is too
-// small" from firing on what a peer sends.
+// lwip_mssguard.c: keeps lwIP 2.1.3's tcp_write() assertions on segment size
+// ("mss_local is too small", "inconsistent oversize vs. space") from firing on
+// what a peer sends.
 //
 // Why: tcp_write() appends to the last unsent segment and asserts that the
 // segment (with its options) fits in mss_local = min(pcb->mss, snd_wnd_max / 2),
@@ -21,10 +22,11 @@
 // becomes NOPs before lwIP parses it (lwip_mss_option_guard, from tcp_input's
 // hook). And right before each tcp_write the socket layer (and the fuzz
 // harness's echo server) calls lwip_tcp_write_ready, which raises snd_wnd_max
-// so that mss_local again covers the last unsent segment and its spare room. lwIP reads
-// snd_wnd_max nowhere else, so this only lets new segments be as large as the
-// one lwIP already queued. Were pcb->mss itself below that segment, no write is
-// allowed until the segment has gone (the caller waits as for a full buffer).
+// so that mss_local again covers the last unsent segment and its spare room.
+// lwIP reads snd_wnd_max nowhere else, so this only lets new segments be as
+// large as the one lwIP already queued. Were pcb->mss itself below that
+// segment, no write is allowed until the segment has gone (the caller waits as
+// for a full buffer).
 //
 // Every function runs with the network lock held.
 #include "lwip/opt.h"
